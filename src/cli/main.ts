@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { outcomeOf } from '../errors/catalogue.js';
+import { isNospyError } from '../errors/nospy-error.js';
+import { createLogger } from '../logging/logger.js';
+import type { LevelWithSilent } from 'pino';
+import { CliError } from './errors.js';
+import type { CommandContext } from './context.js';
+import { buildProgram } from './program.js';
+
+const MINIMUM_NODE: readonly [number, number] = [20, 19];
+
+export interface MainIo {
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+}
+
+/**
+ * Runs one command line and returns the exit code; the only place that turns errors into exit
+ * codes. `process.exit` is never called here, so tests run commands in-process.
+ */
+export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  try {
+    checkNodeVersion(process.versions.node);
+  } catch (error) {
+    stderr.write(`nospy: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const env = io.env ?? process.env;
+  let loaded: LoadedConfig | undefined;
+  const ctx: CommandContext = {
+    stdout,
+    stderr,
+    env,
+    cwd: io.cwd ?? process.cwd(),
+    json: false,
+    logger: createLogger({ level: 'info', pretty: false, destination: stderr }),
+    exitCode: 0,
+    config(flags) {
+      if (loaded === undefined || flags !== undefined) {
+        const opts = program.opts<GlobalOptions>();
+        loaded = loadConfig({ file: opts.config, env, flags: flags ?? [], cwd: ctx.cwd });
+      }
+      return loaded;
+    },
+  };
+  const program = buildProgram(ctx, packageVersion());
+  program.hook('preAction', () => {
+    const opts = program.opts<GlobalOptions>();
+    ctx.json = opts.json === true;
+    // Logging settings come from the configuration, so a bad config fails every command.
+    const { config } = ctx.config();
+    ctx.logger = createLogger({
+      level: opts.logLevel ?? config.logging.level,
+      pretty: opts.logPretty ?? config.logging.pretty,
+      destination: stderr,
+    });
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    return exitCodeFor(error, stderr);
+  }
+}
+
+interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+  logLevel?: LevelWithSilent;
+  logPretty?: boolean;
+}
+
+function exitCodeFor(error: unknown, stderr: NodeJS.WritableStream): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successful outcomes; commander already printed every other message.
+    return error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.help' ||
+      error.code === 'commander.version'
+      ? 0
+      : 2;
+  }
+  if (isNospyError(error)) {
+    stderr.write(`nospy: ${error.message} [${error.code}]\n`);
+    return outcomeOf(error.code).exit;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  stderr.write(`nospy: internal error: ${detail}\n`);
+  return 2;
+}
+
+export function checkNodeVersion(version: string): void {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [wantMajor, wantMinor] = MINIMUM_NODE;
+  if (major < wantMajor || (major === wantMajor && minor < wantMinor)) {
+    throw new CliError(
+      'CLI_UNSUPPORTED_NODE',
+      `Node.js ${wantMajor}.${wantMinor} or newer is required; this is ${version}`,
+    );
+  }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

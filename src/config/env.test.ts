@@ -1,0 +1,44 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { envName, leafPaths, settingsFromEnv } from './env.js';
+import { configSchema } from './schema.js';
+
+describe('envName', () => {
+  it('joins the path in upper snake case under NOSPY_', () => {
+    expect(envName(['server', 'port'])).toBe('NOSPY_SERVER_PORT');
+    expect(envName(['log', 'witnessQuorum'])).toBe('NOSPY_LOG_WITNESS_QUORUM');
+  });
+
+  test.prop([
+    fc.array(fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,10}$/), { minLength: 1, maxLength: 4 }),
+  ])('always yields a valid environment variable name', (path) => {
+    expect(envName(path)).toMatch(/^NOSPY_[A-Z0-9_]+$/);
+  });
+});
+
+describe('settingsFromEnv', () => {
+  it('covers every leaf of the schema', () => {
+    const paths = leafPaths(configSchema).map((p) => p.join('.'));
+    expect(paths).toEqual(
+      expect.arrayContaining(['data', 'server.port', 'logging.level', 'store.url']),
+    );
+  });
+
+  it('reads values as YAML scalars', () => {
+    const settings = settingsFromEnv(configSchema, {
+      NOSPY_SERVER_PORT: '8081',
+      NOSPY_LOGGING_PRETTY: 'true',
+      NOSPY_DATA: '/srv/nospy',
+    });
+    const byName = Object.fromEntries(settings.map((s) => [s.variable, s.value]));
+    expect(byName).toEqual({
+      NOSPY_SERVER_PORT: 8081,
+      NOSPY_LOGGING_PRETTY: true,
+      NOSPY_DATA: '/srv/nospy',
+    });
+  });
+
+  it('ignores variables that name no field and aliases for fields the schema lacks', () => {
+    expect(settingsFromEnv(configSchema, { NOSPY_NOTHING: 'x', NATS_URL: 'nats://x' })).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * The schema of `nospy.yaml`. Objects are strict: a misspelt or unknown field is an error, not
+ * something silently ignored. Every leaf can also be set from the environment as
+ * `NOSPY_<SECTION>_<FIELD>` (see env.ts), and from a command's flags.
+ */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const loggingSchema = z
+  .strictObject({
+    level: z.enum(LOG_LEVELS).default('info'),
+    pretty: z.boolean().default(false),
+  })
+  .prefault({});
+
+export const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+  })
+  .prefault({});
+
+export const storeSchema = z
+  .strictObject({
+    /** Empty: the embedded SQLite database in the data directory. */
+    url: z.string().min(1).optional(),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  /** The data directory: the embedded database, tiles, blobs and state files. */
+  data: z.string().min(1).default('.nospy'),
+  logging: loggingSchema,
+  server: serverSchema,
+  store: storeSchema,
+});
+
+export type NospyConfig = z.infer<typeof configSchema>;
+export type NospyConfigInput = z.input<typeof configSchema>;
