@@ -5,8 +5,9 @@
  */
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
+import type { TlogErrorCode } from '../tlog/errors.js';
 
-export type ErrorCode = CliErrorCode | ConfigErrorCode | 'INTERNAL';
+export type ErrorCode = CliErrorCode | ConfigErrorCode | TlogErrorCode | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -23,6 +24,7 @@ export const ERROR_CATALOGUE = {
   CONFIG_UNREADABLE: { exit: 2, http: 500 },
   CONFIG_SYNTAX: { exit: 2, http: 500 },
   CONFIG_INVALID: { exit: 2, http: 500 },
+  TLOG_KEY_INVALID: { exit: 2, http: 400 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {
