@@ -1,7 +1,8 @@
 /**
  * Strict base64 for DSSE fields. DSSE (envelope.md) says a verifier must accept standard or
  * URL-safe base64 (RFC 4648 §4, §5); nospy accepts either alphabet, but not a mix of the two, no
- * whitespace, padding only where the alphabet's form has it, and only the canonical encoding
+ * whitespace, padding either complete or absent (RFC 4648 §3.2: text without `-`/`_` may be
+ * either alphabet, unpadded), and only the canonical encoding
  * (zero trailing bits), so that one byte string has exactly one accepted spelling per alphabet
  * and nothing can hide in ignored characters.
  */
@@ -20,8 +21,6 @@ export function decodeStrictBase64(text: string): { bytes: Buffer } | { reason: 
   const padded = text.length !== unpadded.length;
   if (unpadded.length % 4 === 1) return { reason: 'has an impossible length' };
   if (padded && text.length % 4 !== 0) return { reason: 'has wrong padding' };
-  // Standard base64 is always padded (RFC 4648 §4); URL-safe may omit padding (§5, §3.2).
-  if (!urlSafe && !padded && unpadded.length % 4 !== 0) return { reason: 'is missing its padding' };
   const bytes = Buffer.from(unpadded, urlSafe ? 'base64url' : 'base64');
   const again = bytes.toString(urlSafe ? 'base64url' : 'base64').replace(/=+$/, '');
   if (again !== unpadded) return { reason: 'is not canonical (non-zero trailing bits)' };

@@ -227,7 +227,7 @@ function missingSigner(
     return `the ${need.role} "${need.party}" named in the ${name} is not a party in the trust file`;
   }
   if (party.role !== need.role) {
-    return `wrong role: "${need.party}" is a ${party.role} in the trust file, but the ${name} names it as its ${need.role}`;
+    return `wrong role: "${need.party}" has the role ${party.role} in the trust file, but the ${name} names it as its ${need.role}`;
   }
   if (statement.predicateType === ACCESS_PREDICATE_TYPE && need.role === 'operator') {
     return `access grant "${statement.predicate.grantId}" is missing its operator signature: it needs the signature of the operator "${need.party}" as well as the vendor's`;
