@@ -87,7 +87,7 @@ describe('the file-system blob store', () => {
       `sha256:${'A'.repeat(64)}`,
       `sha512:${'a'.repeat(64)}`,
       'sha256:abc',
-      `${'a'.repeat(64)}`,
+      'a'.repeat(64),
     ]) {
       expect(() => parseBlobDigest(bad)).toThrow(BlobError);
     }
