@@ -10,12 +10,7 @@ import type { StatementErrorCode } from '../statements/errors.js';
 import type { BlobErrorCode } from '../blobs/errors.js';
 
 export type ErrorCode =
-  | CliErrorCode
-  | ConfigErrorCode
-  | TlogErrorCode
-  | StatementErrorCode
-  | BlobErrorCode
-  | 'INTERNAL';
+  CliErrorCode | ConfigErrorCode | TlogErrorCode | StatementErrorCode | BlobErrorCode | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
