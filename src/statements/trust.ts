@@ -4,7 +4,7 @@
  * handed a parsed `Trust` and never fetches keys itself.
  */
 import { z } from 'zod';
-import { keyHandle, parseVerifierKey, type NoteVerifier } from '../tlog/note-key.js';
+import { parseVerifierKey, type NoteVerifier } from '../tlog/note-key.js';
 import { StatementError } from './errors.js';
 import { shortText } from './predicates/common.js';
 import { formatIssue, toStatementIssues } from './statement.js';
@@ -130,10 +130,6 @@ export function partyOfKey(trust: Trust, key: NoteVerifier): TrustedParty | unde
 /** Every party key, for signature verification. */
 export function partyKeys(trust: Trust): NoteVerifier[] {
   return trust.parties.flatMap((p) => p.keys);
-}
-
-export function describeKey(key: NoteVerifier): string {
-  return keyHandle(key);
 }
 
 function trustError(source: YamlSource, issues: readonly z.core.$ZodIssue[]): StatementError {

@@ -1,7 +1,15 @@
 import { fileURLToPath } from 'node:url';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { generateNoteKey, type NoteSigner } from '../tlog/note-key.js';
-import { addSignature, signEnvelope, type Envelope } from './dsse.js';
+import {
+  addSignature,
+  parseEnvelope,
+  serializeEnvelope,
+  signEnvelope,
+  type Envelope,
+} from './dsse.js';
+import { StatementError } from './errors.js';
 import { loadPrivateKeyFile, loadStatementFile, loadTrustFile } from './files.js';
 import { signStatement, statementPayload } from './sign.js';
 import type { Statement } from './statement.js';
@@ -199,4 +207,33 @@ describe('when verified against bare verifier keys instead of a trust file', () 
     expect(result.valid).toBe(true);
     expect(result.checks.find((c) => c.id === 'signer')?.status).toBe('skip');
   });
+});
+
+describe('when any single byte of a serialised envelope is changed', () => {
+  const original = signedBy(statementOf('access'), acme, telco);
+  const bytes = serializeEnvelope(original);
+
+  test.prop([fc.nat(), fc.integer({ min: 1, max: 255 })])(
+    'the envelope is rejected as malformed, fails verification, or still decodes to the same signed content',
+    (at, flip) => {
+      const altered = Buffer.from(bytes);
+      const i = at % altered.length;
+      altered[i] = altered[i]! ^ flip;
+      let parsed: Envelope;
+      try {
+        parsed = parseEnvelope(altered);
+      } catch (error) {
+        expect(error).toBeInstanceOf(StatementError);
+        return;
+      }
+      const result = verifyStatement(parsed, trust, { now });
+      const same =
+        parsed.payloadType === original.payloadType &&
+        parsed.payload.equals(original.payload) &&
+        parsed.signatures.every((s, k) => s.sig.equals(original.signatures[k]!.sig));
+      // A "+" turned into "-" in a base64 field with no "/" is the same bytes in the URL-safe
+      // alphabet: nothing signed changed. Anything else must not verify.
+      expect(result.valid && !same).toBe(false);
+    },
+  );
 });
