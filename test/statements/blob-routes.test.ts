@@ -82,6 +82,24 @@ describe('PUT /v1/blobs/sha256:<hex> on a real listening server', () => {
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: string }).error).toBe('BLOB_TOO_LARGE');
   });
+  it('stops a chunked upload with no Content-Length at the bound with 413, storing nothing', async () => {
+    const big = Buffer.alloc(MAX * 2, 9);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < big.length; i += 1024) controller.enqueue(big.subarray(i, i + 1024));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${base}/v1/blobs/sha256:${sha(big)}`, {
+      method: 'PUT',
+      body,
+      duplex: 'half',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(response.status).toBe(413);
+    expect((await fetch(`${base}/v1/blobs/sha256:${sha(big)}`)).status).toBe(404);
+    expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+  });
 });
 
 describe('GET /v1/blobs/sha256:<hex>', () => {
