@@ -144,6 +144,7 @@ function compileRule(
     entities: rule.entities ?? entities.map((e) => e.id),
     kinds: new Set(equipmentOnly ? ['equipment'] : (rule.kinds ?? ['equipment', 'software'])),
     domains,
+    domainsExplicit: rule.kind === 'cap' || rule.kind === 'diversity' || rule.domains !== undefined,
     technology: rule.technology === undefined ? undefined : new Set(rule.technology),
     where,
     matchComponents: rule.match_components === 'review',

@@ -42,6 +42,8 @@ export interface CompiledRule {
   readonly kinds: ReadonlySet<ItemKind>;
   /** Domains in scope; `domain` for caps and diversity. */
   readonly domains: ReadonlySet<Domain>;
+  /** Whether the pack named the domains (else: every operational domain). */
+  readonly domainsExplicit: boolean;
   readonly technology: ReadonlySet<Technology> | undefined;
   readonly where: CompiledWhere;
   readonly matchComponents: boolean;

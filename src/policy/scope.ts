@@ -1,0 +1,123 @@
+/**
+ * Which items a rule can see, and when each item entered its scope. Shared by the evaluator and
+ * the remediation plan.
+ */
+import { addYears, type Day } from '../inventory/day.js';
+import { domainAt, type InventoryItem, type Operator, type Site } from '../inventory/model.js';
+import type { CompiledPack, CompiledRule, PackEntity } from './model.js';
+import type { PreparedInventory } from './prepare.js';
+
+/** A candidate item of a rule: its index and the entity it was reached through. */
+export interface Candidate {
+  readonly index: number;
+  readonly entity: PackEntity;
+}
+
+/** Item-level filters every rule kind shares: kind, technology, where, entity qualifiers. */
+export function itemInScope(
+  rule: CompiledRule,
+  entity: PackEntity,
+  item: InventoryItem,
+  site: Site | undefined,
+): boolean {
+  if (!rule.kinds.has(item.kind)) return false;
+  if (entity.kinds !== undefined && !entity.kinds.has(item.kind)) return false;
+  if (entity.purposes !== undefined && (item.purpose === undefined || !entity.purposes.has(item.purpose))) {
+    return false;
+  }
+  if (rule.technology !== undefined && !item.technology.some((t) => rule.technology?.has(t))) return false;
+  return rule.where.item === undefined || rule.where.item(item, site);
+}
+
+/**
+ * The items a rule reaches through its entities (or, with `components`, through their
+ * components but not their own vendor), each once, with the entity it was first reached by (for
+ * offsets from `listed_on`, the earliest-listed one).
+ */
+export function candidatesOf(
+  prepared: PreparedInventory,
+  pack: CompiledPack,
+  rule: CompiledRule,
+  components = false,
+): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Map<number, number>();
+  const scope = rule.entities
+    .map((id) => pack.entities.find((e) => e.id === id))
+    .filter((e): e is PackEntity => e !== undefined)
+    .sort((a, b) => (a.listedOn ?? 0) - (b.listedOn ?? 0));
+  const direct = new Set<number>();
+  if (components) {
+    for (const e of scope) {
+      const index = prepared.entityIndex.get(e.id);
+      if (index !== undefined) for (const i of prepared.byEntity[index] ?? []) direct.add(i);
+    }
+  }
+  for (const entity of scope) {
+    const index = prepared.entityIndex.get(entity.id);
+    if (index === undefined) continue;
+    const list = components ? prepared.componentByEntity[index] : prepared.byEntity[index];
+    for (const i of list ?? []) {
+      if (seen.has(i) || direct.has(i)) continue;
+      seen.set(i, out.length);
+      out.push({ index: i, entity });
+    }
+  }
+  return out;
+}
+
+/** The site of an item, if the inventory knows it. */
+export function siteOf(prepared: PreparedInventory, item: InventoryItem): Site | undefined {
+  return item.site === undefined ? undefined : prepared.inventory.sites.get(item.site);
+}
+
+/** Whether the rule's operator conditions hold for this operator. */
+export function operatorInScope(rule: CompiledRule, operator: Operator): boolean {
+  return rule.where.operator === undefined || rule.where.operator(operator);
+}
+
+/** reimbursement.deadline := max(initial disbursement + 1 calendar year, every extension). */
+export function reimbursementDeadline(operator: Operator): Day | undefined {
+  const r = operator.reimbursement;
+  if (r?.initialDisbursement === undefined) return undefined;
+  return Math.max(addYears(r.initialDisbursement, 1), ...r.extensions);
+}
+
+/**
+ * The last day a state rule (exclude/remove) allows an in-scope item in service, and the first
+ * day it fires: `by: D` fires from D+1 (the deadline day is compliant), `effective: D` from D.
+ * Undefined when the rule has no date that applies (a disabled proposal, no reimbursement).
+ */
+export function stateRuleStart(rule: CompiledRule, operator: Operator): Day | undefined {
+  let start: Day | undefined;
+  if (rule.effective !== undefined) start = rule.effective;
+  const by = rule.byOperatorField === undefined ? rule.by : reimbursementDeadline(operator);
+  if (rule.byOperatorField !== undefined && by === undefined) return undefined;
+  if (by !== undefined) start = Math.max(start ?? -Infinity, by + 1);
+  if (rule.byOffset !== undefined) return undefined;
+  return start;
+}
+
+/**
+ * Days on which an item entered the rule's domains: its install day if its domain that day is in
+ * scope, and every later move from out of scope into scope (a spare moved into live service is an
+ * install). Policy reference, RULE KINDS, no_new_install.
+ */
+export function scopeEntries(rule: CompiledRule, item: InventoryItem): Day[] {
+  const firstDated = item.domains.find((span) => Number.isFinite(span.from));
+  const installed = item.installed ?? firstDated?.from;
+  if (installed === undefined) return [];
+  const out: Day[] = [];
+  const atInstall = domainAt(item, installed);
+  if (atInstall !== undefined && rule.domains.has(atInstall)) out.push(installed);
+  let previous = atInstall;
+  for (const span of item.domains) {
+    if (span.from <= installed) continue;
+    // A move recorded after the item left service is no longer a move into live service.
+    if (item.removed !== undefined && span.from >= item.removed) break;
+    const wasInScope = previous !== undefined && rule.domains.has(previous);
+    if (!wasInScope && rule.domains.has(span.domain)) out.push(span.from);
+    previous = span.domain;
+  }
+  return out;
+}
