@@ -30,8 +30,15 @@ export interface MeasureTotals {
  * capDenominator·numerator > capNumerator·denominator, in BigInt because national traffic sums
  * times a share scale pass 2^53.
  */
-export function breaches(totals: MeasureTotals, capNumerator: number, capDenominator: number): boolean {
-  return BigInt(capDenominator) * BigInt(totals.numerator) > BigInt(capNumerator) * BigInt(totals.denominator);
+export function breaches(
+  totals: MeasureTotals,
+  capNumerator: number,
+  capDenominator: number,
+): boolean {
+  return (
+    BigInt(capDenominator) * BigInt(totals.numerator) >
+    BigInt(capNumerator) * BigInt(totals.denominator)
+  );
 }
 
 /** The reported form of a measure: traffic back in GB per day, share to 6 decimals. */
@@ -63,7 +70,11 @@ export function roundShare(numerator: number, denominator: number): number {
  * How much of the numerator must go (replaced like for like, so the denominator stays) for the
  * share to be at most the cap: numerator − floor(cap·denominator).
  */
-export function excessOver(totals: MeasureTotals, capNumerator: number, capDenominator: number): number {
+export function excessOver(
+  totals: MeasureTotals,
+  capNumerator: number,
+  capDenominator: number,
+): number {
   const allowed = (BigInt(capNumerator) * BigInt(totals.denominator)) / BigInt(capDenominator);
   const excess = BigInt(totals.numerator) - allowed;
   return excess > 0n ? Number(excess) : 0;

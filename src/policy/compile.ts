@@ -46,7 +46,10 @@ export function compilePack(
   input.entities.forEach((entry, index) => {
     const path = ['entities', index];
     if (!(entry.ref in known)) {
-      problems.push({ path: [...path, 'ref'], message: `unknown entity '${entry.ref}' (registry: ${Object.keys(known).join(', ')})` });
+      problems.push({
+        path: [...path, 'ref'],
+        message: `unknown entity '${entry.ref}' (registry: ${Object.keys(known).join(', ')})`,
+      });
     }
     if (entityIds.has(entry.ref)) {
       problems.push({ path: [...path, 'ref'], message: `entity '${entry.ref}' is listed twice` });
@@ -64,15 +67,20 @@ export function compilePack(
   const ruleIds = new Set<string>();
   const rules = input.rules.map((rule, index) => {
     const path = ['rules', index];
-    if (ruleIds.has(rule.id)) problems.push({ path: [...path, 'id'], message: `rule id '${rule.id}' is used twice` });
+    if (ruleIds.has(rule.id))
+      problems.push({ path: [...path, 'id'], message: `rule id '${rule.id}' is used twice` });
     ruleIds.add(rule.id);
     checkSources(rule.source, [...path, 'source']);
     (rule.entities ?? []).forEach((e, i) => {
       if (!entityIds.has(e)) {
-        problems.push({ path: [...path, 'entities', i], message: `rule names entity '${e}', which is not one of the pack's entities` });
+        problems.push({
+          path: [...path, 'entities', i],
+          message: `rule names entity '${e}', which is not one of the pack's entities`,
+        });
       }
     });
-    for (const p of timingProblems(rule, entities)) problems.push({ ...p, path: [...path, ...p.path] });
+    for (const p of timingProblems(rule, entities))
+      problems.push({ ...p, path: [...path, ...p.path] });
     return compileRule(rule, entities, [...path], problems);
   });
   for (const p of contradictions(input.rules)) problems.push(p);
@@ -81,20 +89,29 @@ export function compilePack(
   const exemptions: CompiledExemption[] = input.exemptions.map((exemption, index) => {
     const path = ['exemptions', index];
     if (exemptionIds.has(exemption.id)) {
-      problems.push({ path: [...path, 'id'], message: `exemption id '${exemption.id}' is used twice` });
+      problems.push({
+        path: [...path, 'id'],
+        message: `exemption id '${exemption.id}' is used twice`,
+      });
     }
     exemptionIds.add(exemption.id);
     exemption.rules.forEach((r, i) => {
-      if (!ruleIds.has(r)) problems.push({ path: [...path, 'rules', i], message: `exemption names rule '${r}', which the pack does not have` });
+      if (!ruleIds.has(r))
+        problems.push({
+          path: [...path, 'rules', i],
+          message: `exemption names rule '${r}', which the pack does not have`,
+        });
     });
     checkSources(exemption.source, [...path, 'source']);
     const whereProblems: WhereProblem[] = [];
     const where = compileWhere(exemption.where, whereProblems);
-    for (const w of whereProblems) problems.push({ path: [...path, 'where'], key: w.key, message: w.message });
+    for (const w of whereProblems)
+      problems.push({ path: [...path, 'where'], key: w.key, message: w.message });
     return { id: exemption.id, rules: new Set(exemption.rules), where };
   });
 
-  for (const [name, fact] of Object.entries(input.facts ?? {})) checkSources(fact.source, ['facts', name, 'source']);
+  for (const [name, fact] of Object.entries(input.facts ?? {}))
+    checkSources(fact.source, ['facts', name, 'source']);
 
   return {
     pack: {
@@ -121,10 +138,18 @@ function compileRule(
 ): CompiledRule {
   const whereProblems: WhereProblem[] = [];
   const where = compileWhere(rule.where, whereProblems);
-  for (const w of whereProblems) problems.push({ path: [...path, 'where'], key: w.key, message: w.message });
+  for (const w of whereProblems)
+    problems.push({ path: [...path, 'where'], key: w.key, message: w.message });
   const equipmentOnly = rule.kind === 'cap' || rule.kind === 'diversity';
-  if (equipmentOnly && rule.kinds !== undefined && (rule.kinds.length !== 1 || rule.kinds[0] !== 'equipment')) {
-    problems.push({ path: [...path, 'kinds'], message: `a ${rule.kind} rule counts equipment only` });
+  if (
+    equipmentOnly &&
+    rule.kinds !== undefined &&
+    (rule.kinds.length !== 1 || rule.kinds[0] !== 'equipment')
+  ) {
+    problems.push({
+      path: [...path, 'kinds'],
+      message: `a ${rule.kind} rule counts equipment only`,
+    });
   }
   const domains: ReadonlySet<Domain> =
     rule.kind === 'cap' || rule.kind === 'diversity'
@@ -158,7 +183,9 @@ function compileRule(
         ...base,
         ...(rule.by === undefined ? {} : { by: rule.by }),
         ...(rule.effective === undefined ? {} : { effective: rule.effective }),
-        ...(rule.by_operator_field === undefined ? {} : { byOperatorField: rule.by_operator_field }),
+        ...(rule.by_operator_field === undefined
+          ? {}
+          : { byOperatorField: rule.by_operator_field }),
         ...(rule.by_offset === undefined ? {} : { byOffset: rule.by_offset }),
       };
     case 'no_new_install':
@@ -218,7 +245,10 @@ function capShare(
   }
   const scaled = (value * CAP_SCALE) / top;
   if (Math.abs(scaled - Math.round(scaled)) > 1e-6) {
-    problems.push({ path: [...path, field], message: `${field} ${value} has more precision than a millionth of the share` });
+    problems.push({
+      path: [...path, field],
+      message: `${field} ${value} has more precision than a millionth of the share`,
+    });
   }
   return Math.round(scaled);
 }

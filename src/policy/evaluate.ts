@@ -74,7 +74,11 @@ export function evaluatePacks(
   packs: readonly CompiledPack[],
   date: Day,
 ): Evaluation {
-  const out = { findings: [] as Finding[], measurements: [] as Measurement[], exempt: [] as ExemptItems[] };
+  const out = {
+    findings: [] as Finding[],
+    measurements: [] as Measurement[],
+    exempt: [] as ExemptItems[],
+  };
   for (const pack of packs) {
     for (const rule of pack.rules) {
       if (rule.enabled) evaluateRule(prepared, pack, rule, date, out);
@@ -108,14 +112,19 @@ class RuleHits {
     for (const exemption of this.pack.exemptions) {
       if (!exemption.rules.has(this.rule.id)) continue;
       if (exemption.where.operator !== undefined && !exemption.where.operator(operator)) continue;
-      if (exemption.where.item !== undefined && !exemption.where.item(item, siteOf(this.prepared, item))) continue;
+      if (
+        exemption.where.item !== undefined &&
+        !exemption.where.item(item, siteOf(this.prepared, item))
+      )
+        continue;
       const list = this.exempt.get(exemption.id) ?? [];
       list.push(index);
       this.exempt.set(exemption.id, list);
       return;
     }
     (review ? this.review : this.direct).push(index);
-    if (this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS)) this.unverified = true;
+    if (this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS))
+      this.unverified = true;
   }
 
   flush(sink: Sink): void {
@@ -141,12 +150,23 @@ class RuleHits {
       });
     }
     for (const [exemption, items] of this.exempt) {
-      sink.exempt.push({ pack: pack.id, rule: rule.id, exemption, items: sortedIds(prepared, items) });
+      sink.exempt.push({
+        pack: pack.id,
+        rule: rule.id,
+        exemption,
+        items: sortedIds(prepared, items),
+      });
     }
   }
 }
 
-function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: CompiledRule, T: Day, sink: Sink): void {
+function evaluateRule(
+  prepared: PreparedInventory,
+  pack: CompiledPack,
+  rule: CompiledRule,
+  T: Day,
+  sink: Sink,
+): void {
   const operator = prepared.inventory.operator;
   if (!operatorInScope(rule, operator)) return;
   if (rule.kind === 'cap' || rule.kind === 'diversity') {
@@ -158,7 +178,8 @@ function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: Com
   if (rule.matchComponents) passes.push([candidatesOf(prepared, pack, rule, true), true]);
   const view = prepared.dayView(T);
   const domainMask = maskOf(rule);
-  const start = rule.kind === 'exclude' || rule.kind === 'remove' ? stateRuleStart(rule, operator) : undefined;
+  const start =
+    rule.kind === 'exclude' || rule.kind === 'remove' ? stateRuleStart(rule, operator) : undefined;
   for (const [candidates, review] of passes) {
     for (const { index, entity } of candidates) {
       const item = prepared.items[index] as InventoryItem;
@@ -180,7 +201,8 @@ function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: Com
           const bought = item.procured;
           if (bought === undefined || bought > T || !opensAfter(rule, bought)) break;
           const code = procurementDomain(item, bought);
-          if (domainMask[code] !== 1 || !itemInScope(rule, entity, item, siteOf(prepared, item))) break;
+          if (domainMask[code] !== 1 || !itemInScope(rule, entity, item, siteOf(prepared, item)))
+            break;
           hits.fire(index, bought, review);
           break;
         }
@@ -238,7 +260,13 @@ function maskOf(rule: CompiledRule): Uint8Array {
 }
 
 /** Caps and diversity: shares of the active equipment of one domain on T. */
-function evaluateShareRule(prepared: PreparedInventory, pack: CompiledPack, rule: CompiledRule, T: Day, sink: Sink): void {
+function evaluateShareRule(
+  prepared: PreparedInventory,
+  pack: CompiledPack,
+  rule: CompiledRule,
+  T: Day,
+  sink: Sink,
+): void {
   if (rule.kind === 'cap' && !(rule.by !== undefined && T > rule.by)) return;
   if (rule.kind === 'diversity' && rule.effective !== undefined && T < rule.effective) return;
   const n = prepared.items.length;
@@ -254,7 +282,8 @@ function evaluateShareRule(prepared: PreparedInventory, pack: CompiledPack, rule
   for (const i of view.byDomain(code)) {
     const item = prepared.items[i] as InventoryItem;
     if (item.kind !== 'equipment') continue;
-    if (rule.technology !== undefined && !item.technology.some((t) => rule.technology?.has(t))) continue;
+    if (rule.technology !== undefined && !item.technology.some((t) => rule.technology?.has(t)))
+      continue;
     if (rule.where.item !== undefined && !rule.where.item(item, siteOf(prepared, item))) continue;
     population.push(i);
     if (inEntity[i] === 1) entityItems.push(i);
@@ -289,7 +318,8 @@ export function capMeasures(
   const out: Partial<Record<Measure, MeasureResult>> = {};
   for (const measure of rule.measures ?? []) {
     const t = totals[measure];
-    if (t.denominator > 0) out[measure] = measureResult(measure, t, rule.capNumerator ?? 0, rule.capDenominator ?? 1);
+    if (t.denominator > 0)
+      out[measure] = measureResult(measure, t, rule.capNumerator ?? 0, rule.capDenominator ?? 1);
   }
   return out;
 }
@@ -368,7 +398,8 @@ function evidence(
     if (via === 'component') {
       for (const hit of prepared.componentHits.get(i) ?? []) {
         const entity = prepared.entityIds[hit.entity] ?? '';
-        if (scope.has(entity)) add({ recorded: hit.vendor, entity, role: hit.match.role, name: hit.match.name, via });
+        if (scope.has(entity))
+          add({ recorded: hit.vendor, entity, role: hit.match.role, name: hit.match.name, via });
       }
       continue;
     }
@@ -381,9 +412,13 @@ function evidence(
     // Reached through a category entity, matched on item fields rather than on a name.
     categories ??= pack.entities
       .filter((e) => scope.has(e.id))
-      .map((e) => ({ id: e.id, items: new Set(prepared.byEntity[prepared.entityIndex.get(e.id) ?? -1] ?? []) }));
+      .map((e) => ({
+        id: e.id,
+        items: new Set(prepared.byEntity[prepared.entityIndex.get(e.id) ?? -1] ?? []),
+      }));
     const category = categories.find((c) => c.items.has(i));
-    if (category !== undefined) add({ recorded: item.vendor, entity: category.id, role: 'category', name: category.id, via });
+    if (category !== undefined)
+      add({ recorded: item.vendor, entity: category.id, role: 'category', name: category.id, via });
   }
   return [...byKey.values()]
     .map(({ e, items }) => ({ ...e, items }))

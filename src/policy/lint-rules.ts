@@ -19,9 +19,13 @@ export function timingProblems(rule: RuleInput, entities: readonly PackEntity[])
     case 'remove': {
       const ways = [rule.by, rule.by_operator_field, rule.by_offset].filter((w) => w !== undefined);
       if (ways.length + (rule.effective === undefined ? 0 : 1) === 0) {
-        out.push({ path: [], message: `a ${rule.kind} rule needs by, effective, by_operator_field or by_offset` });
+        out.push({
+          path: [],
+          message: `a ${rule.kind} rule needs by, effective, by_operator_field or by_offset`,
+        });
       }
-      if (ways.length > 1) out.push({ path: [], message: 'give one deadline: by, by_operator_field or by_offset' });
+      if (ways.length > 1)
+        out.push({ path: [], message: 'give one deadline: by, by_operator_field or by_offset' });
       if (rule.by !== undefined && rule.effective !== undefined && rule.by < rule.effective) {
         out.push({
           path: ['by'],
@@ -29,10 +33,16 @@ export function timingProblems(rule: RuleInput, entities: readonly PackEntity[])
         });
       }
       if (rule.by_offset !== undefined && rule.enabled) {
-        out.push({ path: ['by_offset'], message: 'by_offset names no date yet: only a disabled (proposed) rule may use it' });
+        out.push({
+          path: ['by_offset'],
+          message: 'by_offset names no date yet: only a disabled (proposed) rule may use it',
+        });
       }
       if (rule.by_day_unverified && rule.by === undefined) {
-        out.push({ path: ['by_day_unverified'], message: 'by_day_unverified qualifies a by date, and there is none' });
+        out.push({
+          path: ['by_day_unverified'],
+          message: 'by_day_unverified qualifies a by date, and there is none',
+        });
       }
       break;
     }
@@ -42,21 +52,33 @@ export function timingProblems(rule: RuleInput, entities: readonly PackEntity[])
         out.push({ path: [], message: `a ${rule.kind} rule needs exactly one of after and from` });
       }
       if (rule.after_day_unverified && rule.after === undefined) {
-        out.push({ path: ['after_day_unverified'], message: 'after_day_unverified qualifies an after date, and there is none' });
+        out.push({
+          path: ['after_day_unverified'],
+          message: 'after_day_unverified qualifies an after date, and there is none',
+        });
       }
       if (rule.from_day_unverified && rule.from === undefined) {
-        out.push({ path: ['from_day_unverified'], message: 'from_day_unverified qualifies a from date, and there is none' });
+        out.push({
+          path: ['from_day_unverified'],
+          message: 'from_day_unverified qualifies a from date, and there is none',
+        });
       }
       break;
     case 'no_event': {
       if ((rule.from === undefined) === (rule.from_offset === undefined)) {
-        out.push({ path: [], message: 'a no_event rule needs exactly one of from and from_offset' });
+        out.push({
+          path: [],
+          message: 'a no_event rule needs exactly one of from and from_offset',
+        });
       }
       if (rule.from_offset !== undefined) {
         const scope = rule.entities ?? entities.map((e) => e.id);
         for (const id of scope) {
           if (entities.find((e) => e.id === id)?.listedOn === undefined) {
-            out.push({ path: ['from_offset'], message: `from_offset counts from listed_on, and entity '${id}' has none` });
+            out.push({
+              path: ['from_offset'],
+              message: `from_offset counts from listed_on, and entity '${id}' has none`,
+            });
           }
         }
       }
@@ -69,7 +91,10 @@ export function timingProblems(rule: RuleInput, entities: readonly PackEntity[])
       break;
     case 'diversity':
       if (rule.min_vendors < 2) {
-        out.push({ path: ['min_vendors'], message: `min_vendors ${rule.min_vendors} can never fire: it must be at least 2` });
+        out.push({
+          path: ['min_vendors'],
+          message: `min_vendors ${rule.min_vendors} can never fire: it must be at least 2`,
+        });
       }
       break;
   }
@@ -106,7 +131,8 @@ export function contradictions(rules: readonly RuleInput[]): RuleProblem[] {
 }
 
 function scopesOf(rule: RuleInput): { scope: string; timing: string }[] {
-  const sorted = (list: readonly string[] | undefined): string[] | null => (list === undefined ? null : [...list].sort());
+  const sorted = (list: readonly string[] | undefined): string[] | null =>
+    list === undefined ? null : [...list].sort();
   const common = {
     kind: rule.kind,
     status: rule.status,
@@ -114,7 +140,10 @@ function scopesOf(rule: RuleInput): { scope: string; timing: string }[] {
     kinds: sorted(rule.kinds),
     domains: sorted(rule.domains),
     technology: sorted(rule.technology),
-    where: rule.where === undefined ? null : Object.entries(rule.where).sort(([a], [b]) => a.localeCompare(b)),
+    where:
+      rule.where === undefined
+        ? null
+        : Object.entries(rule.where).sort(([a], [b]) => a.localeCompare(b)),
   };
   const day = (d: number | undefined): string => (d === undefined ? '-' : formatDay(d));
   switch (rule.kind) {
@@ -128,7 +157,12 @@ function scopesOf(rule: RuleInput): { scope: string; timing: string }[] {
       ];
     case 'no_new_install':
     case 'no_new_procurement':
-      return [{ scope: JSON.stringify(common), timing: `after ${day(rule.after)}, from ${day(rule.from)}` }];
+      return [
+        {
+          scope: JSON.stringify(common),
+          timing: `after ${day(rule.after)}, from ${day(rule.from)}`,
+        },
+      ];
     case 'no_event':
       return [
         {

@@ -31,7 +31,10 @@ export function shippedPacksDir(): string {
   const candidates = [join(here, 'packs'), join(here, '..', '..', 'src', 'policy', 'packs')];
   const found = candidates.find((dir) => existsSync(join(dir, REGISTRY_FILE)));
   if (found === undefined) {
-    throw new PolicyError('POLICY_PACK_NOT_FOUND', `the shipped rule packs are missing (looked in ${candidates.join(', ')})`);
+    throw new PolicyError(
+      'POLICY_PACK_NOT_FOUND',
+      `the shipped rule packs are missing (looked in ${candidates.join(', ')})`,
+    );
   }
   return found;
 }
@@ -48,7 +51,10 @@ export function shippedPackIds(): string[] {
 export function loadRegistry(file: string = join(shippedPacksDir(), REGISTRY_FILE)): RegistryInput {
   const source = readSource(file);
   const parsed = registrySchema.safeParse(source.doc.toJS({ maxAliasCount: 1000 }));
-  if (!parsed.success) throw invalid([positioned(source, parsed.error.issues)[0] ?? { where: file, message: 'invalid registry' }]);
+  if (!parsed.success)
+    throw invalid([
+      positioned(source, parsed.error.issues)[0] ?? { where: file, message: 'invalid registry' },
+    ]);
   const conflicts = new VendorResolver(identitiesOf(parsed.data)).conflicts;
   if (conflicts.length > 0) {
     const c = conflicts[0];
@@ -68,7 +74,11 @@ export function packFile(ref: string): string {
   if (/^[a-z0-9][a-z0-9._-]*$/.test(ref) && !ref.endsWith('.yaml') && !ref.endsWith('.yml')) {
     const file = join(shippedPacksDir(), `${ref}.yaml`);
     if (!existsSync(file) || ref === 'registry') {
-      throw new PolicyError('POLICY_PACK_NOT_FOUND', `no shipped pack '${ref}' (shipped: ${shippedPackIds().join(', ')})`, { where: ref });
+      throw new PolicyError(
+        'POLICY_PACK_NOT_FOUND',
+        `no shipped pack '${ref}' (shipped: ${shippedPackIds().join(', ')})`,
+        { where: ref },
+      );
     }
     return file;
   }
@@ -90,7 +100,8 @@ export function lintPack(
   const file = packFile(ref);
   const source = readSource(file);
   const parsed = packSchema.safeParse(source.doc.toJS({ maxAliasCount: 1000 }));
-  if (!parsed.success) return { pack: undefined, problems: positioned(source, parsed.error.issues) };
+  if (!parsed.success)
+    return { pack: undefined, problems: positioned(source, parsed.error.issues) };
   const { pack, problems } = compilePack(parsed.data, registry, file);
   return {
     pack,
@@ -103,7 +114,10 @@ export function lintPack(
 }
 
 /** The registry with every pack's own additions on top. */
-export function mergeRegistries(base: RegistryInput, packs: readonly CompiledPack[]): RegistryInput {
+export function mergeRegistries(
+  base: RegistryInput,
+  packs: readonly CompiledPack[],
+): RegistryInput {
   let merged = base;
   for (const pack of packs) {
     if (pack.registry === undefined) continue;
@@ -121,7 +135,11 @@ function readSource(file: string): YamlSource {
   try {
     const size = statSync(file).size;
     if (size > MAX_PACK_BYTES) {
-      throw new PolicyError('POLICY_PACK_UNREADABLE', `${file}: ${size} bytes is more than a pack may have (${MAX_PACK_BYTES})`, { where: file });
+      throw new PolicyError(
+        'POLICY_PACK_UNREADABLE',
+        `${file}: ${size} bytes is more than a pack may have (${MAX_PACK_BYTES})`,
+        { where: file },
+      );
     }
     text = readFileSync(file, 'utf8');
   } catch (error) {
@@ -135,12 +153,17 @@ function readSource(file: string): YamlSource {
   }
   const { source, syntax } = parseYamlSource(file, text);
   if (syntax !== undefined) {
-    throw new PolicyError('POLICY_PACK_SYNTAX', `${syntax.where}: ${syntax.message}`, { where: syntax.where });
+    throw new PolicyError('POLICY_PACK_SYNTAX', `${syntax.where}: ${syntax.message}`, {
+      where: syntax.where,
+    });
   }
   return source;
 }
 
-function positioned(source: YamlSource, issues: readonly Parameters<typeof describeIssue>[0][]): LintProblem[] {
+function positioned(
+  source: YamlSource,
+  issues: readonly Parameters<typeof describeIssue>[0][],
+): LintProblem[] {
   return issues.map((issue) => {
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
     const where = positionOf(source, issue.path, key);

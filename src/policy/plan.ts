@@ -112,12 +112,26 @@ function capStep(
   const measurement = result.measurements[0];
   if (measurement === undefined) return undefined;
   const excess: Partial<Record<Measure, number>> = {};
-  for (const [measure, m] of Object.entries(measurement.measures) as [Measure, NonNullable<(typeof measurement.measures)[Measure]>][]) {
+  for (const [measure, m] of Object.entries(measurement.measures) as [
+    Measure,
+    NonNullable<(typeof measurement.measures)[Measure]>,
+  ][]) {
     if (!m.breach) continue;
     const scale = measure === 'traffic' ? TRAFFIC_SCALE : 1;
-    const totals = { numerator: Math.round(m.numerator * scale), denominator: Math.round(m.denominator * scale) };
+    const totals = {
+      numerator: Math.round(m.numerator * scale),
+      denominator: Math.round(m.denominator * scale),
+    };
     excess[measure] = excessOver(totals, rule.capNumerator ?? 0, rule.capDenominator ?? 1) / scale;
   }
   if (Object.keys(excess).length === 0) return undefined;
-  return { by, pack: pack.id, rule: rule.id, title: rule.title, status: rule.status, overdue: from > by, excess };
+  return {
+    by,
+    pack: pack.id,
+    rule: rule.id,
+    title: rule.title,
+    status: rule.status,
+    overdue: from > by,
+    excess,
+  };
 }

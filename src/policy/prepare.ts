@@ -151,7 +151,8 @@ function buildDayView(items: readonly InventoryItem[], day: Day): DayView {
   for (let i = 0; i < n; i += 1) {
     const item = items[i] as InventoryItem;
     active[i] =
-      (item.installed === undefined || item.installed <= day) && (item.removed === undefined || day < item.removed)
+      (item.installed === undefined || item.installed <= day) &&
+      (item.removed === undefined || day < item.removed)
         ? 1
         : 0;
     let code = NO_DOMAIN;

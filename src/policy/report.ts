@@ -12,7 +12,12 @@ import type { ShareRow } from './shares.js';
 
 /** The `--json` document of `nospy policy check`: findings, measurements, exempt. */
 export interface CheckDocument {
-  readonly findings: { rule: string; status: string; items: readonly string[]; unverified?: true }[];
+  readonly findings: {
+    rule: string;
+    status: string;
+    items: readonly string[];
+    unverified?: true;
+  }[];
   readonly measurements: { rule: string; measures: Partial<Record<Measure, MeasureResult>> }[];
   readonly exempt: { rule: string; exemption: string; items: readonly string[] }[];
 }
@@ -26,7 +31,11 @@ export function checkDocument(evaluation: Evaluation): CheckDocument {
       ...(f.unverified === true ? { unverified: true as const } : {}),
     })),
     measurements: evaluation.measurements.map((m) => ({ rule: m.rule, measures: m.measures })),
-    exempt: evaluation.exempt.map((e) => ({ rule: e.rule, exemption: e.exemption, items: e.items })),
+    exempt: evaluation.exempt.map((e) => ({
+      rule: e.rule,
+      exemption: e.exemption,
+      items: e.items,
+    })),
   };
 }
 
@@ -60,8 +69,13 @@ export function renderCheck(evaluation: Evaluation, packs: readonly CompiledPack
       lines.push(`  ${f.status.toUpperCase()} ${f.rule}${flag}: ${f.title ?? ''}`);
       lines.push(`    items: ${listIds(f.items)}`);
       for (const v of f.vendors) {
-        const how = v.role === 'category' ? `category ${v.entity}` : `${v.entity} via ${v.role} name "${v.name}"`;
-        lines.push(`    ${v.via === 'component' ? 'component ' : ''}vendor "${v.recorded}" → ${how} (${v.items})`);
+        const how =
+          v.role === 'category'
+            ? `category ${v.entity}`
+            : `${v.entity} via ${v.role} name "${v.name}"`;
+        lines.push(
+          `    ${v.via === 'component' ? 'component ' : ''}vendor "${v.recorded}" → ${how} (${v.items})`,
+        );
       }
     }
     for (const m of measurements) {
@@ -71,7 +85,8 @@ export function renderCheck(evaluation: Evaluation, packs: readonly CompiledPack
         );
       }
     }
-    for (const e of exempt) lines.push(`  exempt from ${e.rule} under ${e.exemption}: ${listIds(e.items)}`);
+    for (const e of exempt)
+      lines.push(`  exempt from ${e.rule} under ${e.exemption}: ${listIds(e.items)}`);
     lines.push('');
   }
   const violations = evaluation.findings.filter((f) => f.status === 'violation').length;
@@ -85,11 +100,15 @@ export function renderPlan(plan: RemediationPlan): string {
   for (const step of plan.removals) {
     const when = step.overdue ? `${formatDay(step.by)} (OVERDUE)` : formatDay(step.by);
     const flag = step.unverified === true ? ' (unverified)' : '';
-    lines.push(`  by ${when}  ${step.vendor}  ${step.rule} [${step.status}]${flag}: ${step.items.length} item(s): ${listIds(step.items)}`);
+    lines.push(
+      `  by ${when}  ${step.vendor}  ${step.rule} [${step.status}]${flag}: ${step.items.length} item(s): ${listIds(step.items)}`,
+    );
   }
   for (const step of plan.caps) {
     const when = step.overdue ? `${formatDay(step.by)} (OVERDUE)` : formatDay(step.by);
-    const parts = Object.entries(step.excess).map(([measure, value]) => `${String(value)} ${measure}`);
+    const parts = Object.entries(step.excess).map(
+      ([measure, value]) => `${String(value)} ${measure}`,
+    );
     lines.push(`  by ${when}  cap ${step.rule} [${step.status}]: reduce by ${parts.join(', ')}`);
   }
   return lines.join('\n');
@@ -100,17 +119,32 @@ export function renderPacks(packs: readonly CompiledPack[]): string {
   for (const pack of packs) {
     lines.push(`${pack.id}  [${pack.jurisdiction}]  ${pack.title}`);
     lines.push(`  binding: ${pack.binding}`);
-    for (const [id, source] of Object.entries(pack.sources)) lines.push(`  source ${id}: ${source.url}`);
+    for (const [id, source] of Object.entries(pack.sources))
+      lines.push(`  source ${id}: ${source.url}`);
     lines.push('');
   }
   return lines.join('\n');
 }
 
 export function renderShares(rows: readonly ShareRow[]): string {
-  const lines = ['domain\ttechnology\tvendor\titems\titem share\tsites\tsite share\ttraffic GB/d\ttraffic share\tpremises\tpremises share'];
+  const lines = [
+    'domain\ttechnology\tvendor\titems\titem share\tsites\tsite share\ttraffic GB/d\ttraffic share\tpremises\tpremises share',
+  ];
   for (const r of rows) {
     lines.push(
-      [r.domain, r.technology, r.vendor, r.items, percent(r.itemShare), r.sites, percent(r.siteShare), r.traffic, percent(r.trafficShare), r.premises, percent(r.premisesShare)].join('\t'),
+      [
+        r.domain,
+        r.technology,
+        r.vendor,
+        r.items,
+        percent(r.itemShare),
+        r.sites,
+        percent(r.siteShare),
+        r.traffic,
+        percent(r.trafficShare),
+        r.premises,
+        percent(r.premisesShare),
+      ].join('\t'),
     );
   }
   return lines.join('\n');

@@ -81,7 +81,10 @@ export const ruleSchema = z.discriminatedUnion('kind', [
     from: daySchema.optional(),
     from_day_unverified: z.boolean().default(false),
     from_offset: z
-      .strictObject({ entity_field: z.literal('listed_on'), days: z.number().int().min(0).max(36500) })
+      .strictObject({
+        entity_field: z.literal('listed_on'),
+        days: z.number().int().min(0).max(36500),
+      })
       .optional(),
   }),
   z.strictObject({
@@ -129,7 +132,10 @@ export const registrySchema = z.strictObject({
       id,
       z.strictObject({
         canonical: text,
-        country: z.string().regex(/^[A-Z]{2}$/).optional(),
+        country: z
+          .string()
+          .regex(/^[A-Z]{2}$/)
+          .optional(),
         aliases: z.array(text).max(256).default([]),
         subsidiaries: z.array(text).max(1024).default([]),
         not_affiliated: z.array(text).max(1024).default([]),
@@ -138,9 +144,7 @@ export const registrySchema = z.strictObject({
       }),
     )
     .default({}),
-  known_vendors: z
-    .record(id, z.strictObject({ names: z.array(text).min(1).max(256) }))
-    .default({}),
+  known_vendors: z.record(id, z.strictObject({ names: z.array(text).min(1).max(256) })).default({}),
 });
 export type RegistryInput = z.output<typeof registrySchema>;
 

@@ -22,10 +22,14 @@ export function itemInScope(
 ): boolean {
   if (!rule.kinds.has(item.kind)) return false;
   if (entity.kinds !== undefined && !entity.kinds.has(item.kind)) return false;
-  if (entity.purposes !== undefined && (item.purpose === undefined || !entity.purposes.has(item.purpose))) {
+  if (
+    entity.purposes !== undefined &&
+    (item.purpose === undefined || !entity.purposes.has(item.purpose))
+  ) {
     return false;
   }
-  if (rule.technology !== undefined && !item.technology.some((t) => rule.technology?.has(t))) return false;
+  if (rule.technology !== undefined && !item.technology.some((t) => rule.technology?.has(t)))
+    return false;
   return rule.where.item === undefined || rule.where.item(item, site);
 }
 

@@ -16,7 +16,9 @@ import { vendorShares, type ShareRow } from './shares.js';
 export function parseDateFlag(flag: string, value: string): Day {
   const day = parseDay(value);
   if (day === undefined) {
-    throw new PolicyError('POLICY_DATE_INVALID', `${flag} '${value}' is not a date (YYYY-MM-DD)`, { where: flag });
+    throw new PolicyError('POLICY_DATE_INVALID', `${flag} '${value}' is not a date (YYYY-MM-DD)`, {
+      where: flag,
+    });
   }
   return day;
 }
@@ -28,13 +30,19 @@ export function loadPacks(refs: readonly string[]): CompiledPack[] {
   const packs = ids.map((ref) => loadPack(ref, registry));
   const seen = new Set<string>();
   for (const pack of packs) {
-    if (seen.has(pack.id)) throw new PolicyError('POLICY_PACK_INVALID', `pack '${pack.id}' is given twice`, { where: pack.file });
+    if (seen.has(pack.id))
+      throw new PolicyError('POLICY_PACK_INVALID', `pack '${pack.id}' is given twice`, {
+        where: pack.file,
+      });
     seen.add(pack.id);
   }
   return packs;
 }
 
-async function prepared(packs: readonly CompiledPack[], inventoryFile: string): Promise<PreparedInventory> {
+async function prepared(
+  packs: readonly CompiledPack[],
+  inventoryFile: string,
+): Promise<PreparedInventory> {
   const inventory = await loadInventory(inventoryFile);
   return prepareInventory(inventory, mergeRegistries(loadRegistry(), packs));
 }

@@ -86,6 +86,10 @@ export function vendorShares(prepared: PreparedInventory, day: Day): ShareRow[] 
   }
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return rows.sort(
-    (a, b) => cmp(a.domain, b.domain) || cmp(a.technology, b.technology) || b.itemShare - a.itemShare || cmp(a.vendor, b.vendor),
+    (a, b) =>
+      cmp(a.domain, b.domain) ||
+      cmp(a.technology, b.technology) ||
+      b.itemShare - a.itemShare ||
+      cmp(a.vendor, b.vendor),
   );
 }

@@ -1,8 +1,21 @@
 import type { Command } from 'commander';
 import { formatDay } from '../../inventory/day.js';
 import { lintPack, loadRegistry, shippedPackIds } from '../../policy/load.js';
-import { checkDocument, hasViolation, renderCheck, renderPacks, renderPlan, renderShares } from '../../policy/report.js';
-import { checkInventory, loadPacks, parseDateFlag, planInventory, sharesOf } from '../../policy/service.js';
+import {
+  checkDocument,
+  hasViolation,
+  renderCheck,
+  renderPacks,
+  renderPlan,
+  renderShares,
+} from '../../policy/report.js';
+import {
+  checkInventory,
+  loadPacks,
+  parseDateFlag,
+  planInventory,
+  sharesOf,
+} from '../../policy/service.js';
 import { printResult, type CommandContext } from '../context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -17,7 +30,11 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
   policy
     .command('check')
     .description('evaluate an inventory against rule packs on a date (exit 1 on a violation)')
-    .requiredOption('--pack <id|file>', 'a shipped pack id, a pack file, or "all" (repeatable)', collect)
+    .requiredOption(
+      '--pack <id|file>',
+      'a shipped pack id, a pack file, or "all" (repeatable)',
+      collect,
+    )
     .requiredOption('--inventory <file>', 'inventory (YAML, JSON or CSV)')
     .requiredOption('--date <YYYY-MM-DD>', 'the day to evaluate')
     .action(async (opts: { pack: string[]; inventory: string; date: string }) => {
@@ -30,7 +47,11 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
   policy
     .command('plan')
     .description('what must leave the network, per vendor and deadline, sorted by date')
-    .requiredOption('--pack <id|file>', 'a shipped pack id, a pack file, or "all" (repeatable)', collect)
+    .requiredOption(
+      '--pack <id|file>',
+      'a shipped pack id, a pack file, or "all" (repeatable)',
+      collect,
+    )
     .requiredOption('--inventory <file>', 'inventory (YAML, JSON or CSV)')
     .option('--from <YYYY-MM-DD>', 'first day of the plan (default: today, UTC)')
     .action(async (opts: { pack: string[]; inventory: string; from?: string }) => {
@@ -66,7 +87,9 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
     .action((ref: string) => {
       const { problems } = lintPack(ref, loadRegistry());
       printResult(ctx, { pack: ref, problems }, () =>
-        problems.length === 0 ? `${ref}: ok` : problems.map((p) => `${p.where}: ${p.message}`).join('\n'),
+        problems.length === 0
+          ? `${ref}: ok`
+          : problems.map((p) => `${p.where}: ${p.message}`).join('\n'),
       );
       if (problems.length > 0) ctx.exitCode = 1;
     });
