@@ -55,7 +55,8 @@ export async function readCsvItems(
   file: string,
   onItem: (item: InventoryItem, where: string) => void,
 ): Promise<number> {
-  const parser = createReadStream(file).pipe(
+  const stream = createReadStream(file);
+  const parser = stream.pipe(
     parse({
       bom: true,
       columns: (header: string[]) => checkHeader(file, header),
@@ -65,6 +66,8 @@ export async function readCsvItems(
       max_record_size: MAX_RECORD_BYTES,
     }),
   );
+  // pipe() does not forward a read error (a missing file): hand it to the parser.
+  stream.on('error', (error) => parser.destroy(error));
   let row = 0;
   try {
     for await (const entry of parser as AsyncIterable<{

@@ -68,6 +68,36 @@ export async function loadInventory(file: string): Promise<Inventory> {
   return assemble(toOperator(data.operator), sites, items, itemWhere, locate(['sites']));
 }
 
+/**
+ * An inventory from an already-parsed document (items inline), validated exactly as a file is;
+ * errors name `name` and the field path.
+ */
+export function inventoryFromObject(value: unknown, name = 'inventory'): Inventory {
+  const locate: Locate = () => name;
+  const top = inventoryFileSchema.safeParse(value);
+  if (!top.success) throw invalid(top.error.issues[0], locate);
+  if (top.data.items_csv !== undefined) {
+    throw new InventoryError(
+      'INVENTORY_INVALID',
+      `${name}: items_csv needs a file to resolve against`,
+      { where: name },
+    );
+  }
+  const items = (top.data.items ?? []).map((row, index) => {
+    const parsed = itemSchema.safeParse(row);
+    if (!parsed.success)
+      throw invalid(parsed.error.issues[0], locate, ['items', index], itemId(row));
+    return toItem(parsed.data);
+  });
+  return assemble(
+    toOperator(top.data.operator),
+    top.data.sites.map(toSite),
+    items,
+    (i) => locate(['items', i]),
+    locate(['sites']),
+  );
+}
+
 type Locate = (path: readonly PropertyKey[], key?: string) => string;
 
 interface ParsedDocument {
@@ -120,14 +150,14 @@ function parseJson(file: string, text: string): ParsedDocument {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // V8 names the offset ("at position 123"); turn it into line:column.
+    // Node 20's JSON.parse names no position: the YAML parser (JSON is YAML 1.2) finds it.
     const message = error instanceof Error ? error.message : String(error);
-    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const col = offset - before.lastIndexOf('\n');
-    const where = `${file}:${line}:${col}`;
-    throw new InventoryError('INVENTORY_SYNTAX', `${where}: ${message}`, { where, cause: error });
+    const { syntax } = parseYamlSource(file, text);
+    const where = syntax?.where ?? `${file}:1:1`;
+    throw new InventoryError('INVENTORY_SYNTAX', `${where}: ${syntax?.message ?? message}`, {
+      where,
+      cause: error,
+    });
   }
   // Positions are only needed for an error: parse again with positions then, not before.
   let source: YamlSource | undefined;
@@ -172,7 +202,8 @@ function invalid(
   const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
   const where = locate(path, key);
   const subject = id === undefined ? '' : `item '${id}' `;
-  const field = path.length === 0 ? 'document' : pathText(path);
+  const fullPath = key === undefined ? path : [...path, key];
+  const field = fullPath.length === 0 ? 'document' : pathText(fullPath);
   return new InventoryError(
     'INVENTORY_INVALID',
     `${where}: ${subject}${field}: ${describeIssue(issue)}`,
