@@ -146,9 +146,7 @@ function compileCondition(
     if ('not' in condition) {
       const other = scalarOf(condition.not);
       if (other === undefined) return undefined;
-      return type === 'list'
-        ? (v) => !Array.isArray(v) || !v.includes(other as string)
-        : (v) => v !== other;
+      return type === 'list' ? (v) => !Array.isArray(v) || !v.includes(other) : (v) => v !== other;
     }
     if (type !== 'date') {
       problems.push({ key, message: `${key} is a ${type} field: lte and gte bound dates only` });
@@ -163,7 +161,5 @@ function compileCondition(
   }
   const wanted = scalarOf(condition);
   if (wanted === undefined) return undefined;
-  return type === 'list'
-    ? (v) => Array.isArray(v) && v.includes(wanted as string)
-    : (v) => v === wanted;
+  return type === 'list' ? (v) => Array.isArray(v) && v.includes(wanted) : (v) => v === wanted;
 }
