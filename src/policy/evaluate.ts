@@ -149,13 +149,17 @@ class RuleHits {
         vendors: evidence(prepared, pack, rule, this.review, 'component'),
       });
     }
-    for (const [exemption, items] of this.exempt) {
-      sink.exempt.push({
-        pack: pack.id,
-        rule: rule.id,
-        exemption,
-        items: sortedIds(prepared, items),
-      });
+    // In the pack's order of exemptions, whatever order the items were met in.
+    for (const { id } of pack.exemptions) {
+      const items = this.exempt.get(id);
+      if (items !== undefined) {
+        sink.exempt.push({
+          pack: pack.id,
+          rule: rule.id,
+          exemption: id,
+          items: sortedIds(prepared, items),
+        });
+      }
     }
   }
 }
