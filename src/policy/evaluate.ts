@@ -7,20 +7,21 @@
  */
 import type { Day } from '../inventory/day.js';
 import type { InventoryItem } from '../inventory/model.js';
-import type { NameRole } from '../inventory/vendor.js';
+import type { NameRole, VendorMatch } from '../inventory/vendor.js';
 import { measureResult, TRAFFIC_SCALE, type MeasureResult } from './cap.js';
-import type { CompiledPack, CompiledRule } from './model.js';
+import type { CompiledPack, CompiledRule, PackEntity } from './model.js';
 import { domainCode, NO_DOMAIN, type PreparedInventory } from './prepare.js';
 import type { Measure, RuleStatus } from './schema.js';
 import {
-  candidatesOf,
+  forEachCandidate,
   itemInScope,
   operatorInScope,
+  overlaps,
   scopeEntries,
   siteOf,
   stateRuleStart,
-  type Candidate,
 } from './scope.js';
+import type { CompiledExemption } from './model.js';
 
 /** Which registry name a finding's recorded vendor matched. */
 export interface VendorEvidence {
@@ -43,6 +44,8 @@ export interface Finding {
   readonly items: readonly string[];
   readonly unverified?: true;
   readonly vendors: readonly VendorEvidence[];
+  /** Inventory indices of `items`, same order (for the plan; not part of the document). */
+  readonly indices: readonly number[];
 }
 
 export interface Measurement {
@@ -99,78 +102,63 @@ class RuleHits {
   readonly review: number[] = [];
   readonly exempt = new Map<string, number[]>();
   unverified = false;
+  private readonly exemptions: readonly CompiledExemption[];
 
   constructor(
     private readonly prepared: PreparedInventory,
     private readonly pack: CompiledPack,
     private readonly rule: CompiledRule,
-  ) {}
+  ) {
+    const operator = prepared.inventory.operator;
+    this.exemptions = pack.exemptions.filter(
+      (e) => e.rules.has(rule.id) && (e.where.operator === undefined || e.where.operator(operator)),
+    );
+  }
 
   fire(index: number, decisiveDay: Day, review: boolean): void {
-    const item = this.prepared.items[index] as InventoryItem;
-    const operator = this.prepared.inventory.operator;
-    for (const exemption of this.pack.exemptions) {
-      if (!exemption.rules.has(this.rule.id)) continue;
-      if (exemption.where.operator !== undefined && !exemption.where.operator(operator)) continue;
-      if (
-        exemption.where.item !== undefined &&
-        !exemption.where.item(item, siteOf(this.prepared, item))
-      )
-        continue;
-      const list = this.exempt.get(exemption.id) ?? [];
-      list.push(index);
-      this.exempt.set(exemption.id, list);
-      return;
+    if (this.exemptions.length > 0) {
+      const item = this.prepared.items[index] as InventoryItem;
+      for (const exemption of this.exemptions) {
+        if (exemption.where.item !== undefined && !exemption.where.item(item, siteOf(this.prepared, index))) continue;
+        const list = this.exempt.get(exemption.id) ?? [];
+        list.push(index);
+        this.exempt.set(exemption.id, list);
+        return;
+      }
     }
     (review ? this.review : this.direct).push(index);
-    if (this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS))
+    if (this.rule.uncertainDays.length > 0 && this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS)) {
       this.unverified = true;
+    }
   }
 
   flush(sink: Sink): void {
     const { prepared, pack, rule } = this;
     const base = { pack: pack.id, rule: rule.id, title: rule.title };
     const unverified = rule.unverified || this.unverified ? { unverified: true as const } : {};
-    if (this.direct.length > 0) {
+    for (const [list, review] of [[this.direct, false], [this.review, true]] as const) {
+      if (list.length === 0) continue;
+      const indices = prepared.sortByItemId(list);
       sink.findings.push({
         ...base,
-        status: rule.status,
-        items: sortedIds(prepared, this.direct),
+        status: review ? 'review' : rule.status,
+        items: idsOf(prepared, indices),
         ...unverified,
-        vendors: evidence(prepared, pack, rule, this.direct, 'vendor'),
-      });
-    }
-    if (this.review.length > 0) {
-      sink.findings.push({
-        ...base,
-        status: 'review',
-        items: sortedIds(prepared, this.review),
-        ...unverified,
-        vendors: evidence(prepared, pack, rule, this.review, 'component'),
+        vendors: evidence(prepared, pack, rule, indices, review ? 'component' : 'vendor'),
+        indices,
       });
     }
     // In the pack's order of exemptions, whatever order the items were met in.
     for (const { id } of pack.exemptions) {
       const items = this.exempt.get(id);
       if (items !== undefined) {
-        sink.exempt.push({
-          pack: pack.id,
-          rule: rule.id,
-          exemption: id,
-          items: sortedIds(prepared, items),
-        });
+        sink.exempt.push({ pack: pack.id, rule: rule.id, exemption: id, items: idsOf(prepared, prepared.sortByItemId(items)) });
       }
     }
   }
 }
 
-function evaluateRule(
-  prepared: PreparedInventory,
-  pack: CompiledPack,
-  rule: CompiledRule,
-  T: Day,
-  sink: Sink,
-): void {
+function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: CompiledRule, T: Day, sink: Sink): void {
   const operator = prepared.inventory.operator;
   if (!operatorInScope(rule, operator)) return;
   if (rule.kind === 'cap' || rule.kind === 'diversity') {
@@ -178,55 +166,60 @@ function evaluateRule(
     return;
   }
   const hits = new RuleHits(prepared, pack, rule);
-  const passes: [Candidate[], boolean][] = [[candidatesOf(prepared, pack, rule), false]];
-  if (rule.matchComponents) passes.push([candidatesOf(prepared, pack, rule, true), true]);
   const view = prepared.dayView(T);
   const domainMask = maskOf(rule);
-  const start =
-    rule.kind === 'exclude' || rule.kind === 'remove' ? stateRuleStart(rule, operator) : undefined;
-  for (const [candidates, review] of passes) {
-    for (const { index, entity } of candidates) {
-      const item = prepared.items[index] as InventoryItem;
-      switch (rule.kind) {
-        case 'exclude':
-        case 'remove':
-          // State at T: in force from `start`, item in service and in scope that day.
-          if (start === undefined || T < start) break;
-          if (view.active[index] !== 1 || domainMask[view.domain[index] ?? NO_DOMAIN] !== 1) break;
-          if (itemInScope(rule, entity, item, siteOf(prepared, item))) hits.fire(index, T, review);
-          break;
-        case 'no_new_install': {
-          if (!itemInScope(rule, entity, item, siteOf(prepared, item))) break;
-          const entry = scopeEntries(rule, item).find((e) => e <= T && opensAfter(rule, e));
-          if (entry !== undefined) hits.fire(index, entry, review);
-          break;
-        }
-        case 'no_new_procurement': {
-          const bought = item.procured;
-          if (bought === undefined || bought > T || !opensAfter(rule, bought)) break;
-          const code = procurementDomain(item, bought);
-          if (domainMask[code] !== 1 || !itemInScope(rule, entity, item, siteOf(prepared, item)))
-            break;
-          hits.fire(index, bought, review);
-          break;
-        }
-        case 'no_event': {
-          const from = rule.from ?? (entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
-          const event = item.events.find(
-            (e) =>
-              e.type === rule.eventType &&
-              e.date >= from &&
-              e.date <= T &&
-              (!rule.domainsExplicit || domainMask[domainOn(item, e.date)] === 1),
-          );
-          if (event !== undefined && itemInScope(rule, entity, item, siteOf(prepared, item))) {
-            hits.fire(index, event.date, review);
-          }
-          break;
-        }
-      }
+  const items = prepared.items;
+  let visit: (index: number, entity: PackEntity, review: boolean) => void;
+  switch (rule.kind) {
+    case 'exclude':
+    case 'remove': {
+      // State at T: in force from `start`, item in service and in scope that day.
+      const start = stateRuleStart(rule, operator);
+      if (start === undefined || T < start) return;
+      const { active, domain } = view;
+      visit = (index, entity, review) => {
+        if (active[index] !== 1 || domainMask[domain[index] ?? NO_DOMAIN] !== 1) return;
+        if (itemInScope(rule, entity, items[index] as InventoryItem, siteOf(prepared, index))) hits.fire(index, T, review);
+      };
+      break;
     }
+    case 'no_new_install':
+      visit = (index, entity, review) => {
+        const item = items[index] as InventoryItem;
+        if (!itemInScope(rule, entity, item, siteOf(prepared, index))) return;
+        const entry = scopeEntries(rule, item).find((e) => e <= T && opensAfter(rule, e));
+        if (entry !== undefined) hits.fire(index, entry, review);
+      };
+      break;
+    case 'no_new_procurement':
+      visit = (index, entity, review) => {
+        const item = items[index] as InventoryItem;
+        const bought = item.procured;
+        if (bought === undefined || bought > T || !opensAfter(rule, bought)) return;
+        if (domainMask[procurementDomain(item, bought)] !== 1) return;
+        if (itemInScope(rule, entity, item, siteOf(prepared, index))) hits.fire(index, bought, review);
+      };
+      break;
+    case 'no_event':
+      visit = (index, entity, review) => {
+        const item = items[index] as InventoryItem;
+        if (item.events.length === 0) return;
+        const from = rule.from ?? (entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
+        const event = item.events.find(
+          (e) =>
+            e.type === rule.eventType &&
+            e.date >= from &&
+            e.date <= T &&
+            (!rule.domainsExplicit || domainMask[domainOn(item, e.date)] === 1),
+        );
+        if (event !== undefined && itemInScope(rule, entity, item, siteOf(prepared, index))) {
+          hits.fire(index, event.date, review);
+        }
+      };
+      break;
   }
+  forEachCandidate(prepared, pack, rule, false, (index, entity) => visit(index, entity, false));
+  if (rule.matchComponents) forEachCandidate(prepared, pack, rule, true, (index, entity) => visit(index, entity, true));
   hits.flush(sink);
 }
 
@@ -275,10 +268,9 @@ function evaluateShareRule(
   if (rule.kind === 'diversity' && rule.effective !== undefined && T < rule.effective) return;
   const n = prepared.items.length;
   const inEntity = new Uint8Array(n);
-  for (const { index, entity } of candidatesOf(prepared, pack, rule)) {
-    const item = prepared.items[index] as InventoryItem;
-    if (itemInScope(rule, entity, item, siteOf(prepared, item))) inEntity[index] = 1;
-  }
+  forEachCandidate(prepared, pack, rule, false, (index, entity) => {
+    if (itemInScope(rule, entity, prepared.items[index] as InventoryItem, siteOf(prepared, index))) inEntity[index] = 1;
+  });
   const view = prepared.dayView(T);
   const code = domainCode([...rule.domains][0] ?? 'lab');
   const population: number[] = [];
@@ -286,9 +278,8 @@ function evaluateShareRule(
   for (const i of view.byDomain(code)) {
     const item = prepared.items[i] as InventoryItem;
     if (item.kind !== 'equipment') continue;
-    if (rule.technology !== undefined && !item.technology.some((t) => rule.technology?.has(t)))
-      continue;
-    if (rule.where.item !== undefined && !rule.where.item(item, siteOf(prepared, item))) continue;
+    if (rule.technology !== undefined && !overlaps(item.technology, rule.technology)) continue;
+    if (rule.where.item !== undefined && !rule.where.item(item, siteOf(prepared, i))) continue;
     population.push(i);
     if (inEntity[i] === 1) entityItems.push(i);
   }
@@ -374,9 +365,10 @@ export function capTotals(
   };
 }
 
-function sortedIds(prepared: PreparedInventory, indices: readonly number[]): string[] {
-  const ids = indices.map((i) => (prepared.items[i] as InventoryItem).id);
-  return ids.sort();
+function idsOf(prepared: PreparedInventory, indices: readonly number[]): string[] {
+  const out = new Array<string>(indices.length);
+  for (let k = 0; k < indices.length; k += 1) out[k] = (prepared.items[indices[k] ?? 0] as InventoryItem).id;
+  return out;
 }
 
 /** Which recorded names matched which registry names, with counts, for the report. */
@@ -397,6 +389,7 @@ function evidence(
     else found.items += 1;
   };
   let categories: { id: string; items: ReadonlySet<number> }[] | undefined;
+  const byMatch = new Map<VendorMatch, { recorded: string; entity: string; items: number }>();
   for (const i of indices) {
     const item = prepared.items[i] as InventoryItem;
     if (via === 'component') {
@@ -410,7 +403,10 @@ function evidence(
     const match = prepared.matchOf[i];
     const entity = prepared.entityIds[prepared.itemEntity[i] ?? -1];
     if (match !== undefined && entity !== undefined && scope.has(entity)) {
-      add({ recorded: item.vendor, entity, role: match.role, name: match.name, via });
+      // One match object per distinct recorded name: count by identity, describe once.
+      const counted = byMatch.get(match);
+      if (counted === undefined) byMatch.set(match, { recorded: item.vendor, entity, items: 1 });
+      else counted.items += 1;
       continue;
     }
     // Reached through a category entity, matched on item fields rather than on a name.
@@ -423,6 +419,13 @@ function evidence(
     const category = categories.find((c) => c.items.has(i));
     if (category !== undefined)
       add({ recorded: item.vendor, entity: category.id, role: 'category', name: category.id, via });
+  }
+  for (const [match, { recorded, entity, items }] of byMatch) {
+    const key = `${recorded}\u0000${entity}`;
+    const found = byKey.get(key);
+    const e = { recorded, entity, role: match.role, name: match.name, via };
+    if (found === undefined) byKey.set(key, { e, items });
+    else found.items += items;
   }
   return [...byKey.values()]
     .map(({ e, items }) => ({ ...e, items }))

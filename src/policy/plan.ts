@@ -52,7 +52,6 @@ export function planRemediation(
 ): RemediationPlan {
   const removals: RemovalStep[] = [];
   const caps: CapStep[] = [];
-  let indexOf: Map<string, number> | undefined;
   const operator = prepared.inventory.operator;
   for (const pack of packs) {
     for (const rule of pack.rules) {
@@ -69,14 +68,13 @@ export function planRemediation(
       const result = evaluatePacks(prepared, [{ ...pack, rules: [rule] }], day);
       for (const finding of result.findings) {
         if (finding.status === 'review') continue;
-        indexOf ??= new Map(prepared.items.map((item, i) => [item.id, i]));
         const byVendor = new Map<string, string[]>();
-        for (const id of finding.items) {
-          const vendor = prepared.vendorKey[indexOf.get(id) ?? -1] ?? '?';
+        finding.indices.forEach((index, k) => {
+          const vendor = prepared.vendorKey[index] ?? '?';
           const list = byVendor.get(vendor) ?? [];
-          list.push(id);
+          list.push(finding.items[k] ?? '');
           byVendor.set(vendor, list);
-        }
+        });
         for (const [vendor, items] of byVendor) {
           removals.push({
             by: start - 1,

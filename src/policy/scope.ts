@@ -7,12 +7,6 @@ import { domainAt, type InventoryItem, type Operator, type Site } from '../inven
 import type { CompiledPack, CompiledRule, PackEntity } from './model.js';
 import type { PreparedInventory } from './prepare.js';
 
-/** A candidate item of a rule: its index and the entity it was reached through. */
-export interface Candidate {
-  readonly index: number;
-  readonly entity: PackEntity;
-}
-
 /** Item-level filters every rule kind shares: kind, technology, where, entity qualifiers. */
 export function itemInScope(
   rule: CompiledRule,
@@ -22,57 +16,70 @@ export function itemInScope(
 ): boolean {
   if (!rule.kinds.has(item.kind)) return false;
   if (entity.kinds !== undefined && !entity.kinds.has(item.kind)) return false;
-  if (
-    entity.purposes !== undefined &&
-    (item.purpose === undefined || !entity.purposes.has(item.purpose))
-  ) {
+  if (entity.purposes !== undefined && (item.purpose === undefined || !entity.purposes.has(item.purpose))) {
     return false;
   }
-  if (rule.technology !== undefined && !item.technology.some((t) => rule.technology?.has(t)))
-    return false;
+  if (rule.technology !== undefined && !overlaps(item.technology, rule.technology)) return false;
   return rule.where.item === undefined || rule.where.item(item, site);
 }
 
+/** Whether any of `values` is in `set` (a plain loop: this runs once per item per rule). */
+export function overlaps<T>(values: readonly T[], set: ReadonlySet<T>): boolean {
+  for (let k = 0; k < values.length; k += 1) if (set.has(values[k] as T)) return true;
+  return false;
+}
+
 /**
- * The items a rule reaches through its entities (or, with `components`, through their
- * components but not their own vendor), each once, with the entity it was first reached by (for
- * offsets from `listed_on`, the earliest-listed one).
+ * Visits each item a rule reaches through its entities once, with the entity it was first
+ * reached by (for offsets from `listed_on`, the earliest-listed one). With `components`, the
+ * items reached through a component's vendor but not through their own vendor.
  */
-export function candidatesOf(
+export function forEachCandidate(
   prepared: PreparedInventory,
   pack: CompiledPack,
   rule: CompiledRule,
-  components = false,
-): Candidate[] {
-  const out: Candidate[] = [];
-  const seen = new Map<number, number>();
-  const scope = rule.entities
-    .map((id) => pack.entities.find((e) => e.id === id))
-    .filter((e): e is PackEntity => e !== undefined)
-    .sort((a, b) => (a.listedOn ?? 0) - (b.listedOn ?? 0));
-  const direct = new Set<number>();
-  if (components) {
-    for (const e of scope) {
-      const index = prepared.entityIndex.get(e.id);
-      if (index !== undefined) for (const i of prepared.byEntity[index] ?? []) direct.add(i);
+  components: boolean,
+  visit: (index: number, entity: PackEntity) => void,
+): void {
+  const scope = scopeOf(prepared, pack, rule);
+  const { marks, mark } = prepared.nextMark();
+  const own = prepared.itemEntity;
+  const inScope = new Set(scope.map((s) => s.index));
+  for (const { entity, index } of scope) {
+    const list = (components ? prepared.componentByEntity[index] : prepared.byEntity[index]) ?? [];
+    for (let k = 0; k < list.length; k += 1) {
+      const i = list[k] ?? 0;
+      if (marks[i] === mark) continue;
+      marks[i] = mark;
+      if (components && inScope.has(own[i] ?? -1)) continue;
+      visit(i, entity);
     }
   }
-  for (const entity of scope) {
-    const index = prepared.entityIndex.get(entity.id);
-    if (index === undefined) continue;
-    const list = components ? prepared.componentByEntity[index] : prepared.byEntity[index];
-    for (const i of list ?? []) {
-      if (seen.has(i) || direct.has(i)) continue;
-      seen.set(i, out.length);
-      out.push({ index: i, entity });
-    }
+}
+
+interface ScopedEntity {
+  readonly entity: PackEntity;
+  readonly index: number;
+}
+
+const scopes = new WeakMap<CompiledRule, ScopedEntity[]>();
+function scopeOf(prepared: PreparedInventory, pack: CompiledPack, rule: CompiledRule): ScopedEntity[] {
+  let scope = scopes.get(rule);
+  if (scope === undefined) {
+    scope = rule.entities
+      .map((id) => pack.entities.find((e) => e.id === id))
+      .filter((e): e is PackEntity => e !== undefined)
+      .sort((a, b) => (a.listedOn ?? 0) - (b.listedOn ?? 0))
+      .map((entity) => ({ entity, index: prepared.entityIndex.get(entity.id) ?? -1 }))
+      .filter((s) => s.index >= 0);
+    scopes.set(rule, scope);
   }
-  return out;
+  return scope;
 }
 
 /** The site of an item, if the inventory knows it. */
-export function siteOf(prepared: PreparedInventory, item: InventoryItem): Site | undefined {
-  return item.site === undefined ? undefined : prepared.inventory.sites.get(item.site);
+export function siteOf(prepared: PreparedInventory, index: number): Site | undefined {
+  return prepared.siteOfItem[index];
 }
 
 /** Whether the rule's operator conditions hold for this operator. */
