@@ -17,7 +17,7 @@ import {
   itemInScope,
   operatorInScope,
   overlaps,
-  scopeEntries,
+  firstScopeEntry,
   siteOf,
   stateRuleStart,
 } from './scope.js';
@@ -187,7 +187,7 @@ function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: Com
       visit = (index, entity, review) => {
         const item = items[index] as InventoryItem;
         if (!itemInScope(rule, entity, item, siteOf(prepared, index))) return;
-        const entry = scopeEntries(rule, item).find((e) => e <= T && opensAfter(rule, e));
+        const entry = firstScopeEntry(rule, item, (e) => e <= T && opensAfter(rule, e));
         if (entry !== undefined) hits.fire(index, entry, review);
       };
       break;
