@@ -7,7 +7,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseDay, type Day } from '../../src/inventory/day.js';
-import type { Domain, Inventory, InventoryItem, Site, Technology } from '../../src/inventory/model.js';
+import type {
+  Domain,
+  Inventory,
+  InventoryItem,
+  Site,
+  Technology,
+} from '../../src/inventory/model.js';
 import { evaluatePacks } from '../../src/policy/evaluate.js';
 import { loadPack, loadRegistry, shippedPackIds } from '../../src/policy/load.js';
 import { planRemediation } from '../../src/policy/plan.js';
@@ -30,10 +36,29 @@ function random(seed: number): () => number {
 }
 
 const RAN_VENDORS = [
-  'Ericsson', 'Ericsson AB', 'Nokia', 'Nokia Solutions and Networks Oy', 'Samsung Electronics Co., Ltd.',
-  'Huawei', '华为技术有限公司', 'HUAWEI TECH', 'Huawei Technologies (UK) Co., Ltd.', 'ZTE', '中兴通讯股份有限公司',
+  'Ericsson',
+  'Ericsson AB',
+  'Nokia',
+  'Nokia Solutions and Networks Oy',
+  'Samsung Electronics Co., Ltd.',
+  'Huawei',
+  '华为技术有限公司',
+  'HUAWEI TECH',
+  'Huawei Technologies (UK) Co., Ltd.',
+  'ZTE',
+  '中兴通讯股份有限公司',
 ];
-const OTHER_VENDORS = ['Cisco Systems', 'Juniper Networks', 'Ciena', 'Adtran Networks', 'Calix', 'ZTT', 'H3C', 'Huawei', 'ZTE Corporation'];
+const OTHER_VENDORS = [
+  'Cisco Systems',
+  'Juniper Networks',
+  'Ciena',
+  'Adtran Networks',
+  'Calix',
+  'ZTT',
+  'H3C',
+  'Huawei',
+  'ZTE Corporation',
+];
 const day = (text: string): Day => parseDay(text) ?? 0;
 
 function generate(): Inventory {
@@ -48,32 +73,62 @@ function generate(): Inventory {
   const items: InventoryItem[] = [];
   for (let i = 0; i < ITEMS; i += 1) {
     const roll = next();
-    const domain: Domain = roll < 0.55 ? 'ran' : roll < 0.75 ? 'access' : roll < 0.9 ? 'transport' : roll < 0.95 ? 'management' : roll < 0.97 ? 'core' : 'spare';
+    const domain: Domain =
+      roll < 0.55
+        ? 'ran'
+        : roll < 0.75
+          ? 'access'
+          : roll < 0.9
+            ? 'transport'
+            : roll < 0.95
+              ? 'management'
+              : roll < 0.97
+                ? 'core'
+                : 'spare';
     const technology: Technology[] =
-      domain === 'ran' ? (next() < 0.5 ? ['5G'] : next() < 0.5 ? ['4G'] : ['4G', '5G']) : domain === 'access' ? ['FTTP'] : domain === 'transport' ? ['DWDM'] : ['5G'];
+      domain === 'ran'
+        ? next() < 0.5
+          ? ['5G']
+          : next() < 0.5
+            ? ['4G']
+            : ['4G', '5G']
+        : domain === 'access'
+          ? ['FTTP']
+          : domain === 'transport'
+            ? ['DWDM']
+            : ['5G'];
     const installed = day('2015-01-01') + Math.floor(next() * 4000);
     const moved = domain === 'spare' && next() < 0.5;
     const item: InventoryItem = {
       id: `it-${String(i).padStart(7, '0')}`,
       kind: 'equipment',
       vendor: domain === 'ran' ? pick(RAN_VENDORS) : pick(OTHER_VENDORS),
+      model: undefined,
       components: next() < 0.01 ? [{ vendor: 'HiSilicon', part: 'Hi3516' }] : [],
       site: pick(siteIds),
       domains: moved
-        ? [{ domain: 'spare', from: installed }, { domain: 'ran', from: installed + 200 + Math.floor(next() * 1000) }]
+        ? [
+            { domain: 'spare', from: installed },
+            { domain: 'ran', from: installed + 200 + Math.floor(next() * 1000) },
+          ]
         : [{ domain, from: -Infinity }],
       technology,
       procured: installed - 30,
       installed,
-      ...(next() < 0.1 ? { removed: installed + 100 + Math.floor(next() * 2000) } : {}),
+      removed: next() < 0.1 ? installed + 100 + Math.floor(next() * 2000) : undefined,
+      purpose: undefined,
       canRouteOrViewUserData: next() > 0.02,
       sanctionsAffected: next() < 0.01,
-      ...(domain === 'transport' && next() < 0.3 ? { transmissionClass: 'intra-core' as const } : {}),
+      transmissionClass: domain === 'transport' && next() < 0.3 ? 'intra-core' : undefined,
       manages: domain === 'management' ? ['ran'] : [],
-      ...(domain === 'ran' ? { trafficGbPerDay: Math.round(next() * 500_000) / 1000 } : {}),
-      ...(domain === 'access' ? { premisesServed: Math.floor(next() * 2000) } : {}),
+      serviceType: undefined,
+      premisesServed: domain === 'access' ? Math.floor(next() * 2000) : undefined,
+      trafficGbPerDay: domain === 'ran' ? Math.round(next() * 500_000) / 1000 : undefined,
+      category: undefined,
+      producedIn: undefined,
       events: next() < 0.005 ? [{ type: 'usf_spend', date: installed + 10 }] : [],
       addresses: [],
+      firmware: undefined,
     };
     items.push(item);
   }
@@ -96,10 +151,13 @@ function time<T>(run: () => T): [T, number] {
 }
 
 const ms = (t: number): string => `${t.toFixed(0).padStart(6)} ms`;
-const rate = (t: number): string => `${Math.round(ITEMS / (t / 1000)).toLocaleString('en-US')} items/s`;
+const rate = (t: number): string =>
+  `${Math.round(ITEMS / (t / 1000)).toLocaleString('en-US')} items/s`;
 
 const [inventory, generateMs] = time(generate);
-process.stdout.write(`inventory: ${ITEMS.toLocaleString('en-US')} items over ${SITES.toLocaleString('en-US')} sites (generated in ${generateMs.toFixed(0)} ms)\n`);
+process.stdout.write(
+  `inventory: ${ITEMS.toLocaleString('en-US')} items over ${SITES.toLocaleString('en-US')} sites (generated in ${generateMs.toFixed(0)} ms)\n`,
+);
 
 const registry = loadRegistry();
 const packs = shippedPackIds().map((id) => loadPack(id, registry));

@@ -4,7 +4,13 @@
  * of every item on a given day (active? in which domain?) is computed once per day.
  */
 import type { Day } from '../inventory/day.js';
-import { DOMAINS, type Domain, type Inventory, type InventoryItem, type Site } from '../inventory/model.js';
+import {
+  DOMAINS,
+  type Domain,
+  type Inventory,
+  type InventoryItem,
+  type Site,
+} from '../inventory/model.js';
 import { normaliseVendorName, VendorResolver, type VendorMatch } from '../inventory/vendor.js';
 import { identitiesOf } from './registry.js';
 import type { RegistryInput } from './schema.js';

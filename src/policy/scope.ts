@@ -16,7 +16,10 @@ export function itemInScope(
 ): boolean {
   if (!rule.kinds.has(item.kind)) return false;
   if (entity.kinds !== undefined && !entity.kinds.has(item.kind)) return false;
-  if (entity.purposes !== undefined && (item.purpose === undefined || !entity.purposes.has(item.purpose))) {
+  if (
+    entity.purposes !== undefined &&
+    (item.purpose === undefined || !entity.purposes.has(item.purpose))
+  ) {
     return false;
   }
   if (rule.technology !== undefined && !overlaps(item.technology, rule.technology)) return false;
@@ -63,7 +66,11 @@ interface ScopedEntity {
 }
 
 const scopes = new WeakMap<CompiledRule, ScopedEntity[]>();
-function scopeOf(prepared: PreparedInventory, pack: CompiledPack, rule: CompiledRule): ScopedEntity[] {
+function scopeOf(
+  prepared: PreparedInventory,
+  pack: CompiledPack,
+  rule: CompiledRule,
+): ScopedEntity[] {
   let scope = scopes.get(rule);
   if (scope === undefined) {
     scope = rule.entities
@@ -133,7 +140,8 @@ export function firstScopeEntry(
   if (installed === undefined) return undefined;
   let previous: InventoryItem['domains'][number]['domain'] | undefined;
   let k = 0;
-  for (; k < spans.length && (spans[k]?.from ?? Infinity) <= installed; k += 1) previous = spans[k]?.domain;
+  for (; k < spans.length && (spans[k]?.from ?? Infinity) <= installed; k += 1)
+    previous = spans[k]?.domain;
   if (previous !== undefined && rule.domains.has(previous) && accept(installed)) return installed;
   for (; k < spans.length; k += 1) {
     const span = spans[k];
