@@ -205,14 +205,16 @@ function evaluateRule(
       };
       break;
     }
-    case 'no_new_install':
+    case 'no_new_install': {
+      const accept = (e: Day): boolean => e <= T && opensAfter(rule, e);
       visit = (index, entity, review) => {
         const item = items[index] as InventoryItem;
         if (!itemInScope(rule, entity, item, siteOf(prepared, index))) return;
-        const entry = firstScopeEntry(rule, item, (e) => e <= T && opensAfter(rule, e));
+        const entry = firstScopeEntry(rule, item, accept);
         if (entry !== undefined) hits.fire(index, entry, review);
       };
       break;
+    }
     case 'no_new_procurement':
       visit = (index, entity, review) => {
         const item = items[index] as InventoryItem;

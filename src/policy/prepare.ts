@@ -16,6 +16,8 @@ import { identitiesOf } from './registry.js';
 import type { RegistryInput } from './schema.js';
 import { compileWhere, type ItemPredicate } from './where.js';
 
+const MAX_CACHED_DAYS = 4;
+
 /** No domain on that day (before the first span of a domain history). */
 export const NO_DOMAIN = 255;
 const DOMAIN_CODE = new Map<Domain, number>(DOMAINS.map((d, i) => [d, i]));
@@ -169,6 +171,8 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
     dayView(day) {
       let view = views.get(day);
       if (view === undefined) {
+        // A few days are kept (a check, a plan's deadlines); each costs 2 bytes per item.
+        if (views.size >= MAX_CACHED_DAYS) views.delete(views.keys().next().value ?? day);
         view = buildDayView(items, day);
         views.set(day, view);
       }
