@@ -243,9 +243,13 @@ function evaluateRule(
       };
       break;
   }
-  forEachCandidate(prepared, pack, rule, false, (index, entity) => visit(index, entity, false));
+  forEachCandidate(prepared, pack, rule, false, (index, entity) => {
+    visit(index, entity, false);
+  });
   if (rule.matchComponents)
-    forEachCandidate(prepared, pack, rule, true, (index, entity) => visit(index, entity, true));
+    forEachCandidate(prepared, pack, rule, true, (index, entity) => {
+      visit(index, entity, true);
+    });
   hits.flush(sink);
 }
 
