@@ -97,21 +97,29 @@ export function renderCheck(evaluation: Evaluation, packs: readonly CompiledPack
 export function renderPlan(plan: RemediationPlan): string {
   const lines = [`Remediation plan from ${formatDay(plan.from)}`];
   if (plan.removals.length === 0 && plan.caps.length === 0) lines.push('  nothing must leave');
-  for (const step of plan.removals) {
-    const when = step.overdue ? `${formatDay(step.by)} (OVERDUE)` : formatDay(step.by);
-    const flag = step.unverified === true ? ' (unverified)' : '';
-    lines.push(
-      `  by ${when}  ${step.vendor}  ${step.rule} [${step.status}]${flag}: ${step.items.length} item(s): ${listIds(step.items)}`,
-    );
-  }
-  for (const step of plan.caps) {
-    const when = step.overdue ? `${formatDay(step.by)} (OVERDUE)` : formatDay(step.by);
-    const parts = Object.entries(step.excess).map(
-      ([measure, value]) => `${String(value)} ${measure}`,
-    );
-    lines.push(`  by ${when}  cap ${step.rule} [${step.status}]: reduce by ${parts.join(', ')}`);
-  }
+  // Removals and caps interleaved by deadline.
+  const steps = [
+    ...plan.removals.map((step) => ({ by: step.by, text: removalLine(step) })),
+    ...plan.caps.map((step) => ({ by: step.by, text: capLine(step) })),
+  ].sort((a, b) => a.by - b.by);
+  for (const step of steps) lines.push(step.text);
   return lines.join('\n');
+}
+
+function when(by: number, overdue: boolean): string {
+  return overdue ? `${formatDay(by)} (OVERDUE)` : formatDay(by);
+}
+
+function removalLine(step: RemediationPlan['removals'][number]): string {
+  const flag = step.unverified === true ? ' (unverified)' : '';
+  return `  by ${when(step.by, step.overdue)}  ${step.vendor}  ${step.rule} [${step.status}]${flag}: ${step.items.length} item(s): ${listIds(step.items)}`;
+}
+
+function capLine(step: RemediationPlan['caps'][number]): string {
+  const parts = Object.entries(step.excess).map(
+    ([measure, value]) => `${String(value)} ${measure}`,
+  );
+  return `  by ${when(step.by, step.overdue)}  cap ${step.rule} [${step.status}]: reduce by ${parts.join(', ')}`;
 }
 
 export function renderPacks(packs: readonly CompiledPack[]): string {

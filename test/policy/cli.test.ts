@@ -197,3 +197,44 @@ describe('nospy policy lint', () => {
     );
   });
 });
+
+describe('nospy policy plan, readable', () => {
+  it('interleaves removals and caps by deadline', async () => {
+    const result = await runCli(
+      ['policy', 'plan', '--pack', 'uk-tsa-huawei-dvd', '--inventory', uk, '--from', '2023-03-01'],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Remediation plan from 2023-03-01');
+    expect(lines.slice(1).map((l) => /by (\d{4}-\d{2}-\d{2})/.exec(l)?.[1])).toEqual([
+      '2023-07-31',
+      '2027-12-31',
+    ]);
+    expect(lines[1]).toContain('cap uk-dvd-ran-cap [violation]: reduce by 60.5 traffic');
+  });
+});
+
+describe('nospy policy shares', () => {
+  it('prints one row per vendor identity, aliases merged', async () => {
+    const result = await runCli(
+      ['policy', 'shares', '--inventory', uk, '--date', '2024-03-01', '--json'],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as {
+      domain: string;
+      technology: string;
+      vendor: string;
+      items: number;
+      trafficShare: number;
+    }[];
+    const ran5g = rows.filter((r) => r.domain === 'ran' && r.technology === '5G');
+    expect(ran5g.map((r) => [r.vendor, r.items, r.trafficShare])).toEqual([
+      ['huawei', 4, 0.401709],
+      ['ericsson', 3, 0.25641],
+      ['nokia', 2, 0.17094],
+      ['samsung', 2, 0.17094],
+    ]);
+  });
+});
