@@ -3,6 +3,7 @@ import { LOG_LEVELS } from '../config/schema.js';
 import type { CommandContext } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerStatementCommands } from './commands/statement.js';
+import { registerPolicyCommands } from './commands/policy.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -17,6 +18,7 @@ Precedence: flags > NOSPY_* environment variables > file > defaults.`;
 const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
   registerConfigCommands,
   registerStatementCommands,
+  registerPolicyCommands,
 ];
 
 export function buildProgram(ctx: CommandContext, version: string): Command {

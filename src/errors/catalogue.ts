@@ -5,12 +5,28 @@
  */
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
+import type { InventoryErrorCode } from '../inventory/errors.js';
+import type { PolicyErrorCode } from '../policy/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
 import type { BlobErrorCode } from '../blobs/errors.js';
 
+  | CliErrorCode
+  | ConfigErrorCode
+  | TlogErrorCode
+  | InventoryErrorCode
+  | PolicyErrorCode
+  | 'INTERNAL';
+
 export type ErrorCode =
-  CliErrorCode | ConfigErrorCode | TlogErrorCode | StatementErrorCode | BlobErrorCode | 'INTERNAL';
+  | CliErrorCode
+  | ConfigErrorCode
+  | InventoryErrorCode
+  | PolicyErrorCode
+  | TlogErrorCode
+  | StatementErrorCode
+  | BlobErrorCode
+  | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -40,6 +56,15 @@ export const ERROR_CATALOGUE = {
   BLOB_TOO_LARGE: { exit: 2, http: 413 },
   BLOB_NOT_FOUND: { exit: 2, http: 404 },
   BLOB_IO: { exit: 2, http: 500 },
+  INVENTORY_NOT_FOUND: { exit: 2, http: 404 },
+  INVENTORY_UNREADABLE: { exit: 2, http: 400 },
+  INVENTORY_SYNTAX: { exit: 2, http: 400 },
+  INVENTORY_INVALID: { exit: 2, http: 422 },
+  POLICY_PACK_NOT_FOUND: { exit: 2, http: 404 },
+  POLICY_PACK_UNREADABLE: { exit: 2, http: 400 },
+  POLICY_PACK_SYNTAX: { exit: 2, http: 400 },
+  POLICY_PACK_INVALID: { exit: 2, http: 422 },
+  POLICY_DATE_INVALID: { exit: 2, http: 400 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {
