@@ -11,13 +11,6 @@ import type { TlogErrorCode } from '../tlog/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
 import type { BlobErrorCode } from '../blobs/errors.js';
 
-  | CliErrorCode
-  | ConfigErrorCode
-  | TlogErrorCode
-  | InventoryErrorCode
-  | PolicyErrorCode
-  | 'INTERNAL';
-
 export type ErrorCode =
   | CliErrorCode
   | ConfigErrorCode
