@@ -5,9 +5,17 @@
  */
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
+import type { OsvErrorCode } from '../osv/errors.js';
+import type { SbomErrorCode } from '../sbom/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 
-export type ErrorCode = CliErrorCode | ConfigErrorCode | TlogErrorCode | 'INTERNAL';
+export type ErrorCode =
+  | CliErrorCode
+  | ConfigErrorCode
+  | TlogErrorCode
+  | SbomErrorCode
+  | OsvErrorCode
+  | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -25,6 +33,14 @@ export const ERROR_CATALOGUE = {
   CONFIG_SYNTAX: { exit: 2, http: 500 },
   CONFIG_INVALID: { exit: 2, http: 500 },
   TLOG_KEY_INVALID: { exit: 2, http: 400 },
+  SBOM_UNREADABLE: { exit: 2, http: 400 },
+  SBOM_SYNTAX: { exit: 2, http: 400 },
+  SBOM_LIMIT: { exit: 2, http: 413 },
+  SBOM_FORMAT_UNKNOWN: { exit: 2, http: 400 },
+  OSV_UNREADABLE: { exit: 2, http: 500 },
+  OSV_ZIP_INVALID: { exit: 2, http: 400 },
+  OSV_LIMIT: { exit: 2, http: 413 },
+  OSV_QUERY_INVALID: { exit: 2, http: 400 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {
