@@ -5,6 +5,7 @@
  */
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
+import type { FirmwareErrorCode } from '../firmware/errors.js';
 import type { OsvErrorCode } from '../osv/errors.js';
 import type { SbomErrorCode } from '../sbom/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
@@ -12,6 +13,7 @@ import type { TlogErrorCode } from '../tlog/errors.js';
 export type ErrorCode =
   | CliErrorCode
   | ConfigErrorCode
+  | FirmwareErrorCode
   | TlogErrorCode
   | SbomErrorCode
   | OsvErrorCode
@@ -33,6 +35,8 @@ export const ERROR_CATALOGUE = {
   CONFIG_SYNTAX: { exit: 2, http: 500 },
   CONFIG_INVALID: { exit: 2, http: 500 },
   TLOG_KEY_INVALID: { exit: 2, http: 400 },
+  FIRMWARE_IMAGE_UNREADABLE: { exit: 2, http: 400 },
+  FIRMWARE_MUD_INVALID: { exit: 2, http: 400 },
   SBOM_UNREADABLE: { exit: 2, http: 400 },
   SBOM_SYNTAX: { exit: 2, http: 400 },
   SBOM_LIMIT: { exit: 2, http: 413 },
