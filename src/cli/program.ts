@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../config/schema.js';
 import type { CommandContext } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerFirmwareCommands } from './commands/firmware.js';
 import { registerSbomCommands } from './commands/sbom.js';
 
 export const EXIT_CODES_HELP = `
@@ -17,6 +18,7 @@ Precedence: flags > NOSPY_* environment variables > file > defaults.`;
 const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
   registerConfigCommands,
   registerSbomCommands,
+  registerFirmwareCommands,
 ];
 
 /** Subcommands with their own `--version <value>` option (a package version, not nospy's). */

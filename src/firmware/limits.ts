@@ -89,11 +89,19 @@ export class UnpackBudget {
       return false;
     }
     if (bytes > this.limits.maxFileBytes) {
-      this.warn('limit.file_bytes', where, `member of ${bytes} bytes > ${this.limits.maxFileBytes}`);
+      this.warn(
+        'limit.file_bytes',
+        where,
+        `member of ${bytes} bytes > ${this.limits.maxFileBytes}`,
+      );
       return false;
     }
     if (this.totalBytes + bytes > this.limits.maxTotalBytes) {
-      this.warn('limit.total_bytes', where, `total output would exceed ${this.limits.maxTotalBytes} bytes`);
+      this.warn(
+        'limit.total_bytes',
+        where,
+        `total output would exceed ${this.limits.maxTotalBytes} bytes`,
+      );
       return false;
     }
     this.files += 1;

@@ -111,7 +111,12 @@ export class DirectoryTree implements FileTree {
       }
       budget.files += 1;
       if (stat.isSymbolicLink()) {
-        this.byPath.set(path, { path, type: 'symlink', size: 0, target: readlinkSync(join(this.root, path)) });
+        this.byPath.set(path, {
+          path,
+          type: 'symlink',
+          size: 0,
+          target: readlinkSync(join(this.root, path)),
+        });
       } else if (stat.isDirectory()) {
         this.byPath.set(path, { path, type: 'dir', size: 0 });
         this.walk(path, depth + 1, budget);

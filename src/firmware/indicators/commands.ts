@@ -57,7 +57,8 @@ function segments(line: string): string[][] {
       inWord = true;
       i += 1;
     } else if (/\s/.test(c)) endWord();
-    else if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '`') endCommand();
+    else if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '`')
+      endCommand();
     else if (c === '$' && line[i + 1] === '(') {
       endCommand();
       i += 1;
@@ -73,7 +74,18 @@ function segments(line: string): string[][] {
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** Words that run the command after them (`exec telnetd`, `busybox telnetd`, `nohup nc …`). */
-const WRAPPERS = new Set(['exec', 'nohup', 'busybox', 'sudo', 'env', 'nice', 'setsid', 'chroot', 'time', 'eval']);
+const WRAPPERS = new Set([
+  'exec',
+  'nohup',
+  'busybox',
+  'sudo',
+  'env',
+  'nice',
+  'setsid',
+  'chroot',
+  'time',
+  'eval',
+]);
 
 /** Unwraps start-stop-daemon, procd and the wrappers above to the real program. */
 function unwrap(words: readonly string[]): SimpleCommand | undefined {
@@ -85,12 +97,15 @@ function unwrap(words: readonly string[]): SimpleCommand | undefined {
     const program = basename(first);
     if (WRAPPERS.has(program)) {
       rest = rest.slice(1);
-      if (program === 'nice') while (rest[0]?.startsWith('-') === true) rest = rest.slice(rest[0] === '-n' ? 2 : 1);
+      if (program === 'nice')
+        while (rest[0]?.startsWith('-') === true) rest = rest.slice(rest[0] === '-n' ? 2 : 1);
       if (program === 'chroot') rest = rest.slice(1);
       continue;
     }
     if (program === 'start-stop-daemon') {
-      const exec = rest.findIndex((w) => w === '--exec' || w === '-x' || w === '--startas' || w === '-a');
+      const exec = rest.findIndex(
+        (w) => w === '--exec' || w === '-x' || w === '--startas' || w === '-a',
+      );
       const dashdash = rest.indexOf('--');
       const target = exec === -1 ? undefined : rest[exec + 1];
       if (target === undefined) return undefined;

@@ -26,13 +26,32 @@ const DAEMONS = new Map<string, DaemonSpec>();
 const add = (names: string[], spec: DaemonSpec): void => {
   for (const name of names) DAEMONS.set(name, spec);
 };
-add(['telnetd', 'utelnetd', 'in.telnetd'], { service: 'telnet', protocol: 'tcp', port: 23, portFlags: ['-p'] });
-add(['dropbear', 'sshd'], { service: 'ssh', protocol: 'tcp', port: 22, portFlags: ['-p'], usual: 22 });
+add(['telnetd', 'utelnetd', 'in.telnetd'], {
+  service: 'telnet',
+  protocol: 'tcp',
+  port: 23,
+  portFlags: ['-p'],
+});
+add(['dropbear', 'sshd'], {
+  service: 'ssh',
+  protocol: 'tcp',
+  port: 22,
+  portFlags: ['-p'],
+  usual: 22,
+});
 add(['httpd', 'uhttpd', 'lighttpd', 'boa', 'goahead', 'mini_httpd', 'thttpd', 'webs', 'nginx'], {
-  service: 'http', protocol: 'tcp', port: 80, portFlags: ['-p'],
+  service: 'http',
+  protocol: 'tcp',
+  port: 80,
+  portFlags: ['-p'],
 });
 add(['tftpd', 'in.tftpd', 'atftpd'], { service: 'tftp', protocol: 'udp', port: 69, portFlags: [] });
-add(['ftpd', 'vsftpd', 'proftpd', 'bftpd', 'pure-ftpd'], { service: 'ftp', protocol: 'tcp', port: 21, portFlags: [] });
+add(['ftpd', 'vsftpd', 'proftpd', 'bftpd', 'pure-ftpd'], {
+  service: 'ftp',
+  protocol: 'tcp',
+  port: 21,
+  portFlags: [],
+});
 add(['snmpd'], { service: 'snmp', protocol: 'udp', port: 161, portFlags: [] });
 add(['miniupnpd'], { service: 'upnp', protocol: 'udp', port: 1900, portFlags: [] });
 add(['dnsmasq'], { service: 'dns', protocol: 'udp', port: 53, portFlags: ['-p', '--port'] });
@@ -47,8 +66,10 @@ function portFromFlags(args: readonly string[], flags: readonly string[]): numbe
     for (const flag of flags) {
       let value: string | undefined;
       if (arg === flag) value = args[i + 1];
-      else if (flag.startsWith('--') && arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
-      else if (!flag.startsWith('--') && arg.startsWith(flag) && arg.length > flag.length) value = arg.slice(flag.length);
+      else if (flag.startsWith('--') && arg.startsWith(`${flag}=`))
+        value = arg.slice(flag.length + 1);
+      else if (!flag.startsWith('--') && arg.startsWith(flag) && arg.length > flag.length)
+        value = arg.slice(flag.length);
       const port = value === undefined ? undefined : /(?:^|:)(\d{1,5})$/.exec(value)?.[1];
       if (port !== undefined && Number(port) <= 65535) ports.push(Number(port));
     }
@@ -71,12 +92,20 @@ function netcat(command: SimpleCommand): Listener | undefined {
     } else if (/^\d{1,5}$/.test(arg) && port === undefined) port = Number(arg);
   }
   if (!listening) return undefined;
-  return { service: 'netcat', program: command.program, protocol: args.includes('-u') ? 'udp' : 'tcp', ...(port === undefined ? {} : { port }), shell };
+  return {
+    service: 'netcat',
+    program: command.program,
+    protocol: args.includes('-u') ? 'udp' : 'tcp',
+    ...(port === undefined ? {} : { port }),
+    shell,
+  };
 }
 
 /** socat `TCP-LISTEN:4444,fork EXEC:/bin/sh`. */
 function socat(command: SimpleCommand): Listener | undefined {
-  const listen = command.args.map((a) => /^(TCP|UDP)[46]?-LISTEN:(\d+)/i.exec(a)).find((m) => m !== null);
+  const listen = command.args
+    .map((a) => /^(TCP|UDP)[46]?-LISTEN:(\d+)/i.exec(a))
+    .find((m) => m !== null);
   if (listen == null) return undefined;
   const shell = command.args.some((a) => /^(EXEC|SYSTEM):.*\bsh\b/i.test(a));
   return {
@@ -114,7 +143,12 @@ export function listenerOf(command: SimpleCommand): Listener | undefined {
   const port = portFromFlags(args, spec.portFlags)[0] ?? spec.port;
   // telnetd -l /bin/sh: the "login" program is a shell, so no password is asked (BusyBox telnetd).
   const loginAt = args.findIndex((a) => a === '-l' || a.startsWith('-l/'));
-  const login = loginAt === -1 ? undefined : args[loginAt] === '-l' ? args[loginAt + 1] : args[loginAt]?.slice(2);
+  const login =
+    loginAt === -1
+      ? undefined
+      : args[loginAt] === '-l'
+        ? args[loginAt + 1]
+        : args[loginAt]?.slice(2);
   const shell = spec.service === 'telnet' && login !== undefined && SHELLS.test(login);
   const unusual = spec.usual !== undefined && port !== spec.usual;
   return {

@@ -8,16 +8,39 @@ export interface Destination {
   readonly program: string;
 }
 
-const URL_PATTERN = /\b((?:https?|ftp|tftp|wss?|mqtts?|telnet):\/\/)(?:[^\s'"`@/]*@)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?[^\s'"`]*/g;
+const URL_PATTERN =
+  /\b((?:https?|ftp|tftp|wss?|mqtts?|telnet):\/\/)(?:[^\s'"`@/]*@)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?[^\s'"`]*/g;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 /** A DNS name with a letter TLD; script file names (`foo.sh`, `x.conf`) are excluded below. */
 const HOSTNAME = /^(?=.{4,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}$/;
-const NOT_HOSTS = /\.(sh|conf|cfg|txt|log|pid|lock|so|ko|bin|gz|xz|tar|json|xml|html?|js|css|lua|cgi|sock|d)$/i;
+const NOT_HOSTS =
+  /\.(sh|conf|cfg|txt|log|pid|lock|so|ko|bin|gz|xz|tar|json|xml|html?|js|css|lua|cgi|sock|d)$/i;
 
 /** Programs whose bare host arguments are destinations. */
 const CLIENTS = new Set([
-  'wget', 'curl', 'nc', 'netcat', 'ncat', 'tftp', 'ftpget', 'ftpput', 'ntpclient', 'ntpd', 'ntpdate', 'rdate',
-  'ssh', 'dbclient', 'scp', 'telnet', 'syslogd', 'logread', 'ping', 'socat', 'openssl', 'mosquitto_pub', 'mosquitto_sub',
+  'wget',
+  'curl',
+  'nc',
+  'netcat',
+  'ncat',
+  'tftp',
+  'ftpget',
+  'ftpput',
+  'ntpclient',
+  'ntpd',
+  'ntpdate',
+  'rdate',
+  'ssh',
+  'dbclient',
+  'scp',
+  'telnet',
+  'syslogd',
+  'logread',
+  'ping',
+  'socat',
+  'openssl',
+  'mosquitto_pub',
+  'mosquitto_sub',
 ]);
 
 function isPublicishIpv4(text: string): boolean {
@@ -43,7 +66,17 @@ function hostOf(word: string): { host: string; port?: number } | undefined {
   return undefined;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ftp: 21, tftp: 69, ws: 80, wss: 443, mqtt: 1883, mqtts: 8883, telnet: 23 };
+const DEFAULT_PORTS: Record<string, number> = {
+  http: 80,
+  https: 443,
+  ftp: 21,
+  tftp: 69,
+  ws: 80,
+  wss: 443,
+  mqtt: 1883,
+  mqtts: 8883,
+  telnet: 23,
+};
 
 /** URLs anywhere in a line, and host arguments of network clients. */
 export function destinationsOf(commands: readonly SimpleCommand[]): Destination[] {
@@ -63,7 +96,12 @@ export function destinationsOf(commands: readonly SimpleCommand[]): Destination[
         const host = (match[2] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
         if (host === '' || host === 'localhost' || /^127\./.test(host)) continue;
         const port = match[3] === undefined ? DEFAULT_PORTS[scheme] : Number(match[3]);
-        push({ host, ...(port === undefined ? {} : { port }), url: match[0], program: command.program });
+        push({
+          host,
+          ...(port === undefined ? {} : { port }),
+          url: match[0],
+          program: command.program,
+        });
       }
     }
     if (!CLIENTS.has(command.program)) continue;
@@ -78,12 +116,19 @@ export function destinationsOf(commands: readonly SimpleCommand[]): Destination[
       const target = hostOf(arg);
       if (target === undefined) continue;
       let port = target.port;
-      if (port === undefined && (command.program === 'nc' || command.program === 'netcat' || command.program === 'telnet')) {
+      if (
+        port === undefined &&
+        (command.program === 'nc' || command.program === 'netcat' || command.program === 'telnet')
+      ) {
         const next = args[i + 1];
         if (next !== undefined && /^\d{1,5}$/.test(next)) port = Number(next);
       }
       if (port === undefined && command.program === 'tftp') port = 69;
-      push({ host: target.host, ...(port === undefined ? {} : { port }), program: command.program });
+      push({
+        host: target.host,
+        ...(port === undefined ? {} : { port }),
+        program: command.program,
+      });
     }
   }
   return found;

@@ -15,13 +15,29 @@ export function startupKindOf(path: string): StartupKind | undefined {
   if (path.startsWith('/etc/crontabs/') || path.startsWith('/var/spool/cron/')) return 'cron';
   if (/^\/etc\/cron\.(hourly|daily|weekly|monthly)\//.test(path)) return 'init';
   if (/^\/(etc|lib|usr\/lib)\/systemd\/system\/.+\.service$/.test(path)) return 'systemd';
-  if (path.startsWith('/etc/init.d/') || path.startsWith('/etc/rc.d/') || /^\/etc\/rc[0-6S]\.d\//.test(path)) return 'init';
-  if (['/etc/rc.local', '/etc/rcS', '/etc/rc', '/etc/profile', '/etc/rc.sysinit'].includes(path)) return 'init';
+  if (
+    path.startsWith('/etc/init.d/') ||
+    path.startsWith('/etc/rc.d/') ||
+    /^\/etc\/rc[0-6S]\.d\//.test(path)
+  )
+    return 'init';
+  if (['/etc/rc.local', '/etc/rcS', '/etc/rc', '/etc/profile', '/etc/rc.sysinit'].includes(path))
+    return 'init';
   return undefined;
 }
 
 const WELL_KNOWN_PORTS: Record<string, number> = {
-  telnet: 23, ftp: 21, ssh: 22, tftp: 69, http: 80, https: 443, shell: 514, login: 513, exec: 512, snmp: 161, finger: 79,
+  telnet: 23,
+  ftp: 21,
+  ssh: 22,
+  tftp: 69,
+  http: 80,
+  https: 443,
+  shell: 514,
+  login: 513,
+  exec: 512,
+  snmp: 161,
+  finger: 79,
 };
 
 /** Port numbers from the image's own /etc/services, else the well-known ones. */
@@ -29,7 +45,10 @@ function servicePort(tree: FileTree, name: string, protocol: string): number | u
   if (/^\d+$/.test(name)) return Number(name);
   const services = tree.read('/etc/services')?.toString('latin1');
   if (services !== undefined) {
-    const match = new RegExp(`^${name.replace(/[^A-Za-z0-9-]/g, '')}\\s+(\\d+)/${protocol}`, 'm').exec(services);
+    const match = new RegExp(
+      `^${name.replace(/[^A-Za-z0-9-]/g, '')}\\s+(\\d+)/${protocol}`,
+      'm',
+    ).exec(services);
     if (match !== null) return Number(match[1]);
   }
   return WELL_KNOWN_PORTS[name];
@@ -86,15 +105,33 @@ function commandText(kind: StartupKind, text: string): string | undefined {
 }
 
 function listenerIndicator(
-  rule: string, path: string, line: number, evidence: string, listener: Listener, origin: string,
+  rule: string,
+  path: string,
+  line: number,
+  evidence: string,
+  listener: Listener,
+  origin: string,
 ): Indicator {
-  const port = listener.port === undefined ? 'port from its configuration' : `${listener.protocol}/${listener.port}`;
-  const detail = `${listener.program} (${listener.service}) listening on ${port}, started from ${origin}` +
-    (listener.shell ? '; hands out a shell without login' : '') + (listener.note === undefined ? '' : `; ${listener.note}`);
+  const port =
+    listener.port === undefined
+      ? 'port from its configuration'
+      : `${listener.protocol}/${listener.port}`;
+  const detail =
+    `${listener.program} (${listener.service}) listening on ${port}, started from ${origin}` +
+    (listener.shell ? '; hands out a shell without login' : '') +
+    (listener.note === undefined ? '' : `; ${listener.note}`);
   return {
-    kind: 'listening_service', rule: listener.shell ? 'FW-SVC-010' : rule, path, line, detail, evidence: evidence.trim(),
-    service: listener.service, program: listener.program, protocol: listener.protocol,
-    ...(listener.port === undefined ? {} : { port: listener.port }), shell: listener.shell,
+    kind: 'listening_service',
+    rule: listener.shell ? 'FW-SVC-010' : rule,
+    path,
+    line,
+    detail,
+    evidence: evidence.trim(),
+    service: listener.service,
+    program: listener.program,
+    protocol: listener.protocol,
+    ...(listener.port === undefined ? {} : { port: listener.port }),
+    shell: listener.shell,
   };
 }
 
@@ -117,9 +154,22 @@ function inetdListeners(tree: FileTree, path: string, text: string): Indicator[]
     const program = server.slice(server.lastIndexOf('/') + 1);
     const known = listenerOf({ program, args: args.slice(1) });
     const port = servicePort(tree, service, protocol);
-    found.push(listenerIndicator('FW-SVC-002', path, line, raw, {
-      service: known?.service ?? service, program, protocol, ...(port === undefined ? {} : { port }), shell: known?.shell ?? false,
-    }, 'inetd'));
+    found.push(
+      listenerIndicator(
+        'FW-SVC-002',
+        path,
+        line,
+        raw,
+        {
+          service: known?.service ?? service,
+          program,
+          protocol,
+          ...(port === undefined ? {} : { port }),
+          shell: known?.shell ?? false,
+        },
+        'inetd',
+      ),
+    );
   }
   return found;
 }
@@ -135,19 +185,36 @@ function xinetdListeners(tree: FileTree, path: string, text: string): Indicator[
     const open = /^service\s+(\S+)/.exec(trimmed);
     if (open !== null) current = { name: open[1] ?? '', line: index + 1, attrs: new Map() };
     const attr = /^(\w+)\s*[+-]?=\s*(.*)$/.exec(trimmed);
-    if (attr !== null && current !== undefined) current.attrs.set(attr[1] ?? '', (attr[2] ?? '').trim());
+    if (attr !== null && current !== undefined)
+      current.attrs.set(attr[1] ?? '', (attr[2] ?? '').trim());
     if (trimmed.startsWith('}') && current !== undefined) {
       const { name, line, attrs } = current;
       current = undefined;
       if (attrs.get('disable') === 'yes') return;
-      const protocol = attrs.get('socket_type') === 'dgram' || attrs.get('protocol') === 'udp' ? 'udp' : 'tcp';
+      const protocol =
+        attrs.get('socket_type') === 'dgram' || attrs.get('protocol') === 'udp' ? 'udp' : 'tcp';
       const server = attrs.get('server') ?? name;
       const program = server.slice(server.lastIndexOf('/') + 1);
-      const port = attrs.has('port') ? Number(attrs.get('port')) : servicePort(tree, name, protocol);
+      const port = attrs.has('port')
+        ? Number(attrs.get('port'))
+        : servicePort(tree, name, protocol);
       const known = listenerOf({ program, args: (attrs.get('server_args') ?? '').split(/\s+/) });
-      found.push(listenerIndicator('FW-SVC-002', path, line, `service ${name} (server = ${server})`, {
-        service: known?.service ?? name, program, protocol, ...(port === undefined ? {} : { port }), shell: known?.shell ?? false,
-      }, 'xinetd'));
+      found.push(
+        listenerIndicator(
+          'FW-SVC-002',
+          path,
+          line,
+          `service ${name} (server = ${server})`,
+          {
+            service: known?.service ?? name,
+            program,
+            protocol,
+            ...(port === undefined ? {} : { port }),
+            shell: known?.shell ?? false,
+          },
+          'xinetd',
+        ),
+      );
     }
   });
   return found;
@@ -175,7 +242,12 @@ export function startupIndicators(tree: FileTree, path: string, text: string): I
       if (listener === undefined) continue;
       if (simple.program === 'sshd' && !simple.args.some((a) => a.startsWith('-p'))) {
         const port = sshdConfigPort(tree);
-        if (port !== undefined) listener = { ...listener, port, ...(port === 22 ? {} : { note: `ssh on unusual port ${port}` }) };
+        if (port !== undefined)
+          listener = {
+            ...listener,
+            port,
+            ...(port === 22 ? {} : { note: `ssh on unusual port ${port}` }),
+          };
       }
       found.push(listenerIndicator(rule, path, line, raw, listener, origin));
     }
@@ -184,7 +256,8 @@ export function startupIndicators(tree: FileTree, path: string, text: string): I
       found.push({
         kind: 'outbound_destination',
         rule: destination.url === undefined ? 'FW-NET-002' : 'FW-NET-001',
-        path, line,
+        path,
+        line,
         detail: `${destination.program} contacts ${destination.host}${port}, from ${origin}`,
         evidence: raw.trim(),
         host: destination.host,

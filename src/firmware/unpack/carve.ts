@@ -32,18 +32,39 @@ const UIMAGE_MAGIC_BYTES = Buffer.from([0x27, 0x05, 0x19, 0x56]);
 /** A cheap cpio check: the header parses and the archive yields at least one member. */
 function cpioYieldsMembers(buf: Buffer, start: number): boolean {
   if (!isCpioHeader(buf, start)) return false;
-  const probe = new UnpackBudget({ maxTotalBytes: 0, maxFiles: 1, maxDepth: 0, maxRatio: 0, maxFileBytes: 0 });
+  const probe = new UnpackBudget({
+    maxTotalBytes: 0,
+    maxFiles: 1,
+    maxDepth: 0,
+    maxRatio: 0,
+    maxFileBytes: 0,
+  });
   decodeCpio(buf.subarray(start, Math.min(buf.length, start + 8192)), probe, '');
   return probe.files > 0 || probe.warnings.some((w) => w.reason.startsWith('limit.'));
 }
 
 const PATTERNS: readonly Pattern[] = [
-  { type: 'uimage', magic: UIMAGE_MAGIC_BYTES, back: 0, valid: (b, s) => readUImageHeader(b, s) !== undefined },
-  { type: 'squashfs', magic: SQUASHFS_MAGIC, back: 0, valid: (b, s) => readSquashfsSuperblock(b, s) !== undefined },
+  {
+    type: 'uimage',
+    magic: UIMAGE_MAGIC_BYTES,
+    back: 0,
+    valid: (b, s) => readUImageHeader(b, s) !== undefined,
+  },
+  {
+    type: 'squashfs',
+    magic: SQUASHFS_MAGIC,
+    back: 0,
+    valid: (b, s) => readSquashfsSuperblock(b, s) !== undefined,
+  },
   { type: 'cpio', magic: Buffer.from('0707', 'latin1'), back: 0, valid: cpioYieldsMembers },
   { type: 'gzip', magic: Buffer.from([0x1f, 0x8b, 0x08]), back: 0, valid: isGzipHeader },
   { type: 'xz', magic: XZ_MAGIC, back: 0, valid: isXzHeader },
-  { type: 'tar', magic: Buffer.from('ustar', 'latin1'), back: TAR_MAGIC_OFFSET, valid: isTarHeader },
+  {
+    type: 'tar',
+    magic: Buffer.from('ustar', 'latin1'),
+    back: TAR_MAGIC_OFFSET,
+    valid: isTarHeader,
+  },
 ];
 
 /** The container type whose valid header starts exactly at `offset`, if any. */
@@ -51,7 +72,16 @@ export function containerAt(buf: Buffer, offset: number): CarveType | undefined 
   for (const pattern of PATTERNS) {
     const magicAt = offset + pattern.back;
     if (magicAt + pattern.magic.length > buf.length) continue;
-    if (buf.compare(pattern.magic, 0, pattern.magic.length, magicAt, magicAt + pattern.magic.length) !== 0) continue;
+    if (
+      buf.compare(
+        pattern.magic,
+        0,
+        pattern.magic.length,
+        magicAt,
+        magicAt + pattern.magic.length,
+      ) !== 0
+    )
+      continue;
     if (pattern.valid(buf, offset)) return pattern.type;
   }
   return undefined;
@@ -76,7 +106,8 @@ export class CarveScanner {
         known = this.find(pattern, from);
         this.next.set(pattern.type, known);
       }
-      if (known !== -1 && (best === undefined || known < best.offset)) best = { offset: known, type: pattern.type };
+      if (known !== -1 && (best === undefined || known < best.offset))
+        best = { offset: known, type: pattern.type };
     }
     return best;
   }

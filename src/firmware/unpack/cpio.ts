@@ -31,17 +31,38 @@ function parseHeader(buf: Buffer, offset: number): CpioHeader | undefined {
   const magic = buf.toString('latin1', offset, offset + 6);
   if (magic === '070701' || magic === '070702') {
     if (offset + 110 > buf.length) return undefined;
-    const hex = (i: number): number | undefined => parseNumber(buf.toString('latin1', offset + 6 + i * 8, offset + 14 + i * 8), 16);
+    const hex = (i: number): number | undefined =>
+      parseNumber(buf.toString('latin1', offset + 6 + i * 8, offset + 14 + i * 8), 16);
     const [ino, mode, nlink, fileSize, nameSize] = [hex(0), hex(1), hex(4), hex(6), hex(11)];
-    if (ino === undefined || mode === undefined || nlink === undefined || fileSize === undefined || nameSize === undefined) return undefined;
+    if (
+      ino === undefined ||
+      mode === undefined ||
+      nlink === undefined ||
+      fileSize === undefined ||
+      nameSize === undefined
+    )
+      return undefined;
     return { headerSize: 110, mode, ino, nlink, nameSize, fileSize, align: 4 };
   }
   if (magic === '070707') {
     if (offset + 76 > buf.length) return undefined;
     const oct = (start: number, length: number): number | undefined =>
       parseNumber(buf.toString('latin1', offset + start, offset + start + length), 8);
-    const [ino, mode, nlink, nameSize, fileSize] = [oct(12, 6), oct(18, 6), oct(36, 6), oct(59, 6), oct(65, 11)];
-    if (ino === undefined || mode === undefined || nlink === undefined || nameSize === undefined || fileSize === undefined) return undefined;
+    const [ino, mode, nlink, nameSize, fileSize] = [
+      oct(12, 6),
+      oct(18, 6),
+      oct(36, 6),
+      oct(59, 6),
+      oct(65, 11),
+    ];
+    if (
+      ino === undefined ||
+      mode === undefined ||
+      nlink === undefined ||
+      nameSize === undefined ||
+      fileSize === undefined
+    )
+      return undefined;
     return { headerSize: 76, mode, ino, nlink, nameSize, fileSize, align: 1 };
   }
   return undefined;
@@ -60,7 +81,11 @@ const pad = (value: number, align: number): number => Math.ceil(value / align) *
  * members whose claimed size runs past the data. Returns the bytes consumed up to and including
  * the trailer.
  */
-export function decodeCpio(buf: Buffer, budget: UnpackBudget, where: string): { tree: MemoryTree; size: number } {
+export function decodeCpio(
+  buf: Buffer,
+  budget: UnpackBudget,
+  where: string,
+): { tree: MemoryTree; size: number } {
   const tree = new MemoryTree();
   // newc stores a hard-linked file's bytes with the last link only: remember the names by inode.
   const linksByInode = new Map<number, string[]>();
@@ -73,7 +98,11 @@ export function decodeCpio(buf: Buffer, budget: UnpackBudget, where: string): { 
       break;
     }
     const nameStart = offset + header.headerSize;
-    if (header.nameSize === 0 || header.nameSize > 4096 || nameStart + header.nameSize > buf.length) {
+    if (
+      header.nameSize === 0 ||
+      header.nameSize > 4096 ||
+      nameStart + header.nameSize > buf.length
+    ) {
       budget.warn('truncated', at, `cpio name of ${header.nameSize} bytes does not fit`);
       offset = buf.length;
       break;
@@ -81,7 +110,11 @@ export function decodeCpio(buf: Buffer, budget: UnpackBudget, where: string): { 
     const name = buf.toString('latin1', nameStart, nameStart + header.nameSize - 1);
     const dataStart = pad(nameStart + header.nameSize, header.align);
     if (dataStart + header.fileSize > buf.length) {
-      budget.warn('truncated', at, `cpio member ${name} claims ${header.fileSize} bytes, ${Math.max(0, buf.length - dataStart)} remain`);
+      budget.warn(
+        'truncated',
+        at,
+        `cpio member ${name} claims ${header.fileSize} bytes, ${Math.max(0, buf.length - dataStart)} remain`,
+      );
       offset = buf.length;
       break;
     }
@@ -90,21 +123,28 @@ export function decodeCpio(buf: Buffer, budget: UnpackBudget, where: string): { 
     const data = buf.subarray(dataStart, dataStart + header.fileSize);
     const path = normaliseMemberPath(name);
     if (path === undefined) {
-      budget.warn('path_traversal', `${where}:${name}`, 'member name leaves the archive root; rejected');
+      budget.warn(
+        'path_traversal',
+        `${where}:${name}`,
+        'member name leaves the archive root; rejected',
+      );
       continue;
     }
     if (path === '/') continue;
     const kind = header.mode & S_IFMT;
     if (!budget.takeFile(path, kind === S_IFREG ? header.fileSize : 0)) continue;
     if (kind === S_IFDIR) tree.put({ path, type: 'dir', size: 0 });
-    else if (kind === S_IFLNK) tree.put({ path, type: 'symlink', size: 0, target: data.toString('latin1') });
+    else if (kind === S_IFLNK)
+      tree.put({ path, type: 'symlink', size: 0, target: data.toString('latin1') });
     else if (kind === S_IFREG) {
       tree.put({ path, type: 'file', size: data.length }, data);
       if (header.nlink > 1 && header.align === 4) {
         const names = linksByInode.get(header.ino) ?? [];
         names.push(path);
         linksByInode.set(header.ino, names);
-        if (data.length > 0) for (const other of names) tree.put({ path: other, type: 'file', size: data.length }, data);
+        if (data.length > 0)
+          for (const other of names)
+            tree.put({ path: other, type: 'file', size: data.length }, data);
       }
     } else tree.put({ path, type: 'other', size: 0 });
   }

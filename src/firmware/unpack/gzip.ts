@@ -11,7 +11,10 @@ const FTEXT_MASK = 0xe0; // reserved FLG bits must be zero (RFC 1952 §2.3.1)
 /** True when a gzip member header (RFC 1952 §2.3: 1f 8b, CM=8, no reserved flags) starts here. */
 export function isGzipHeader(buf: Buffer, offset: number): boolean {
   return (
-    buf[offset] === 0x1f && buf[offset + 1] === 0x8b && buf[offset + 2] === 8 && ((buf[offset + 3] ?? 0xff) & FTEXT_MASK) === 0
+    buf[offset] === 0x1f &&
+    buf[offset + 1] === 0x8b &&
+    buf[offset + 2] === 8 &&
+    ((buf[offset + 3] ?? 0xff) & FTEXT_MASK) === 0
   );
 }
 
@@ -39,7 +42,12 @@ function headerLength(buf: Buffer, offset: number): number | undefined {
  * RFC 1952 §2.2), never producing more than the budget allows: zlib stops at
  * `maxOutputLength` instead of allocating whatever the stream asks for.
  */
-export function gunzipBounded(buf: Buffer, offset: number, budget: UnpackBudget, where: string): Decompressed {
+export function gunzipBounded(
+  buf: Buffer,
+  offset: number,
+  budget: UnpackBudget,
+  where: string,
+): Decompressed {
   const parts: Buffer[] = [];
   let produced = 0;
   let at = offset;
@@ -61,7 +69,11 @@ export function gunzipBounded(buf: Buffer, offset: number, budget: UnpackBudget,
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE') {
-        budget.warn(budget.boundHit(buf.length - offset), where, `gzip output exceeds ${allowance} bytes; stopped`);
+        budget.warn(
+          budget.boundHit(buf.length - offset),
+          where,
+          `gzip output exceeds ${allowance} bytes; stopped`,
+        );
       } else {
         budget.warn('corrupt', where, `gzip stream does not inflate: ${(error as Error).message}`);
       }
@@ -74,5 +86,9 @@ export function gunzipBounded(buf: Buffer, offset: number, budget: UnpackBudget,
     }
   }
   budget.takeBytes(produced);
-  return { ok: true, data: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), consumed: at - offset };
+  return {
+    ok: true,
+    data: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
+    consumed: at - offset,
+  };
 }

@@ -62,7 +62,11 @@ function parsePax(data: Buffer): Map<string, string> {
  * of the root are rejected and reported; symlinks stay links; hard links share the target's
  * bytes. Returns the bytes consumed so that carving knows where the archive ends.
  */
-export function decodeTar(buf: Buffer, budget: UnpackBudget, where: string): { tree: MemoryTree; size: number } {
+export function decodeTar(
+  buf: Buffer,
+  budget: UnpackBudget,
+  where: string,
+): { tree: MemoryTree; size: number } {
   const tree = new MemoryTree();
   let offset = 0;
   let longName: string | undefined;
@@ -72,11 +76,19 @@ export function decodeTar(buf: Buffer, budget: UnpackBudget, where: string): { t
     if (buf[offset] === 0 && buf.subarray(offset, offset + BLOCK).every((b) => b === 0)) {
       offset += BLOCK;
       // Two zero blocks end the archive; tolerate one (some writers stop there).
-      if (offset + BLOCK <= buf.length && buf.subarray(offset, offset + BLOCK).every((b) => b === 0)) offset += BLOCK;
+      if (
+        offset + BLOCK <= buf.length &&
+        buf.subarray(offset, offset + BLOCK).every((b) => b === 0)
+      )
+        offset += BLOCK;
       break;
     }
     if (!isTarHeader(buf, offset)) {
-      budget.warn('corrupt', `${where}@0x${offset.toString(16)}`, 'tar header checksum or magic invalid; rest of archive skipped');
+      budget.warn(
+        'corrupt',
+        `${where}@0x${offset.toString(16)}`,
+        'tar header checksum or magic invalid; rest of archive skipped',
+      );
       break;
     }
     const size = numeric(buf, offset + 124, 12);
@@ -84,27 +96,47 @@ export function decodeTar(buf: Buffer, budget: UnpackBudget, where: string): { t
     const header = offset;
     const dataStart = offset + BLOCK;
     if (size === undefined || dataStart + size > buf.length) {
-      budget.warn('truncated', `${where}@0x${offset.toString(16)}`, `tar member claims ${String(size)} bytes, ${buf.length - dataStart} remain`);
+      budget.warn(
+        'truncated',
+        `${where}@0x${offset.toString(16)}`,
+        `tar member claims ${String(size)} bytes, ${buf.length - dataStart} remain`,
+      );
       offset = buf.length;
       break;
     }
     const data = buf.subarray(dataStart, dataStart + size);
     offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
-    if (type === 'L') { longName = field(data, 0, data.length); continue; }
-    if (type === 'K') { longLink = field(data, 0, data.length); continue; }
-    if (type === 'x') { pax = parsePax(data); continue; }
+    if (type === 'L') {
+      longName = field(data, 0, data.length);
+      continue;
+    }
+    if (type === 'K') {
+      longLink = field(data, 0, data.length);
+      continue;
+    }
+    if (type === 'x') {
+      pax = parsePax(data);
+      continue;
+    }
     if (type === 'g') continue;
     const prefix = field(buf, header + 345, 155);
     const baseName = field(buf, header, 100);
     const isUstar = buf.toString('latin1', header + 257, header + 263) === 'ustar\0';
-    const name = pax.get('path') ?? longName ?? (isUstar && prefix !== '' ? `${prefix}/${baseName}` : baseName);
+    const name =
+      pax.get('path') ??
+      longName ??
+      (isUstar && prefix !== '' ? `${prefix}/${baseName}` : baseName);
     const linkName = pax.get('linkpath') ?? longLink ?? field(buf, header + 157, 100);
     longName = undefined;
     longLink = undefined;
     pax = new Map();
     const path = normaliseMemberPath(name);
     if (path === undefined) {
-      budget.warn('path_traversal', `${where}:${name}`, 'member name leaves the archive root; rejected');
+      budget.warn(
+        'path_traversal',
+        `${where}:${name}`,
+        'member name leaves the archive root; rejected',
+      );
       continue;
     }
     if (path === '/') continue;
@@ -115,8 +147,10 @@ export function decodeTar(buf: Buffer, budget: UnpackBudget, where: string): { t
     } else if (type === '1') {
       const target = normaliseMemberPath(linkName);
       const bytes = target === undefined ? undefined : tree.read(target);
-      if (target === undefined) budget.warn('path_traversal', `${where}:${name}`, 'hard link target leaves the root');
-      else if (budget.takeFile(path, bytes?.length ?? 0)) tree.put({ path, type: 'file', size: bytes?.length ?? 0 }, bytes ?? Buffer.alloc(0));
+      if (target === undefined)
+        budget.warn('path_traversal', `${where}:${name}`, 'hard link target leaves the root');
+      else if (budget.takeFile(path, bytes?.length ?? 0))
+        tree.put({ path, type: 'file', size: bytes?.length ?? 0 }, bytes ?? Buffer.alloc(0));
     } else if (type === '0' || type === '\0' || type === '7') {
       if (budget.takeFile(path, size)) tree.put({ path, type: 'file', size }, data);
     } else if (budget.takeFile(path, 0)) {

@@ -31,7 +31,8 @@ export function readUImageHeader(buf: Buffer, offset: number): UImageHeader | un
   if (crc32(header) !== headerCrc) return undefined;
   const dataSize = header.readUInt32BE(12);
   if (offset + HEADER + dataSize > buf.length) return undefined;
-  const dataCrcOk = crc32(buf.subarray(offset + HEADER, offset + HEADER + dataSize)) === header.readUInt32BE(24);
+  const dataCrcOk =
+    crc32(buf.subarray(offset + HEADER, offset + HEADER + dataSize)) === header.readUInt32BE(24);
   const nameBytes = header.subarray(32, 64);
   const nul = nameBytes.indexOf(0);
   return {

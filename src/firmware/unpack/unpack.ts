@@ -60,7 +60,11 @@ function expand(
   const tree = new MemoryTree();
   const where = within ?? 'image';
   if (depth > budget.limits.maxDepth) {
-    budget.warn('limit.depth', where, `containers nested deeper than ${budget.limits.maxDepth}; kept as a blob`);
+    budget.warn(
+      'limit.depth',
+      where,
+      `containers nested deeper than ${budget.limits.maxDepth}; kept as a blob`,
+    );
     tree.put({ path: `/${blobName}`, type: 'file', size: buf.length }, buf);
     return { tree, hasFileSystem: false, format: 'raw' };
   }
@@ -89,12 +93,14 @@ function expand(
       ...(decoded.detail === undefined ? {} : { detail: decoded.detail }),
     });
     if (candidate.offset === 0 && found === 1) {
-      format = decoded.expansion === undefined || decoded.expansion.format === 'raw'
-        ? candidate.type
-        : `${candidate.type}/${decoded.expansion.format}`;
+      format =
+        decoded.expansion === undefined || decoded.expansion.format === 'raw'
+          ? candidate.type
+          : `${candidate.type}/${decoded.expansion.format}`;
     }
     if (decoded.expansion !== undefined) {
-      const mount = decoded.expansion.hasFileSystem && !hasFileSystem ? '/' : `/@${hex(candidate.offset)}`;
+      const mount =
+        decoded.expansion.hasFileSystem && !hasFileSystem ? '/' : `/@${hex(candidate.offset)}`;
       hasFileSystem ||= decoded.expansion.hasFileSystem;
       tree.merge(decoded.expansion.tree, mount);
     }
@@ -133,15 +139,20 @@ function decode(
 ): Decoded | undefined {
   const where = `${within === undefined ? '' : `${within}>`}${type}@${hex(offset)}`;
   const rest = buf.subarray(offset);
-  const inner = (data: Buffer, name: string): Expansion => expand(data, depth + 1, where, name, budget, carves);
+  const inner = (data: Buffer, name: string): Expansion =>
+    expand(data, depth + 1, where, name, budget, carves);
   switch (type) {
     case 'tar': {
       const { tree, size } = decodeTar(rest, budget, where);
-      return tree.size === 0 && size <= 1024 ? undefined : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+      return tree.size === 0 && size <= 1024
+        ? undefined
+        : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
     }
     case 'cpio': {
       const { tree, size } = decodeCpio(rest, budget, where);
-      return tree.size === 0 && size === 0 ? undefined : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+      return tree.size === 0 && size === 0
+        ? undefined
+        : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
     }
     case 'squashfs': {
       const superblock = readSquashfsSuperblock(buf, offset);
@@ -155,7 +166,9 @@ function decode(
     case 'gzip': {
       const result = gunzipBounded(buf, offset, budget, where);
       if (!result.ok) {
-        const limited = budget.warnings.some((w) => w.where === where && w.reason.startsWith('limit.'));
+        const limited = budget.warnings.some(
+          (w) => w.where === where && w.reason.startsWith('limit.'),
+        );
         return limited ? { size: result.consumed } : undefined;
       }
       return { size: result.consumed, expansion: inner(result.data, `@${hex(offset)}.gz.out`) };
@@ -174,14 +187,19 @@ function decode(
       const size = UIMAGE_HEADER_SIZE + header.dataSize;
       const payload = buf.subarray(offset + UIMAGE_HEADER_SIZE, offset + size);
       const detail = `name=${JSON.stringify(header.name)} type=${header.type} comp=${header.compression} data_crc=${header.dataCrcOk ? 'ok' : 'MISMATCH'}`;
-      if (!header.dataCrcOk) budget.warn('corrupt', where, 'uImage data CRC does not match its header');
+      if (!header.dataCrcOk)
+        budget.warn('corrupt', where, 'uImage data CRC does not match its header');
       const name = header.name.replace(/[^A-Za-z0-9._-]/g, '_') || 'uimage-payload';
       if (header.compression === 0) return { size, detail, expansion: inner(payload, name) };
       if (header.compression === 1 && containerAt(payload, 0) === 'gzip') {
         const result = gunzipBounded(payload, 0, budget, `${where}>payload`);
         return result.ok ? { size, detail, expansion: inner(result.data, name) } : { size, detail };
       }
-      budget.warn('tool_missing', where, `uImage compression ${header.compression} is not supported; payload kept as a blob`);
+      budget.warn(
+        'tool_missing',
+        where,
+        `uImage compression ${header.compression} is not supported; payload kept as a blob`,
+      );
       return { size, detail, expansion: inner(payload, `${name}.compressed`) };
     }
   }

@@ -24,7 +24,8 @@ export function xzStreamLength(buf: Buffer, offset: number): number | undefined 
     const footer = end - 12;
     if ((end - offset) % 4 === 0 && footer >= offset + 12) {
       const flagsMatch = buf[footer + 8] === buf[offset + 6] && buf[footer + 9] === buf[offset + 7];
-      if (flagsMatch && crc32(buf.subarray(footer + 4, footer + 10)) === buf.readUInt32LE(footer)) return end - offset;
+      if (flagsMatch && crc32(buf.subarray(footer + 4, footer + 10)) === buf.readUInt32LE(footer))
+        return end - offset;
     }
     at = buf.indexOf(FOOTER_MAGIC, at + 1);
   }
@@ -37,7 +38,12 @@ export function xzStreamLength(buf: Buffer, offset: number): number | undefined 
  * is killed once it writes more) and the run with a timeout, so a bomb cannot fill memory or
  * hang the scan. A missing `xz` is reported, not fatal.
  */
-export function unxzBounded(buf: Buffer, offset: number, budget: UnpackBudget, where: string): Decompressed {
+export function unxzBounded(
+  buf: Buffer,
+  offset: number,
+  budget: UnpackBudget,
+  where: string,
+): Decompressed {
   const length = xzStreamLength(buf, offset) ?? buf.length - offset;
   const allowance = budget.outputAllowance(length);
   const result = spawnSync('xz', ['--decompress', '--stdout', '--single-stream', '--quiet'], {
@@ -47,7 +53,11 @@ export function unxzBounded(buf: Buffer, offset: number, budget: UnpackBudget, w
   });
   const code = (result.error as { code?: string } | undefined)?.code;
   if (code === 'ENOENT') {
-    budget.warn('tool_missing', where, 'xz stream found but the xz tool is not installed (apt-get install xz-utils)');
+    budget.warn(
+      'tool_missing',
+      where,
+      'xz stream found but the xz tool is not installed (apt-get install xz-utils)',
+    );
     return { ok: false, consumed: length };
   }
   if (code === 'ENOBUFS') {
