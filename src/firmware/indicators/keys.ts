@@ -114,7 +114,8 @@ function readPemKey(inner: string, label: string, offset: number): FoundKey | un
   const base64 = lines.filter((l) => !/^[A-Za-z-]+:/.test(l)).join('');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
   const body = Buffer.from(base64, 'base64');
-  if (body.length < 64) return undefined;
+  // The smallest real key body is an Ed25519 PKCS#8 structure of 48 bytes.
+  if (body.length < 40) return undefined;
   const legacyEncrypted = headers.some((h) => /^Proc-Type:\s*4,ENCRYPTED/i.test(h));
   const kind = label.replace(/ ?PRIVATE KEY$/, '');
   if (label === 'OPENSSH PRIVATE KEY') {
