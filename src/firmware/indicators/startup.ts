@@ -26,6 +26,9 @@ export function startupKindOf(path: string): StartupKind | undefined {
   return undefined;
 }
 
+/** A service whose server is a shell hands out that shell to whoever connects. */
+const IS_SHELL = /^(ba|a|da|k)?sh$/;
+
 const WELL_KNOWN_PORTS: Record<string, number> = {
   telnet: 23,
   ftp: 21,
@@ -165,7 +168,7 @@ function inetdListeners(tree: FileTree, path: string, text: string): Indicator[]
           program,
           protocol,
           ...(port === undefined ? {} : { port }),
-          shell: known?.shell ?? false,
+          shell: known?.shell ?? IS_SHELL.test(program),
         },
         'inetd',
       ),
@@ -210,7 +213,7 @@ function xinetdListeners(tree: FileTree, path: string, text: string): Indicator[
             program,
             protocol,
             ...(port === undefined ? {} : { port }),
-            shell: known?.shell ?? false,
+            shell: known?.shell ?? IS_SHELL.test(program),
           },
           'xinetd',
         ),

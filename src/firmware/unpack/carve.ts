@@ -1,10 +1,9 @@
-import { decodeCpio, isCpioHeader } from './cpio.js';
+import { isCpioHeader } from './cpio.js';
 import { isGzipHeader } from './gzip.js';
 import { readSquashfsSuperblock, SQUASHFS_MAGIC } from './squashfs.js';
 import { isTarHeader, TAR_MAGIC_OFFSET } from './tar.js';
 import { readUImageHeader } from './uimage.js';
 import { isXzHeader, XZ_MAGIC } from './xz.js';
-import { UnpackBudget } from '../limits.js';
 
 /** The container types nospy finds by magic. */
 export type CarveType = 'uimage' | 'squashfs' | 'cpio' | 'gzip' | 'xz' | 'tar';
@@ -29,20 +28,6 @@ interface Pattern {
 
 const UIMAGE_MAGIC_BYTES = Buffer.from([0x27, 0x05, 0x19, 0x56]);
 
-/** A cheap cpio check: the header parses and the archive yields at least one member. */
-function cpioYieldsMembers(buf: Buffer, start: number): boolean {
-  if (!isCpioHeader(buf, start)) return false;
-  const probe = new UnpackBudget({
-    maxTotalBytes: 0,
-    maxFiles: 1,
-    maxDepth: 0,
-    maxRatio: 0,
-    maxFileBytes: 0,
-  });
-  decodeCpio(buf.subarray(start, Math.min(buf.length, start + 8192)), probe, '');
-  return probe.files > 0 || probe.warnings.some((w) => w.reason.startsWith('limit.'));
-}
-
 const PATTERNS: readonly Pattern[] = [
   {
     type: 'uimage',
@@ -56,7 +41,7 @@ const PATTERNS: readonly Pattern[] = [
     back: 0,
     valid: (b, s) => readSquashfsSuperblock(b, s) !== undefined,
   },
-  { type: 'cpio', magic: Buffer.from('0707', 'latin1'), back: 0, valid: cpioYieldsMembers },
+  { type: 'cpio', magic: Buffer.from('0707', 'latin1'), back: 0, valid: isCpioHeader },
   { type: 'gzip', magic: Buffer.from([0x1f, 0x8b, 0x08]), back: 0, valid: isGzipHeader },
   { type: 'xz', magic: XZ_MAGIC, back: 0, valid: isXzHeader },
   {

@@ -68,10 +68,21 @@ function parseHeader(buf: Buffer, offset: number): CpioHeader | undefined {
   return undefined;
 }
 
-/** True when a plausible cpio header starts at `offset` (used by carving). */
+/**
+ * True when a plausible cpio header starts at `offset` (used by carving): the numeric fields
+ * parse, and the name that follows is printable and NUL-terminated where the header says.
+ */
 export function isCpioHeader(buf: Buffer, offset: number): boolean {
   const header = parseHeader(buf, offset);
-  return header !== undefined && header.nameSize > 0 && header.nameSize <= 4096;
+  if (header === undefined || header.nameSize === 0 || header.nameSize > 4096) return false;
+  const nameStart = offset + header.headerSize;
+  const nameEnd = nameStart + header.nameSize - 1;
+  if (nameEnd >= buf.length || buf[nameEnd] !== 0) return false;
+  for (let i = nameStart; i < nameEnd; i += 1) {
+    const c = buf[i] ?? 0;
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
 }
 
 const pad = (value: number, align: number): number => Math.ceil(value / align) * align;

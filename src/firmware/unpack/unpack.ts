@@ -77,15 +77,18 @@ function expand(
     const candidate = scanner.nextCandidate(cursor);
     if (candidate === undefined) break;
     const before = budget.warnings.length;
+    const carveIndex = carves.length;
     const decoded = decode(buf, candidate.offset, candidate.type, depth, within, budget, carves);
     if (decoded === undefined) {
       // A magic that does not decode is a false hit inside other data, not a finding.
       budget.warnings.splice(before);
+      carves.splice(carveIndex);
       cursor = candidate.offset + 1;
       continue;
     }
     found += 1;
-    carves.push({
+    // The outer carve before the ones found inside it.
+    carves.splice(carveIndex, 0, {
       offset: candidate.offset,
       type: candidate.type,
       size: decoded.size,
