@@ -61,17 +61,17 @@ export function orderingFor(base: string): VersionOrdering | undefined {
   switch (ecosystemKey(base)) {
     case 'debian':
     case 'ubuntu':
-      return dpkgOrdering as VersionOrdering;
+      return dpkgOrdering;
     case 'alpine':
-      return apkOrdering as VersionOrdering;
+      return apkOrdering;
     case 'pypi':
-      return pep440Ordering as VersionOrdering;
+      return pep440Ordering;
     case 'npm':
     case 'crates.io':
     case 'go':
     case 'hex':
     case 'pub':
-      return semverOrdering as VersionOrdering;
+      return semverOrdering;
     default:
       return undefined;
   }

@@ -73,7 +73,7 @@ function stringList(value: unknown, path: string, problems: string[]): string[] 
     problems.push(`${path}: must be an array of strings`);
     return [];
   }
-  return value as string[];
+  return value;
 }
 
 function severityOf(value: unknown): string | undefined {

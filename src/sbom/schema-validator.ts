@@ -32,7 +32,7 @@ const LENIENT_FORMATS = { 'iri-reference': true, 'idn-email': true } as const;
 
 // ajv-formats is CommonJS (`exports.default = formatsPlugin`); under NodeNext its default export
 // arrives as the module namespace's `default.default`.
-type FormatsPlugin = (ajv: Ajv) => Ajv;
+type FormatsPlugin = (ajv: Ajv | Ajv2019) => unknown;
 const addFormats = (ajvFormats.default as unknown as { default: FormatsPlugin }).default;
 
 function loadSchema(file: string): Record<string, unknown> {
@@ -56,7 +56,7 @@ function cyclonedx(): Ajv {
 function spdx(): Ajv2019 {
   if (spdxAjv === undefined) {
     const ajv = new Ajv2019({ allErrors: true, strict: false, formats: LENIENT_FORMATS });
-    addFormats(ajv as unknown as Ajv);
+    addFormats(ajv);
     spdxAjv = ajv;
   }
   return spdxAjv;

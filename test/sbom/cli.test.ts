@@ -11,6 +11,18 @@ const osv = (p = '') => join(fixtures, 'osv', p);
 const cwd = mkdtempSync(join(tmpdir(), 'nospy-sbom-cli-'));
 const run = (...argv: string[]) => runCli(argv, { cwd });
 
+interface Finding {
+  status: string;
+  component: { ref: string };
+  advisory: { id: string };
+}
+interface Report {
+  vulnerabilities: Finding[];
+  findings: Finding[];
+  osv: { notLookedUp: unknown[] };
+}
+const parse = (text: string) => JSON.parse(text) as Report;
+
 describe('nospy sbom check', () => {
   describe('with a firmware SBOM and OSV data', () => {
     it('exits 1 and lists the vulnerable components with advisory, range and fixed version', async () => {
@@ -24,7 +36,7 @@ describe('nospy sbom check', () => {
         '--json',
       );
       expect(result.code).toBe(1);
-      const report = JSON.parse(result.stdout);
+      const report = parse(result.stdout);
       expect(report).toMatchObject({
         format: 'CycloneDX',
         specVersion: '1.5',
@@ -83,7 +95,7 @@ describe('nospy sbom check', () => {
         '--json',
       );
       expect(result.code).toBe(0);
-      const report = JSON.parse(result.stdout);
+      const report = parse(result.stdout);
       expect(report.format).toBe('SPDX');
       expect(report.components.length).toBe(4);
       expect(report.vulnerabilities).toBeUndefined();
@@ -131,7 +143,7 @@ describe('nospy osv query', () => {
       '--json',
     );
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout);
+    const report = parse(result.stdout);
     expect(report.findings.map((f: { advisory: { id: string } }) => f.advisory.id)).toEqual([
       'UBUNTU-CVE-2022-28391',
     ]);

@@ -57,7 +57,6 @@ export function verrevcmp(a: string, b: string): number {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    let firstDiff = 0;
     while ((i < a.length && !isDigit(a[i])) || (j < b.length && !isDigit(b[j]))) {
       const ac = order(a[i]);
       const bc = order(b[j]);
@@ -69,7 +68,7 @@ export function verrevcmp(a: string, b: string): number {
     const startB = j;
     while (isDigit(a[i])) i += 1;
     while (isDigit(b[j])) j += 1;
-    firstDiff = compareDigitStrings(a.slice(startA, i), b.slice(startB, j));
+    const firstDiff = compareDigitStrings(a.slice(startA, i), b.slice(startB, j));
     if (firstDiff !== 0) return firstDiff;
   }
   return 0;
