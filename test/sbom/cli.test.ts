@@ -17,7 +17,9 @@ interface Finding {
   advisory: { id: string };
 }
 interface Report {
-  vulnerabilities: Finding[];
+  format: string;
+  components: unknown[];
+  vulnerabilities: Finding[] | undefined;
   findings: Finding[];
   osv: { notLookedUp: unknown[] };
 }
@@ -42,7 +44,7 @@ describe('nospy sbom check', () => {
         specVersion: '1.5',
         schema: { valid: true },
       });
-      const found = report.vulnerabilities.map(
+      const found = report.vulnerabilities!.map(
         (v: { component: { ref: string }; advisory: { id: string }; status: string }) => [
           v.component.ref,
           v.advisory.id,
@@ -55,7 +57,7 @@ describe('nospy sbom check', () => {
         ['dnsmasq', 'OSV-2022-6', 'unassessed'],
         ['dnsmasq-tag', 'OSV-2022-6', 'affected'],
       ]);
-      const usn = report.vulnerabilities.find(
+      const usn = report.vulnerabilities!.find(
         (v: { advisory: { id: string } }) => v.advisory.id === 'USN-5179-1',
       );
       expect(usn).toMatchObject({
