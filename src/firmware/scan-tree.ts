@@ -5,6 +5,7 @@ import {
   mayCarryVersion,
   packageComponents,
 } from './indicators/components.js';
+import { findTokens, PEM_BEGIN } from './indicators/content.js';
 import { authorizedKeysIndicators, keyIndicators } from './indicators/keys.js';
 import { knownStringIndicators } from './indicators/known-strings.js';
 import { startupIndicators, startupKindOf } from './indicators/startup.js';
@@ -80,9 +81,13 @@ export function scanTree(
         continue;
       }
     }
-    const local: Indicator[] = [...knownStringIndicators(path, data), ...keyIndicators(path, data)];
+    const hits = findTokens(data);
+    const local: Indicator[] = [
+      ...knownStringIndicators(path, data, hits),
+      ...keyIndicators(path, data, hits.get(PEM_BEGIN) ?? []),
+    ];
     const localComponents: Component[] = mayCarryVersion(path, data)
-      ? binaryComponents(path, data)
+      ? binaryComponents(path, data, hits)
       : [];
     if (data.length <= MAX_TEXT_FILE) {
       const isStartup = startupKindOf(path) !== undefined;

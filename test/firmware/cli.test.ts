@@ -24,8 +24,11 @@ describe('nospy firmware scan --json', () => {
     writeFileSync(image, pack(planted, 'flash-uimage'));
     const result = await runCli(['firmware', 'scan', image, '--json', '--log-level', 'silent']);
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as Record<string, unknown[]> & {
-      image: Record<string, unknown>;
+    const report = JSON.parse(result.stdout) as {
+      image: unknown;
+      carves: unknown[];
+      components: unknown[];
+      indicators: unknown[];
     };
     expect(Object.keys(report)).toEqual(
       expect.arrayContaining(['image', 'carves', 'components', 'indicators']),

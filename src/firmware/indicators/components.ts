@@ -26,6 +26,11 @@ const SIGNATURES: readonly VersionSignature[] = [
   signature('linux', 'Linux version ', /^Linux version (\d+\.\d+(?:\.\d+)?)/),
 ];
 
+/** The literal each signature starts with (the content scanner looks for all of them at once). */
+export const COMPONENT_ANCHORS: readonly string[] = SIGNATURES.map((s) =>
+  s.anchor.toString('latin1'),
+);
+
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 /** Version strings are looked for in programs, libraries and kernel or carved blobs. */
@@ -37,13 +42,16 @@ export function mayCarryVersion(path: string, data: Buffer): boolean {
   );
 }
 
-/** Components named by version strings inside one binary. */
-export function binaryComponents(path: string, data: Buffer): Component[] {
+/** Components named by version strings inside one binary, at the anchor offsets given. */
+export function binaryComponents(
+  path: string,
+  data: Buffer,
+  hits: ReadonlyMap<string, readonly number[]>,
+): Component[] {
   const found: Component[] = [];
   for (const { name, anchor, pattern } of SIGNATURES) {
-    let at = data.indexOf(anchor);
     // A binary may quote other programs' names before its own banner: try a few hits.
-    for (let tries = 0; at !== -1 && tries < 8; tries += 1) {
+    for (const at of (hits.get(anchor.toString('latin1')) ?? []).slice(0, 8)) {
       const window = data.toString('latin1', at, Math.min(data.length, at + 160));
       const match = pattern.exec(window);
       if (match?.[1] !== undefined) {
@@ -53,7 +61,6 @@ export function binaryComponents(path: string, data: Buffer): Component[] {
         found.push({ name, version: match[1], path, evidence });
         break;
       }
-      at = data.indexOf(anchor, at + 1);
     }
   }
   const lib = /\/(?:ld-)?(?:lib)?uClibc-(\d+\.\d+\.\d+)\.so$/.exec(path);

@@ -80,29 +80,40 @@ export interface FoundKey {
  * END line. A lone `-----BEGIN RSA PRIVATE KEY-----` inside a binary (a parser's constant),
  * public keys and certificates are never keys.
  */
-export function findPrivateKeys(buf: Buffer): FoundKey[] {
+export function findPrivateKeys(buf: Buffer, beginOffsets?: readonly number[]): FoundKey[] {
   const found: FoundKey[] = [];
-  let at = buf.indexOf(BEGIN);
-  while (at !== -1) {
+  const starts = beginOffsets ?? allOffsets(buf, BEGIN);
+  let skipTo = 0;
+  for (const at of starts) {
+    if (at < skipTo) continue;
     const labelEnd = buf.indexOf('-----', at + BEGIN.length, 'latin1');
     const label =
       labelEnd === -1 || labelEnd - at > 64
         ? ''
         : buf.toString('latin1', at + BEGIN.length, labelEnd);
-    let next = at + 1;
     if (PRIVATE_LABEL.test(label)) {
       const end = buf.indexOf(`-----END ${label}-----`, labelEnd, 'latin1');
       if (end !== -1 && end - at <= MAX_PEM) {
         const key = readPemKey(buf.toString('latin1', labelEnd + 5, end), label, at);
         if (key !== undefined) {
           found.push(key);
-          next = end;
+          skipTo = end;
         }
       }
     }
-    at = buf.indexOf(BEGIN, next);
   }
   return found;
+}
+
+function allOffsets(buf: Buffer, needle: Buffer): number[] {
+  const offsets: number[] = [];
+  for (
+    let at = buf.indexOf(needle);
+    at !== -1 && offsets.length < 64;
+    at = buf.indexOf(needle, at + 1)
+  )
+    offsets.push(at);
+  return offsets;
 }
 
 function readPemKey(inner: string, label: string, offset: number): FoundKey | undefined {
@@ -182,7 +193,11 @@ export function dropbearKeyType(buf: Buffer): string | undefined {
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** Key findings for one file. */
-export function keyIndicators(path: string, data: Buffer): Indicator[] {
+export function keyIndicators(
+  path: string,
+  data: Buffer,
+  beginOffsets?: readonly number[],
+): Indicator[] {
   const name = basename(path);
   const found: Indicator[] = [];
   if (/^dropbear_\w+_host_key$/.test(name) || path.startsWith('/etc/dropbear/')) {
@@ -201,7 +216,7 @@ export function keyIndicators(path: string, data: Buffer): Indicator[] {
     }
   }
   const hostKeyFile = /^ssh_host_\w+_key$/.test(name);
-  for (const key of findPrivateKeys(data)) {
+  for (const key of findPrivateKeys(data, beginOffsets)) {
     found.push({
       kind: hostKeyFile ? 'key.static_host_key' : 'key.private',
       rule: hostKeyFile ? 'FW-KEY-002' : 'FW-KEY-001',

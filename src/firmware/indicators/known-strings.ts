@@ -3,16 +3,19 @@ import type { Indicator } from './types.js';
 
 const NEEDLES = KNOWN_BACKDOOR_STRINGS.map((entry) => ({
   entry,
-  needle: Buffer.from(entry.text, 'latin1'),
   also: entry.alsoRequires === undefined ? undefined : Buffer.from(entry.alsoRequires, 'latin1'),
 }));
 
 /** Known back-door strings from public advisories, with the offset of the first occurrence. */
-export function knownStringIndicators(path: string, data: Buffer): Indicator[] {
+export function knownStringIndicators(
+  path: string,
+  data: Buffer,
+  hits: ReadonlyMap<string, readonly number[]>,
+): Indicator[] {
   const found: Indicator[] = [];
-  for (const { entry, needle, also } of NEEDLES) {
-    const offset = data.indexOf(needle);
-    if (offset === -1) continue;
+  for (const { entry, also } of NEEDLES) {
+    const offset = hits.get(entry.text)?.[0];
+    if (offset === undefined) continue;
     if (also !== undefined && data.indexOf(also) === -1) continue;
     found.push({
       kind: 'backdoor.known_string',
