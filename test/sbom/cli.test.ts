@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,5 +206,18 @@ describe('nospy osv query', () => {
     const result = await run('--version');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+/);
+  });
+});
+
+describe('the built binary', () => {
+  it('finds the shipped schemas from dist and validates with them', () => {
+    const bin = fileURLToPath(new URL('../../bin/nospy.js', import.meta.url));
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'sbom', 'check', sbom('cyclonedx/spec-tests-1.6/invalid-bomformat-1.6.json')],
+      { encoding: 'utf8', cwd, env: { PATH: process.env.PATH } },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('/bomFormat (line 3, column 16): must be one of "CycloneDX"');
   });
 });
