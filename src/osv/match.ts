@@ -5,6 +5,7 @@
 import { parsePurl, type PackageUrl } from '../sbom/purl.js';
 import { judgeAffected, describeRange, type AffectedStatus } from './affected.js';
 import type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
+import { cvss3BaseScore } from './cvss.js';
 import { purlKeyOf } from './advisory-index.js';
 import {
   ecosystemCovers,
@@ -42,7 +43,13 @@ export interface VulnerabilityFinding {
     readonly aliases: readonly string[];
     readonly related: readonly string[];
     readonly summary: string | null;
-    readonly severity: readonly { readonly type: string; readonly score: string }[];
+    /** OSV `severity[]`; CVSS v3 vectors also carry their computed base score and rating. */
+    readonly severity: readonly {
+      readonly type: string;
+      readonly score: string;
+      readonly baseScore?: number;
+      readonly rating?: string;
+    }[];
     readonly databaseSeverity: string | null;
     readonly modified: string;
   };
@@ -76,7 +83,10 @@ function advisoryOf(record: OsvRecord): VulnerabilityFinding['advisory'] {
     aliases: record.aliases,
     related: [...record.related, ...record.upstream],
     summary: record.summary ?? null,
-    severity: record.severity,
+    severity: record.severity.map((s) => {
+      const computed = s.type === 'CVSS_V3' ? cvss3BaseScore(s.score) : undefined;
+      return computed === undefined ? s : { ...s, ...computed };
+    }),
     databaseSeverity: record.databaseSeverity ?? null,
     modified: record.modified,
   };

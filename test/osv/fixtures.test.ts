@@ -56,7 +56,12 @@ describe('the published OSV fixtures', () => {
       const [finding] = byPurl('pkg:deb/ubuntu/busybox@1:1.30.1-4ubuntu6.4?distro=focal');
       expect(finding?.advisory.related).toEqual(['CVE-2022-28391']);
       expect(finding?.advisory.severity).toEqual([
-        { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H' },
+        {
+          type: 'CVSS_V3',
+          score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H',
+          baseScore: 8.8,
+          rating: 'High',
+        },
       ]);
     });
   });

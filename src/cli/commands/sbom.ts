@@ -29,7 +29,10 @@ function loadOsv(ctx: CommandContext, sources: readonly string[]): OsvData {
 
 function severityText(f: VulnerabilityFinding): string {
   const parts = [
-    ...f.advisory.severity.map((s) => `${s.type} ${s.score}`),
+    ...f.advisory.severity.map(
+      (s) =>
+        `${s.type} ${s.baseScore === undefined ? '' : `${s.baseScore} ${s.rating ?? ''} `}${s.score}`,
+    ),
     ...(f.advisory.databaseSeverity === null ? [] : [f.advisory.databaseSeverity]),
   ];
   return parts.length === 0 ? '' : ` [${parts.join('; ')}]`;
