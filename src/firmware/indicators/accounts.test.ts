@@ -34,15 +34,15 @@ describe('account files', () => {
     expect(accountIndicators('/etc/shadow', shadow, shellsOf(passwd))).toEqual([]);
   });
 
-  it('reports a DES hash in passwd with its type, unchecked against the list', () => {
+  it('reports a DES hash in passwd with its type, and the default it matches', () => {
     const found = accountIndicators(
       '/etc/passwd',
-      'admin:abJnggxhB/yJU:0:0::/:/bin/sh\n',
+      'admin:./nlIXYriZaB2:0:0::/:/bin/sh\n',
       new Map(),
     );
-    expect(found.map((i) => [i.kind, i.hashType ?? null])).toEqual([
-      ['credential.uid0_extra_account', null],
-      ['credential.password_hash', 'des'],
+    expect(found.map((i) => [i.kind, i.hashType ?? null, i.knownCredential ?? null])).toEqual([
+      ['credential.uid0_extra_account', null, null],
+      ['credential.password_hash', 'des', 'admin:admin'],
     ]);
   });
 });

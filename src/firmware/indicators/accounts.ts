@@ -40,7 +40,10 @@ function knownDefault(account: string, hash: string): string | undefined {
   const own = MIRAI_CREDENTIALS.filter(([user]) => user === account).map(
     ([, password]) => password,
   );
-  const cheap = hash.startsWith('$1$') ? MIRAI_CREDENTIALS.map(([, password]) => password) : [];
+  const cheap =
+    hash.startsWith('$1$') || /^[./0-9A-Za-z]{13}$/.test(hash)
+      ? MIRAI_CREDENTIALS.map(([, password]) => password)
+      : [];
   for (const password of new Set([...own, ...cheap])) {
     if (cryptMatches(hash, password) === true) return password;
   }

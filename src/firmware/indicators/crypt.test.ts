@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cryptMatches, md5crypt, shaCrypt } from './crypt.js';
+import { desCrypt, S_BOXES } from './des-crypt.js';
 
 // Vectors: Drepper, "Unix crypt using SHA-256 and SHA-512" (2008), test section; md5crypt as
 // computed by OpenSSL (`openssl passwd -1 -salt saltstr 'Hello world!'`).
@@ -32,7 +33,34 @@ describe('md5crypt', () => {
   });
 
   it('leaves schemes it does not implement undecided', () => {
-    expect(cryptMatches('abJnggxhB/yJU', 'x')).toBeUndefined();
     expect(cryptMatches('$2b$10$abcdefghijklmnopqrstuu', 'x')).toBeUndefined();
+  });
+});
+
+// Vectors from glibc crypt(3) via Python's crypt module (`crypt.crypt(password, salt)`).
+describe('traditional DES crypt', () => {
+  it.each([
+    ['test', 'ab', 'abgOeLfPimXQo'],
+    ['xc3511', 'Zq', 'ZqwZpX27MPxW2'],
+    ['vizxv', 'x1', 'x1VsV197yI8NA'],
+    ['admin', './', './nlIXYriZaB2'],
+  ])('crypt(%j, %j) is %s', (password, salt, expected) => {
+    expect(desCrypt(password, salt)).toBe(expected);
+    expect(cryptMatches(expected, password)).toBe(true);
+  });
+
+  it('uses only the first 8 characters of the password', () => {
+    expect(desCrypt('password1', 'pw')).toBe('pwYf3wMZWxWvY');
+    expect(desCrypt('password', 'pw')).toBe('pwYf3wMZWxWvY');
+  });
+
+  it('carries S-boxes whose every row is a permutation of 0..15 (FIPS 46-3)', () => {
+    for (const box of S_BOXES) {
+      for (let row = 0; row < 4; row += 1) {
+        expect([...box.slice(row * 16, row * 16 + 16)].sort((a, b) => a - b)).toEqual([
+          ...Array(16).keys(),
+        ]);
+      }
+    }
   });
 });

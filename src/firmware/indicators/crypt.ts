@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { desCrypt } from './des-crypt.js';
 
 /**
  * crypt(3) hashes nospy can recompute to test a found hash against known default passwords:
  * md5crypt (`$1$`, Poul-Henning Kamp's FreeBSD algorithm) and SHA-crypt (`$5$`, `$6$`, Ulrich
- * Drepper, "Unix crypt using SHA-256 and SHA-512", 2008). Traditional DES crypt is not
- * implemented (see docs/firmware.md).
+ * Drepper, "Unix crypt using SHA-256 and SHA-512", 2008) here, traditional DES crypt in
+ * des-crypt.ts.
  */
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -155,5 +156,6 @@ export function cryptMatches(hash: string, password: string): boolean | undefine
     const computed = shaCrypt(variant, password, spec);
     return computed === undefined ? undefined : computed === hash;
   }
+  if (/^[./0-9A-Za-z]{13}$/.test(hash)) return desCrypt(password, hash.slice(0, 2)) === hash;
   return undefined;
 }
