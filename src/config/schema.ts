@@ -31,11 +31,19 @@ export const storeSchema = z
 /** Bounds on unpacking firmware images (see docs/firmware.md); each stops one branch when hit. */
 export const firmwareSchema = z
   .strictObject({
-    maxTotalBytes: z.number().int().positive().default(1024 * 1024 * 1024),
+    maxTotalBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024 * 1024),
     maxFiles: z.number().int().positive().default(200_000),
     maxDepth: z.number().int().min(0).max(64).default(8),
     maxRatio: z.number().positive().default(250),
-    maxFileBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024 * 1024),
   })
   .prefault({});
 
