@@ -9,6 +9,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import * as ajvFormats from 'ajv-formats';
 import type { SbomFormat } from './model.js';
+import { firstDuplicate, UNIQUE_ITEMS_KEYWORD, withLinearUniqueItems } from './unique-items.js';
 
 // The schemas live in the package, beside the source: resolved from this module's location, the
 // same relative path works from src/sbom (tsx, tests) and from dist/sbom (the published CLI).
@@ -36,7 +37,38 @@ type FormatsPlugin = (ajv: Ajv | Ajv2019) => unknown;
 const addFormats = (ajvFormats.default as unknown as { default: FormatsPlugin }).default;
 
 function loadSchema(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
+  const schema: unknown = JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8'));
+  return withLinearUniqueItems(schema) as Record<string, unknown>;
+}
+
+interface UniqueItemsCheck {
+  (schema: boolean, data: unknown): boolean;
+  errors?: Partial<ErrorObject>[];
+}
+
+/** The linear replacement for `uniqueItems` (see unique-items.ts), reported as `uniqueItems`. */
+const checkUniqueItems: UniqueItemsCheck = (schema, data) => {
+  if (!schema || !Array.isArray(data)) return true;
+  const duplicate = firstDuplicate(data);
+  if (duplicate === undefined) return true;
+  checkUniqueItems.errors = [
+    {
+      keyword: 'uniqueItems',
+      params: { i: duplicate[0], j: duplicate[1] },
+      message: `must NOT have duplicate items (items ${duplicate[0]} and ${duplicate[1]} are identical)`,
+    },
+  ];
+  return false;
+};
+
+function addUniqueItems(ajv: Ajv | Ajv2019): void {
+  ajv.addKeyword({
+    keyword: UNIQUE_ITEMS_KEYWORD,
+    type: 'array',
+    schemaType: 'boolean',
+    errors: true,
+    validate: checkUniqueItems,
+  });
 }
 
 let cyclonedxAjv: Ajv | undefined;
@@ -47,6 +79,7 @@ function cyclonedx(): Ajv {
   if (cyclonedxAjv === undefined) {
     const ajv = new Ajv({ allErrors: true, strict: false, formats: LENIENT_FORMATS });
     addFormats(ajv);
+    addUniqueItems(ajv);
     for (const file of CYCLONEDX_REFERENCED) ajv.addSchema(loadSchema(file));
     cyclonedxAjv = ajv;
   }
@@ -57,6 +90,7 @@ function spdx(): Ajv2019 {
   if (spdxAjv === undefined) {
     const ajv = new Ajv2019({ allErrors: true, strict: false, formats: LENIENT_FORMATS });
     addFormats(ajv);
+    addUniqueItems(ajv);
     spdxAjv = ajv;
   }
   return spdxAjv;

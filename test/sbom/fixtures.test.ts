@@ -216,6 +216,27 @@ describe('bounds and unreadable input', () => {
     });
   });
 
+  it('reports duplicate items where the schema requires unique ones, naming both indexes', () => {
+    const doc = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      components: [
+        { type: 'library', name: 'x', version: '1' },
+        { type: 'library', name: 'y' },
+        { version: '1', name: 'x', type: 'library' },
+      ],
+    };
+    const result = readSbomText('dup.json', JSON.stringify(doc, null, 1));
+    expect(result.schema.violations).toEqual([
+      {
+        path: '/components',
+        line: 4,
+        column: 16,
+        message: 'must NOT have duplicate items (items 0 and 2 are identical)',
+      },
+    ]);
+  });
+
   it('rejects a document that is neither CycloneDX nor SPDX with SBOM_FORMAT_UNKNOWN', () => {
     expect(() => readSbomText('x.json', '{"name": "x"}')).toThrow(
       expect.objectContaining({ code: 'SBOM_FORMAT_UNKNOWN' }),
