@@ -17,7 +17,8 @@ export function canonicalJson(value: unknown): string {
     const keys = Object.keys(object).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
   }
-  return JSON.stringify(value) ?? 'null';
+  // Values from JSON.parse are never undefined or functions; array holes cannot occur either.
+  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 /** The first pair of equal items (indexes), or undefined when all are distinct. */
