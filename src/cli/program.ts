@@ -31,11 +31,13 @@ const SUBCOMMANDS_WITH_VERSION_VALUE: readonly (readonly [string, string])[] = [
  * that spelling for the subcommands listed above, and leaves every other command line alone.
  */
 export function joinSubcommandVersionValue(argv: readonly string[]): string[] {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  const owns = SUBCOMMANDS_WITH_VERSION_VALUE.some(([a, b]) => words[0] === a && words[1] === b);
-  if (!owns) return [...argv];
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
+  // The subcommand's two words, wherever program options (and their values) put them.
+  const start = argv.findIndex((word, i) =>
+    SUBCOMMANDS_WITH_VERSION_VALUE.some(([a, b]) => word === a && argv[i + 1] === b),
+  );
+  if (start < 0) return [...argv];
+  const out = argv.slice(0, start + 2);
+  for (let i = start + 2; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--') {
       out.push(...argv.slice(i));

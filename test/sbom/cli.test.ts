@@ -173,6 +173,26 @@ describe('nospy osv query', () => {
     });
   });
 
+  it('keeps --version for the package when program options come first', async () => {
+    const result = await run(
+      '--log-level',
+      'warn',
+      'osv',
+      'query',
+      '--osv',
+      osv('ubuntu'),
+      '--ecosystem',
+      'Ubuntu:20.04:LTS',
+      '--name',
+      'busybox',
+      '--version',
+      '1:1.30.1-4ubuntu6.3',
+      '--json',
+    );
+    expect(result.code).toBe(1);
+    expect(parse(result.stdout).findings).toHaveLength(2);
+  });
+
   it('skips files that are not OSV records with a warning on stderr naming them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nospy-osv-junk-'));
     writeFileSync(join(dir, 'package.json'), '{"name": "not-osv"}');
