@@ -14,6 +14,7 @@ import { scanFirmware } from '../../src/firmware/scan.js';
 
 const TOTAL_MB = Number(process.env.NOSPY_BENCH_FIRMWARE_MB ?? '256');
 const FILES = 1600;
+const ROUNDS = 2;
 
 /** Deterministic pseudo-random bytes: AES-128-CTR keystream under a fixed key. */
 function keystream(length: number, seed: number): Buffer {
@@ -73,28 +74,36 @@ try {
   const { files, bytes } = buildTree(root);
   for (const file of files) readFileSync(file); // warm the page cache for both measurements
 
-  let start = performance.now();
-  const hashed = spawnSync('sha256sum', files, { maxBuffer: 64 * 1024 * 1024 });
-  const rawMs = performance.now() - start;
-  if (hashed.status !== 0) throw new Error(`sha256sum failed: ${hashed.stderr.toString()}`);
-
-  start = performance.now();
-  const report = scanFirmware(root);
-  const scanMs = performance.now() - start;
-
+  // The machine is shared: alternate the measurements and keep the best of each, so that a
+  // burst of other work does not land on one side only.
   const tar = join(work, 'rootfs.tar');
   execFileSync('tar', ['-C', root, '-cf', tar, '.']);
   readFileSync(tar);
-  start = performance.now();
-  const imageReport = scanFirmware(tar);
-  const imageMs = performance.now() - start;
+  let rawMs = Infinity;
+  let scanMs = Infinity;
+  let imageMs = Infinity;
+  let report: ReturnType<typeof scanFirmware> | undefined;
+  let imageReport: ReturnType<typeof scanFirmware> | undefined;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    let start = performance.now();
+    const hashed = spawnSync('sha256sum', files, { maxBuffer: 64 * 1024 * 1024 });
+    rawMs = Math.min(rawMs, performance.now() - start);
+    if (hashed.status !== 0) throw new Error(`sha256sum failed: ${hashed.stderr.toString()}`);
+    start = performance.now();
+    report = scanFirmware(root);
+    scanMs = Math.min(scanMs, performance.now() - start);
+    start = performance.now();
+    imageReport = scanFirmware(tar);
+    imageMs = Math.min(imageMs, performance.now() - start);
+  }
+  if (report === undefined || imageReport === undefined) throw new Error('no rounds ran');
 
   const raw = mbps(bytes, rawMs);
   const scan = mbps(bytes, scanMs);
   const image = mbps(imageReport.image.size, imageMs);
   const out = process.stdout;
   out.write(
-    `tree: ${files.length + 3} files, ${(bytes / 1024 / 1024).toFixed(0)} MiB (deterministic) under ${tmpdir()}\n`,
+    `best of ${ROUNDS} alternating rounds; tree: ${files.length + 3} files, ${(bytes / 1024 / 1024).toFixed(0)} MiB (deterministic) under ${tmpdir()}\n`,
   );
   out.write(`reference  sha256sum (read + hash)          ${raw.toFixed(1).padStart(8)} MB/s\n`);
   out.write(
