@@ -4,6 +4,8 @@ import type { CommandContext } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerStatementCommands } from './commands/statement.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerFirmwareCommands } from './commands/firmware.js';
+import { registerSbomCommands } from './commands/sbom.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -19,7 +21,40 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerConfigCommands,
   registerStatementCommands,
   registerPolicyCommands,
+  registerSbomCommands,
+  registerFirmwareCommands,
 ];
+
+/** Subcommands with their own `--version <value>` option (a package version, not nospy's). */
+const SUBCOMMANDS_WITH_VERSION_VALUE: readonly (readonly [string, string])[] = [['osv', 'query']];
+
+/**
+ * Commander recognises program options anywhere on the line, so the program's `-V, --version`
+ * flag would swallow `nospy osv query … --version 1.2`. A flag that takes no value ignores the
+ * `--version=1.2` spelling, which then reaches the subcommand; this joins the two words into
+ * that spelling for the subcommands listed above, and leaves every other command line alone.
+ */
+export function joinSubcommandVersionValue(argv: readonly string[]): string[] {
+  // The subcommand's two words, wherever program options (and their values) put them.
+  const start = argv.findIndex((word, i) =>
+    SUBCOMMANDS_WITH_VERSION_VALUE.some(([a, b]) => word === a && argv[i + 1] === b),
+  );
+  if (start < 0) return [...argv];
+  const out = argv.slice(0, start + 2);
+  for (let i = start + 2; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const value = argv[i + 1];
+    if (arg === '--version' && value !== undefined) {
+      out.push(`--version=${value}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
 
 export function buildProgram(ctx: CommandContext, version: string): Command {
   const program = new Command('nospy')

@@ -28,12 +28,32 @@ export const storeSchema = z
   })
   .prefault({});
 
+/** Bounds on unpacking firmware images (see docs/firmware.md); each stops one branch when hit. */
+export const firmwareSchema = z
+  .strictObject({
+    maxTotalBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024 * 1024),
+    maxFiles: z.number().int().positive().default(200_000),
+    maxDepth: z.number().int().min(0).max(64).default(8),
+    maxRatio: z.number().positive().default(250),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024 * 1024),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** The data directory: the embedded database, tiles, blobs and state files. */
   data: z.string().min(1).default('.nospy'),
   logging: loggingSchema,
   server: serverSchema,
   store: storeSchema,
+  firmware: firmwareSchema,
 });
 
 export type NospyConfig = z.infer<typeof configSchema>;
