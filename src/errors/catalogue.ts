@@ -6,8 +6,16 @@
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
+import type { LogErrorCode } from '../log/errors.js';
+import type { StoreErrorCode } from '../store/errors.js';
 
-export type ErrorCode = CliErrorCode | ConfigErrorCode | TlogErrorCode | 'INTERNAL';
+export type ErrorCode =
+  | CliErrorCode
+  | ConfigErrorCode
+  | TlogErrorCode
+  | LogErrorCode
+  | StoreErrorCode
+  | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -25,6 +33,20 @@ export const ERROR_CATALOGUE = {
   CONFIG_SYNTAX: { exit: 2, http: 500 },
   CONFIG_INVALID: { exit: 2, http: 500 },
   TLOG_KEY_INVALID: { exit: 2, http: 400 },
+  LOG_ENTRY_TOO_LARGE: { exit: 2, http: 413 },
+  LOG_OVERLOADED: { exit: 2, http: 503 },
+  LOG_CLOSED: { exit: 2, http: 503 },
+  LOG_UNAUTHORIZED: { exit: 2, http: 401 },
+  LOG_NOT_FOUND: { exit: 2, http: 404 },
+  LOG_STATE_INVALID: { exit: 2, http: 500 },
+  LOG_WITNESS_FAILED: { exit: 2, http: 503 },
+  LOG_KEY_EXISTS: { exit: 2, http: 409 },
+  LOG_USAGE: { exit: 2, http: 400 },
+  LOG_UNREACHABLE: { exit: 2, http: 502 },
+  LOG_INCONSISTENT: { exit: 1, http: 502 },
+  STORE_IO: { exit: 2, http: 500 },
+  STORE_CONFLICT: { exit: 2, http: 409 },
+  STORE_CORRUPT: { exit: 2, http: 500 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {
