@@ -14,7 +14,7 @@ import {
   type NoteSigner,
   type NoteVerifier,
 } from './note-key.js';
-import { checkNoteText, openNote, signNote } from './note.js';
+import { checkNoteText, decodeNote, openNote, signNote } from './note.js';
 import { decodeBase64Strict } from './signature-line.js';
 
 export interface Checkpoint {
@@ -108,7 +108,7 @@ export function signCheckpoint(cp: Checkpoint, logSigner: NoteSigner): string {
  * for a missing or bad signature, TLOG_QUORUM_NOT_MET when too few witnesses cosigned.
  */
 export function openCheckpoint(
-  signedNote: string,
+  signedNote: string | Uint8Array,
   logVerifier: NoteVerifier,
   opts: { readonly witnesses?: readonly NoteVerifier[]; readonly quorum?: number } = {},
 ): OpenedCheckpoint {
@@ -134,7 +134,8 @@ export function openCheckpoint(
       );
     }
   }
-  const opened = openNote(signedNote, [logVerifier, ...witnesses]);
+  const note = typeof signedNote === 'string' ? signedNote : decodeNote(signedNote);
+  const opened = openNote(note, [logVerifier, ...witnesses]);
   if (!opened.verified.includes(logVerifier)) {
     throw new TlogError(
       'TLOG_SIGNATURE_INVALID',
@@ -153,7 +154,7 @@ export function openCheckpoint(
       `the checkpoint has ${opened.cosignatures.length} valid witness cosignature(s), ${quorum} needed`,
     );
   }
-  return { checkpoint, note: signedNote, text: opened.text, cosignatures: opened.cosignatures };
+  return { checkpoint, note, text: opened.text, cosignatures: opened.cosignatures };
 }
 
 function clip(text: string): string {

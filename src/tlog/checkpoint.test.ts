@@ -1,0 +1,178 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import vectors from '../../test/fixtures/tlog-vectors.json' with { type: 'json' };
+import {
+  formatCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+  type Checkpoint,
+} from './checkpoint.js';
+import { cosign } from './cosignature.js';
+import { EMPTY_ROOT } from './hash.js';
+import {
+  generateNoteKey,
+  KEY_TYPE_COSIGNATURE_V1,
+  parsePrivateKey,
+  parseVerifierKey,
+} from './note-key.js';
+
+const here = vectors.computed_here;
+const logSigner = parsePrivateKey(here.log_key.skey);
+const logKey = parseVerifierKey(here.log_key.vkey);
+const witnessSigner = parsePrivateKey(here.witness_key.skey);
+const witnessKey = parseVerifierKey(here.witness_key.vkey);
+const referenceRoot = Buffer.from(vectors.reference_tree.roots_hex_by_size[8]!, 'hex');
+
+describe('checkpoints', () => {
+  describe('published transparency-dev/formats parse vectors, judged strictly', () => {
+    for (const v of vectors.checkpoint_parse.vectors) {
+      it(`${v.c2sp_strict_valid ? 'accepts' : 'rejects'} "${v.desc}"`, () => {
+        if (v.c2sp_strict_valid) expect(parseCheckpoint(v.text).origin).toBe(v.origin);
+        else
+          expect(() => parseCheckpoint(v.text)).toThrow(
+            expect.objectContaining({ code: 'TLOG_CHECKPOINT_INVALID' }),
+          );
+      });
+    }
+  });
+
+  describe('strict C2SP extra vectors', () => {
+    for (const v of vectors.checkpoint_parse.strict_extra) {
+      it(`${v.c2sp_strict_valid ? 'accepts' : 'rejects'} "${v.desc}"`, () => {
+        if (v.c2sp_strict_valid) expect(formatCheckpoint(parseCheckpoint(v.text))).toBe(v.text);
+        else
+          expect(() => parseCheckpoint(v.text)).toThrow(
+            expect.objectContaining({ code: 'TLOG_CHECKPOINT_INVALID' }),
+          );
+      });
+    }
+  });
+
+  it('parses the C2SP signed example', () => {
+    const parsed = parseCheckpoint(
+      `${vectors.checkpoint_parse.c2sp_example_signed.split('\n\n')[0]!}\n`,
+    );
+    const expected = vectors.checkpoint_parse.c2sp_example_parsed;
+    expect(parsed).toEqual({
+      origin: expected.origin,
+      size: expected.size,
+      rootHash: Buffer.from(expected.root_b64, 'base64'),
+      extensions: [],
+    });
+  });
+
+  it('accepts sizes up to 2^53-1 and rejects larger ones', () => {
+    const root = EMPTY_ROOT.toString('base64');
+    expect(parseCheckpoint(`o\n9007199254740991\n${root}\n`).size).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => parseCheckpoint(`o\n9007199254740992\n${root}\n`)).toThrow(/above 2\^53-1/);
+  });
+
+  describe('computed vectors', () => {
+    const cp: Checkpoint = {
+      origin: here.log_key.name,
+      size: 8,
+      rootHash: referenceRoot,
+      extensions: [],
+    };
+
+    it('signs the reference tree checkpoint byte for byte', () => {
+      expect(signCheckpoint(cp, logSigner)).toBe(here.checkpoints[0]!.note);
+    });
+
+    it('adds the witness cosignature at 1700000000 byte for byte', () => {
+      expect(
+        signCheckpoint(cp, logSigner) + cosign(formatCheckpoint(cp), witnessSigner, 1_700_000_000),
+      ).toBe(here.checkpoints[1]!.note);
+    });
+
+    it('signs the size-5 checkpoint byte for byte', () => {
+      const five = {
+        ...cp,
+        size: 5,
+        rootHash: Buffer.from(vectors.reference_tree.roots_hex_by_size[5]!, 'hex'),
+      };
+      expect(signCheckpoint(five, logSigner)).toBe(here.checkpoints[2]!.note);
+    });
+
+    for (const v of here.checkpoints) {
+      it(`${v.expect === 'valid' ? 'accepts' : 'rejects'} "${v.desc}"`, () => {
+        const witnesses = (v.witnesses ?? []).map(parseVerifierKey);
+        const open = () =>
+          openCheckpoint(v.note, parseVerifierKey(v.vkey), { witnesses, quorum: v.threshold ?? 0 });
+        if (v.expect === 'valid') expect(open().checkpoint.origin).toBe(here.log_key.name);
+        else expect(open).toThrow();
+      });
+    }
+  });
+
+  describe('when opening with witnesses', () => {
+    const note = here.checkpoints[1]!.note;
+    it('returns the cosignatures with their timestamps', () => {
+      const opened = openCheckpoint(note, logKey, { witnesses: [witnessKey], quorum: 1 });
+      expect(opened.cosignatures).toEqual([{ witness: witnessKey, timestamp: 1_700_000_000 }]);
+      expect(opened.checkpoint.size).toBe(8);
+    });
+
+    it('names how many valid cosignatures there are and how many are needed', () => {
+      const other = generateNoteKey('w2.example', KEY_TYPE_COSIGNATURE_V1);
+      expect(() =>
+        openCheckpoint(note, logKey, { witnesses: [witnessKey, other], quorum: 2 }),
+      ).toThrow(/1 valid witness cosignature\(s\), 2 needed/);
+      expect(() => openCheckpoint(note, logKey, { witnesses: [witnessKey, other] })).toThrow(
+        expect.objectContaining({ code: 'TLOG_QUORUM_NOT_MET' }),
+      );
+    });
+
+    it('rejects a quorum larger than the witness list', () => {
+      expect(() => openCheckpoint(note, logKey, { witnesses: [witnessKey], quorum: 2 })).toThrow(
+        /cannot be met/,
+      );
+    });
+
+    it('rejects a witness cosignature that does not verify', () => {
+      const forged = note.replace('TshO4QAAAABlU/EA', 'TshO4QAAAABlU/EB');
+      expect(() => openCheckpoint(forged, logKey, { witnesses: [witnessKey], quorum: 0 })).toThrow(
+        expect.objectContaining({ code: 'TLOG_SIGNATURE_INVALID' }),
+      );
+    });
+  });
+
+  describe('when the log key does not sign it', () => {
+    it('rejects a note signed only by a witness', () => {
+      const text = formatCheckpoint({
+        origin: here.log_key.name,
+        size: 0,
+        rootHash: EMPTY_ROOT,
+        extensions: [],
+      });
+      const onlyWitness = `${text}\n${cosign(text, witnessSigner, 1)}`;
+      expect(() =>
+        openCheckpoint(onlyWitness, logKey, { witnesses: [witnessKey], quorum: 1 }),
+      ).toThrow(/no signature by the log key/);
+    });
+
+    it('rejects a checkpoint whose origin is not the key name', () => {
+      const other = generateNoteKey('other.example/log');
+      const cp = { origin: 'other.example/log', size: 0, rootHash: EMPTY_ROOT, extensions: [] };
+      expect(() => signCheckpoint(cp, logSigner)).toThrow(/origin/);
+      expect(() => signCheckpoint({ ...cp, origin: 'x' }, other)).toThrow(
+        expect.objectContaining({ code: 'TLOG_CHECKPOINT_INVALID' }),
+      );
+    });
+  });
+
+  test.prop([fc.nat(), fc.nat(7)], { numRuns: 300 })(
+    'detects any flipped bit in a cosigned checkpoint',
+    (at, bit) => {
+      const original = here.checkpoints[1]!.note;
+      const note = Buffer.from(original);
+      note[at % note.length]! ^= 1 << bit;
+      expect(() => openCheckpoint(note, logKey, { witnesses: [witnessKey], quorum: 1 })).toThrow(
+        expect.objectContaining({
+          code: expect.stringMatching(/^TLOG_(NOTE|SIGNATURE|CHECKPOINT)_INVALID$/),
+        }),
+      );
+    },
+  );
+});
