@@ -2,6 +2,10 @@ import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../config/schema.js';
 import type { CommandContext } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerKeygenCommands } from './commands/keygen.js';
+import { registerLogCommands } from './commands/log.js';
+import { registerServeCommands } from './commands/serve.js';
+import { registerWitnessCommands } from './commands/witness.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -15,6 +19,10 @@ Precedence: flags > NOSPY_* environment variables > file > defaults.`;
 /** Each concern adds its subcommands here; commands stay thin and call a service. */
 const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
   registerConfigCommands,
+  registerKeygenCommands,
+  registerServeCommands,
+  registerLogCommands,
+  registerWitnessCommands,
 ];
 
 export function buildProgram(ctx: CommandContext, version: string): Command {

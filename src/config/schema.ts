@@ -28,12 +28,24 @@ export const storeSchema = z
   })
   .prefault({});
 
+export const logSchema = z
+  .strictObject({
+    /** Most entries sequenced in one batch (one transaction, one signed checkpoint). */
+    batchEntries: z.number().int().min(1).max(65_536).default(4096),
+    /** How long a batch may wait for more entries before it is cut, in ms (0: group commit). */
+    batchDelayMs: z.number().int().min(0).max(10_000).default(0),
+    /** Entries waiting to be sequenced beyond which submissions are refused with 503. */
+    queueEntries: z.number().int().min(1).max(10_000_000).default(65_536),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** The data directory: the embedded database, tiles, blobs and state files. */
   data: z.string().min(1).default('.nospy'),
   logging: loggingSchema,
   server: serverSchema,
   store: storeSchema,
+  log: logSchema,
 });
 
 export type NospyConfig = z.infer<typeof configSchema>;

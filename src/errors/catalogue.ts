@@ -10,12 +10,7 @@ import type { LogErrorCode } from '../log/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
 
 export type ErrorCode =
-  | CliErrorCode
-  | ConfigErrorCode
-  | TlogErrorCode
-  | LogErrorCode
-  | StoreErrorCode
-  | 'INTERNAL';
+  CliErrorCode | ConfigErrorCode | TlogErrorCode | LogErrorCode | StoreErrorCode | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */

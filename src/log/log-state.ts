@@ -7,8 +7,7 @@ import type { LogStore, StoredCheckpoint } from '../store/log-store.js';
 import { LogError } from './errors.js';
 import { TileBuilder } from './tile-builder.js';
 import { TreeReader } from './tree-reader.js';
-
-const TILE_WIDTH = 256;
+import { TILE_WIDTH } from '../tlog/tiles.js';
 
 /** The in-memory right edge of a stored log, rebuilt and checked on every start. */
 export interface LogState {

@@ -8,8 +8,7 @@ import { LogError } from './errors.js';
 import { TileBuilder } from './tile-builder.js';
 import { loadLogState } from './log-state.js';
 
-/** c2sp.org/tlog-tiles: an entry is at most 65,535 bytes (uint16 length prefix). */
-export const MAX_ENTRY_BYTES = 65_535;
+import { MAX_ENTRY_BYTES } from '../tlog/tiles.js';
 
 export interface SequencerOptions {
   readonly store: LogStore;
@@ -26,11 +25,13 @@ export interface SequencerOptions {
   readonly maxBatchDelayMs?: number | undefined;
   /** Entries waiting to be sequenced beyond which `add` is refused (LOG_OVERLOADED). Default 65,536. */
   readonly maxQueuedEntries?: number | undefined;
-  /**
-   * Called after every durable batch with the new checkpoint; when given, an entry is
-   * acknowledged only once `acknowledgeUpTo` covers it (the witness quorum, see cosigner.ts).
-   */
+  /** Called after every durable batch with the new checkpoint (e.g. to ask witnesses to cosign it). */
   readonly onCheckpoint?: ((checkpoint: StoredCheckpoint) => void) | undefined;
+  /**
+   * Acknowledge an entry only once `markCosigned` reports a witness quorum for a checkpoint that
+   * covers it (see cosigner.ts), and publish only quorum-cosigned checkpoints. Default false.
+   */
+  readonly awaitCosigning?: boolean | undefined;
 }
 
 export interface Sequenced {
@@ -66,6 +67,7 @@ export class Sequencer {
   readonly #delayMs: number;
   readonly #maxQueued: number;
   readonly #onCheckpoint: ((checkpoint: StoredCheckpoint) => void) | undefined;
+  readonly #awaitCosigning: boolean;
 
   #queue: Pending[] = [];
   #awaiting: AwaitingAck[] = [];
@@ -74,6 +76,7 @@ export class Sequencer {
   #frontier: Buffer[] = [];
   #tiles = new TileBuilder();
   #checkpoint: StoredCheckpoint;
+  #published: StoredCheckpoint;
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #running: Promise<void> | undefined;
   #closing = false;
@@ -88,7 +91,9 @@ export class Sequencer {
     this.#delayMs = options.maxBatchDelayMs ?? 0;
     this.#maxQueued = options.maxQueuedEntries ?? 65_536;
     this.#onCheckpoint = options.onCheckpoint;
+    this.#awaitCosigning = options.awaitCosigning ?? false;
     this.#checkpoint = checkpoint;
+    this.#published = checkpoint;
   }
 
   /**
@@ -99,7 +104,10 @@ export class Sequencer {
     const state = await loadLogState(options.store, options.signer);
     const sequencer = new Sequencer(options, state.checkpoint);
     sequencer.#size = state.checkpoint.size;
-    sequencer.#acknowledgedSize = options.onCheckpoint === undefined ? state.checkpoint.size : 0;
+    sequencer.#acknowledgedSize =
+      options.awaitCosigning !== true || state.checkpoint.cosignedNote !== undefined
+        ? state.checkpoint.size
+        : 0;
     sequencer.#frontier = state.frontier;
     sequencer.#tiles = state.tiles;
     if (state.checkpoint.size === 0 && state.fresh) {
@@ -112,6 +120,11 @@ export class Sequencer {
   /** The latest durable signed checkpoint (with cosignatures when gathered). */
   get checkpoint(): StoredCheckpoint {
     return this.#checkpoint;
+  }
+
+  /** True while the log takes entries: not closing, and no storage failure stopped it. */
+  get ready(): boolean {
+    return !this.#closing && this.#failed === undefined;
   }
 
   /** Entries queued and not yet sequenced. */
@@ -153,13 +166,24 @@ export class Sequencer {
   }
 
   /**
-   * Acknowledges every entry below `size` (called by the witness cosigner once the quorum has
-   * cosigned a checkpoint of that size).
+   * The checkpoint to publish: the latest one, or with a witness quorum configured the latest
+   * one the quorum has cosigned (so clients that check the quorum can use what they fetch).
    */
-  acknowledgeUpTo(size: number, cosignedNote?: string): void {
-    if (cosignedNote !== undefined && size === this.#checkpoint.size) {
-      this.#checkpoint = { ...this.#checkpoint, cosignedNote };
+  get published(): StoredCheckpoint {
+    return this.#published;
+  }
+
+  /**
+   * Records that the witness quorum cosigned `checkpoint` (which carries the cosigned note) and
+   * acknowledges every entry below its size.
+   */
+  markCosigned(checkpoint: StoredCheckpoint): void {
+    if (checkpoint.size < this.#published.size) return;
+    if (this.#awaitCosigning || checkpoint.size === this.#checkpoint.size) {
+      this.#published = checkpoint;
     }
+    if (checkpoint.size === this.#checkpoint.size) this.#checkpoint = checkpoint;
+    const size = checkpoint.size;
     if (size <= this.#acknowledgedSize) return;
     this.#acknowledgedSize = size;
     // A duplicate may wait on an older index than entries queued before it: scan them all.
@@ -185,7 +209,7 @@ export class Sequencer {
   }
 
   /** Rejects the entries still waiting for a witness quorum (on shutdown). */
-  abandonAwaiting(reason: Error): void {
+  abandonAwaiting(reason: LogError): void {
     for (const { pending } of this.#awaiting) pending.reject(reason);
     this.#awaiting = [];
   }
@@ -278,8 +302,13 @@ export class Sequencer {
     await this.#store.integrate({ fromSize, leaves: fresh, tiles: this.#tiles.take(), checkpoint });
     this.#size = size;
     this.#checkpoint = { ...checkpoint, cosignedNote: undefined };
-    if (this.#onCheckpoint === undefined) this.#acknowledgedSize = size;
-    else this.#onCheckpoint(this.#checkpoint);
+    if (!this.#awaitCosigning) {
+      this.#acknowledgedSize = size;
+      this.#published = this.#checkpoint;
+    } else if (this.#published.note === '') {
+      this.#published = this.#checkpoint;
+    }
+    this.#onCheckpoint?.(this.#checkpoint);
   }
 
   #acknowledge(index: number, pending: Pending): void {

@@ -1,9 +1,7 @@
 import type { TileRow } from '../store/log-store.js';
-
-const HASH_BYTES = 32;
-/** c2sp.org/tlog-tiles: height 8, so a tile holds 256 hashes and tile level L holds tree level 8L. */
-const TILE_WIDTH = 256;
-const TILE_HEIGHT = 8;
+import { HASH_SIZE as HASH_BYTES } from '../tlog/hash.js';
+// c2sp.org/tlog-tiles: height 8, so a tile holds 256 hashes and tile level L holds tree level 8L.
+import { TILE_HEIGHT, TILE_WIDTH } from '../tlog/tiles.js';
 
 interface OpenTile {
   index: number;

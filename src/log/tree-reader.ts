@@ -1,20 +1,20 @@
 import type { HashReader } from '../tlog/tree.js';
 import { nodeHash } from '../tlog/hash.js';
+import { HASH_SIZE as HASH_BYTES } from '../tlog/hash.js';
+import { TILE_HEIGHT, TILE_WIDTH, tileWidthAt } from '../tlog/tiles.js';
 import { LogError } from './errors.js';
-
-const HASH_BYTES = 32;
-const TILE_WIDTH = 256;
-const TILE_HEIGHT = 8;
 
 /** Fetches the row of hashes of tile (level, index), as much of it as exists; undefined if none. */
 export type TileFetcher = (level: number, index: number) => Promise<Buffer | undefined>;
 
 /** Thrown inside a computation when a tile is not loaded yet; caught by {@link TreeReader.compute}. */
-class TileMissing {
+class TileMissing extends Error {
   constructor(
     readonly level: number,
     readonly index: number,
-  ) {}
+  ) {
+    super(`tile ${level}/${index} is not loaded`);
+  }
 }
 
 /**
@@ -52,7 +52,7 @@ export class TreeReader {
       await Promise.all(
         [...missing.values()].map(async ({ level, index }) => {
           const hashes = await this.#fetch(level, index);
-          const needed = tileWidth(size, level, index);
+          const needed = tileWidthAt(level, index, size);
           if (hashes === undefined || hashes.length < needed * HASH_BYTES) {
             throw new LogError(
               'LOG_STATE_INVALID',
@@ -126,12 +126,6 @@ export class TreeReader {
       if (oldest.done !== true) this.#full.delete(oldest.value);
     }
   }
-}
-
-/** The width of tile (level, index) in a tree of `size` leaves: 256 if full (c2sp.org/tlog-tiles). */
-export function tileWidth(size: number, level: number, index: number): number {
-  const hashesAtLevel = Math.floor(size / TILE_WIDTH ** level);
-  return Math.max(0, Math.min(TILE_WIDTH, hashesAtLevel - index * TILE_WIDTH));
 }
 
 /** The root of the perfect subtree over `span` hashes of `row` from `position` (span a power of 2). */

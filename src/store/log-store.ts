@@ -76,10 +76,14 @@ export interface WitnessLogState {
   readonly origin: string;
   readonly size: number;
   readonly rootHash: Buffer;
+  /** The signed checkpoint note the witness cosigned. */
+  readonly note: string;
 }
 
 export interface WitnessStore {
   latest(origin: string): Promise<WitnessLogState | undefined>;
+  /** Every log's state (a witness follows a handful of logs). */
+  all(): Promise<WitnessLogState[]>;
   /**
    * Replaces the state of `next.origin` only if it is still `expectedSize` (compare-and-swap),
    * durably, before the witness replies. Returns false when another request got there first.

@@ -6,7 +6,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS witness_logs (
   origin TEXT PRIMARY KEY,
   size INTEGER NOT NULL,
-  root_hash BLOB NOT NULL
+  root_hash BLOB NOT NULL,
+  note TEXT NOT NULL
 );
 `;
 
@@ -18,24 +19,30 @@ CREATE TABLE IF NOT EXISTS witness_logs (
 export class SqliteWitnessStore implements WitnessStore {
   readonly #db: SqliteDatabase;
   readonly #get;
+  readonly #all;
   readonly #advance: (next: WitnessLogState, expected: number | undefined) => boolean;
   #closed = false;
 
   constructor(dataDir: string) {
     this.#db = openDatabase(dataDir);
     this.#db.exec(SCHEMA);
-    const get = this.#db.prepare<[string], { size: number; root_hash: Buffer }>(
-      'SELECT size, root_hash FROM witness_logs WHERE origin = ?',
+    const get = this.#db.prepare<[string], { size: number; root_hash: Buffer; note: string }>(
+      'SELECT size, root_hash, note FROM witness_logs WHERE origin = ?',
     );
     const put = this.#db.prepare(
-      `INSERT INTO witness_logs (origin, size, root_hash) VALUES (?, ?, ?)
-       ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash`,
+      `INSERT INTO witness_logs (origin, size, root_hash, note) VALUES (?, ?, ?, ?)
+       ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash,
+         note = excluded.note`,
     );
     this.#get = get;
+    this.#all = this.#db.prepare<
+      [],
+      { origin: string; size: number; root_hash: Buffer; note: string }
+    >('SELECT origin, size, root_hash, note FROM witness_logs ORDER BY origin');
     this.#advance = this.#db.transaction((next: WitnessLogState, expected: number | undefined) => {
       const current = get.get(next.origin);
       if ((current?.size ?? undefined) !== expected) return false;
-      put.run(next.origin, next.size, next.rootHash);
+      put.run(next.origin, next.size, next.rootHash, next.note);
       return true;
     });
   }
@@ -43,8 +50,21 @@ export class SqliteWitnessStore implements WitnessStore {
   latest(origin: string): Promise<WitnessLogState | undefined> {
     return this.#run('read the witness state', () => {
       const row = this.#get.get(origin);
-      return row === undefined ? undefined : { origin, size: row.size, rootHash: row.root_hash };
+      return row === undefined
+        ? undefined
+        : { origin, size: row.size, rootHash: row.root_hash, note: row.note };
     });
+  }
+
+  all(): Promise<WitnessLogState[]> {
+    return this.#run('read the witness state', () =>
+      this.#all.all().map((row) => ({
+        origin: row.origin,
+        size: row.size,
+        rootHash: row.root_hash,
+        note: row.note,
+      })),
+    );
   }
 
   advance(next: WitnessLogState, expectedSize: number | undefined): Promise<boolean> {
