@@ -1,4 +1,3 @@
-import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import vectors from '../../test/fixtures/tlog-vectors.json' with { type: 'json' };
 import {
@@ -162,17 +161,20 @@ describe('checkpoints', () => {
     });
   });
 
-  test.prop([fc.nat(), fc.nat(7)], { numRuns: 300 })(
-    'detects any flipped bit in a cosigned checkpoint',
-    (at, bit) => {
-      const original = here.checkpoints[1]!.note;
-      const note = Buffer.from(original);
-      note[at % note.length]! ^= 1 << bit;
-      expect(() => openCheckpoint(note, logKey, { witnesses: [witnessKey], quorum: 1 })).toThrow(
-        expect.objectContaining({
-          code: expect.stringMatching(/^TLOG_(NOTE|SIGNATURE|CHECKPOINT)_INVALID$/),
-        }),
-      );
-    },
-  );
+  it('detects every single-bit flip anywhere in a cosigned checkpoint', () => {
+    const original = Buffer.from(here.checkpoints[1]!.note);
+    for (let at = 0; at < original.length; at += 1) {
+      for (let bit = 0; bit < 8; bit += 1) {
+        const note = Buffer.from(original);
+        note[at]! ^= 1 << bit;
+        expect(() => openCheckpoint(note, logKey, { witnesses: [witnessKey], quorum: 1 })).toThrow(
+          expect.objectContaining({
+            code: expect.stringMatching(
+              /^TLOG_((NOTE|SIGNATURE|CHECKPOINT)_INVALID|QUORUM_NOT_MET)$/,
+            ),
+          }),
+        );
+      }
+    }
+  });
 });

@@ -1,4 +1,3 @@
-import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import vectors from '../../test/fixtures/tlog-vectors.json' with { type: 'json' };
 import { cosign } from './cosignature.js';
@@ -118,22 +117,18 @@ describe('signed notes', () => {
     expect(opened.verified).toEqual([peter]);
   });
 
-  test.prop([fc.nat(), fc.nat(7)], { numRuns: 200 })(
-    'detects any flipped bit in a signed note (known key)',
-    (at, bit) => {
-      const note = Buffer.from(signNote(text, [peter]));
-      const i = at % note.length;
-      note[i]! ^= 1 << bit;
-      let accepted = false;
-      try {
-        accepted =
-          openNote(note, [peter]).text === text && note.toString() !== signNote(text, [peter]);
-      } catch (error) {
-        expect(error).toMatchObject({
-          code: expect.stringMatching(/^TLOG_(NOTE|SIGNATURE)_INVALID$/),
-        });
+  it('detects every single-bit flip anywhere in a signed note', () => {
+    const original = Buffer.from(signNote(text, [peter]));
+    for (let at = 0; at < original.length; at += 1) {
+      for (let bit = 0; bit < 8; bit += 1) {
+        const note = Buffer.from(original);
+        note[at]! ^= 1 << bit;
+        expect(() => openNote(note, [peter])).toThrow(
+          expect.objectContaining({
+            code: expect.stringMatching(/^TLOG_(NOTE|SIGNATURE)_INVALID$/),
+          }),
+        );
       }
-      expect(accepted).toBe(false);
-    },
-  );
+    }
+  });
 });
