@@ -8,7 +8,7 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 import { cosign } from './cosignature.js';
-import { EMPTY_ROOT } from './hash.js';
+import { EMPTY_ROOT, leafHash } from './hash.js';
 import {
   generateNoteKey,
   KEY_TYPE_COSIGNATURE_V1,
@@ -57,6 +57,16 @@ describe('checkpoints', () => {
       origin: expected.origin,
       size: expected.size,
       rootHash: Buffer.from(expected.root_b64, 'base64'),
+      extensions: [],
+    });
+  });
+
+  it('parses the Go checksum database tree note (x/mod vector) as a checkpoint', () => {
+    const v = vectors.sumdb_tree_note;
+    expect(parseCheckpoint(v.text)).toEqual({
+      origin: 'go.sum database tree',
+      size: v.size,
+      rootHash: leafHash(Buffer.from(v.record_text)),
       extensions: [],
     });
   });
