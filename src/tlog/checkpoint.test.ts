@@ -133,6 +133,14 @@ describe('checkpoints', () => {
       );
     });
 
+    it('counts a witness listed twice once', () => {
+      const twice = [witnessKey, parseVerifierKey(here.witness_key.vkey)];
+      expect(openCheckpoint(note, logKey, { witnesses: twice }).cosignatures).toHaveLength(1);
+      expect(() => openCheckpoint(note, logKey, { witnesses: twice, quorum: 2 })).toThrow(
+        /cannot be met by 1/,
+      );
+    });
+
     it('rejects a quorum larger than the witness list', () => {
       expect(() => openCheckpoint(note, logKey, { witnesses: [witnessKey], quorum: 2 })).toThrow(
         /cannot be met/,

@@ -112,7 +112,10 @@ export function openCheckpoint(
   logVerifier: NoteVerifier,
   opts: { readonly witnesses?: readonly NoteVerifier[]; readonly quorum?: number } = {},
 ): OpenedCheckpoint {
-  const witnesses = opts.witnesses ?? [];
+  // The same witness listed twice must not count twice, nor make a quorum unreachable.
+  const witnesses = (opts.witnesses ?? []).filter(
+    (w, i, all) => all.findIndex((other) => other.vkey === w.vkey) === i,
+  );
   const quorum = opts.quorum ?? witnesses.length;
   if (!Number.isSafeInteger(quorum) || quorum < 0 || quorum > witnesses.length) {
     throw new TlogError(

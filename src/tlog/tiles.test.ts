@@ -161,6 +161,12 @@ describe('tlog-tiles', () => {
       });
     }
 
+    it('refuse a tree that shrinks', () => {
+      expect(() => tilesAddedBetween(10, 9)).toThrow(
+        expect.objectContaining({ code: 'TLOG_INDEX_OUT_OF_RANGE' }),
+      );
+    });
+
     it('are none for the empty tree', () => {
       expect(tilesForSize(0)).toEqual([]);
     });

@@ -135,6 +135,12 @@ export function tilesForSize(size: number): TileCoord[] {
 export function tilesAddedBetween(oldSize: number, newSize: number): TileCoord[] {
   checkIndex(oldSize, 'old tree size');
   checkIndex(newSize, 'new tree size');
+  if (oldSize > newSize) {
+    throw new TlogError(
+      'TLOG_INDEX_OUT_OF_RANGE',
+      `a tree does not shrink: old size ${oldSize} is above new size ${newSize}`,
+    );
+  }
   const out: TileCoord[] = [];
   for (let level = 0; ; level += 1) {
     const scale = 2 ** (TILE_HEIGHT * level);
