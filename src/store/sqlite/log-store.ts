@@ -1,6 +1,8 @@
 import { StoreError } from '../errors.js';
 import type { IntegrationBatch, LogIdentity, LogStore, StoredCheckpoint } from '../log-store.js';
-import { errorText, openDatabase, type SqliteDatabase } from './database.js';
+import { join } from 'node:path';
+import { BatchWriter } from './batch-writer.js';
+import { DATABASE_FILE, errorText, openDatabase, type SqliteDatabase } from './database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log_identity (
@@ -34,12 +36,14 @@ CREATE TABLE IF NOT EXISTS log_leaves (
 
 /**
  * The embedded log store: one SQLite file, prepared statements, one transaction per batch.
- * better-sqlite3 is synchronous; the async port costs one resolved promise per call.
+ * Reads run on the calling thread (better-sqlite3 is synchronous; WAL lets them proceed while
+ * a batch commits); the batch writes run on a worker thread (batch-writer.ts) so that waiting
+ * for fsync never stalls the event loop.
  */
 export class SqliteLogStore implements LogStore {
   readonly #db: SqliteDatabase;
   readonly #statements;
-  readonly #integrate: (batch: IntegrationBatch) => void;
+  readonly #writer: BatchWriter;
   #closed = false;
 
   constructor(dataDir: string) {
@@ -53,49 +57,18 @@ export class SqliteLogStore implements LogStore {
         [],
         { size: number; root_hash: Buffer; note: string; cosigned_note: string | null }
       >('SELECT size, root_hash, note, cosigned_note FROM log_checkpoint WHERE id = 1'),
-      size: db.prepare<[], { size: number }>('SELECT size FROM log_checkpoint WHERE id = 1'),
-      putCheckpoint: db.prepare(
-        `INSERT INTO log_checkpoint (id, size, root_hash, note, cosigned_note) VALUES (1, ?, ?, ?, NULL)
-         ON CONFLICT (id) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash,
-           note = excluded.note, cosigned_note = NULL`,
-      ),
       cosign: db.prepare('UPDATE log_checkpoint SET cosigned_note = ? WHERE id = 1 AND size = ?'),
       tile: db.prepare<[number, number], { hashes: Buffer }>(
         'SELECT hashes FROM log_tiles WHERE level = ? AND idx = ?',
-      ),
-      // A row only ever grows: hashes are immutable once written, so a shorter write is a bug.
-      putTile: db.prepare(
-        `INSERT INTO log_tiles (level, idx, hashes) VALUES (?, ?, ?)
-         ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes
-         WHERE length(excluded.hashes) > length(log_tiles.hashes)`,
       ),
       entries: db
         .prepare<[number, number], Buffer>(
           'SELECT data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx',
         )
         .pluck(),
-      putEntry: db.prepare('INSERT INTO log_entries (idx, data) VALUES (?, ?)'),
       leaf: db.prepare<[Buffer], { idx: number }>('SELECT idx FROM log_leaves WHERE leaf_hash = ?'),
-      putLeaf: db.prepare('INSERT INTO log_leaves (leaf_hash, idx) VALUES (?, ?)'),
     };
-    const s = this.#statements;
-    this.#integrate = db.transaction((batch: IntegrationBatch) => {
-      const stored = s.size.get()?.size ?? 0;
-      if (stored !== batch.fromSize) {
-        throw new StoreError(
-          'STORE_CONFLICT',
-          `the log is at size ${stored}, not ${batch.fromSize}: another writer is sequencing this log`,
-          { where: 'log_checkpoint' },
-        );
-      }
-      for (const leaf of batch.leaves) {
-        s.putEntry.run(leaf.index, leaf.entry);
-        s.putLeaf.run(leaf.leafHash, leaf.index);
-      }
-      for (const tile of batch.tiles) s.putTile.run(tile.level, tile.index, tile.hashes);
-      const cp = batch.checkpoint;
-      s.putCheckpoint.run(cp.size, cp.rootHash, cp.note);
-    });
+    this.#writer = new BatchWriter(join(dataDir, DATABASE_FILE));
   }
 
   claimIdentity(identity: LogIdentity): Promise<LogIdentity> {
@@ -141,9 +114,11 @@ export class SqliteLogStore implements LogStore {
   }
 
   integrate(batch: IntegrationBatch): Promise<void> {
-    return this.#run('write a batch', () => {
-      this.#integrate(batch);
-    });
+    if (this.#closed)
+      return Promise.reject(
+        new StoreError('STORE_IO', 'cannot write a batch: the store is closed'),
+      );
+    return this.#writer.write(batch);
   }
 
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void> {
@@ -152,12 +127,12 @@ export class SqliteLogStore implements LogStore {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      await this.#writer.close();
       this.#db.close();
     }
-    return Promise.resolve();
   }
 
   #run<T>(what: string, work: () => T): Promise<T> {
