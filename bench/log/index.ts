@@ -26,7 +26,7 @@ import { createServer } from '../../src/server/server.js';
 
 const WRITERS = 64;
 const ENTRY_BYTES = 300;
-const PHASE_MS = 6_000;
+const PHASE_MS = 5_000;
 const TOKEN = 'bench-token';
 
 const dirs: string[] = [];
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     maxBatchEntries: 16_384,
     maxQueuedEntries: 1 << 20,
   });
-  const target = 1 << 20;
+  const target = 1 << 18;
   const buildStart = performance.now();
   for (let done = 0; done < target; done += 65_536) {
     await Promise.all(Array.from({ length: 65_536 }, () => log.sequencer.add(nextEntry())));
