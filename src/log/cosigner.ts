@@ -82,7 +82,13 @@ export class Cosigner {
     while (!this.#stopped) {
       const checkpoint = this.#latest;
       if (checkpoint === undefined || checkpoint.size <= this.#cosignedSize) return;
-      const reached = await this.#round(checkpoint);
+      let reached = false;
+      try {
+        reached = await this.#round(checkpoint);
+      } catch (error) {
+        // Storing the cosigned note failed: the round counts as missed and is retried.
+        this.#options.logger?.error({ err: error }, 'storing the cosigned checkpoint failed');
+      }
       if (!reached && !this.stopped) await this.#pause(this.#options.retryDelayMs ?? 1000);
     }
   }

@@ -225,7 +225,8 @@ describe('a log configured with witnesses and a quorum', () => {
       signer: withKeyType(generateNoteKey('down.example/w'), KEY_TYPE_COSIGNATURE_V1),
     };
     server = await open(2, [down]);
-    expect((await add(server.url, 'x')).status).toBe(200);
+    const answer = await add(server.url, 'x');
+    expect(answer.status, await answer.clone().text()).toBe(200);
     const opened = openCheckpoint(await checkpointOf(server.url), logKey, {
       witnesses: [...witnesses.map((w) => w.signer), down.signer],
       quorum: 2,

@@ -15,6 +15,7 @@ export const INTEGRATE_SQL = {
   putCheckpoint: `INSERT INTO log_checkpoint (id, size, root_hash, note, cosigned_note) VALUES (1, ?, ?, ?, NULL)
     ON CONFLICT (id) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash,
       note = excluded.note, cosigned_note = NULL`,
+  cosign: 'UPDATE log_checkpoint SET cosigned_note = ? WHERE id = 1 AND size = ?',
 } as const;
 
 /*
@@ -51,7 +52,10 @@ const integrate = db.transaction((batch) => {
 parentPort.on('message', (message) => {
   if (message.close) { db.close(); parentPort.close(); return; }
   try {
-    integrate(message.batch);
+    if (message.cosign) s.cosign.run(message.cosign.note, message.cosign.size);
+    // IMMEDIATE: take the write lock before reading the size, so another writer (a concurrent
+    // nospy log add) makes this wait (busy_timeout) rather than fail on a stale snapshot.
+    else integrate.immediate(message.batch);
     parentPort.postMessage({ id: message.id });
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String(error && error.message), conflict: !!(error && error.conflict) });
@@ -111,13 +115,26 @@ export class BatchWriter {
 
   /** Writes one batch in one transaction; resolves once it is committed and fsynced. */
   write(batch: IntegrationBatch): Promise<void> {
+    return this.#send({ batch });
+  }
+
+  /**
+   * Attaches the cosigned note to the checkpoint of that size. Through the same thread, so the
+   * database has exactly one writer and writes never wait on each other's locks.
+   */
+  cosign(size: number, note: string): Promise<void> {
+    return this.#send({ cosign: { size, note } });
+  }
+
+  #send(message: object): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    if (this.#closed !== undefined)
+    if (this.#closed !== undefined) {
       return Promise.reject(new StoreError('STORE_IO', 'the store is closed'));
+    }
     const id = (this.#next += 1);
     return new Promise<void>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, batch });
+      this.#worker.postMessage({ id, ...message });
     });
   }
 

@@ -57,7 +57,6 @@ export class SqliteLogStore implements LogStore {
         [],
         { size: number; root_hash: Buffer; note: string; cosigned_note: string | null }
       >('SELECT size, root_hash, note, cosigned_note FROM log_checkpoint WHERE id = 1'),
-      cosign: db.prepare('UPDATE log_checkpoint SET cosigned_note = ? WHERE id = 1 AND size = ?'),
       tile: db.prepare<[number, number], { hashes: Buffer }>(
         'SELECT hashes FROM log_tiles WHERE level = ? AND idx = ?',
       ),
@@ -122,9 +121,12 @@ export class SqliteLogStore implements LogStore {
   }
 
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void> {
-    return this.#run('store a cosigned checkpoint', () => {
-      this.#statements.cosign.run(cosignedNote, size);
-    });
+    if (this.#closed) {
+      return Promise.reject(
+        new StoreError('STORE_IO', 'cannot store a cosigned checkpoint: the store is closed'),
+      );
+    }
+    return this.#writer.cosign(size, cosignedNote);
   }
 
   async close(): Promise<void> {
