@@ -6,6 +6,10 @@ import { registerStatementCommands } from './commands/statement.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerFirmwareCommands } from './commands/firmware.js';
 import { registerSbomCommands } from './commands/sbom.js';
+import { registerKeygenCommands } from './commands/keygen.js';
+import { registerLogCommands } from './commands/log.js';
+import { registerServeCommands } from './commands/serve.js';
+import { registerWitnessCommands } from './commands/witness.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -23,6 +27,10 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerPolicyCommands,
   registerSbomCommands,
   registerFirmwareCommands,
+  registerKeygenCommands,
+  registerServeCommands,
+  registerLogCommands,
+  registerWitnessCommands,
 ];
 
 /** Subcommands with their own `--version <value>` option (a package version, not nospy's). */

@@ -44,6 +44,13 @@ export const firmwareSchema = z
       .int()
       .positive()
       .default(256 * 1024 * 1024),
+export const logSchema = z
+    /** Most entries sequenced in one batch (one transaction, one signed checkpoint). */
+    batchEntries: z.number().int().min(1).max(65_536).default(4096),
+    /** How long a batch may wait for more entries before it is cut, in ms (0: group commit). */
+    batchDelayMs: z.number().int().min(0).max(10_000).default(0),
+    /** Entries waiting to be sequenced beyond which submissions are refused with 503. */
+    queueEntries: z.number().int().min(1).max(10_000_000).default(65_536),
   })
   .prefault({});
 
@@ -54,6 +61,7 @@ export const configSchema = z.strictObject({
   server: serverSchema,
   store: storeSchema,
   firmware: firmwareSchema,
+  log: logSchema,
 });
 
 export type NospyConfig = z.infer<typeof configSchema>;

@@ -26,6 +26,23 @@ export type ErrorCode =
   | StatementErrorCode
   | BlobErrorCode
   | 'INTERNAL';
+import type { LogErrorCode } from '../log/errors.js';
+import type { StoreErrorCode } from '../store/errors.js';
+
+export type ErrorCode =
+  | CliErrorCode
+  | ConfigErrorCode
+  | InventoryErrorCode
+  | PolicyErrorCode
+  | FirmwareErrorCode
+  | OsvErrorCode
+  | SbomErrorCode
+  | TlogErrorCode
+  | StatementErrorCode
+  | BlobErrorCode
+  | LogErrorCode
+  | StoreErrorCode
+  | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -74,6 +91,31 @@ export const ERROR_CATALOGUE = {
   OSV_ZIP_INVALID: { exit: 2, http: 400 },
   OSV_LIMIT: { exit: 2, http: 413 },
   OSV_QUERY_INVALID: { exit: 2, http: 400 },
+  TLOG_NOTE_INVALID: { exit: 1, http: 400 },
+  TLOG_SIGNATURE_INVALID: { exit: 1, http: 403 },
+  TLOG_CHECKPOINT_INVALID: { exit: 1, http: 400 },
+  TLOG_QUORUM_NOT_MET: { exit: 1, http: 403 },
+  TLOG_PROOF_INVALID: { exit: 1, http: 422 },
+  TLOG_PROOF_BUNDLE_INVALID: { exit: 1, http: 400 },
+  TLOG_INDEX_OUT_OF_RANGE: { exit: 2, http: 404 },
+  TLOG_TILE_PATH_INVALID: { exit: 2, http: 400 },
+  TLOG_TILE_INVALID: { exit: 1, http: 422 },
+  TLOG_ENTRY_TOO_LARGE: { exit: 2, http: 413 },
+  TLOG_WITNESS_REQUEST_INVALID: { exit: 2, http: 400 },
+  LOG_ENTRY_TOO_LARGE: { exit: 2, http: 413 },
+  LOG_OVERLOADED: { exit: 2, http: 503 },
+  LOG_CLOSED: { exit: 2, http: 503 },
+  LOG_UNAUTHORIZED: { exit: 2, http: 401 },
+  LOG_NOT_FOUND: { exit: 2, http: 404 },
+  LOG_STATE_INVALID: { exit: 2, http: 500 },
+  LOG_WITNESS_FAILED: { exit: 2, http: 503 },
+  LOG_KEY_EXISTS: { exit: 2, http: 409 },
+  LOG_USAGE: { exit: 2, http: 400 },
+  LOG_UNREACHABLE: { exit: 2, http: 502 },
+  LOG_INCONSISTENT: { exit: 1, http: 502 },
+  STORE_IO: { exit: 2, http: 500 },
+  STORE_CONFLICT: { exit: 2, http: 409 },
+  STORE_CORRUPT: { exit: 2, http: 500 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {

@@ -1,0 +1,71 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { FlagSetting } from '../../config/load.js';
+import { openLog } from '../../log/open-log.js';
+import { LogError } from '../../log/errors.js';
+import { MAX_ENTRY_BYTES } from '../../tlog/tiles.js';
+import { printResult, type CommandContext } from '../context.js';
+import { readSigner } from './key-file.js';
+import { registerLogVerifyCommand } from './log-verify.js';
+
+/** `nospy log add` (append without a server) and `nospy log verify` (monitor a log). */
+export function registerLogCommands(program: Command, ctx: CommandContext): void {
+  const log = program
+    .command('log')
+    .description('append to a local log, or monitor a remote one')
+    .helpCommand(false);
+  log
+    .command('add')
+    .description(
+      'append each file as one entry to the log in --data (no server); prints one index per entry',
+    )
+    .option('--data <dir>', 'data directory holding nospy.db (config: data)')
+    .requiredOption('--log-key <file>', 'the log private key (PRIVATE+KEY+…)')
+    .argument('<file...>', 'files to append, each one entry of at most 65,535 bytes')
+    .action(async (files: string[], opts: { data?: string; logKey: string }) => {
+      const flags: FlagSetting[] =
+        opts.data === undefined ? [] : [{ flag: '--data', path: ['data'], value: opts.data }];
+      const { config } = ctx.config(flags);
+      const signer = readSigner(ctx.cwd, opts.logKey);
+      // Read and check every file before appending any, so a bad one appends nothing.
+      const entries = files.map((file) => readEntry(ctx.cwd, file));
+      const opened = await openLog({ dataDir: config.data, signer, logger: ctx.logger });
+      try {
+        const results = await Promise.all(entries.map((entry) => opened.sequencer.add(entry)));
+        const rows = results.map((r, i) => ({
+          file: files[i] ?? '',
+          index: r.index,
+          leafHash: r.leafHash.toString('hex'),
+        }));
+        printResult(ctx, { entries: rows, size: opened.sequencer.checkpoint.size }, () =>
+          rows.map((r) => String(r.index)).join('\n'),
+        );
+      } finally {
+        await opened.close();
+      }
+    });
+  registerLogVerifyCommand(log, ctx);
+}
+
+function readEntry(cwd: string, file: string): Buffer {
+  const path = resolve(cwd, file);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    throw new LogError('LOG_USAGE', `cannot read ${file}: ${(error as Error).message}`, {
+      where: file,
+      cause: error,
+    });
+  }
+  // Checked before reading: an entry is at most 65,535 bytes (c2sp.org/tlog-tiles).
+  if (size > MAX_ENTRY_BYTES) {
+    throw new LogError(
+      'LOG_ENTRY_TOO_LARGE',
+      `${file} is ${size} bytes; a log entry is at most ${MAX_ENTRY_BYTES} bytes`,
+      { where: file },
+    );
+  }
+  return readFileSync(path);
+}

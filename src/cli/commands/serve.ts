@@ -1,0 +1,136 @@
+import type { Command } from 'commander';
+import closeWithGrace from 'close-with-grace';
+import type { FlagSetting } from '../../config/load.js';
+import { openLog } from '../../log/open-log.js';
+import { LogError } from '../../log/errors.js';
+import type { WitnessEndpoint } from '../../log/cosigner.js';
+import { createServer } from '../../server/server.js';
+import { KEY_TYPE_COSIGNATURE_V1 } from '../../tlog/note-key.js';
+import type { CommandContext } from '../context.js';
+import { readSigner, readVerifier } from './key-file.js';
+
+interface ServeOptions {
+  data?: string;
+  logKey: string;
+  port?: string;
+  host?: string;
+  submitToken?: string;
+  witness: string[];
+  witnessQuorum?: string;
+}
+
+/** `nospy serve`: runs the log (sequencer + tlog-tiles HTTP API) until SIGINT/SIGTERM. */
+export function registerServeCommands(program: Command, ctx: CommandContext): void {
+  program
+    .command('serve')
+    .description('run the transparency log: tlog-tiles read API, POST /add, GET /proof/<index>')
+    .option('--data <dir>', 'data directory holding nospy.db (config: data)')
+    .requiredOption(
+      '--log-key <file>',
+      'the log private key (PRIVATE+KEY+…); its name is the origin',
+    )
+    .option('--port <port>', 'TCP port (config: server.port, default 8080)')
+    .option('--host <host>', 'address to listen on (config: server.host, default 127.0.0.1)')
+    .option('--submit-token <token>', 'bearer token for POST /add (or NOSPY_SUBMIT_TOKEN)')
+    .option(
+      '--witness <vkey>=<url>',
+      'a witness: cosignature verifier key (or file) and submission URL; repeatable',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option('--witness-quorum <n>', 'witnesses that must cosign before an entry is acknowledged')
+    .action(async (opts: ServeOptions) => {
+      const flags: FlagSetting[] = [];
+      if (opts.data !== undefined) flags.push({ flag: '--data', path: ['data'], value: opts.data });
+      if (opts.port !== undefined)
+        flags.push({ flag: '--port', path: ['server', 'port'], value: toInt('--port', opts.port) });
+      if (opts.host !== undefined)
+        flags.push({ flag: '--host', path: ['server', 'host'], value: opts.host });
+      const { config } = ctx.config(flags);
+      const signer = readSigner(ctx.cwd, opts.logKey);
+      const witnesses = opts.witness.map((spec) => parseWitness(ctx.cwd, spec));
+      const quorum =
+        opts.witnessQuorum === undefined ? 0 : toInt('--witness-quorum', opts.witnessQuorum);
+      if (quorum > witnesses.length) {
+        throw new LogError(
+          'LOG_USAGE',
+          `--witness-quorum ${quorum} needs at least that many --witness options (got ${witnesses.length})`,
+        );
+      }
+      const submitToken = opts.submitToken ?? nonEmpty(ctx.env.NOSPY_SUBMIT_TOKEN);
+      const log = await openLog({
+        dataDir: config.data,
+        signer,
+        logger: ctx.logger,
+        witnesses,
+        witnessQuorum: quorum,
+        maxBatchEntries: config.log.batchEntries,
+        maxBatchDelayMs: config.log.batchDelayMs,
+        maxQueuedEntries: config.log.queueEntries,
+      });
+      const app = createServer({
+        log: log.sequencer,
+        store: log.store,
+        logger: ctx.logger,
+        submitToken,
+        onClose: () => log.close(),
+      });
+      if (submitToken === undefined) {
+        ctx.logger.warn(
+          'no --submit-token or NOSPY_SUBMIT_TOKEN: POST /add refuses every submission',
+        );
+      }
+      const url = await app.listen({ port: config.server.port, host: config.server.host });
+      ctx.stdout.write(`${url}\n`);
+      ctx.logger.info(
+        { url, origin: signer.name, vkey: signer.vkey, size: log.sequencer.checkpoint.size },
+        'log serving',
+      );
+      // SIGINT/SIGTERM: stop accepting, let in-flight appends finish, sequence what is queued
+      // (the final checkpoint), close the store; close-with-grace then exits.
+      await new Promise<void>((resolve) => {
+        closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+          if (err !== undefined) ctx.logger.error({ err }, 'closing after an error');
+          else ctx.logger.info({ signal }, 'closing: finishing in-flight appends');
+          await app.close();
+          ctx.logger.info(
+            { size: log.sequencer.checkpoint.size },
+            'closed; final checkpoint signed',
+          );
+          resolve();
+        });
+      });
+    });
+}
+
+/** `<vkey>=<url>`: the verifier key has no `=` before the URL's scheme. */
+function parseWitness(cwd: string, spec: string): WitnessEndpoint {
+  const match = /^(.+?)=(https?:\/\/.+)$/.exec(spec);
+  if (match?.[1] === undefined || match[2] === undefined) {
+    throw new LogError('LOG_USAGE', `--witness ${spec}: expected <verifier key>=<http(s) URL>`, {
+      where: spec,
+    });
+  }
+  const verifier = readVerifier(cwd, match[1]);
+  if (verifier.type !== KEY_TYPE_COSIGNATURE_V1) {
+    throw new LogError(
+      'LOG_USAGE',
+      `--witness ${verifier.name}: a witness key must be a cosignature/v1 (type 0x04) verifier key, as "nospy witness serve" prints`,
+      { where: spec },
+    );
+  }
+  return { verifier, url: match[2] };
+}
+
+export function toInt(flag: string, value: string): number {
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(value)) {
+    throw new LogError('LOG_USAGE', `${flag} ${value}: expected a non-negative integer`, {
+      where: flag,
+    });
+  }
+  return Number(value);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

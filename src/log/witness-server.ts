@@ -1,0 +1,93 @@
+import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import {
+  decideAddCheckpoint,
+  MAX_ADD_CHECKPOINT_BYTES,
+  type WitnessState,
+} from '../tlog/witness.js';
+import type { NoteSigner, NoteVerifier } from '../tlog/note-key.js';
+import type { WitnessStore } from '../store/log-store.js';
+import { replyWithError, sendError } from '../server/error-reply.js';
+import type { LogServer } from '../server/server.js';
+
+export interface WitnessServerOptions {
+  /** The witness's cosignature/v1 (type 0x04) key. */
+  readonly signer: NoteSigner;
+  /** The logs this witness follows (type 0x01 verifier keys; key name = origin). */
+  readonly logs: readonly NoteVerifier[];
+  readonly store: WitnessStore;
+  readonly logger: Logger;
+  /** Unix seconds; injectable for tests. */
+  readonly now?: (() => number) | undefined;
+  readonly onClose?: (() => Promise<void>) | undefined;
+}
+
+/**
+ * A c2sp.org/tlog-witness server: `POST /add-checkpoint`. Requests are decided one at a time by
+ * the pure `decideAddCheckpoint`; a 200's new state is written to the store (one fsynced
+ * transaction) BEFORE the cosignature is sent, so a witness never cosigns a checkpoint it could
+ * forget — after a crash it still refuses anything inconsistent with what it cosigned.
+ */
+export async function createWitnessServer(options: WitnessServerOptions): Promise<LogServer> {
+  const knownLogs = new Map<string, NoteVerifier[]>();
+  for (const key of options.logs)
+    knownLogs.set(key.name, [...(knownLogs.get(key.name) ?? []), key]);
+  const states = new Map<string, WitnessState>();
+  for (const state of await options.store.all()) states.set(state.origin, state);
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+
+  const fastifyLogger: FastifyBaseLogger = options.logger;
+  const app = fastify({
+    loggerInstance: fastifyLogger,
+    bodyLimit: MAX_ADD_CHECKPOINT_BYTES,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setErrorHandler((error, request, reply) =>
+    replyWithError(error instanceof Error ? error : new Error(String(error)), request, reply),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
+  );
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  // One decision at a time: the check against the latest state and its update are one step.
+  let queue: Promise<unknown> = Promise.resolve();
+  app.post('/add-checkpoint', async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const decide = async () => {
+      const decision = decideAddCheckpoint({
+        request: body,
+        knownLogs,
+        latestSize: (origin) => states.get(origin)?.size,
+        latestRoot: (origin) => states.get(origin)?.rootHash,
+        witness: options.signer,
+        now: now(),
+      });
+      if (decision.newState !== undefined) {
+        const next = decision.newState;
+        const stored = await options.store.advance(next, states.get(next.origin)?.size);
+        if (!stored) throw new Error(`witness state for ${next.origin} changed under a request`);
+        states.set(next.origin, next);
+      }
+      return decision;
+    };
+    const result = queue.then(decide);
+    queue = result.catch(() => undefined);
+    const decision = await result;
+    if (decision.status !== 200) {
+      request.log.info(
+        { status: decision.status, reason: decision.body.trim() },
+        'add-checkpoint refused',
+      );
+    }
+    return reply.code(decision.status).type(decision.contentType).send(decision.body);
+  });
+  app.addHook('onClose', async () => {
+    await queue;
+    await options.onClose?.();
+  });
+  return app;
+}

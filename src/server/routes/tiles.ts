@@ -1,0 +1,63 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { HASH_SIZE } from '../../tlog/hash.js';
+import { encodeEntryBundle, parseTilePath, TILE_WIDTH, tileWidthAt } from '../../tlog/tiles.js';
+import type { LogRouteOptions } from '../server.js';
+import { sendError } from '../error-reply.js';
+
+/** c2sp.org/tlog-tiles: full tiles never change; clients and CDNs may keep them for good. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * A partial tile's bytes never change either, but it is superseded by the full tile, and a log
+ * may prune partial tiles (tlog-tiles, "Pruning"): keep them briefly.
+ */
+const PARTIAL = 'public, max-age=60';
+/** The checkpoint moves with every batch: seconds at most (tlog-tiles). */
+const CHECKPOINT = 'public, max-age=5';
+
+/** `GET /checkpoint`, `GET /tile/<L>/<N>[.p/<W>]`, `GET /tile/entries/<N>[.p/<W>]`. */
+export const tileRoutes: FastifyPluginAsync<LogRouteOptions> = (app, { log, store }) => {
+  app.get('/checkpoint', (_request, reply) => {
+    const published = log.published;
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('cache-control', CHECKPOINT)
+      .send(published.cosignedNote ?? published.note);
+  });
+
+  app.get('/tile/*', async (request, reply) => {
+    const rest = (request.params as { '*': string })['*'];
+    // Throws TLOG_TILE_PATH_INVALID (400) for anything but the canonical form.
+    const tile = parseTilePath(`tile/${rest}`);
+    const size = log.checkpoint.size;
+    const level = tile.kind === 'hash' ? tile.level : 0;
+    const available = tileWidthAt(level, tile.index, size);
+    // A partial tile of any width the log has passed stays servable (every checkpointed size).
+    if (available === 0 || tile.width > available) {
+      return sendError(
+        reply,
+        404,
+        'LOG_NOT_FOUND',
+        `${request.url} is beyond the tree of size ${size}`,
+      );
+    }
+    let body: Buffer;
+    if (tile.kind === 'hash') {
+      const row = await store.readTile(tile.level, tile.index);
+      if (row === undefined || row.length < tile.width * HASH_SIZE) {
+        return sendError(reply, 404, 'LOG_NOT_FOUND', `${request.url} is not stored`);
+      }
+      body = row.subarray(0, tile.width * HASH_SIZE);
+    } else {
+      const entries = await store.readEntries(tile.index * TILE_WIDTH, tile.width);
+      if (entries.length < tile.width) {
+        return sendError(reply, 404, 'LOG_NOT_FOUND', `${request.url} is not stored`);
+      }
+      body = encodeEntryBundle(entries);
+    }
+    return reply
+      .type('application/octet-stream')
+      .header('cache-control', tile.width === TILE_WIDTH ? IMMUTABLE : PARTIAL)
+      .send(body);
+  });
+  return Promise.resolve();
+};

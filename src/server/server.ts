@@ -1,0 +1,71 @@
+import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import type { LogStore } from '../store/log-store.js';
+import type { Sequencer } from '../log/sequencer.js';
+import { TreeReader } from '../log/tree-reader.js';
+import { replyWithError, sendError } from './error-reply.js';
+import { tileRoutes } from './routes/tiles.js';
+import { addRoutes } from './routes/add.js';
+import { proofRoutes } from './routes/proof.js';
+import { healthRoutes } from './routes/health.js';
+
+/** The Fastify instance of a log server. */
+export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
+
+/** What the log's route groups are handed. */
+export interface LogRouteOptions {
+  readonly log: Sequencer;
+  readonly store: LogStore;
+  /** Reads tiles for proofs, with a cache of full tiles shared by all requests. */
+  readonly tree: TreeReader;
+}
+
+export interface ServerOptions {
+  readonly log: Sequencer;
+  readonly store: LogStore;
+  readonly logger: Logger;
+  /** Bearer token for `POST /add`; without one, submissions are refused (401). */
+  readonly submitToken?: string | undefined;
+  /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
+  readonly onClose?: (() => Promise<void>) | undefined;
+}
+
+/**
+ * The HTTP server of a log: the c2sp.org/tlog-tiles read API at the root, `POST /add`,
+ * `GET /proof/<index>`, `/healthz` and `/readyz`. Each route group is a plugin so later features
+ * register theirs beside them. Closing it lets in-flight appends finish, sequences whatever is
+ * still queued (signing the final checkpoint), then runs `onClose`.
+ */
+export function createServer(options: ServerOptions): LogServer {
+  const fastifyLogger: FastifyBaseLogger = options.logger;
+  const app = fastify({
+    loggerInstance: fastifyLogger,
+    // No body is larger than one entry; routes that need less say so themselves.
+    bodyLimit: 65_535,
+    return503OnClosing: true,
+    // Per-request log lines would dominate at thousands of appends per second.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const routeOptions: LogRouteOptions = {
+    log: options.log,
+    store: options.store,
+    tree: new TreeReader((level, index) => options.store.readTile(level, index)),
+  };
+  app.setErrorHandler((error, request, reply) =>
+    replyWithError(error instanceof Error ? error : new Error(String(error)), request, reply),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
+  );
+  void app.register(healthRoutes, routeOptions);
+  void app.register(tileRoutes, routeOptions);
+  void app.register(proofRoutes, routeOptions);
+  void app.register(addRoutes, { ...routeOptions, submitToken: options.submitToken });
+  app.addHook('onClose', async () => {
+    await options.log.close();
+    await options.onClose?.();
+  });
+  return app;
+}

@@ -1,0 +1,12 @@
+import { NospyError } from '../errors/nospy-error.js';
+
+export type StoreErrorCode = 'STORE_IO' | 'STORE_CONFLICT' | 'STORE_CORRUPT';
+
+/**
+ * The storage behind the log failed: the database could not be opened or written
+ * (STORE_IO), another writer changed the log under us (STORE_CONFLICT), or what is stored
+ * contradicts itself (STORE_CORRUPT).
+ */
+export class StoreError extends NospyError<StoreErrorCode> {
+  override readonly name = 'StoreError';
+}

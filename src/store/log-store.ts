@@ -1,0 +1,93 @@
+/**
+ * The storage port of the transparency log. The sequencer and the HTTP server only see this
+ * interface; the embedded SQLite adapter (`sqlite/log-store.ts`) is the default and a
+ * PostgreSQL adapter can implement the same contract without touching the sequencer.
+ *
+ * Everything is async so that a networked database fits. The one write of the hot path,
+ * `integrate`, is a single unit of work: every row of a batch and the checkpoint that covers it
+ * become visible together or not at all, and once it resolves they survive a crash.
+ */
+
+/** One stored row of hashes at tile level `level` (c2sp.org/tlog-tiles): up to 256 × 32 bytes. */
+export interface TileRow {
+  readonly level: number;
+  readonly index: number;
+  /** The first `hashes.length / 32` hashes of the tile; a full tile is 8,192 bytes. */
+  readonly hashes: Buffer;
+}
+
+/** A signed checkpoint as the log keeps it. */
+export interface StoredCheckpoint {
+  readonly size: number;
+  readonly rootHash: Buffer;
+  /** The signed note exactly as the log signed it. */
+  readonly note: string;
+  /** The same note with the witnesses' cosignature lines appended, once any were gathered. */
+  readonly cosignedNote: string | undefined;
+}
+
+/** A new entry and where it landed; the store keeps its bytes and indexes its leaf hash. */
+export interface IndexedLeaf {
+  readonly index: number;
+  readonly leafHash: Buffer;
+  readonly entry: Uint8Array;
+}
+
+/** Everything one sequencing batch changes, written atomically by `integrate`. */
+export interface IntegrationBatch {
+  /** The tree size the batch was built on; the store refuses the batch if it has moved on. */
+  readonly fromSize: number;
+  readonly leaves: readonly IndexedLeaf[];
+  /** Tile rows to write: each replaces the stored row of the same (level, index), which it extends. */
+  readonly tiles: readonly TileRow[];
+  /** The checkpoint that covers the batch, `checkpoint.size` = fromSize + leaves.length. */
+  readonly checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>;
+}
+
+/** Which log a store holds, so a store is never reopened with another key. */
+export interface LogIdentity {
+  readonly origin: string;
+  readonly vkey: string;
+}
+
+export interface LogStore {
+  /** Records the identity on first use; returns the identity already recorded otherwise. */
+  claimIdentity(identity: LogIdentity): Promise<LogIdentity>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  /** The stored row of hashes at (tile level, tile index), partial or full, or undefined. */
+  readTile(level: number, index: number): Promise<Buffer | undefined>;
+  /**
+   * Up to `count` entries from index `start` on, in order (fewer at the end of the log). Entry
+   * bundles are assembled from these, so a batch writes each entry once rather than rewriting
+   * a growing partial bundle.
+   */
+  readEntries(start: number, count: number): Promise<Buffer[]>;
+  /** The indexes of those leaf hashes that are already in the log, keyed by `hash.toString('latin1')`. */
+  findLeaves(leafHashes: readonly Buffer[]): Promise<Map<string, number>>;
+  /** Writes one batch and its checkpoint in one transaction; durable when it resolves. */
+  integrate(batch: IntegrationBatch): Promise<void>;
+  /** Attaches cosignatures to the checkpoint of that size, if it is still the latest. */
+  saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a witness remembers per log: the latest checkpoint it cosigned (c2sp.org/tlog-witness). */
+export interface WitnessLogState {
+  readonly origin: string;
+  readonly size: number;
+  readonly rootHash: Buffer;
+  /** The signed checkpoint note the witness cosigned. */
+  readonly note: string;
+}
+
+export interface WitnessStore {
+  latest(origin: string): Promise<WitnessLogState | undefined>;
+  /** Every log's state (a witness follows a handful of logs). */
+  all(): Promise<WitnessLogState[]>;
+  /**
+   * Replaces the state of `next.origin` only if it is still `expectedSize` (compare-and-swap),
+   * durably, before the witness replies. Returns false when another request got there first.
+   */
+  advance(next: WitnessLogState, expectedSize: number | undefined): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,144 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateNoteKey, KEY_TYPE_COSIGNATURE_V1, withKeyType } from '../../src/tlog/note-key.js';
+import { cosign } from '../../src/tlog/cosignature.js';
+import { parseNote } from '../../src/tlog/note.js';
+import { runCli } from '../helpers/run-cli.js';
+import { add, startLog, tempDir, type RunningLog } from './helpers.js';
+
+const logKey = generateNoteKey('log.example/test');
+const witnessKey = withKeyType(generateNoteKey('witness.example/w'), KEY_TYPE_COSIGNATURE_V1);
+
+/** A proxy in front of a log that can rewrite what it answers (a misbehaving log or mirror). */
+async function proxy(
+  upstream: () => string,
+  rewrite: (path: string, body: Buffer) => Buffer = (_p, b) => b,
+): Promise<{ url: string; server: Server }> {
+  const server = createHttpServer((request, response) => {
+    void (async () => {
+      const answer = await fetch(`${upstream()}${request.url ?? '/'}`);
+      const body = rewrite(request.url ?? '/', Buffer.from(await answer.arrayBuffer()));
+      response.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'text/plain',
+      });
+      response.end(body);
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  return { url: `http://127.0.0.1:${address.port}`, server };
+}
+
+/** Appends through the sequencer itself: the HTTP path has its own tests. */
+async function addDirect(running: RunningLog, count: number, prefix: string): Promise<void> {
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      running.log.sequencer.add(Buffer.from(`${prefix} ${i}`)),
+    ),
+  );
+}
+
+describe('nospy log verify', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let log: RunningLog;
+  let state: string;
+  const servers: Server[] = [];
+
+  beforeEach(async () => {
+    temp = tempDir('nospy-monitor-');
+    state = join(temp.dir, 'monitor.json');
+    log = await startLog({ dir: join(temp.dir, 'log'), key: logKey });
+    await addDirect(log, 300, 'entry');
+  });
+  afterEach(async () => {
+    await log.close();
+    for (const s of servers) s.close();
+    temp.remove();
+  });
+
+  const verify = (url: string, ...extra: string[]) =>
+    runCli(['log', 'verify', url, '--log-vkey', logKey.vkey, '--state', state, ...extra]);
+
+  it('verifies every tile and entry, remembers the checkpoint, and accepts a log that grew', async () => {
+    const first = await verify(log.url);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('size 300');
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ size: 300 });
+    await addDirect(log, 20, 'more');
+    const second = await verify(log.url);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('consistent with the checkpoint of size 300');
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ size: 320 });
+  });
+
+  describe('when the log is rewritten: another tree signed with the same key', () => {
+    it('exits 1 naming the fork, and keeps the state it had', async () => {
+      expect((await verify(log.url)).code).toBe(0);
+      const before = readFileSync(state, 'utf8');
+      await log.close();
+      log = await startLog({ dir: join(temp.dir, 'fork'), key: logKey });
+      await addDirect(log, 310, 'forged');
+      const result = await verify(log.url);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/rewritten or forked/);
+      expect(readFileSync(state, 'utf8')).toBe(before);
+    });
+
+    it('exits 1 when the log went back to a smaller size', async () => {
+      expect((await verify(log.url)).code).toBe(0);
+      await log.close();
+      log = await startLog({ dir: join(temp.dir, 'small'), key: logKey });
+      await add(log.url, 'only one');
+      const result = await verify(log.url);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/went back from size 300 .* to 1/);
+    });
+  });
+
+  it('exits 1 when an entry served does not hash to its leaf', async () => {
+    const { url, server } = await proxy(
+      () => log.url,
+      (path, body) => {
+        if (path.startsWith('/tile/entries/000')) body[4] = (body[4] ?? 0) ^ 1;
+        return body;
+      },
+    );
+    servers.push(server);
+    const result = await verify(url);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/does not hash to its leaf/);
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('exits 1 when a witness cosignature does not verify', async () => {
+    const { url, server } = await proxy(
+      () => log.url,
+      (path, body) => {
+        if (path !== '/checkpoint') return body;
+        // Append a cosignature by the witness key over a different checkpoint text.
+        const note = body.toString('utf8');
+        const line = cosign(parseNote(note).text.replace('300', '301'), witnessKey, 1_700_000_000);
+        return Buffer.from(note + line);
+      },
+    );
+    servers.push(server);
+    const result = await verify(url, '--witness', witnessKey.vkey, '--quorum', '1');
+    expect(result.code).toBe(1);
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('exits 1 when the witness quorum is not met', async () => {
+    const result = await verify(log.url, '--witness', witnessKey.vkey);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/witness/);
+  });
+
+  it('exits 2 when the log is unreachable', async () => {
+    const result = await verify('http://127.0.0.1:9');
+    expect(result.code).toBe(2);
+  });
+});
