@@ -6,8 +6,9 @@
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
+import type { FlowErrorCode } from '../flows/errors.js';
 
-export type ErrorCode = CliErrorCode | ConfigErrorCode | TlogErrorCode | 'INTERNAL';
+export type ErrorCode = CliErrorCode | ConfigErrorCode | TlogErrorCode | FlowErrorCode | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -25,6 +26,11 @@ export const ERROR_CATALOGUE = {
   CONFIG_SYNTAX: { exit: 2, http: 500 },
   CONFIG_INVALID: { exit: 2, http: 500 },
   TLOG_KEY_INVALID: { exit: 2, http: 400 },
+  FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
+  FLOW_FILE_INVALID: { exit: 2, http: 400 },
+  FLOW_PCAP_INVALID: { exit: 2, http: 400 },
+  FLOW_ZEEK_INVALID: { exit: 2, http: 400 },
+  FLOW_COLLECTOR_BIND: { exit: 2, http: 500 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {
