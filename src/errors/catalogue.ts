@@ -5,10 +5,17 @@
  */
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
+import type { MudErrorCode } from '../mud/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 import type { FlowErrorCode } from '../flows/errors.js';
 
-export type ErrorCode = CliErrorCode | ConfigErrorCode | TlogErrorCode | FlowErrorCode | 'INTERNAL';
+export type ErrorCode =
+  | CliErrorCode
+  | ConfigErrorCode
+  | TlogErrorCode
+  | FlowErrorCode
+  | MudErrorCode
+  | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -26,6 +33,13 @@ export const ERROR_CATALOGUE = {
   CONFIG_SYNTAX: { exit: 2, http: 500 },
   CONFIG_INVALID: { exit: 2, http: 500 },
   TLOG_KEY_INVALID: { exit: 2, http: 400 },
+  MUD_UNREADABLE: { exit: 2, http: 500 },
+  MUD_SYNTAX: { exit: 2, http: 400 },
+  MUD_INVALID: { exit: 2, http: 400 },
+  MUD_LIMIT: { exit: 2, http: 413 },
+  MUD_CONTEXT_INVALID: { exit: 2, http: 400 },
+  MUD_DEVICES_INVALID: { exit: 2, http: 400 },
+  MUD_GRANTS_INVALID: { exit: 2, http: 400 },
   FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
   FLOW_FILE_INVALID: { exit: 2, http: 400 },
   FLOW_PCAP_INVALID: { exit: 2, http: 400 },
