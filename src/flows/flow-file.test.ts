@@ -182,7 +182,9 @@ const recordArb: fc.Arbitrary<FlowRecord> = fc.record({
   sampling: fc.integer({ min: 1, max: 65535 }),
   origin: fc.constantFrom('src' as const, 'dst' as const, 'unknown' as const),
   id: fc.option(
-    fc.string({ maxLength: 20 }).filter((s) => [...s].every((c) => c >= ' ' && c !== '\u007f')),
+    fc
+      .string({ maxLength: 20 })
+      .filter((s) => s.split('').every((c) => c >= ' ' && c !== '\u007f')),
     { nil: undefined },
   ),
 });
