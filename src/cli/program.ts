@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../config/schema.js';
 import type { CommandContext } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerFlowsCommands } from './commands/flows.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -15,6 +16,7 @@ Precedence: flags > NOSPY_* environment variables > file > defaults.`;
 /** Each concern adds its subcommands here; commands stay thin and call a service. */
 const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
   registerConfigCommands,
+  registerFlowsCommands,
 ];
 
 export function buildProgram(ctx: CommandContext, version: string): Command {
