@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../config/schema.js';
 import type { CommandContext } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
 import { registerFlowsCommands } from './commands/flows.js';
 
 export const EXIT_CODES_HELP = `
@@ -17,6 +18,9 @@ Precedence: flags > NOSPY_* environment variables > file > defaults.`;
 const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
   registerConfigCommands,
   registerFlowsCommands,
+  registerMudCommands,
+  // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.
+  registerFlowCheckCommand,
 ];
 
 export function buildProgram(ctx: CommandContext, version: string): Command {
