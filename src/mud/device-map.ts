@@ -63,7 +63,7 @@ export const grantsSchema = z.strictObject({
           from: instant,
           until: instant,
         })
-        .refine((g) => g.from <= g.until, 'from must not be after until'),
+        .refine((g) => !(g.from > g.until), 'from must not be after until'),
     )
     .max(100_000),
 });

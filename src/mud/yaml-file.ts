@@ -26,7 +26,7 @@ export function parseYamlWith<S extends z.ZodType>(
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const extra = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const pos = lines.linePos(offsetOf(doc, extra === undefined ? path : [...path, extra]));
+    const pos = lines.linePos(offsetOf(doc, path, extra));
     const where = `${source}:${pos.line}:${pos.col}`;
     const field = path.join('.');
     const message =
@@ -64,11 +64,12 @@ export function loadYamlWith<S extends z.ZodType>(
   return parseYamlWith(bytes.toString('utf8'), file, schema, code);
 }
 
-/** The offset of the deepest node along `path` that the document has (the key for a map entry). */
-function offsetOf(doc: Document, path: readonly (string | number)[]): number {
+/** The offset of the deepest node along `path` that the document has (of `extraKey` itself when given). */
+function offsetOf(doc: Document, path: readonly (string | number)[], extraKey?: string): number {
   let node: unknown = doc.contents;
   let offset = rangeStart(node) ?? 0;
-  for (const segment of path) {
+  const full = extraKey === undefined ? path : [...path, extraKey];
+  for (const [index, segment] of full.entries()) {
     if (!isCollection(node)) break;
     const items = node.items as unknown[];
     let next: unknown;
@@ -86,7 +87,8 @@ function offsetOf(doc: Document, path: readonly (string | number)[]): number {
       if (pair === undefined) break;
       next = pair.value;
       offset = rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset;
-      if (segment === path.at(-1)) offset = rangeStart(pair.key) ?? offset;
+      if (extraKey !== undefined && index === full.length - 1)
+        offset = rangeStart(pair.key) ?? offset;
     }
     node = next;
   }

@@ -63,8 +63,8 @@ export function registerFlowCheckCommand(program: Command, ctx: CommandContext):
     .option('--grants <file>', 'access grants: devices, sources, ports, time window')
     .action(async (opts: { devices: string; flows: string; grants?: string }) => {
       const devices = loadDeviceMap(opts.devices);
-      for (const device of devices) reportDeviations(ctx, device.id, device.matcher);
       const grants = opts.grants === undefined ? [] : loadGrants(opts.grants);
+      for (const device of devices) reportDeviations(ctx, device.id, device.matcher);
       const check = new BehaviourCheck({ devices, grants });
       for await (const { record } of readFlowFile(opts.flows)) check.add(record);
       const report = check.report();
