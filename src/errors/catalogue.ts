@@ -10,12 +10,7 @@ import type { TlogErrorCode } from '../tlog/errors.js';
 import type { FlowErrorCode } from '../flows/errors.js';
 
 export type ErrorCode =
-  | CliErrorCode
-  | ConfigErrorCode
-  | TlogErrorCode
-  | FlowErrorCode
-  | MudErrorCode
-  | 'INTERNAL';
+  CliErrorCode | ConfigErrorCode | TlogErrorCode | FlowErrorCode | MudErrorCode | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
