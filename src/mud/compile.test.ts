@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { accept, DEVICE, flow, matcherFor, mudJson } from './test-support.js';
+import { accept, CONTEXT_YAML, DEVICE, flow, matcherFor, mudJson } from './test-support.js';
 import type { FlowRecord } from '../flows/flow-record.js';
 import type { MudDirection } from './model.js';
 import type { MudMatcher } from './matcher.js';
@@ -477,5 +478,134 @@ describe('directionOf', () => {
         'from-device',
       ).verdict,
     ).toBe('violation');
+  });
+});
+
+describe('ICMP in an ACL of no fixed family', () => {
+  const matcher = matcherFor(
+    mudJson([accept('echo', { icmp: { type: 128 } })], [], {
+      type: 'mixed-eth-ipv4-ipv6-acl-type',
+    }),
+  );
+  it('reads ICMPv6 on IPv6 records and ICMP on IPv4 records', () => {
+    const v6 = (proto: number, type: number) =>
+      flow({ src: '2001:db8::2', dst: '2001:db8:1::1', proto, sport: 0, dport: type * 256 });
+    table(matcher, [
+      ['ICMPv6 echo request', v6(58, 128), 'from-device', 'allowed', 'from/echo'],
+      ['ICMPv6 other type', v6(58, 129), 'from-device', 'violation', ''],
+      [
+        'ICMPv4 type 128',
+        out('203.0.113.1', { proto: 1, sport: 0, dport: 128 * 256 }),
+        'from-device',
+        'allowed',
+        'from/echo',
+      ],
+      ['not ICMP', v6(17, 128), 'from-device', 'violation', ''],
+    ]);
+  });
+});
+
+describe('hand-worked verdicts on the real MUDgee files', () => {
+  const file = (path: string): unknown =>
+    JSON.parse(readFileSync(new URL(`../../test/fixtures/mud/${path}`, import.meta.url), 'utf8'));
+  const ctx = CONTEXT_YAML.replace(
+    'controllers:',
+    'controllers:\n  urn:ietf:params:mud:gateway: [10.0.0.1]',
+  ).replace('dns:', 'dns:\n  ipc.tplinkcloud.com: [52.1.1.1]');
+
+  it('tplink camera: the "range" ACE allows any UDP at or above 1023 to anywhere', () => {
+    const m = matcherFor(file('unsw-iot-mud-profiles/tplinkcamera.json'), ctx);
+    table(m, [
+      [
+        'udp 1023 anywhere',
+        out('203.0.113.1', { proto: 17, dport: 1023 }),
+        'from-device',
+        'allowed',
+        'from-ipv4-tplinkcamera/from-ipv4-tplinkcamera-7',
+      ],
+      [
+        'udp 1022 anywhere',
+        out('203.0.113.1', { proto: 17, dport: 1022 }),
+        'from-device',
+        'violation',
+        '',
+      ],
+      [
+        'cloud 443, device-opened',
+        out('52.1.1.1', { origin: 'src' }),
+        'from-device',
+        'allowed',
+        'from-ipv4-tplinkcamera/from-ipv4-tplinkcamera-2',
+      ],
+      ['cloud 443, initiator unknown', out('52.1.1.1'), 'from-device', 'violation', ''],
+      [
+        'dhcp to the gateway controller',
+        out('10.0.0.1', { proto: 17, sport: 68, dport: 67 }),
+        'from-device',
+        'allowed',
+        'from-ipv4-tplinkcamera/from-ipv4-tplinkcamera-1',
+      ],
+      [
+        'dhcp broadcast (eth match implied)',
+        out('255.255.255.255', { proto: 17, sport: 68, dport: 67 }),
+        'from-device',
+        'allowed',
+        'from-ipv4-tplinkcamera/from-ipv4-tplinkcamera-4',
+      ],
+    ]);
+  });
+
+  it('wemo switch: ping only to the literal address, replies only from 4.2.2.2', () => {
+    const m = matcherFor(file('unsw-iot-mud-profiles/wemoswitch.json'), ctx);
+    table(m, [
+      [
+        'echo request to 208.67.222.222',
+        out('208.67.222.222', { proto: 1, sport: 0, dport: 8 * 256 }),
+        'from-device',
+        'allowed',
+        'from-ipv4-wemoswitch/from-ipv4-wemoswitch-6',
+      ],
+      [
+        'echo request elsewhere',
+        out('208.67.222.223', { proto: 1, sport: 0, dport: 8 * 256 }),
+        'from-device',
+        'violation',
+        '',
+      ],
+      [
+        'echo reply from 4.2.2.2',
+        into('4.2.2.2', { proto: 1, sport: 0, dport: 0 }),
+        'to-device',
+        'allowed',
+        'to-ipv4-wemoswitch/to-ipv4-wemoswitch-5',
+      ],
+      [
+        'ipv6 anything',
+        flow({ src: '2001:db8::2', dst: '2001:db8::99', proto: 17 }),
+        'from-device',
+        'violation',
+        '',
+      ],
+    ]);
+  });
+
+  it('samsung camera: "eq" with lower/upper ports is the range 30000-49000 (and 40156-65500)', () => {
+    const m = matcherFor(file('unsw-iot-mud-profiles/samsungsmartcam.json'), ctx);
+    table(m, [
+      [
+        'local tcp from 30000',
+        out('10.0.0.99', { sport: 30000, dport: 80 }),
+        'from-device',
+        'allowed',
+        'from-ipv4-samsungsmartcam/from-ipv4-samsungsmartcam-2',
+      ],
+      [
+        'local tcp from 29999',
+        out('10.0.0.99', { sport: 29999, dport: 80 }),
+        'from-device',
+        'violation',
+        '',
+      ],
+    ]);
   });
 });

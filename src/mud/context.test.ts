@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMudContext } from './context.js';
+import { LINK_SCOPE_NETWORKS, parseMudContext } from './context.js';
 import { MudError } from './errors.js';
 
 function problem(text: string): string {
@@ -16,13 +16,20 @@ describe('the operator context', () => {
   it('reads the minimal context: one device address, everything else empty', () => {
     const ctx = parseMudContext('device: { ipv6: "2001:DB8::0:2" }\n');
     expect(ctx.device.addresses).toEqual(['2001:db8::2']);
-    expect([
-      ctx.localNetworks,
-      ctx.myController,
-      ctx.peers,
-      ctx.dns.size,
-      ctx.controllers.size,
-    ]).toEqual([[], [], [], 0, 0]);
+    expect([ctx.myController, ctx.peers, ctx.dns.size, ctx.controllers.size]).toEqual([
+      [],
+      [],
+      0,
+      0,
+    ]);
+    expect(ctx.localNetworks).toEqual([...LINK_SCOPE_NETWORKS]);
+  });
+
+  it('can leave the link-scope destinations out of local-networks', () => {
+    const ctx = parseMudContext(
+      'device: { ipv4: 10.0.0.2 }\nlocal_networks: [10.0.0.0/24]\nlink_scope_is_local: false\n',
+    );
+    expect(ctx.localNetworks).toEqual(['10.0.0.0/24']);
   });
 
   it('normalises DNS names and accepts one address or a list', () => {

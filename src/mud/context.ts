@@ -25,6 +25,23 @@ export interface MudContext {
   readonly peers: readonly MudPeer[];
 }
 
+/**
+ * Destinations that never travel toward a default route, so RFC 8520 §4.1 `local-networks`
+ * covers them whatever the operator's prefixes: IPv4 limited broadcast, local-network-control
+ * multicast (RFC 5771), administratively scoped multicast (RFC 2365), link-local unicast
+ * (RFC 3927, RFC 4291) and interface-, link- and site-scope IPv6 multicast (RFC 4291 §2.7).
+ */
+export const LINK_SCOPE_NETWORKS: readonly string[] = [
+  '255.255.255.255/32',
+  '224.0.0.0/24',
+  '239.0.0.0/8',
+  '169.254.0.0/16',
+  'fe80::/10',
+  'ff01::/16',
+  'ff02::/16',
+  'ff05::/16',
+];
+
 /** Largest context file read: contexts list peers and bindings, not traffic. */
 export const MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
 
@@ -54,6 +71,8 @@ export const mudContextSchema = z.strictObject({
       'the device needs an ipv4 or ipv6 address',
     ),
   local_networks: z.array(network).max(4096).default([]),
+  /** Add the destinations no router forwards (limited broadcast, link-scope multicast, link-local) to local_networks. */
+  link_scope_is_local: z.boolean().default(true),
   dns: z.record(z.string().min(1).max(253), oneOrMany(address)).default({}),
   controllers: z.record(z.string().min(1).max(2048), oneOrMany(network)).default({}),
   my_controller: oneOrMany(network).default([]),
@@ -83,7 +102,9 @@ export function toMudContext(input: z.output<typeof mudContextSchema>): MudConte
       addresses: [...(input.device.ipv4 ?? []), ...(input.device.ipv6 ?? [])].map(canonical),
       mudUrl: input.device.mud_url,
     },
-    localNetworks: input.local_networks,
+    localNetworks: input.link_scope_is_local
+      ? [...input.local_networks, ...LINK_SCOPE_NETWORKS]
+      : input.local_networks,
     dns,
     controllers: new Map(Object.entries(input.controllers)),
     myController: input.my_controller,
