@@ -113,6 +113,22 @@ describe('the behaviour check', () => {
     expect(finding?.samples.map((r) => r.sport)).toEqual([40030, 40010]);
   });
 
+  it('bounds the number of findings and counts the violating legs it could not keep', () => {
+    const scan = Array.from({ length: 5 }, (_, i) =>
+      flow({
+        src: CAM,
+        dst: '203.0.113.66',
+        proto: 6,
+        sport: 40000,
+        dport: 1000 + i,
+        origin: 'src',
+        ...at(i),
+      }),
+    );
+    const report = checkBehaviour({ devices: [camera], maxFindings: 3 }, scan);
+    expect([report.findings.length, report.overflow]).toEqual([3, 2]);
+  });
+
   it('counts records that touch no device and leaves allowed traffic out of the findings', () => {
     const report = checkBehaviour({ devices: [camera] }, [
       flow({ src: '10.0.0.50', dst: '203.0.113.1', ...at(0) }),

@@ -65,6 +65,8 @@ export interface BehaviourReport {
   readonly grantedLegs: number;
   /** Records that touch no known device address. */
   readonly unattributed: number;
+  /** Violating legs not kept as findings because `maxFindings` distinct findings already exist. */
+  readonly overflow: number;
 }
 
 export interface BehaviourInput {
@@ -72,6 +74,8 @@ export interface BehaviourInput {
   readonly grants?: readonly AccessGrant[];
   /** Evidence records kept per finding (default 5). */
   readonly maxSamples?: number;
+  /** Distinct findings kept (default 100 000): a scan of every port must not exhaust memory. */
+  readonly maxFindings?: number;
 }
 
 interface DeviceState {
@@ -96,6 +100,8 @@ export class BehaviourCheck {
   private readonly byAddress = new Map<string, DeviceState>();
   private readonly all: BehaviourFinding[] = [];
   private readonly maxSamples: number;
+  private readonly maxFindings: number;
+  private overflow = 0;
   private readonly scratch = new Uint32Array(4);
   private records = 0;
   private legs = 0;
@@ -105,6 +111,7 @@ export class BehaviourCheck {
 
   constructor(input: BehaviourInput) {
     this.maxSamples = Math.max(0, Math.min(input.maxSamples ?? 5, 1000));
+    this.maxFindings = Math.max(1, input.maxFindings ?? 100_000);
     for (const device of input.devices) {
       const state: DeviceState = {
         device,
@@ -149,6 +156,7 @@ export class BehaviourCheck {
       allowedLegs: this.allowedLegs,
       grantedLegs: this.grantedLegs,
       unattributed: this.unattributed,
+      overflow: this.overflow,
     };
   }
 
@@ -232,6 +240,10 @@ export class BehaviourCheck {
     }
     let finding = byRemote.get(code);
     if (finding === undefined) {
+      if (this.all.length >= this.maxFindings) {
+        this.overflow += 1;
+        return;
+      }
       finding = {
         device: state.device.id,
         kind,

@@ -18,7 +18,7 @@ export function registerMudCommands(program: Command, ctx: CommandContext): void
   mud
     .command('check')
     .description(
-      'one verdict per record (input order): direction, allowed|violation, deciding rule; exit 1 on any violation',
+      'one verdict per record (input order): direction, allowed|violation, deciding rule; exit 1 on any violation or record not of the device',
     )
     .requiredOption('--mud <file.json>', 'the MUD file of the device')
     .requiredOption(
@@ -79,7 +79,7 @@ export function registerFlowCheckCommand(program: Command, ctx: CommandContext):
       } else {
         for (const finding of report.findings) ctx.stdout.write(`${formatFinding(finding)}\n`);
         ctx.stdout.write(
-          `${report.records} records, ${report.legs} device legs: ${report.allowedLegs} allowed, ${report.grantedLegs} under a grant, ${report.findings.length} findings; ${report.unattributed} records touch no known device\n`,
+          `${report.records} records, ${report.legs} device legs: ${report.allowedLegs} allowed, ${report.grantedLegs} under a grant, ${report.findings.length} findings; ${report.unattributed} records touch no known device${report.overflow > 0 ? `; ${report.overflow} violating legs beyond the findings limit` : ''}\n`,
         );
       }
       if (report.findings.length > 0) ctx.exitCode = 1;
