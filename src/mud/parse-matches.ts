@@ -1,13 +1,8 @@
-import {
-  asInteger,
-  asString,
-  describe,
-  invalid,
-  isEmptyLeaf,
-  JsonNode,
-  stripPrefix,
-} from './json-node.js';
+import { asInteger, asString, describe, invalid, JsonNode } from './json-node.js';
+import { deviate, unmatchable, type MatchSink as Sink } from './match-sink.js';
 import { parsePrefix } from './ip.js';
+import { parseAbstractions, parseImpliedEth } from './parse-abstractions.js';
+import { parsePort } from './parse-port.js';
 import type {
   AclFamily,
   AceMatches,
@@ -41,14 +36,6 @@ const UNCHECKABLE_TCP = new Set([
   'urgent-pointer',
   'options',
 ]);
-
-/** The only controller classes IANA registered under urn:ietf:params:mud (RFC 8520 §17.7). */
-const REGISTERED_CONTROLLERS = new Set(['urn:ietf:params:mud:dns', 'urn:ietf:params:mud:ntp']);
-
-interface Sink {
-  readonly deviations: MudDeviation[];
-  readonly unmatchable: string[];
-}
 
 /**
  * Reads one ACE's `matches` container. Nothing is dropped: a node nospy cannot evaluate on a
@@ -138,15 +125,6 @@ function finish(
     }
   }
   return { l3, l4, mud, unmatchable: sink.unmatchable };
-}
-
-function deviate(sink: Sink, path: string, kind: MudDeviation['kind'], message: string): void {
-  sink.deviations.push({ path, kind, message });
-}
-
-function unmatchable(sink: Sink, path: string, reason: string): void {
-  sink.unmatchable.push(`${path}: ${reason}`);
-  deviate(sink, path, 'unmatchable-ace', `${reason}; the ACE never matches`);
 }
 
 function parseL3(
@@ -267,92 +245,6 @@ function parseL4(kind: 'tcp' | 'udp' | 'icmp', raw: unknown, path: string, sink:
   return { kind, sourcePort, destinationPort, directionInitiated };
 }
 
-const ANY_PORT: PortMatch = { lo: 0, hi: 65535, negate: false };
-
-/**
- * RFC 8519 `port-range-or-operator`: either `{operator?, port}` (operator eq|neq|lte|gte,
- * default eq) or `{lower-port, upper-port}`. Real files also write `range` or `eq` with
- * lower/upper ports, and `lt`/`gt`; those are read as the range they plainly mean and reported.
- * Undefined means "never matches" (already reported).
- */
-function parsePort(raw: unknown, path: string, sink: Sink): PortMatch | undefined {
-  const node = JsonNode.of(raw, path, 'a port match');
-  const operatorNode = node.take('operator');
-  const portNode = node.take('port');
-  const lowerNode = node.take('lower-port');
-  const upperNode = node.take('upper-port');
-  for (const key of node.rest()) unmatchable(sink, node.child(key), `unknown port match "${key}"`);
-  const operator =
-    operatorNode === undefined
-      ? undefined
-      : stripPrefix(asString(operatorNode.value, operatorNode.path, 'operator'));
-  const num = (found: { value: unknown; path: string }, what: string): number =>
-    asInteger(found.value, found.path, what, 0, 65535);
-
-  if (lowerNode !== undefined || upperNode !== undefined) {
-    if (lowerNode === undefined || upperNode === undefined || portNode !== undefined) {
-      unmatchable(sink, path, 'a port range needs exactly lower-port and upper-port');
-      return undefined;
-    }
-    const lo = num(lowerNode, 'lower-port');
-    const hi = num(upperNode, 'upper-port');
-    if (operator !== undefined) {
-      if (operator !== 'range' && operator !== 'eq') {
-        unmatchable(sink, path, `operator "${operator}" with lower-port/upper-port`);
-        return undefined;
-      }
-      deviate(
-        sink,
-        path,
-        'nonstandard-port-match',
-        `operator "${operator}" with lower-port/upper-port read as the range ${lo}-${hi}`,
-      );
-    }
-    if (lo > hi) {
-      unmatchable(sink, path, `lower-port ${lo} is above upper-port ${hi}`);
-      return undefined;
-    }
-    return { lo, hi, negate: false };
-  }
-  if (portNode === undefined) {
-    if (operatorNode !== undefined) {
-      unmatchable(sink, path, 'an operator without a port');
-      return undefined;
-    }
-    return ANY_PORT;
-  }
-  const port = num(portNode, 'port');
-  switch (operator ?? 'eq') {
-    case 'eq':
-      return { lo: port, hi: port, negate: false };
-    case 'neq':
-      return { lo: port, hi: port, negate: true };
-    case 'lte':
-      return { lo: 0, hi: port, negate: false };
-    case 'gte':
-      return { lo: port, hi: 65535, negate: false };
-    case 'lt':
-    case 'gt': {
-      deviate(
-        sink,
-        path,
-        'nonstandard-port-match',
-        `operator "${operator}" (RFC 8519 has lte/gte) read as strictly ${operator === 'lt' ? 'below' : 'above'} ${port}`,
-      );
-      if (operator === 'lt')
-        return port === 0
-          ? { lo: 0, hi: 65535, negate: true }
-          : { lo: 0, hi: port - 1, negate: false };
-      return port === 65535
-        ? { lo: 0, hi: 65535, negate: true }
-        : { lo: port + 1, hi: 65535, negate: false };
-    }
-    default:
-      unmatchable(sink, path, `unknown port operator "${String(operator)}"`);
-      return undefined;
-  }
-}
-
 function mergeLegacyPorts(
   l4: L4Match | undefined,
   protocol: number | undefined,
@@ -375,128 +267,4 @@ function mergeLegacyPorts(
     destinationPort: base.destinationPort ?? ports.destination,
     directionInitiated: base.directionInitiated,
   };
-}
-
-function parseAbstractions(raw: unknown, path: string, sink: Sink, out: MudAbstraction[]): void {
-  const node = JsonNode.of(raw, path, 'ietf-mud:mud match');
-  const flag = (name: 'same-manufacturer' | 'local-networks' | 'my-controller'): void => {
-    const found = node.take(name);
-    if (found === undefined) return;
-    if (!isEmptyLeaf(found.value)) {
-      if (
-        found.value === null ||
-        found.value === true ||
-        (Array.isArray(found.value) && found.value.length === 0)
-      ) {
-        deviate(
-          sink,
-          found.path,
-          'missing-or-invalid-leaf',
-          `empty leaf written as ${JSON.stringify(found.value)} instead of [null] (RFC 7951 §6.9); read as present`,
-        );
-      } else {
-        throw invalid(
-          found.path,
-          `${name} is an empty leaf ([null]), found ${describe(found.value)}`,
-        );
-      }
-    }
-    out.push({ kind: name });
-  };
-  const manufacturer = node.take('manufacturer');
-  if (manufacturer !== undefined) {
-    out.push({
-      kind: 'manufacturer',
-      authority: asString(manufacturer.value, manufacturer.path, 'manufacturer').toLowerCase(),
-    });
-  }
-  flag('same-manufacturer');
-  const model = node.take('model');
-  if (model !== undefined)
-    out.push({ kind: 'model', url: asString(model.value, model.path, 'model') });
-  flag('local-networks');
-  const controller = node.take('controller');
-  if (controller !== undefined) {
-    const uri = asString(controller.value, controller.path, 'controller');
-    if (
-      uri.toLowerCase().startsWith('urn:ietf:params:mud:') &&
-      !REGISTERED_CONTROLLERS.has(uri.toLowerCase())
-    ) {
-      deviate(
-        sink,
-        controller.path,
-        'unregistered-controller',
-        `"${uri}" is not a registered controller class; it resolves only through the operator context`,
-      );
-    }
-    out.push({ kind: 'controller', uri });
-  }
-  flag('my-controller');
-  for (const key of node.rest())
-    unmatchable(sink, node.child(key), `unknown ietf-mud:mud match "${key}"`);
-}
-
-const BROADCAST_MAC = /^ff(:ff){5}$/i;
-
-/**
- * MUDgee puts `eth` matches inside IP ACEs. Flow records carry no MAC addresses, so an eth
- * match is accepted only where the IP match already implies it (the IPv4/IPv6 ethertype, the
- * broadcast MAC of 255.255.255.255); anything else makes the ACE unmatchable.
- */
-function parseImpliedEth(
-  raw: unknown,
-  path: string,
-  l3: L3Match | undefined,
-  aclFamily: AclFamily,
-  sink: Sink,
-): void {
-  const node = JsonNode.of(raw, path, 'eth match');
-  const family = l3?.family ?? (aclFamily === 'ipv4' ? 4 : aclFamily === 'ipv6' ? 6 : undefined);
-  const implied: string[] = [];
-  const ethertype = node.take('ethertype');
-  if (ethertype !== undefined) {
-    const value =
-      typeof ethertype.value === 'number'
-        ? ethertype.value
-        : typeof ethertype.value === 'string'
-          ? Number.parseInt(
-              ethertype.value,
-              ethertype.value.toLowerCase().startsWith('0x') ? 16 : 10,
-            )
-          : Number.NaN;
-    if ((family === 4 && value === 0x0800) || (family === 6 && value === 0x86dd))
-      implied.push(`ethertype ${String(ethertype.value)}`);
-    else
-      unmatchable(
-        sink,
-        ethertype.path,
-        `ethertype ${describe(ethertype.value)} cannot be checked on flow records`,
-      );
-  }
-  const mac = node.take('destination-mac-address');
-  if (mac !== undefined) {
-    if (
-      family === 4 &&
-      typeof mac.value === 'string' &&
-      BROADCAST_MAC.test(mac.value) &&
-      l3?.destinationNetwork === '255.255.255.255/32'
-    ) {
-      implied.push('the broadcast destination MAC of 255.255.255.255');
-    } else {
-      unmatchable(
-        sink,
-        mac.path,
-        `destination-mac-address ${describe(mac.value)} cannot be checked on flow records`,
-      );
-    }
-  }
-  for (const key of node.rest())
-    unmatchable(sink, node.child(key), `eth match "${key}" cannot be checked on flow records`);
-  if (implied.length > 0)
-    deviate(
-      sink,
-      path,
-      'implied-match',
-      `eth match inside an IP ACE accepted as implied by the IP match: ${implied.join(', ')}`,
-    );
 }
