@@ -10,6 +10,8 @@ import { registerKeygenCommands } from './commands/keygen.js';
 import { registerLogCommands } from './commands/log.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerWitnessCommands } from './commands/witness.js';
+import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
+import { registerFlowsCommands } from './commands/flows.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -31,6 +33,10 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerServeCommands,
   registerLogCommands,
   registerWitnessCommands,
+  registerFlowsCommands,
+  registerMudCommands,
+  // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.
+  registerFlowCheckCommand,
 ];
 
 /** Subcommands with their own `--version <value>` option (a package version, not nospy's). */

@@ -43,6 +43,25 @@ export type ErrorCode =
   | LogErrorCode
   | StoreErrorCode
   | 'INTERNAL';
+import type { MudErrorCode } from '../mud/errors.js';
+import type { FlowErrorCode } from '../flows/errors.js';
+
+export type ErrorCode =
+  | CliErrorCode
+  | ConfigErrorCode
+  | InventoryErrorCode
+  | PolicyErrorCode
+  | FirmwareErrorCode
+  | OsvErrorCode
+  | SbomErrorCode
+  | TlogErrorCode
+  | StatementErrorCode
+  | BlobErrorCode
+  | LogErrorCode
+  | StoreErrorCode
+  | MudErrorCode
+  | FlowErrorCode
+  | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -116,6 +135,18 @@ export const ERROR_CATALOGUE = {
   STORE_IO: { exit: 2, http: 500 },
   STORE_CONFLICT: { exit: 2, http: 409 },
   STORE_CORRUPT: { exit: 2, http: 500 },
+  MUD_UNREADABLE: { exit: 2, http: 500 },
+  MUD_SYNTAX: { exit: 2, http: 400 },
+  MUD_INVALID: { exit: 2, http: 400 },
+  MUD_LIMIT: { exit: 2, http: 413 },
+  MUD_CONTEXT_INVALID: { exit: 2, http: 400 },
+  MUD_DEVICES_INVALID: { exit: 2, http: 400 },
+  MUD_GRANTS_INVALID: { exit: 2, http: 400 },
+  FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
+  FLOW_FILE_INVALID: { exit: 2, http: 400 },
+  FLOW_PCAP_INVALID: { exit: 2, http: 400 },
+  FLOW_ZEEK_INVALID: { exit: 2, http: 400 },
+  FLOW_COLLECTOR_BIND: { exit: 2, http: 500 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {
