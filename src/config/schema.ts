@@ -28,6 +28,17 @@ export const storeSchema = z
   })
   .prefault({});
 
+export const logSchema = z
+  .strictObject({
+    /** Most entries sequenced in one batch (one transaction, one signed checkpoint). */
+    batchEntries: z.number().int().min(1).max(65_536).default(4096),
+    /** How long a batch may wait for more entries before it is cut, in ms (0: group commit). */
+    batchDelayMs: z.number().int().min(0).max(10_000).default(0),
+    /** Entries waiting to be sequenced beyond which submissions are refused with 503. */
+    queueEntries: z.number().int().min(1).max(10_000_000).default(65_536),
+  })
+  .prefault({});
+
 /** Bounds on unpacking firmware images (see docs/firmware.md); each stops one branch when hit. */
 export const firmwareSchema = z
   .strictObject({
@@ -44,24 +55,19 @@ export const firmwareSchema = z
       .int()
       .positive()
       .default(256 * 1024 * 1024),
-export const logSchema = z
-    /** Most entries sequenced in one batch (one transaction, one signed checkpoint). */
-    batchEntries: z.number().int().min(1).max(65_536).default(4096),
-    /** How long a batch may wait for more entries before it is cut, in ms (0: group commit). */
-    batchDelayMs: z.number().int().min(0).max(10_000).default(0),
-    /** Entries waiting to be sequenced beyond which submissions are refused with 503. */
-    queueEntries: z.number().int().min(1).max(10_000_000).default(65_536),
   })
   .prefault({});
 
 export const configSchema = z.strictObject({
   /** The data directory: the embedded database, tiles, blobs and state files. */
   data: z.string().min(1).default('.nospy'),
+  /** The trust file `nospy serve` verifies submitted statements against (docs/statements.md). */
+  trust: z.string().min(1).optional(),
   logging: loggingSchema,
   server: serverSchema,
   store: storeSchema,
-  firmware: firmwareSchema,
   log: logSchema,
+  firmware: firmwareSchema,
 });
 
 export type NospyConfig = z.infer<typeof configSchema>;

@@ -13,36 +13,8 @@ import type { SbomErrorCode } from '../sbom/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
 import type { BlobErrorCode } from '../blobs/errors.js';
-
-export type ErrorCode =
-  | CliErrorCode
-  | ConfigErrorCode
-  | InventoryErrorCode
-  | PolicyErrorCode
-  | FirmwareErrorCode
-  | OsvErrorCode
-  | SbomErrorCode
-  | TlogErrorCode
-  | StatementErrorCode
-  | BlobErrorCode
-  | 'INTERNAL';
 import type { LogErrorCode } from '../log/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
-
-export type ErrorCode =
-  | CliErrorCode
-  | ConfigErrorCode
-  | InventoryErrorCode
-  | PolicyErrorCode
-  | FirmwareErrorCode
-  | OsvErrorCode
-  | SbomErrorCode
-  | TlogErrorCode
-  | StatementErrorCode
-  | BlobErrorCode
-  | LogErrorCode
-  | StoreErrorCode
-  | 'INTERNAL';
 import type { MudErrorCode } from '../mud/errors.js';
 import type { FlowErrorCode } from '../flows/errors.js';
 
