@@ -6,6 +6,7 @@ import { registerKeygenCommands } from './commands/keygen.js';
 import { registerLogCommands } from './commands/log.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerWitnessCommands } from './commands/witness.js';
+import { registerStatementCommands } from './commands/statement.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -23,6 +24,7 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerServeCommands,
   registerLogCommands,
   registerWitnessCommands,
+  registerStatementCommands,
 ];
 
 export function buildProgram(ctx: CommandContext, version: string): Command {

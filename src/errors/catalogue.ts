@@ -9,8 +9,18 @@ import type { TlogErrorCode } from '../tlog/errors.js';
 import type { LogErrorCode } from '../log/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
 
+import type { StatementErrorCode } from '../statements/errors.js';
+import type { BlobErrorCode } from '../blobs/errors.js';
+
 export type ErrorCode =
-  CliErrorCode | ConfigErrorCode | TlogErrorCode | LogErrorCode | StoreErrorCode | 'INTERNAL';
+  | CliErrorCode
+  | ConfigErrorCode
+  | TlogErrorCode
+  | LogErrorCode
+  | StoreErrorCode
+  | StatementErrorCode
+  | BlobErrorCode
+  | 'INTERNAL';
 
 export interface ErrorOutcome {
   /** Process exit code at the CLI edge. */
@@ -53,6 +63,18 @@ export const ERROR_CATALOGUE = {
   STORE_IO: { exit: 2, http: 500 },
   STORE_CONFLICT: { exit: 2, http: 409 },
   STORE_CORRUPT: { exit: 2, http: 500 },
+  STATEMENT_ENVELOPE_INVALID: { exit: 2, http: 400 },
+  STATEMENT_ENVELOPE_TOO_LARGE: { exit: 2, http: 413 },
+  STATEMENT_AUTHORING_INVALID: { exit: 2, http: 400 },
+  STATEMENT_TRUST_INVALID: { exit: 2, http: 500 },
+  STATEMENT_UNREADABLE: { exit: 2, http: 500 },
+  STATEMENT_ALREADY_SIGNED: { exit: 2, http: 409 },
+  STATEMENT_REJECTED: { exit: 1, http: 422 },
+  BLOB_DIGEST_INVALID: { exit: 2, http: 400 },
+  BLOB_DIGEST_MISMATCH: { exit: 2, http: 422 },
+  BLOB_TOO_LARGE: { exit: 2, http: 413 },
+  BLOB_NOT_FOUND: { exit: 2, http: 404 },
+  BLOB_IO: { exit: 2, http: 500 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { keyHandle } from '../../tlog/note-key.js';
+import { serializeEnvelope, type Envelope } from '../../statements/dsse.js';
+import {
+  loadPrivateKeyFile,
+  loadStatementFile,
+  loadTrustFile,
+  readEnvelopeFile,
+  writeFileAtomically,
+} from '../../statements/files.js';
+import { signStatement, cosignStatement } from '../../statements/sign.js';
+import { trustFromVerifierKeys } from '../../statements/trust.js';
+import { verifyStatement, type StatementVerification } from '../../statements/verify.js';
+import { CliError } from '../errors.js';
+import { printResult, type CommandContext } from '../context.js';
+import { resolve } from 'node:path';
+
+export function registerStatementCommands(program: Command, ctx: CommandContext): void {
+  const statement = program
+    .command('statement')
+    .description('author, sign, cosign and verify signed statements (DSSE + in-toto)')
+    .helpCommand(false);
+
+  statement
+    .command('sign')
+    .description('turn a statement YAML file into a signed DSSE envelope')
+    .requiredOption('--key <file>', 'private note key (PRIVATE+KEY+…) to sign with')
+    .option('--out <env.json>', 'write the envelope here instead of stdout')
+    .argument('<statement.yaml>', 'the statement in the authoring format')
+    .action((file: string, opts: { key: string; out?: string }) => {
+      const signer = loadPrivateKeyFile(at(ctx, opts.key));
+      const authored = loadStatementFile(at(ctx, file));
+      const envelope = signStatement(authored.statement, signer);
+      emit(ctx, envelope, opts.out, `signed ${authored.name} statement with ${keyHandle(signer)}`);
+    });
+
+  statement
+    .command('cosign')
+    .description('add a signature to an envelope (in place unless --out)')
+    .requiredOption('--key <file>', 'private note key to cosign with')
+    .option('--out <env.json>', 'write the cosigned envelope here instead of in place')
+    .argument('<env.json>', 'the envelope to cosign')
+    .action((file: string, opts: { key: string; out?: string }) => {
+      const signer = loadPrivateKeyFile(at(ctx, opts.key));
+      const envelope = cosignStatement(readEnvelopeFile(at(ctx, file)), signer);
+      emit(ctx, envelope, opts.out ?? file, `cosigned with ${keyHandle(signer)}`);
+    });
+
+  statement
+    .command('verify')
+    .description('verify an envelope: signatures, schema, signing rules, validity')
+    .option('--trust <file>', 'trust file naming the parties and their keys')
+    .option('--vkey <verifier key...>', 'verifier key(s) to check signatures with (no roles)')
+    .option('--now <time>', 'judge validity periods at this RFC 3339 time (default: now)')
+    .argument('<env.json>', 'the envelope to verify')
+    .action((file: string, opts: { trust?: string; vkey?: string[]; now?: string }) => {
+      if ((opts.trust === undefined) === (opts.vkey === undefined)) {
+        throw new CliError(
+          'CLI_USAGE',
+          'give exactly one of --trust <file> or --vkey <verifier key>…',
+        );
+      }
+      const now = opts.now === undefined ? new Date() : parseNow(opts.now);
+      const envelope = readEnvelopeFile(at(ctx, file));
+      const anchor =
+        opts.trust === undefined
+          ? { keys: trustFromVerifierKeys(opts.vkey ?? []) }
+          : loadTrustFile(at(ctx, opts.trust));
+      const result = verifyStatement(envelope, anchor, { now });
+      if (!result.valid) ctx.exitCode = 1;
+      printResult(ctx, toJson(file, result), () => human(file, result));
+    });
+}
+
+function at(ctx: CommandContext, file: string): string {
+  return resolve(ctx.cwd, file);
+}
+
+function emit(
+  ctx: CommandContext,
+  envelope: Envelope,
+  out: string | undefined,
+  done: string,
+): void {
+  const bytes = Buffer.concat([serializeEnvelope(envelope), Buffer.from('\n')]);
+  if (out === undefined) {
+    ctx.stdout.write(bytes);
+    return;
+  }
+  writeFileAtomically(at(ctx, out), bytes);
+  printResult(
+    ctx,
+    { file: out, signatures: envelope.signatures.map((s) => s.keyid) },
+    () => `${done}: ${out}`,
+  );
+}
+
+function parseNow(text: string): Date {
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
+    throw new CliError(
+      'CLI_USAGE',
+      `--now ${text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z`,
+    );
+  }
+  return date;
+}
+
+function toJson(file: string, result: StatementVerification): unknown {
+  return {
+    file,
+    valid: result.valid,
+    predicate: result.predicate ?? null,
+    predicateType: result.statement?.predicateType ?? null,
+    signers: result.signers,
+    checks: result.checks,
+  };
+}
+
+const MARK = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skip: 'skip' } as const;
+
+function human(file: string, result: StatementVerification): string {
+  const head = result.valid
+    ? `${file}: valid ${result.predicate ?? ''} statement`
+    : `${file}: NOT valid`;
+  return [head, ...result.checks.map((c) => `  ${MARK[c.status]} ${c.id}: ${c.message}`)].join(
+    '\n',
+  );
+}

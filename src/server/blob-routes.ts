@@ -1,0 +1,105 @@
+/**
+ * `PUT /v1/blobs/sha256:<hex>` and `GET /v1/blobs/sha256:<hex>`: the HTTP face of the blob store.
+ * A fastify plugin (register it; do not wrap it with fastify-plugin: its catch-all body parser
+ * must stay inside its own encapsulation context).
+ *
+ * PUT streams the body into the store, which hashes it: 201 created, 200 when already held
+ * (idempotent), 400 bad digest, 413 too large (by Content-Length before reading, or while
+ * reading), 422 content does not match the digest. GET answers the bytes with immutable caching
+ * (a digest names one content forever), 304 on a matching If-None-Match, 404 when absent.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { outcomeOf } from '../errors/catalogue.js';
+import { parseBlobDigest, type BlobStore } from '../blobs/blob-store.js';
+import { BlobError } from '../blobs/errors.js';
+
+export interface BlobRoutesOptions {
+  readonly store: BlobStore;
+  /** Largest accepted body; match the store's bound (64 MiB by default). */
+  readonly maxBytes?: number;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export function blobRoutes(
+  app: FastifyInstance,
+  options: BlobRoutesOptions,
+  done: (err?: Error) => void,
+): void {
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const { store } = options;
+
+  // Blobs are opaque bytes (an SBOM is JSON, but it is stored, never parsed here): every content
+  // type reaches the handler as the raw request stream.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, parsed) => {
+    parsed(null, payload);
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof BlobError) {
+      return sendError(reply, outcomeOf(error.code).http, error.code, error.message);
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    return sendError(
+      reply,
+      status,
+      status === 413 ? 'BLOB_TOO_LARGE' : 'INTERNAL',
+      error instanceof Error ? error.message : String(error),
+    );
+  });
+
+  app.put<{ Params: { digest: string } }>(
+    '/v1/blobs/:digest',
+    { bodyLimit: maxBytes },
+    async (request, reply) => {
+      const hex = parseBlobDigest(request.params.digest);
+      const declared = Number(request.headers['content-length'] ?? Number.NaN);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        throw new BlobError(
+          'BLOB_TOO_LARGE',
+          `the body is ${declared} bytes, more than the ${maxBytes} allowed`,
+          {
+            where: request.params.digest,
+          },
+        );
+      }
+      const body = request.body as AsyncIterable<Uint8Array> | undefined;
+      const result = await store.put(hex, body ?? new Uint8Array(0));
+      return reply
+        .code(result.created ? 201 : 200)
+        .header('location', `/v1/blobs/sha256:${hex}`)
+        .send({ digest: `sha256:${hex}`, size: result.size, created: result.created });
+    },
+  );
+
+  app.get<{ Params: { digest: string } }>('/v1/blobs/:digest', async (request, reply) => {
+    const hex = parseBlobDigest(request.params.digest);
+    const etag = `"sha256:${hex}"`;
+    const blob = await store.get(hex);
+    if (blob === undefined) {
+      throw new BlobError('BLOB_NOT_FOUND', `no blob sha256:${hex}`, {
+        where: request.params.digest,
+      });
+    }
+    reply.header('cache-control', IMMUTABLE).header('etag', etag);
+    if (request.headers['if-none-match'] === etag) {
+      blob.stream.destroy();
+      return reply.code(304).send();
+    }
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('content-length', String(blob.size))
+      .send(blob.stream);
+  });
+  done();
+}
+
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').send({ error: code, message });
+}

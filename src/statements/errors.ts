@@ -1,0 +1,19 @@
+import { NospyError } from '../errors/nospy-error.js';
+
+export type StatementErrorCode =
+  | 'STATEMENT_ENVELOPE_INVALID'
+  | 'STATEMENT_ENVELOPE_TOO_LARGE'
+  | 'STATEMENT_AUTHORING_INVALID'
+  | 'STATEMENT_TRUST_INVALID'
+  | 'STATEMENT_UNREADABLE'
+  | 'STATEMENT_ALREADY_SIGNED'
+  | 'STATEMENT_REJECTED';
+
+/**
+ * Signed statements that cannot be read, authored or accepted: malformed or oversized DSSE
+ * envelopes, bad authoring YAML or trust files, and (for the write path) an envelope whose
+ * verification failed. A failed verification in `verifyStatement` is data, not this error.
+ */
+export class StatementError extends NospyError<StatementErrorCode> {
+  override readonly name = 'StatementError';
+}

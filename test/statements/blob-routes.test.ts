@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
+import { blobRoutes } from '../../src/server/blob-routes.js';
+
+const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const mud = Buffer.from(JSON.stringify({ 'ietf-mud:mud': { 'mud-version': 1 } }));
+const MAX = 4096;
+
+let app: FastifyInstance;
+let base: string;
+let root: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'nospy-blob-routes-'));
+  app = Fastify();
+  await app.register(blobRoutes, {
+    store: new FsBlobStore({ root, maxBytes: MAX }),
+    maxBytes: MAX,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  base = `http://127.0.0.1:${address.port}`;
+});
+
+afterAll(async () => {
+  await app.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const put = (digest: string, body: Uint8Array, type = 'application/json'): Promise<Response> =>
+  fetch(`${base}/v1/blobs/${digest}`, { method: 'PUT', body, headers: { 'content-type': type } });
+
+describe('PUT /v1/blobs/sha256:<hex> on a real listening server', () => {
+  it('stores a JSON document as opaque bytes and answers 201 with its digest', async () => {
+    const response = await put(`sha256:${sha(mud)}`, mud);
+    expect(response.status).toBe(201);
+    expect(response.headers.get('location')).toBe(`/v1/blobs/sha256:${sha(mud)}`);
+    expect(await response.json()).toEqual({
+      digest: `sha256:${sha(mud)}`,
+      size: mud.length,
+      created: true,
+    });
+  });
+
+  it('answers 200 to the same upload again (idempotent)', async () => {
+    const response = await put(`sha256:${sha(mud)}`, mud, 'application/octet-stream');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { created: boolean }).created).toBe(false);
+  });
+
+  it('answers 422 BLOB_DIGEST_MISMATCH when the content has another digest, storing nothing', async () => {
+    const wrong = sha(Buffer.from('something else'));
+    const response = await put(`sha256:${wrong}`, mud);
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: string }).error).toBe('BLOB_DIGEST_MISMATCH');
+    expect((await fetch(`${base}/v1/blobs/sha256:${wrong}`)).status).toBe(404);
+    expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('answers 400 BLOB_DIGEST_INVALID for a digest that is not sha256:<64 lowercase hex>', async () => {
+    for (const digest of [
+      'sha256:abc',
+      `md5:${sha(mud)}`,
+      sha(mud),
+      `sha256:${sha(mud).toUpperCase()}`,
+    ]) {
+      const response = await put(digest, mud);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe('BLOB_DIGEST_INVALID');
+    }
+  });
+
+  it('answers 413 BLOB_TOO_LARGE above the bound', async () => {
+    const big = Buffer.alloc(MAX + 1, 7);
+    const response = await put(`sha256:${sha(big)}`, big, 'application/octet-stream');
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toBe('BLOB_TOO_LARGE');
+  });
+  it('stops a chunked upload with no Content-Length at the bound with 413, storing nothing', async () => {
+    const big = Buffer.alloc(MAX * 2, 9);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < big.length; i += 1024) controller.enqueue(big.subarray(i, i + 1024));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${base}/v1/blobs/sha256:${sha(big)}`, {
+      method: 'PUT',
+      body,
+      duplex: 'half',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(response.status).toBe(413);
+    expect((await fetch(`${base}/v1/blobs/sha256:${sha(big)}`)).status).toBe(404);
+    expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+  });
+});
+
+describe('GET /v1/blobs/sha256:<hex>', () => {
+  it('answers the bytes with immutable caching and the digest as ETag', async () => {
+    const response = await fetch(`${base}/v1/blobs/sha256:${sha(mud)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('etag')).toBe(`"sha256:${sha(mud)}"`);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(mud);
+  });
+
+  it('answers 304 to a matching If-None-Match', async () => {
+    const response = await fetch(`${base}/v1/blobs/sha256:${sha(mud)}`, {
+      headers: { 'if-none-match': `"sha256:${sha(mud)}"` },
+    });
+    expect(response.status).toBe(304);
+  });
+
+  it('answers 404 BLOB_NOT_FOUND for a blob it does not hold', async () => {
+    const response = await fetch(`${base}/v1/blobs/sha256:${'0'.repeat(64)}`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: string }).error).toBe('BLOB_NOT_FOUND');
+  });
+});
