@@ -7,6 +7,8 @@ import { registerLogCommands } from './commands/log.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerWitnessCommands } from './commands/witness.js';
 import { registerStatementCommands } from './commands/statement.js';
+import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
+import { registerFlowsCommands } from './commands/flows.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -25,6 +27,10 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerLogCommands,
   registerWitnessCommands,
   registerStatementCommands,
+  registerFlowsCommands,
+  registerMudCommands,
+  // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.
+  registerFlowCheckCommand,
 ];
 
 export function buildProgram(ctx: CommandContext, version: string): Command {

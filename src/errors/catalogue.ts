@@ -5,6 +5,7 @@
  */
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
+import type { MudErrorCode } from '../mud/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 import type { LogErrorCode } from '../log/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
@@ -12,14 +13,18 @@ import type { StoreErrorCode } from '../store/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
 import type { BlobErrorCode } from '../blobs/errors.js';
 
+import type { FlowErrorCode } from '../flows/errors.js';
+
 export type ErrorCode =
   | CliErrorCode
   | ConfigErrorCode
+  | MudErrorCode
   | TlogErrorCode
   | LogErrorCode
   | StoreErrorCode
   | StatementErrorCode
   | BlobErrorCode
+  | FlowErrorCode
   | 'INTERNAL';
 
 export interface ErrorOutcome {
@@ -75,6 +80,18 @@ export const ERROR_CATALOGUE = {
   BLOB_TOO_LARGE: { exit: 2, http: 413 },
   BLOB_NOT_FOUND: { exit: 2, http: 404 },
   BLOB_IO: { exit: 2, http: 500 },
+  MUD_UNREADABLE: { exit: 2, http: 500 },
+  MUD_SYNTAX: { exit: 2, http: 400 },
+  MUD_INVALID: { exit: 2, http: 400 },
+  MUD_LIMIT: { exit: 2, http: 413 },
+  MUD_CONTEXT_INVALID: { exit: 2, http: 400 },
+  MUD_DEVICES_INVALID: { exit: 2, http: 400 },
+  MUD_GRANTS_INVALID: { exit: 2, http: 400 },
+  FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
+  FLOW_FILE_INVALID: { exit: 2, http: 400 },
+  FLOW_PCAP_INVALID: { exit: 2, http: 400 },
+  FLOW_ZEEK_INVALID: { exit: 2, http: 400 },
+  FLOW_COLLECTOR_BIND: { exit: 2, http: 500 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {

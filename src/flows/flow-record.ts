@@ -42,6 +42,11 @@ export interface FlowRecord {
    * device/remote once it knows which end is the device.
    */
   readonly origin: FlowOrigin;
+  /**
+   * The initiator exactly as a flow file stated it in the MUD check's vocabulary
+   * (`device`/`remote`/`unknown`); undefined when the file said `src`/`dst` or nothing.
+   */
+  readonly initiator?: FlowInitiator | undefined;
   /** An identifier the record carried in its source file (CSV/NDJSON `id`), for verdicts. */
   readonly id?: string | undefined;
 }

@@ -1,0 +1,126 @@
+import { Option, type Command } from 'commander';
+import { FlowCollector, type ListenerKind } from '../../flows/collector.js';
+import { decodeCaptureFile } from '../../flows/decode-capture.js';
+import { FlowFileWriter, type FlowFileFormat } from '../../flows/flow-file.js';
+import { isZeekLog, readZeekConnLog } from '../../flows/zeek.js';
+import { CliError } from '../errors.js';
+import type { CommandContext } from '../context.js';
+
+interface DecodeOptions {
+  format: FlowFileFormat;
+}
+
+interface CollectOptions {
+  netflow?: number[];
+  ipfix?: number[];
+  sflow?: number[];
+  out: string;
+  host: string;
+  metrics?: number;
+  metricsHost: string;
+  statsInterval: number;
+}
+
+function port(value: string, previous: number[] | undefined): number[] {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new CliError('CLI_USAGE', `not a UDP port: ${value}`);
+  return [...(previous ?? []), n];
+}
+
+function single(value: string): number {
+  const [n] = port(value, []);
+  return n ?? 0;
+}
+
+export function registerFlowsCommands(program: Command, ctx: CommandContext): void {
+  const flows = program
+    .command('flows')
+    .description('decode flow telemetry (NetFlow, IPFIX, sFlow, Zeek)')
+    .helpCommand(false);
+  flows
+    .command('decode')
+    .description(
+      'decode a pcap/pcapng of export datagrams (or a Zeek conn.log) into flow records, one per line',
+    )
+    .argument('<file>', 'capture of NetFlow v5/v9, IPFIX or sFlow v5 datagrams, or a Zeek conn.log')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'),
+    )
+    .action(async (file: string, options: DecodeOptions) => {
+      const writer = new FlowFileWriter(ctx.stdout, options.format);
+      await writer.begin();
+      let summary: Record<string, unknown>;
+      if (await isZeekLog(file)) {
+        const counts = await readZeekConnLog(file, (records) => writer.write(records));
+        summary = { file, source: 'zeek', ...counts };
+      } else {
+        const { decoder, capture } = await decodeCaptureFile(file, (records) =>
+          writer.write(records),
+        );
+        summary = { file, source: 'capture', capture, ...decoder.counters.toJSON() };
+      }
+      // Records own stdout; the counters go to stderr as one JSON line.
+      ctx.stderr.write(
+        `${JSON.stringify({ msg: 'flows decoded', written: writer.written, ...summary })}\n`,
+      );
+    });
+
+  program
+    .command('collect')
+    .description(
+      'receive NetFlow/IPFIX/sFlow over UDP and append the flow records to an NDJSON file',
+    )
+    .option('--netflow <port>', 'UDP port for NetFlow v5/v9 (repeatable)', port)
+    .option('--ipfix <port>', 'UDP port for IPFIX (repeatable)', port)
+    .option('--sflow <port>', 'UDP port for sFlow v5 (repeatable)', port)
+    .requiredOption('--out <file>', 'NDJSON file the records are appended to')
+    .option('--host <address>', 'address the UDP listeners bind to', '0.0.0.0')
+    .option('--metrics <port>', 'serve Prometheus /metrics on this port', single)
+    .option('--metrics-host <address>', 'address the /metrics listener binds to', '127.0.0.1')
+    .option(
+      '--stats-interval <seconds>',
+      'log the counters every N seconds (0: never)',
+      (v) => Number(v),
+      10,
+    )
+    .action(async (options: CollectOptions) => {
+      const listeners: { kind: ListenerKind; port: number }[] = [
+        ...(options.netflow ?? []).map((p) => ({ kind: 'netflow' as const, port: p })),
+        ...(options.ipfix ?? []).map((p) => ({ kind: 'ipfix' as const, port: p })),
+        ...(options.sflow ?? []).map((p) => ({ kind: 'sflow' as const, port: p })),
+      ];
+      if (listeners.length === 0)
+        throw new CliError('CLI_USAGE', 'give at least one of --netflow, --ipfix, --sflow');
+      const collector = new FlowCollector({
+        host: options.host,
+        listeners,
+        out: options.out,
+        metricsPort: options.metrics,
+        metricsHost: options.metricsHost,
+      });
+      const started = await collector.start();
+      ctx.logger.info(
+        { listeners: started.listeners, metricsPort: started.metricsPort, out: options.out },
+        'collector listening',
+      );
+      const interval =
+        options.statsInterval > 0
+          ? setInterval(() => {
+              ctx.logger.info({ counters: collector.summary() }, 'collector counters');
+            }, options.statsInterval * 1000)
+          : undefined;
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      if (interval !== undefined) clearInterval(interval);
+      await collector.stop();
+      ctx.logger.info({ counters: collector.summary() }, 'collector stopped');
+    });
+}

@@ -1,0 +1,76 @@
+import { createReadStream } from 'node:fs';
+import { FlowError, type FlowErrorCode } from './errors.js';
+
+/** One line of a text file, without its line ending, and its 1-based number. */
+export interface TextLine {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * Streams the lines of a file, never holding more than one line (bounded by `maxLineBytes`)
+ * plus one read chunk in memory. A longer line is an error naming file:line, not a slow death
+ * by memory.
+ */
+export async function* readLines(
+  path: string,
+  options: { maxLineBytes: number; code: FlowErrorCode },
+): AsyncGenerator<TextLine> {
+  let stream;
+  try {
+    stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (;;) {
+        const newline = chunk.indexOf(10, start);
+        const end = newline < 0 ? chunk.length : newline;
+        pendingBytes += end - start;
+        if (pendingBytes > options.maxLineBytes) {
+          throw new FlowError(
+            options.code,
+            `${path}:${line + 1}: line longer than ${options.maxLineBytes} bytes`,
+            { where: `${path}:${line + 1}` },
+          );
+        }
+        if (newline < 0) {
+          if (end > start) pending.push(chunk.subarray(start, end));
+          break;
+        }
+        pending.push(chunk.subarray(start, end));
+        line += 1;
+        yield { text: decode(pending), line };
+        pending = [];
+        pendingBytes = 0;
+        start = newline + 1;
+      }
+    }
+  } catch (error) {
+    if (error instanceof FlowError) throw error;
+    throw unreadable(path, error);
+  } finally {
+    stream.destroy();
+  }
+  if (pendingBytes > 0) yield { text: decode(pending), line: line + 1 };
+}
+
+function decode(parts: readonly Buffer[]): string {
+  const text = (parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts)).toString(
+    'utf8',
+  );
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
+function unreadable(path: string, error: unknown): FlowError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new FlowError('FLOW_FILE_UNREADABLE', `cannot read ${path}: ${reason}`, {
+    where: path,
+    cause: error,
+  });
+}

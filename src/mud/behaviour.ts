@@ -1,0 +1,279 @@
+import type { FlowRecord } from '../flows/flow-record.js';
+import { AddressSet } from './address-set.js';
+import { parseIpInto, parsePrefix, type IpPrefix } from './ip.js';
+import {
+  INITIATED_BY_DEVICE,
+  INITIATED_BY_REMOTE,
+  initiatorOf,
+  type MudMatcher,
+} from './matcher.js';
+import type { MudDirection } from './model.js';
+
+/** Ports of a device's management plane unless configured: SSH, Telnet, NETCONF, SNMP, HTTPS. */
+export const DEFAULT_MANAGEMENT_PORTS: readonly number[] = [22, 23, 830, 161, 443];
+
+/** A device under check: its addresses and the compiled MUD file of the release it runs. */
+export interface BehaviourDevice {
+  readonly id: string;
+  readonly addresses: readonly string[];
+  readonly matcher: MudMatcher;
+  /** The operator's local networks for this device: management traffic from inside them is not access. */
+  readonly localNetworks: readonly string[];
+  readonly managementPorts?: readonly number[] | undefined;
+}
+
+/** Permission for remote management access: which devices, from where, on which ports, when. */
+export interface AccessGrant {
+  readonly id: string;
+  readonly devices: readonly string[];
+  /** Source networks (CIDR or single addresses). */
+  readonly sources: readonly string[];
+  /** Device-side ports; empty means every management port. */
+  readonly ports: readonly number[];
+  /** Inclusive window, UTC ms: a record must lie wholly inside it. */
+  readonly from: number;
+  readonly until: number;
+}
+
+export type FindingKind = 'undeclared-traffic' | 'unapproved-access';
+
+/** Violations of one device with one remote endpoint, port and protocol, aggregated. */
+export interface BehaviourFinding {
+  readonly device: string;
+  readonly kind: FindingKind;
+  readonly remote: string;
+  /** The service port: the responder's port when the initiator is known, else the lower of the two (ICMP: type*256+code). */
+  readonly port: number;
+  readonly proto: number;
+  readonly directions: MudDirection[];
+  first: number;
+  last: number;
+  records: number;
+  packets: number;
+  bytes: number;
+  /** The first records seen, as evidence (at most `maxSamples`). */
+  readonly samples: FlowRecord[];
+}
+
+export interface BehaviourReport {
+  readonly findings: readonly BehaviourFinding[];
+  readonly records: number;
+  /** Legs judged (a record between two devices has two). */
+  readonly legs: number;
+  readonly allowedLegs: number;
+  /** Management-plane legs allowed by an access grant. */
+  readonly grantedLegs: number;
+  /** Records that touch no known device address. */
+  readonly unattributed: number;
+}
+
+export interface BehaviourInput {
+  readonly devices: readonly BehaviourDevice[];
+  readonly grants?: readonly AccessGrant[];
+  /** Evidence records kept per finding (default 5). */
+  readonly maxSamples?: number;
+}
+
+interface DeviceState {
+  readonly device: BehaviourDevice;
+  readonly local: AddressSet;
+  readonly management: ReadonlySet<number>;
+  readonly grants: readonly {
+    grant: AccessGrant;
+    sources: AddressSet;
+    ports: ReadonlySet<number>;
+  }[];
+}
+
+/**
+ * The behaviour check, fed one record at a time: maps each record to devices by address,
+ * judges each device leg against that device's MUD matcher, and holds management-plane traffic
+ * from outside the local networks to the access grants. Pure: no I/O, no clock.
+ */
+export class BehaviourCheck {
+  private readonly byAddress = new Map<string, DeviceState>();
+  private readonly findings = new Map<string, BehaviourFinding>();
+  private readonly maxSamples: number;
+  private readonly scratch = new Uint32Array(4);
+  private records = 0;
+  private legs = 0;
+  private allowedLegs = 0;
+  private grantedLegs = 0;
+  private unattributed = 0;
+
+  constructor(input: BehaviourInput) {
+    this.maxSamples = Math.max(0, Math.min(input.maxSamples ?? 5, 1000));
+    for (const device of input.devices) {
+      const state: DeviceState = {
+        device,
+        local: new AddressSet(prefixes(device.localNetworks)),
+        management: new Set(device.managementPorts ?? DEFAULT_MANAGEMENT_PORTS),
+        grants: (input.grants ?? [])
+          .filter((g) => g.devices.includes(device.id))
+          .map((grant) => ({
+            grant,
+            sources: new AddressSet(prefixes(grant.sources)),
+            ports: new Set(grant.ports),
+          })),
+      };
+      for (const address of device.addresses) this.byAddress.set(address, state);
+    }
+  }
+
+  /** Judges both device legs of one record. */
+  add(record: FlowRecord): void {
+    this.records += 1;
+    const source = this.byAddress.get(record.src);
+    const destination = this.byAddress.get(record.dst);
+    if (source === undefined && destination === undefined) {
+      this.unattributed += 1;
+      return;
+    }
+    if (source !== undefined) this.leg(source, record, 'from-device');
+    if (destination !== undefined) this.leg(destination, record, 'to-device');
+  }
+
+  /** The findings so far, by device, then first seen, then remote endpoint. */
+  report(): BehaviourReport {
+    const findings = [...this.findings.values()].sort(
+      (a, b) =>
+        cmp(a.device, b.device) || a.first - b.first || cmp(a.remote, b.remote) || a.port - b.port,
+    );
+    return {
+      findings,
+      records: this.records,
+      legs: this.legs,
+      allowedLegs: this.allowedLegs,
+      grantedLegs: this.grantedLegs,
+      unattributed: this.unattributed,
+    };
+  }
+
+  private leg(state: DeviceState, record: FlowRecord, direction: MudDirection): void {
+    this.legs += 1;
+    const fromDevice = direction === 'from-device';
+    const remote = fromDevice ? record.dst : record.src;
+    const devicePort = fromDevice ? record.sport : record.dport;
+    const initiator = initiatorOf(record, fromDevice);
+    if (this.isManagementAccess(state, record, remote, devicePort, initiator)) {
+      if (this.granted(state, record, remote, devicePort)) {
+        this.grantedLegs += 1;
+      } else {
+        this.note(state, record, direction, 'unapproved-access', remote, devicePort);
+      }
+      return;
+    }
+    if (state.device.matcher.match(record, direction).verdict === 'allowed') {
+      this.allowedLegs += 1;
+      return;
+    }
+    this.note(
+      state,
+      record,
+      direction,
+      'undeclared-traffic',
+      remote,
+      servicePort(record, fromDevice, initiator),
+    );
+  }
+
+  /** TCP/UDP to a management port of the device, from outside its local networks, not opened by the device. */
+  private isManagementAccess(
+    state: DeviceState,
+    record: FlowRecord,
+    remote: string,
+    devicePort: number,
+    initiator: number,
+  ): boolean {
+    if (record.proto !== 6 && record.proto !== 17) return false;
+    if (!state.management.has(devicePort) || initiator === INITIATED_BY_DEVICE) return false;
+    const family = parseIpInto(remote, this.scratch);
+    return family === 0 || !state.local.has(family, this.scratch);
+  }
+
+  private granted(
+    state: DeviceState,
+    record: FlowRecord,
+    remote: string,
+    devicePort: number,
+  ): boolean {
+    const family = parseIpInto(remote, this.scratch);
+    if (family === 0) return false;
+    return state.grants.some(
+      ({ grant, sources, ports }) =>
+        (ports.size === 0 || ports.has(devicePort)) &&
+        record.first >= grant.from &&
+        record.last <= grant.until &&
+        sources.has(family, this.scratch),
+    );
+  }
+
+  private note(
+    state: DeviceState,
+    record: FlowRecord,
+    direction: MudDirection,
+    kind: FindingKind,
+    remote: string,
+    port: number,
+  ): void {
+    const key = `${state.device.id}\u0000${kind}\u0000${remote}\u0000${port}\u0000${record.proto}`;
+    let finding = this.findings.get(key);
+    if (finding === undefined) {
+      finding = {
+        device: state.device.id,
+        kind,
+        remote,
+        port,
+        proto: record.proto,
+        directions: [],
+        first: record.first,
+        last: record.last,
+        records: 0,
+        packets: 0,
+        bytes: 0,
+        samples: [],
+      };
+      this.findings.set(key, finding);
+    }
+    if (!finding.directions.includes(direction)) finding.directions.push(direction);
+    finding.first = Math.min(finding.first, record.first);
+    finding.last = Math.max(finding.last, record.last);
+    finding.records += 1;
+    finding.packets += record.packets;
+    finding.bytes += record.bytes;
+    if (finding.samples.length < this.maxSamples) finding.samples.push(record);
+  }
+}
+
+/**
+ * Runs the behaviour check over a batch of records and returns its findings.
+ *
+ * @example
+ * const report = checkBehaviour({ devices, grants }, records);
+ * for (const f of report.findings) console.log(f.device, f.kind, f.remote, f.port);
+ */
+export function checkBehaviour(
+  input: BehaviourInput,
+  records: Iterable<FlowRecord>,
+): BehaviourReport {
+  const check = new BehaviourCheck(input);
+  for (const record of records) check.add(record);
+  return check.report();
+}
+
+function servicePort(record: FlowRecord, fromDevice: boolean, initiator: number): number {
+  if (record.proto === 1 || record.proto === 58) return record.dport;
+  const devicePort = fromDevice ? record.sport : record.dport;
+  const remotePort = fromDevice ? record.dport : record.sport;
+  if (initiator === INITIATED_BY_DEVICE) return remotePort;
+  if (initiator === INITIATED_BY_REMOTE) return devicePort;
+  return Math.min(record.sport, record.dport);
+}
+
+function prefixes(texts: readonly string[]): IpPrefix[] {
+  return texts.map(parsePrefix).filter((p): p is IpPrefix => p !== undefined);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

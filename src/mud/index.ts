@@ -1,0 +1,39 @@
+/**
+ * MUD (RFC 8520) checks of flow records: parse a MUD file leniently (deviations as data),
+ * compile it against an operator context into a {@link MudMatcher}, judge records, and run the
+ * behaviour check over many devices with access grants.
+ *
+ * @example
+ * import { compileMud, loadMudContext, loadMudFile } from './mud/index.js';
+ * const matcher = compileMud(loadMudFile('device.json'), loadMudContext('ctx.yaml'));
+ * const direction = matcher.directionOf(record);
+ * const { verdict, rule } = matcher.match(record, direction ?? 'from-device');
+ */
+export { compileMud, authorityOf, DNS_CONTROLLER, NTP_CONTROLLER } from './compile.js';
+export { DEFAULT_DENY, type MudDecision, type MudMatcher, type MudNote } from './matcher.js';
+export { parseMud, parseMudText, MUD_LIMITS } from './parse.js';
+export { loadMudFile } from './load.js';
+export {
+  loadMudContext,
+  parseMudContext,
+  toMudContext,
+  mudContextSchema,
+  type MudContext,
+  type MudPeer,
+} from './context.js';
+export {
+  BehaviourCheck,
+  checkBehaviour,
+  DEFAULT_MANAGEMENT_PORTS,
+  type AccessGrant,
+  type BehaviourDevice,
+  type BehaviourFinding,
+  type BehaviourInput,
+  type BehaviourReport,
+  type FindingKind,
+} from './behaviour.js';
+export { loadDeviceMap, loadGrants, deviceMapSchema, grantsSchema } from './device-map.js';
+export { verdictFor, formatVerdict, type MudVerdict } from './verdicts.js';
+export { realisticMudSet, type MudBenchSet, type MudBenchOptions } from './bench-set.js';
+export { MudError, type MudErrorCode } from './errors.js';
+export type * from './model.js';

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FLOW_FILE_COLUMNS } from '../../src/flows/flow-file.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const PCAP = join(import.meta.dirname, '../fixtures/flows/pcap');
+
+describe('nospy flows decode', () => {
+  it('prints the CSV header then one record per line, and the counters on stderr', async () => {
+    const result = await runCli(['flows', 'decode', join(PCAP, 'ipfix-openbsd-pflow.pcap')]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe(FLOW_FILE_COLUMNS.join(','));
+    expect(lines).toHaveLength(27);
+    expect(lines[1]).toBe(
+      '127.0.0.1,42,2016-07-21T13:29:59.000Z,2016-07-21T13:29:59.000Z,6,192.168.0.17,64020,192.168.0.1,80,7,373,,1,1,,,1,unknown',
+    );
+    const summary = JSON.parse(result.stderr.trim().split('\n').pop()!) as { records: number };
+    expect(summary.records).toBe(26);
+  });
+
+  it('prints NDJSON with --format ndjson', async () => {
+    const result = await runCli([
+      'flows',
+      'decode',
+      join(PCAP, 'netflow5-juniper-mx80.pcap'),
+      '--format',
+      'ndjson',
+    ]);
+    expect(result.code).toBe(0);
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toHaveLength(29);
+    expect(records[0]?.['sampling']).toBe(1000);
+  });
+
+  it('exits 2 with FLOW_PCAP_INVALID on a file that is not a capture', async () => {
+    const result = await runCli(['flows', 'decode', join(PCAP, 'ipfix.nfdump.flows.csv')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('FLOW_PCAP_INVALID');
+  });
+});
