@@ -9,6 +9,7 @@ import { registerWitnessCommands } from './commands/witness.js';
 import { registerStatementCommands } from './commands/statement.js';
 import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
 import { registerFlowsCommands } from './commands/flows.js';
+import { registerPolicyCommands } from './commands/policy.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -31,6 +32,7 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerMudCommands,
   // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.
   registerFlowCheckCommand,
+  registerPolicyCommands,
 ];
 
 export function buildProgram(ctx: CommandContext, version: string): Command {

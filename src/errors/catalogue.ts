@@ -6,6 +6,8 @@
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
 import type { MudErrorCode } from '../mud/errors.js';
+import type { InventoryErrorCode } from '../inventory/errors.js';
+import type { PolicyErrorCode } from '../policy/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 import type { LogErrorCode } from '../log/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
@@ -19,6 +21,8 @@ export type ErrorCode =
   | CliErrorCode
   | ConfigErrorCode
   | MudErrorCode
+  | InventoryErrorCode
+  | PolicyErrorCode
   | TlogErrorCode
   | LogErrorCode
   | StoreErrorCode
@@ -92,6 +96,15 @@ export const ERROR_CATALOGUE = {
   FLOW_PCAP_INVALID: { exit: 2, http: 400 },
   FLOW_ZEEK_INVALID: { exit: 2, http: 400 },
   FLOW_COLLECTOR_BIND: { exit: 2, http: 500 },
+  INVENTORY_NOT_FOUND: { exit: 2, http: 404 },
+  INVENTORY_UNREADABLE: { exit: 2, http: 400 },
+  INVENTORY_SYNTAX: { exit: 2, http: 400 },
+  INVENTORY_INVALID: { exit: 2, http: 422 },
+  POLICY_PACK_NOT_FOUND: { exit: 2, http: 404 },
+  POLICY_PACK_UNREADABLE: { exit: 2, http: 400 },
+  POLICY_PACK_SYNTAX: { exit: 2, http: 400 },
+  POLICY_PACK_INVALID: { exit: 2, http: 422 },
+  POLICY_DATE_INVALID: { exit: 2, http: 400 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {

@@ -1,0 +1,70 @@
+/**
+ * The adapter between files and the pure evaluator: loads the registry, the packs and the
+ * inventory, then hands data to evaluatePacks / planRemediation / vendorShares.
+ */
+import { parseDay, type Day } from '../inventory/day.js';
+import { loadInventory } from '../inventory/load.js';
+import { PolicyError } from './errors.js';
+import { evaluatePacks, type Evaluation } from './evaluate.js';
+import { loadPack, loadRegistry, mergeRegistries, shippedPackIds } from './load.js';
+import type { CompiledPack } from './model.js';
+import { planRemediation, type RemediationPlan } from './plan.js';
+import { prepareInventory, type PreparedInventory } from './prepare.js';
+import { vendorShares, type ShareRow } from './shares.js';
+
+/** Parses a `--date`/`--from` value, naming the flag when it is not a calendar day. */
+export function parseDateFlag(flag: string, value: string): Day {
+  const day = parseDay(value);
+  if (day === undefined) {
+    throw new PolicyError('POLICY_DATE_INVALID', `${flag} '${value}' is not a date (YYYY-MM-DD)`, {
+      where: flag,
+    });
+  }
+  return day;
+}
+
+/** Loads packs by id or file; `all` means every shipped pack. */
+export function loadPacks(refs: readonly string[]): CompiledPack[] {
+  const registry = loadRegistry();
+  const ids = refs.flatMap((ref) => (ref === 'all' ? shippedPackIds() : [ref]));
+  const packs = ids.map((ref) => loadPack(ref, registry));
+  const seen = new Set<string>();
+  for (const pack of packs) {
+    if (seen.has(pack.id))
+      throw new PolicyError('POLICY_PACK_INVALID', `pack '${pack.id}' is given twice`, {
+        where: pack.file,
+      });
+    seen.add(pack.id);
+  }
+  return packs;
+}
+
+async function prepared(
+  packs: readonly CompiledPack[],
+  inventoryFile: string,
+): Promise<PreparedInventory> {
+  const inventory = await loadInventory(inventoryFile);
+  return prepareInventory(inventory, mergeRegistries(loadRegistry(), packs));
+}
+
+export async function checkInventory(
+  packRefs: readonly string[],
+  inventoryFile: string,
+  date: Day,
+): Promise<{ packs: CompiledPack[]; evaluation: Evaluation }> {
+  const packs = loadPacks(packRefs);
+  return { packs, evaluation: evaluatePacks(await prepared(packs, inventoryFile), packs, date) };
+}
+
+export async function planInventory(
+  packRefs: readonly string[],
+  inventoryFile: string,
+  from: Day,
+): Promise<RemediationPlan> {
+  const packs = loadPacks(packRefs);
+  return planRemediation(await prepared(packs, inventoryFile), packs, from);
+}
+
+export async function sharesOf(inventoryFile: string, date: Day): Promise<ShareRow[]> {
+  return vendorShares(await prepared([], inventoryFile), date);
+}

@@ -1,0 +1,165 @@
+/**
+ * `where` maps (nospy policy reference, RULE KINDS): keys name an item, site or operator field;
+ * a scalar means equality, a list membership (for a list-valued field: a non-empty
+ * intersection), `{not: x}` inequality (an absent value is "not x"), `{lte|gte: date}` a bound
+ * (an absent value never satisfies a bound). A map is compiled once into predicates.
+ */
+import { parseDay, type Day } from '../inventory/day.js';
+import type { InventoryItem, Operator, Site } from '../inventory/model.js';
+import type { WhereInput } from './schema.js';
+
+type Value = string | number | boolean | readonly string[] | undefined;
+type FieldType = 'string' | 'boolean' | 'number' | 'date' | 'list';
+
+interface ItemField {
+  readonly type: FieldType;
+  readonly get: (item: InventoryItem, site: Site | undefined) => Value;
+}
+interface OperatorField {
+  readonly type: FieldType;
+  readonly get: (operator: Operator) => Value;
+}
+
+/** Fields a `where` may name on an item or its site. */
+export const ITEM_FIELDS: Readonly<Record<string, ItemField>> = {
+  'item.id': { type: 'string', get: (i) => i.id },
+  'item.kind': { type: 'string', get: (i) => i.kind },
+  'item.vendor': { type: 'string', get: (i) => i.vendor },
+  'item.model': { type: 'string', get: (i) => i.model },
+  'item.site': { type: 'string', get: (i) => i.site },
+  'item.technology': { type: 'list', get: (i) => i.technology },
+  'item.purpose': { type: 'string', get: (i) => i.purpose },
+  'item.can_route_or_view_user_data': { type: 'boolean', get: (i) => i.canRouteOrViewUserData },
+  'item.sanctions_affected': { type: 'boolean', get: (i) => i.sanctionsAffected },
+  'item.transmission_class': { type: 'string', get: (i) => i.transmissionClass },
+  'item.manages': { type: 'list', get: (i) => i.manages },
+  'item.service_type': { type: 'string', get: (i) => i.serviceType },
+  'item.premises_served': { type: 'number', get: (i) => i.premisesServed },
+  'item.traffic_gb_per_day': { type: 'number', get: (i) => i.trafficGbPerDay },
+  'item.category': { type: 'string', get: (i) => i.category },
+  'item.produced_in': { type: 'string', get: (i) => i.producedIn },
+  'item.procured': { type: 'date', get: (i) => i.procured },
+  'item.installed': { type: 'date', get: (i) => i.installed },
+  'item.removed': { type: 'date', get: (i) => i.removed },
+  // Derived (reference vocabulary): when the operator obtained the item.
+  'item.obtained': { type: 'date', get: (i) => i.procured ?? i.installed },
+  'site.id': { type: 'string', get: (_i, s) => s?.id },
+  'site.sensitive': { type: 'boolean', get: (_i, s) => s?.sensitive ?? false },
+};
+
+/** Fields a `where` may name on the operator. */
+export const OPERATOR_FIELDS: Readonly<Record<string, OperatorField>> = {
+  'operator.id': { type: 'string', get: (o) => o.id },
+  'operator.country': { type: 'string', get: (o) => o.country },
+  'operator.us_federal_contractor': { type: 'boolean', get: (o) => o.usFederalContractor },
+  'operator.usf_recipient': { type: 'boolean', get: (o) => o.usfRecipient },
+  'operator.reimbursement.participant': {
+    type: 'boolean',
+    get: (o) => o.reimbursement?.participant ?? false,
+  },
+  'operator.reimbursement.initial_disbursement': {
+    type: 'date',
+    get: (o) => o.reimbursement?.initialDisbursement,
+  },
+};
+
+export type ItemPredicate = (item: InventoryItem, site: Site | undefined) => boolean;
+export type OperatorPredicate = (operator: Operator) => boolean;
+
+export interface CompiledWhere {
+  readonly item: ItemPredicate | undefined;
+  readonly operator: OperatorPredicate | undefined;
+}
+
+/** A key of a `where` map that cannot be compiled, and why. */
+export interface WhereProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+type Test = (value: Value) => boolean;
+
+/** Compiles a `where` map; problems (unknown fields, wrong value types) are returned, not thrown. */
+export function compileWhere(
+  where: WhereInput | undefined,
+  problems: WhereProblem[],
+): CompiledWhere {
+  const itemTests: { get: ItemField['get']; test: Test }[] = [];
+  const operatorTests: { get: OperatorField['get']; test: Test }[] = [];
+  for (const [key, condition] of Object.entries(where ?? {})) {
+    const field = ITEM_FIELDS[key] ?? OPERATOR_FIELDS[key];
+    if (field === undefined) {
+      problems.push({
+        key,
+        message: `unknown field '${key}' (item.*, site.* or operator.* fields: ${[
+          ...Object.keys(ITEM_FIELDS),
+          ...Object.keys(OPERATOR_FIELDS),
+        ].join(', ')})`,
+      });
+      continue;
+    }
+    const test = compileCondition(key, field.type, condition, problems);
+    if (test === undefined) continue;
+    if (key in OPERATOR_FIELDS) operatorTests.push({ get: (field as OperatorField).get, test });
+    else itemTests.push({ get: (field as ItemField).get, test });
+  }
+  return {
+    item:
+      itemTests.length === 0
+        ? undefined
+        : (item, site) => itemTests.every((t) => t.test(t.get(item, site))),
+    operator:
+      operatorTests.length === 0
+        ? undefined
+        : (operator) => operatorTests.every((t) => t.test(t.get(operator))),
+  };
+}
+
+function compileCondition(
+  key: string,
+  type: FieldType,
+  condition: WhereInput[string],
+  problems: WhereProblem[],
+): Test | undefined {
+  const scalarOf = (raw: string | number | boolean): string | number | boolean | undefined => {
+    if (type === 'date') {
+      const day = typeof raw === 'string' ? parseDay(raw) : undefined;
+      if (day === undefined) problems.push({ key, message: `'${String(raw)}' is not a date` });
+      return day;
+    }
+    const expected = type === 'list' || type === 'string' ? 'string' : type;
+    if (typeof raw !== expected) {
+      problems.push({ key, message: `${key} is a ${type} field; ${JSON.stringify(raw)} is not` });
+      return undefined;
+    }
+    return raw;
+  };
+  if (Array.isArray(condition)) {
+    const wanted = condition.map(scalarOf);
+    if (wanted.includes(undefined)) return undefined;
+    const set = new Set(wanted);
+    return type === 'list'
+      ? (v) => Array.isArray(v) && v.some((x: string) => set.has(x))
+      : (v) => v !== undefined && set.has(v as string);
+  }
+  if (typeof condition === 'object') {
+    if ('not' in condition) {
+      const other = scalarOf(condition.not);
+      if (other === undefined) return undefined;
+      return type === 'list' ? (v) => !Array.isArray(v) || !v.includes(other) : (v) => v !== other;
+    }
+    if (type !== 'date') {
+      problems.push({ key, message: `${key} is a ${type} field: lte and gte bound dates only` });
+      return undefined;
+    }
+    if ('lte' in condition) {
+      const bound: Day = condition.lte;
+      return (v) => typeof v === 'number' && v <= bound;
+    }
+    const bound: Day = condition.gte;
+    return (v) => typeof v === 'number' && v >= bound;
+  }
+  const wanted = scalarOf(condition);
+  if (wanted === undefined) return undefined;
+  return type === 'list' ? (v) => Array.isArray(v) && v.includes(wanted) : (v) => v === wanted;
+}

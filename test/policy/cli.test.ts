@@ -1,0 +1,199 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const examples = fileURLToPath(new URL('../../examples/inventory/', import.meta.url));
+const uk = join(examples, 'uk-operator.yaml');
+const us = join(examples, 'us-contractor.yaml');
+const cwd = mkdtempSync(join(tmpdir(), 'nospy-policy-cli-'));
+
+describe('nospy policy check', () => {
+  it('prints one JSON document and exits 1 for the UK operator over the traffic cap', async () => {
+    const result = await runCli(
+      [
+        'policy',
+        'check',
+        '--pack',
+        'uk-tsa-huawei-dvd',
+        '--inventory',
+        uk,
+        '--date',
+        '2024-03-01',
+        '--json',
+      ],
+      { cwd },
+    );
+    expect(result.code).toBe(1);
+    const doc = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(['findings', 'measurements', 'exempt']);
+    expect(doc).toEqual({
+      findings: [
+        { rule: 'uk-policy-2020-no-5g-install', status: 'policy', items: ['ran-s01-spare'] },
+        { rule: 'uk-dvd-no-5g-install', status: 'violation', items: ['ran-s01-spare'] },
+        {
+          rule: 'uk-dvd-ran-cap',
+          status: 'violation',
+          items: ['ran-s01', 'ran-s01-spare', 'ran-s02', 'ran-s03'],
+        },
+      ],
+      measurements: [
+        {
+          rule: 'uk-dvd-ran-cap',
+          measures: {
+            sites: { numerator: 3, denominator: 10, share: 0.3, breach: false },
+            traffic: { numerator: 470, denominator: 1170, share: 0.401709, breach: true },
+          },
+        },
+        {
+          rule: 'uk-dvd-fibre-cap',
+          measures: { premises: { numerator: 350, denominator: 1000, share: 0.35, breach: false } },
+        },
+      ],
+      exempt: [],
+    });
+  });
+
+  it('prints a readable report naming the vendor names that matched', async () => {
+    const result = await runCli(
+      ['policy', 'check', '--pack', 'us-ndaa-889', '--inventory', us, '--date', '2025-06-01'],
+      { cwd },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('VIOLATION us-889-b');
+    expect(result.stdout).toContain(
+      'vendor "杭州海康威视数字技术股份有限公司" → hikvision via alias name',
+    );
+    expect(result.stdout).toContain('REVIEW us-889-b');
+    expect(result.stdout).toContain(
+      'exempt from us-889-b under no-user-data-visibility: zte-olt-1',
+    );
+  });
+
+  it('accepts the pack flag repeated, and exits 0 when nothing is a violation', async () => {
+    const result = await runCli(
+      [
+        'policy',
+        'check',
+        '--pack',
+        'de-5g-2024',
+        '--pack',
+        'ca-2022',
+        '--inventory',
+        uk,
+        '--date',
+        '2022-01-01',
+        '--json',
+      ],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ findings: [], measurements: [], exempt: [] });
+  });
+
+  it('rejects a date that is not a date with exit 2, naming the flag', async () => {
+    const result = await runCli(
+      ['policy', 'check', '--pack', 'ca-2022', '--inventory', uk, '--date', '2024-02-30'],
+      { cwd },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      "--date '2024-02-30' is not a date (YYYY-MM-DD) [POLICY_DATE_INVALID]",
+    );
+  });
+
+  it('rejects a bad inventory with exit 2, naming file, line and field', async () => {
+    const bad = join(cwd, 'bad.yaml');
+    writeFileSync(bad, 'operator: {id: op}\nitems:\n  - {id: a, vendor: Huawei, domain: radio}\n');
+    const result = await runCli(
+      ['policy', 'check', '--pack', 'ca-2022', '--inventory', bad, '--date', '2024-01-01'],
+      { cwd },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${bad}:3:37: item 'a' items[0].domain: must be one of`);
+  });
+
+  it('rejects an unknown pack with exit 2', async () => {
+    const result = await runCli(
+      ['policy', 'check', '--pack', 'xx-none', '--inventory', uk, '--date', '2024-01-01'],
+      { cwd },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no shipped pack 'xx-none'");
+  });
+});
+
+describe('nospy policy plan', () => {
+  it('lists removals per vendor and deadline, sorted by date', async () => {
+    const result = await runCli(
+      ['policy', 'plan', '--pack', 'all', '--inventory', uk, '--from', '2024-03-01', '--json'],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as {
+      from: string;
+      removals: { by: string; rule: string; vendor: string }[];
+      caps: { rule: string }[];
+    };
+    expect(plan.from).toBe('2024-03-01');
+    expect(plan.removals.map((r) => r.by)).toEqual([...plan.removals.map((r) => r.by)].sort());
+    expect(plan.removals.map((r) => r.rule)).toContain('uk-dvd-5g-removal');
+    expect(plan.caps.map((c) => c.rule)).toEqual(['uk-dvd-ran-cap']);
+  });
+});
+
+describe('nospy policy packs', () => {
+  it('lists the six packs with titles, jurisdictions and sources', async () => {
+    const result = await runCli(['policy', 'packs', '--json'], { cwd });
+    expect(result.code).toBe(0);
+    const packs = JSON.parse(result.stdout) as {
+      id: string;
+      jurisdiction: string;
+      sources: string[];
+    }[];
+    expect(packs.map((p) => [p.id, p.jurisdiction])).toEqual([
+      ['ca-2022', 'CA'],
+      ['de-5g-2024', 'DE'],
+      ['eu-5g-toolbox-hrv', 'EU'],
+      ['uk-tsa-huawei-dvd', 'GB'],
+      ['us-fcc-covered-list', 'US'],
+      ['us-ndaa-889', 'US-federal'],
+    ]);
+    for (const pack of packs) expect(pack.sources.length).toBeGreaterThan(0);
+  });
+});
+
+describe('nospy policy lint', () => {
+  it('passes a shipped pack', async () => {
+    const result = await runCli(['policy', 'lint', 'us-ndaa-889'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('us-ndaa-889: ok\n');
+  });
+
+  it('exits 1 with file:line:column for a self-contradictory pack', async () => {
+    const path = join(cwd, 'bad-pack.yaml');
+    writeFileSync(
+      path,
+      [
+        'schema_version: 1',
+        'id: bad',
+        'title: Bad',
+        'jurisdiction: XX',
+        'binding: none',
+        "sources: {s: {url: 'https://example.org', says: x}}",
+        'entities: [{ref: huawei}]',
+        'rules:',
+        '  - {id: r1, kind: remove, effective: 2024-01-01, by: 2023-01-01, status: violation, basis: b, source: s}',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['policy', 'lint', path], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      `${path}:9:55: rules[0].by: deadline 2023-01-01 is before the rule's effective date 2024-01-01\n`,
+    );
+  });
+});

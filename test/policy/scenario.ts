@@ -1,0 +1,61 @@
+import { parseDay } from '../../src/inventory/day.js';
+import { inventoryFromObject } from '../../src/inventory/load.js';
+import { evaluatePacks, type Evaluation } from '../../src/policy/evaluate.js';
+import { loadPack, loadRegistry } from '../../src/policy/load.js';
+import type { CompiledPack } from '../../src/policy/model.js';
+import { prepareInventory, type PreparedInventory } from '../../src/policy/prepare.js';
+import { checkDocument, type CheckDocument } from '../../src/policy/report.js';
+
+const registry = loadRegistry();
+const packs = new Map<string, CompiledPack>();
+
+/** A shipped pack, loaded once per test file. */
+export function shippedPack(id: string): CompiledPack {
+  let pack = packs.get(id);
+  if (pack === undefined) {
+    pack = loadPack(id, registry);
+    packs.set(id, pack);
+  }
+  return pack;
+}
+
+export interface InventoryInput {
+  operator?: Record<string, unknown>;
+  sites?: Record<string, unknown>[];
+  items: Record<string, unknown>[];
+}
+
+/** An inventory validated exactly as a file would be, resolved against the shipped registry. */
+export function prepare(input: InventoryInput): PreparedInventory {
+  const inventory = inventoryFromObject({
+    operator: { id: 'op', ...input.operator },
+    sites: input.sites ?? [],
+    items: input.items,
+  });
+  return prepareInventory(inventory, registry);
+}
+
+/** The `--json` document of `nospy policy check` for these packs on `date`. */
+export function check(
+  packIds: readonly string[],
+  input: InventoryInput | PreparedInventory,
+  date: string,
+): CheckDocument {
+  return checkDocument(evaluate(packIds, input, date));
+}
+
+export function evaluate(
+  packIds: readonly string[],
+  input: InventoryInput | PreparedInventory,
+  date: string,
+): Evaluation {
+  const prepared = 'dayView' in input ? input : prepare(input);
+  const day = parseDay(date);
+  if (day === undefined) throw new Error(`bad test date ${date}`);
+  return evaluatePacks(prepared, packIds.map(shippedPack), day);
+}
+
+/** The findings of one rule in a check document. */
+export function findingsOf(doc: CheckDocument, rule: string): CheckDocument['findings'] {
+  return doc.findings.filter((f) => f.rule === rule);
+}
