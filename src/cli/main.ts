@@ -7,7 +7,7 @@ import { createLogger } from '../logging/logger.js';
 import type { LevelWithSilent } from 'pino';
 import { CliError } from './errors.js';
 import type { CommandContext } from './context.js';
-import { buildProgram } from './program.js';
+import { buildProgram, joinSubcommandVersionValue } from './program.js';
 
 const MINIMUM_NODE: readonly [number, number] = [20, 19];
 
@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     });
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(joinSubcommandVersionValue(argv), { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
     return exitCodeFor(error, stderr);

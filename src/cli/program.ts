@@ -10,6 +10,8 @@ import { registerStatementCommands } from './commands/statement.js';
 import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
 import { registerFlowsCommands } from './commands/flows.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerFirmwareCommands } from './commands/firmware.js';
+import { registerSbomCommands } from './commands/sbom.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -33,7 +35,38 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.
   registerFlowCheckCommand,
   registerPolicyCommands,
+  registerSbomCommands,
+  registerFirmwareCommands,
 ];
+
+/** Subcommands with their own `--version <value>` option (a package version, not nospy's). */
+const SUBCOMMANDS_WITH_VERSION_VALUE: readonly (readonly [string, string])[] = [['osv', 'query']];
+
+/**
+ * Commander recognises program options anywhere on the line, so the program's `-V, --version`
+ * flag would swallow `nospy osv query … --version 1.2`. A flag that takes no value ignores the
+ * `--version=1.2` spelling, which then reaches the subcommand; this joins the two words into
+ * that spelling for the subcommands listed above, and leaves every other command line alone.
+ */
+export function joinSubcommandVersionValue(argv: readonly string[]): string[] {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const owns = SUBCOMMANDS_WITH_VERSION_VALUE.some(([a, b]) => words[0] === a && words[1] === b);
+  if (!owns) return [...argv];
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const value = argv[i + 1];
+    if (arg === '--version' && value !== undefined) {
+      out.push(`--version=${value}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
 
 export function buildProgram(ctx: CommandContext, version: string): Command {
   const program = new Command('nospy')

@@ -36,6 +36,18 @@ export const logSchema = z
     batchDelayMs: z.number().int().min(0).max(10_000).default(0),
     /** Entries waiting to be sequenced beyond which submissions are refused with 503. */
     queueEntries: z.number().int().min(1).max(10_000_000).default(65_536),
+/** Bounds on unpacking firmware images (see docs/firmware.md); each stops one branch when hit. */
+export const firmwareSchema = z
+    maxTotalBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024 * 1024),
+    maxFiles: z.number().int().positive().default(200_000),
+    maxDepth: z.number().int().min(0).max(64).default(8),
+    maxRatio: z.number().positive().default(250),
+    maxFileBytes: z
+      .default(256 * 1024 * 1024),
   })
   .prefault({});
 
@@ -46,6 +58,7 @@ export const configSchema = z.strictObject({
   server: serverSchema,
   store: storeSchema,
   log: logSchema,
+  firmware: firmwareSchema,
 });
 
 export type NospyConfig = z.infer<typeof configSchema>;

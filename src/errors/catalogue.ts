@@ -8,6 +8,9 @@ import type { ConfigErrorCode } from '../config/errors.js';
 import type { MudErrorCode } from '../mud/errors.js';
 import type { InventoryErrorCode } from '../inventory/errors.js';
 import type { PolicyErrorCode } from '../policy/errors.js';
+import type { FirmwareErrorCode } from '../firmware/errors.js';
+import type { OsvErrorCode } from '../osv/errors.js';
+import type { SbomErrorCode } from '../sbom/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 import type { LogErrorCode } from '../log/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
@@ -23,6 +26,9 @@ export type ErrorCode =
   | MudErrorCode
   | InventoryErrorCode
   | PolicyErrorCode
+  | FirmwareErrorCode
+  | OsvErrorCode
+  | SbomErrorCode
   | TlogErrorCode
   | LogErrorCode
   | StoreErrorCode
@@ -105,6 +111,16 @@ export const ERROR_CATALOGUE = {
   POLICY_PACK_SYNTAX: { exit: 2, http: 400 },
   POLICY_PACK_INVALID: { exit: 2, http: 422 },
   POLICY_DATE_INVALID: { exit: 2, http: 400 },
+  FIRMWARE_IMAGE_UNREADABLE: { exit: 2, http: 400 },
+  FIRMWARE_MUD_INVALID: { exit: 2, http: 400 },
+  SBOM_UNREADABLE: { exit: 2, http: 400 },
+  SBOM_SYNTAX: { exit: 2, http: 400 },
+  SBOM_LIMIT: { exit: 2, http: 413 },
+  SBOM_FORMAT_UNKNOWN: { exit: 2, http: 400 },
+  OSV_UNREADABLE: { exit: 2, http: 500 },
+  OSV_ZIP_INVALID: { exit: 2, http: 400 },
+  OSV_LIMIT: { exit: 2, http: 413 },
+  OSV_QUERY_INVALID: { exit: 2, http: 400 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { scanFirmware, type FirmwareReport } from '../../firmware/scan.js';
+import { printResult, type CommandContext } from '../context.js';
+
+/** `nospy firmware scan <image> [--mud <file>] [--json]`. */
+export function registerFirmwareCommands(program: Command, ctx: CommandContext): void {
+  const firmware = program
+    .command('firmware')
+    .description('inspect firmware images')
+    .helpCommand(false);
+  firmware
+    .command('scan')
+    .description(
+      'unpack an image (or read an unpacked directory) and report carves, components and back-door indicators;\n' +
+        'exit 1 when a credential, key, authorized key, known back-door string, shell listener or\n' +
+        '(with --mud) an undeclared service or destination is found',
+    )
+    .argument('<image>', 'firmware image file, or a directory holding an unpacked tree')
+    .option('--mud <file>', 'MUD file (RFC 8520 JSON) of the release: report what is not declared')
+    .action((image: string, options: { mud?: string }) => {
+      const { config } = ctx.config();
+      const report = scanFirmware(image, {
+        limits: config.firmware,
+        ...(options.mud === undefined ? {} : { mudFile: options.mud }),
+      });
+      for (const warning of report.warnings)
+        ctx.logger.warn(warning, 'part of the image was not unpacked');
+      printResult(ctx, report, () => humanReport(report));
+      if (report.backdoor) ctx.exitCode = 1;
+    });
+}
+
+function humanReport(report: FirmwareReport): string {
+  const lines = [
+    `image ${report.image.sha256 ?? '(directory)'} format=${report.image.format} size=${report.image.size}`,
+    `carves: ${report.carves.length}`,
+    ...report.carves.map(
+      (c) =>
+        `  @0x${c.offset.toString(16)} ${c.type} ${c.size} bytes${c.within === undefined ? '' : ` in ${c.within}`}`,
+    ),
+    `components: ${report.components.length}`,
+    ...report.components.map((c) => `  ${c.name} ${c.version}  ${c.path}`),
+    `indicators: ${report.indicators.length}`,
+    ...report.indicators.map((i) => {
+      const at =
+        i.line === undefined
+          ? i.offset === undefined
+            ? ''
+            : `@0x${i.offset.toString(16)}`
+          : `:${i.line}`;
+      const declared = i.declared === undefined ? '' : i.declared ? ' [declared]' : ' [UNDECLARED]';
+      return `  ${i.rule} ${i.kind} ${i.path}${at}${declared}\n      ${i.detail}`;
+    }),
+  ];
+  if (report.warnings.length > 0) {
+    lines.push(
+      `not unpacked: ${report.warnings.length}`,
+      ...report.warnings.map((w) => `  ${w.reason} ${w.where}: ${w.detail}`),
+    );
+  }
+  lines.push(
+    report.backdoor ? 'RESULT: back-door indicators found' : 'RESULT: no back-door indicator',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { isDeclared, readMudDeclaration } from './declared.js';
+import { FirmwareError } from './errors.js';
+import { isBackdoorIndicator, type Component, type Indicator } from './indicators/types.js';
+import { DEFAULT_LIMITS, UnpackBudget, type UnpackLimits, type UnpackWarning } from './limits.js';
+import { scanTree } from './scan-tree.js';
+import { DirectoryTree, type FileTree } from './tree.js';
+import type { Carve } from './unpack/carve.js';
+import { unpackBytes } from './unpack/unpack.js';
+
+/** The result of `nospy firmware scan` (its `--json` form). */
+export interface FirmwareReport {
+  readonly image: {
+    /** SHA-256 of the image file; null for a directory (a tree has no single image digest). */
+    readonly sha256: string | null;
+    readonly format: string;
+    readonly size: number;
+  };
+  readonly carves: readonly Carve[];
+  readonly components: readonly Component[];
+  readonly indicators: readonly Indicator[];
+  /** Parts of the image that were not unpacked, and why (limits, traversal, missing tools). */
+  readonly warnings: readonly UnpackWarning[];
+  /** True when a back-door indicator was found (the CLI exits 1). */
+  readonly backdoor: boolean;
+}
+
+export interface ScanOptions {
+  readonly limits?: UnpackLimits;
+  /** A MUD file (RFC 8520 JSON) to compare listeners and destinations with. */
+  readonly mudFile?: string;
+}
+
+function compareIndicators(a: Indicator, b: Indicator): number {
+  return (
+    a.path.localeCompare(b.path) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.offset ?? 0) - (b.offset ?? 0) ||
+    a.kind.localeCompare(b.kind) ||
+    a.rule.localeCompare(b.rule) ||
+    a.detail.localeCompare(b.detail)
+  );
+}
+
+function uniqueComponents(components: readonly Component[]): Component[] {
+  const seen = new Map<string, Component>();
+  for (const c of components) seen.set(`${c.name}\0${c.version}\0${c.path}`, c);
+  return [...seen.values()].sort(
+    (a, b) =>
+      a.name.localeCompare(b.name) ||
+      a.path.localeCompare(b.path) ||
+      a.version.localeCompare(b.version),
+  );
+}
+
+/**
+ * Scans a firmware image file (or an already unpacked directory): unpacks it within the
+ * limits, runs every rule, and compares listeners and destinations with a MUD file if given.
+ */
+export function scanFirmware(imagePath: string, options: ScanOptions = {}): FirmwareReport {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const budget = new UnpackBudget(limits);
+  const declaration = options.mudFile === undefined ? undefined : readMud(options.mudFile);
+  let stat;
+  try {
+    stat = statSync(imagePath);
+  } catch (error) {
+    throw new FirmwareError(
+      'FIRMWARE_IMAGE_UNREADABLE',
+      `cannot read ${imagePath}: ${(error as Error).message}`,
+      { where: imagePath, cause: error },
+    );
+  }
+  let tree: FileTree;
+  let image: FirmwareReport['image'];
+  let carves: Carve[] = [];
+  if (stat.isDirectory()) {
+    const directory = new DirectoryTree(imagePath, budget);
+    tree = directory;
+    const size = directory.entries().reduce((sum, e) => sum + e.size, 0);
+    image = { sha256: null, format: 'directory', size };
+  } else {
+    if (stat.size > limits.maxTotalBytes) {
+      throw new FirmwareError(
+        'FIRMWARE_IMAGE_UNREADABLE',
+        `${imagePath}: image of ${stat.size} bytes exceeds the limit of ${limits.maxTotalBytes}`,
+        { where: imagePath },
+      );
+    }
+    const bytes = readFileSync(imagePath);
+    const unpacked = unpackBytes(bytes, budget, basename(imagePath));
+    tree = unpacked.tree;
+    carves = unpacked.carves;
+    image = {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      format: unpacked.format,
+      size: bytes.length,
+    };
+  }
+  const found = scanTree(tree, budget);
+  const indicators = found.indicators
+    .map((indicator) =>
+      declaration !== undefined &&
+      (indicator.kind === 'listening_service' || indicator.kind === 'outbound_destination')
+        ? { ...indicator, declared: isDeclared(declaration, indicator) }
+        : indicator,
+    )
+    .sort(compareIndicators);
+  return {
+    image,
+    carves: [...carves, ...found.carves],
+    components: uniqueComponents(found.components),
+    indicators,
+    warnings: budget.warnings,
+    backdoor: indicators.some(isBackdoorIndicator),
+  };
+}
+
+function readMud(path: string): ReturnType<typeof readMudDeclaration> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new FirmwareError(
+      'FIRMWARE_MUD_INVALID',
+      `cannot read MUD file ${path}: ${(error as Error).message}`,
+      { where: path, cause: error },
+    );
+  }
+  return readMudDeclaration(text, path);
+}

@@ -1,0 +1,73 @@
+/**
+ * Advisories indexed by (ecosystem, normalised package name), and by the advisory's own purl
+ * (type/namespace/name) for packages with no OSV ecosystem of their own (`pkg:generic/dnsmasq`
+ * in OSS-Fuzz records).
+ */
+import { formatPurl, parsePurl } from '../sbom/purl.js';
+import {
+  ecosystemKey,
+  normalisePackageName,
+  parseEcosystem,
+  type EcosystemRef,
+} from './ecosystem.js';
+import type { Affected, OsvRecord } from './record.js';
+
+/** One affected entry together with its record and parsed ecosystem. */
+export interface IndexedAffected {
+  readonly record: OsvRecord;
+  readonly affected: Affected;
+  readonly ecosystem: EcosystemRef;
+}
+
+export interface AdvisoryIndex {
+  /** Entries for this ecosystem base and package name. */
+  byPackage(base: string, name: string): readonly IndexedAffected[];
+  /** Entries whose advisory purl (without version and qualifiers) is this one. */
+  byPurl(purlKey: string): readonly IndexedAffected[];
+  readonly recordCount: number;
+  /** Records left out because they are withdrawn (OSV `withdrawn`). */
+  readonly withdrawnCount: number;
+}
+
+function packageKey(base: string, name: string): string {
+  return `${ecosystemKey(base)}\u0000${normalisePackageName(base, name)}`;
+}
+
+/** The purl key advisories and components share: `pkg:type/namespace/name`, no version. */
+export function purlKeyOf(text: string): string | undefined {
+  const { purl } = parsePurl(text);
+  return purl === undefined ? undefined : formatPurl({ ...purl, version: undefined });
+}
+
+/** Builds the index. Withdrawn records are left out: they no longer claim anything. */
+export function buildAdvisoryIndex(records: readonly OsvRecord[]): AdvisoryIndex {
+  const packages = new Map<string, IndexedAffected[]>();
+  const purls = new Map<string, IndexedAffected[]>();
+  const add = (map: Map<string, IndexedAffected[]>, key: string, entry: IndexedAffected): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [entry]);
+    else list.push(entry);
+  };
+  let withdrawn = 0;
+  for (const record of records) {
+    if (record.withdrawn !== undefined) {
+      withdrawn += 1;
+      continue;
+    }
+    for (const affected of record.affected) {
+      if (affected.package === undefined) continue;
+      const ecosystem = parseEcosystem(affected.package.ecosystem);
+      const entry = { record, affected, ecosystem };
+      add(packages, packageKey(ecosystem.base, affected.package.name), entry);
+      const key =
+        affected.package.purl === undefined ? undefined : purlKeyOf(affected.package.purl);
+      if (key !== undefined) add(purls, key, entry);
+    }
+  }
+  return {
+    byPackage: (base, name) => packages.get(packageKey(base, name)) ?? [],
+    byPurl: (key) => purls.get(key) ?? [],
+    recordCount: records.length - withdrawn,
+    withdrawnCount: withdrawn,
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Matches one package (by purl, or by ecosystem + name + version) against the advisory index and
+ * returns the findings: each names the advisory, the affected range and the fixed versions.
+ */
+import { parsePurl, type PackageUrl } from '../sbom/purl.js';
+import { judgeAffected, describeRange, type AffectedStatus } from './affected.js';
+import type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
+import { cvss3BaseScore } from './cvss.js';
+import { purlKeyOf } from './advisory-index.js';
+import {
+  ecosystemCovers,
+  ecosystemOfPurl,
+  orderingFor,
+  parseEcosystem,
+  type EcosystemRef,
+} from './ecosystem.js';
+import type { AffectedRange, OsvRecord } from './record.js';
+
+/** The package to look up. */
+export interface PackageQuery {
+  readonly ecosystem: EcosystemRef | undefined;
+  readonly name: string;
+  readonly version: string;
+  /** `pkg:type/ns/name` for advisories keyed by purl only (OSS-Fuzz `pkg:generic/…`). */
+  readonly purlKey: string | undefined;
+}
+
+export interface RangeText {
+  readonly type: string;
+  readonly repo?: string;
+  readonly introduced: readonly string[];
+  readonly fixed: readonly string[];
+  readonly lastAffected: readonly string[];
+  readonly limit: readonly string[];
+  readonly text: string;
+}
+
+/** One advisory that applies (or may apply) to the package. */
+export interface VulnerabilityFinding {
+  readonly status: Exclude<AffectedStatus, 'not_affected'>;
+  readonly advisory: {
+    readonly id: string;
+    readonly aliases: readonly string[];
+    readonly related: readonly string[];
+    readonly summary: string | null;
+    /** OSV `severity[]`; CVSS v3 vectors also carry their computed base score and rating. */
+    readonly severity: readonly {
+      readonly type: string;
+      readonly score: string;
+      readonly baseScore?: number;
+      readonly rating?: string;
+    }[];
+    readonly databaseSeverity: string | null;
+    readonly modified: string;
+  };
+  /** The advisory's `affected[].package.ecosystem` that matched. */
+  readonly ecosystem: string;
+  readonly package: string;
+  readonly version: string;
+  readonly reason: string;
+  readonly ranges: readonly RangeText[];
+  /** Versions that fix it in that ecosystem; empty when no fix is published. */
+  readonly fixed: readonly string[];
+}
+
+function rangeText(range: AffectedRange): RangeText {
+  const pick = (key: 'introduced' | 'fixed' | 'last_affected' | 'limit'): string[] =>
+    range.events.flatMap((e) => (key in e ? [(e as Record<string, string>)[key] ?? ''] : []));
+  return {
+    type: range.type,
+    ...(range.repo === undefined ? {} : { repo: range.repo }),
+    introduced: pick('introduced'),
+    fixed: pick('fixed'),
+    lastAffected: pick('last_affected'),
+    limit: pick('limit'),
+    text: describeRange(range),
+  };
+}
+
+function advisoryOf(record: OsvRecord): VulnerabilityFinding['advisory'] {
+  return {
+    id: record.id,
+    aliases: record.aliases,
+    related: [...record.related, ...record.upstream],
+    summary: record.summary ?? null,
+    severity: record.severity.map((s) => {
+      const computed = s.type === 'CVSS_V3' ? cvss3BaseScore(s.score) : undefined;
+      return computed === undefined ? s : { ...s, ...computed };
+    }),
+    databaseSeverity: record.databaseSeverity ?? null,
+    modified: record.modified,
+  };
+}
+
+/** A package query from a purl (and a version when the purl carries none). */
+export function queryOfPurl(purl: PackageUrl, fallbackVersion?: string): PackageQuery | undefined {
+  const version = purl.version ?? fallbackVersion;
+  if (version === undefined || version === '') return undefined;
+  const eco = ecosystemOfPurl(purl);
+  return {
+    ecosystem: eco?.ecosystem,
+    name: eco?.name ?? purl.name,
+    version,
+    purlKey: purlKeyOf(
+      `pkg:${purl.type}/${purl.namespace === undefined ? '' : `${purl.namespace}/`}${purl.name}`,
+    ),
+  };
+}
+
+/** A package query from a purl string; undefined (with the problems) when it cannot be read. */
+export function queryOfPurlText(text: string): {
+  query: PackageQuery | undefined;
+  problems: readonly string[];
+} {
+  const { purl, problems } = parsePurl(text);
+  return { query: purl === undefined ? undefined : queryOfPurl(purl), problems };
+}
+
+/** A package query from explicit ecosystem, name and version (`nospy osv query --ecosystem …`). */
+export function queryOfEcosystem(ecosystem: string, name: string, version: string): PackageQuery {
+  return { ecosystem: parseEcosystem(ecosystem), name, version, purlKey: undefined };
+}
+
+/** Every advisory that applies, or may apply, to the package. */
+export function matchPackage(index: AdvisoryIndex, query: PackageQuery): VulnerabilityFinding[] {
+  const candidates: IndexedAffected[] = [];
+  if (query.ecosystem !== undefined) {
+    const component = query.ecosystem;
+    for (const entry of index.byPackage(component.base, query.name)) {
+      if (ecosystemCovers(entry.ecosystem, component)) candidates.push(entry);
+    }
+  } else if (query.purlKey !== undefined) {
+    // No OSV ecosystem for this purl type: only advisories that name exactly this purl apply.
+    candidates.push(...index.byPurl(query.purlKey));
+  }
+  const byRecord = new Map<
+    string,
+    {
+      record: OsvRecord;
+      ecosystem: string;
+      affected: boolean;
+      reasons: string[];
+      ranges: RangeText[];
+      fixed: Set<string>;
+    }
+  >();
+  for (const { record, affected, ecosystem } of candidates) {
+    const verdict = judgeAffected(query.version, affected, orderingFor(ecosystem.base));
+    if (verdict.status === 'not_affected') continue;
+    let slot = byRecord.get(record.id);
+    if (slot === undefined) {
+      slot = {
+        record,
+        ecosystem: affected.package?.ecosystem ?? '',
+        affected: false,
+        reasons: [],
+        ranges: [],
+        fixed: new Set(),
+      };
+      byRecord.set(record.id, slot);
+    }
+    if (verdict.status === 'affected' && !slot.affected) {
+      // An affected verdict outranks an unassessed one from another entry of the same record.
+      slot.affected = true;
+      slot.reasons = [];
+      slot.ranges = [];
+      slot.fixed.clear();
+      slot.ecosystem = affected.package?.ecosystem ?? '';
+    } else if (verdict.status === 'unassessed' && slot.affected) {
+      continue;
+    }
+    slot.reasons.push(verdict.reason);
+    const ranges = verdict.range === undefined ? affected.ranges : [verdict.range];
+    for (const range of ranges) {
+      const text = rangeText(range);
+      slot.ranges.push(text);
+      for (const f of text.fixed) slot.fixed.add(f);
+    }
+  }
+  return [...byRecord.values()].map((slot) => ({
+    status: slot.affected ? 'affected' : 'unassessed',
+    advisory: advisoryOf(slot.record),
+    ecosystem: slot.ecosystem,
+    package: query.name,
+    version: query.version,
+    reason: slot.reasons.join('; '),
+    ranges: slot.ranges,
+    fixed: [...slot.fixed],
+  }));
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { INDICATOR_KINDS } from '../../src/firmware/indicators/types.js';
+import { cleanTree, fixture, pack, plantedTree, writeTree } from './images.js';
+
+let work: string;
+let clean: string;
+let planted: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'nospy-fwcli-'));
+  clean = writeTree(cleanTree());
+  planted = writeTree(plantedTree());
+});
+afterAll(() => {
+  for (const dir of [work, clean, planted]) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('nospy firmware scan --json', () => {
+  it('prints image, carves, components and indicators, and exits 1 on a back-door indicator', async () => {
+    const image = join(work, 'planted.bin');
+    writeFileSync(image, pack(planted, 'flash-uimage'));
+    const result = await runCli(['firmware', 'scan', image, '--json', '--log-level', 'silent']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      image: unknown;
+      carves: unknown[];
+      components: unknown[];
+      indicators: unknown[];
+    };
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['image', 'carves', 'components', 'indicators']),
+    );
+    expect(report.image).toMatchObject({
+      format: 'raw',
+      size: expect.any(Number),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(report.carves[0]).toMatchObject({ offset: 0x10000, type: 'uimage' });
+    for (const indicator of report.indicators as { kind: string; path: string; detail: string }[]) {
+      expect(INDICATOR_KINDS).toContain(indicator.kind);
+      expect(indicator.path).toMatch(/^\//);
+      expect(indicator.detail).not.toBe('');
+    }
+  });
+
+  it('exits 0 for the clean tree given as a directory, listing its service', async () => {
+    const result = await runCli(['firmware', 'scan', clean, '--json', '--log-level', 'silent']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      indicators: { kind: string; declared?: boolean }[];
+    };
+    expect(report.indicators.map((i) => i.kind)).toEqual(['listening_service']);
+    expect(report.indicators[0]?.declared).toBeUndefined();
+  });
+
+  it('exits 1 with a MUD file that does not declare the service, and marks it', async () => {
+    const result = await runCli([
+      'firmware',
+      'scan',
+      clean,
+      '--mud',
+      fixture('mudmaker-cloud-service.json'),
+      '--json',
+      '--log-level',
+      'silent',
+    ]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { indicators: { declared?: boolean }[] };
+    expect(report.indicators.map((i) => i.declared)).toEqual([false]);
+  });
+
+  it('exits 2 naming the file when the MUD file is not JSON', async () => {
+    const bad = join(work, 'bad.json');
+    writeFileSync(bad, '{ not json');
+    const result = await runCli(['firmware', 'scan', clean, '--mud', bad, '--log-level', 'silent']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bad.json');
+  });
+
+  it('exits 2 when the image does not exist', async () => {
+    const result = await runCli([
+      'firmware',
+      'scan',
+      join(work, 'missing.bin'),
+      '--log-level',
+      'silent',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('missing.bin');
+  });
+});
