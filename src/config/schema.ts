@@ -36,8 +36,12 @@ export const logSchema = z
     batchDelayMs: z.number().int().min(0).max(10_000).default(0),
     /** Entries waiting to be sequenced beyond which submissions are refused with 503. */
     queueEntries: z.number().int().min(1).max(10_000_000).default(65_536),
+  })
+  .prefault({});
+
 /** Bounds on unpacking firmware images (see docs/firmware.md); each stops one branch when hit. */
 export const firmwareSchema = z
+  .strictObject({
     maxTotalBytes: z
       .number()
       .int()
@@ -47,6 +51,9 @@ export const firmwareSchema = z
     maxDepth: z.number().int().min(0).max(64).default(8),
     maxRatio: z.number().positive().default(250),
     maxFileBytes: z
+      .number()
+      .int()
+      .positive()
       .default(256 * 1024 * 1024),
   })
   .prefault({});
