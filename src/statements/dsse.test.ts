@@ -182,6 +182,7 @@ describe('parseEnvelope', () => {
     ['text that is not JSON', '{"payload":'],
     ['a JSON array', '[]'],
     ['an unknown top-level field', envelopeJson({ ...good, extra: 1 })],
+    ['a field given twice', envelopeJson(good).replace('{', `{"payload":"${good.payload}",`)],
     ['a missing payloadType', envelopeJson({ payload: good.payload, signatures: good.signatures })],
     ['a missing payload', envelopeJson({ payloadType: TYPE, signatures: good.signatures })],
     ['no signatures', envelopeJson({ ...good, signatures: [] })],

@@ -8,6 +8,7 @@ import type { NoteSigner, NoteVerifier } from '../tlog/note-key.js';
 import { keyHandle } from '../tlog/note-key.js';
 import { decodeStrictBase64, encodeBase64 } from './base64.js';
 import { StatementError } from './errors.js';
+import { firstDuplicateKey } from './json-duplicates.js';
 
 /** in-toto attestation framework, spec v1: the payload type of a Statement. */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -119,6 +120,8 @@ export function parseEnvelope(input: Uint8Array | string): Envelope {
     throw invalid('envelope', `is not JSON: ${(error as Error).message}`);
   }
   if (!isRecord(json)) throw invalid('envelope', 'must be a JSON object');
+  const repeated = firstDuplicateKey(text);
+  if (repeated !== undefined) throw invalid(repeated, 'appears twice in one object');
   onlyFields(json, ['payload', 'payloadType', 'signatures'], '');
   const payloadType = json.payloadType;
   if (typeof payloadType !== 'string') throw invalid('payloadType', 'must be a string');

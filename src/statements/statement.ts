@@ -22,6 +22,7 @@ import {
   type CanaryPredicate,
 } from './predicates/canary.js';
 import { digestSet, shortText } from './predicates/common.js';
+import { firstDuplicateKey } from './json-duplicates.js';
 import {
   DEPLOYMENT_PREDICATE_TYPE,
   deploymentPredicate,
@@ -132,13 +133,22 @@ export function parseStatementPayload(payload: Uint8Array): StatementParse {
       ],
     };
   }
+  let text: string;
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    json = JSON.parse(text);
   } catch (error) {
     return {
       ok: false,
       issues: [{ path: [], message: `the payload is not UTF-8 JSON: ${(error as Error).message}` }],
+    };
+  }
+  const repeated = firstDuplicateKey(text);
+  if (repeated !== undefined) {
+    return {
+      ok: false,
+      issues: [{ path: [], message: `the payload repeats the field "${repeated}" in one object` }],
     };
   }
   return checkStatement(json);

@@ -189,6 +189,16 @@ describe('when the signed payload is not a valid statement', () => {
     ]);
   });
 
+  it('rejects a payload that repeats a field, which parsers may read differently', () => {
+    const text = statementPayload(statementOf('release'))
+      .toString()
+      .replace('"vendor":"acme"', '"vendor":"acme","vendor":"globex"');
+    const envelope = signEnvelope('application/vnd.in-toto+json', Buffer.from(text), acme);
+    expect(failures(verifyStatement(envelope, trust, { now }))).toEqual([
+      'statement: the payload repeats the field "vendor" in one object',
+    ]);
+  });
+
   it('rejects another payloadType', () => {
     const envelope = signEnvelope('text/plain', Buffer.from('hello'), acme);
     expect(failures(verifyStatement(envelope, trust, { now }))).toEqual([
