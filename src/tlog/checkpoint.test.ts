@@ -71,6 +71,28 @@ describe('checkpoints', () => {
     });
   });
 
+  describe('when formatting an impossible checkpoint', () => {
+    const good: Checkpoint = { origin: 'o', size: 1, rootHash: EMPTY_ROOT, extensions: [] };
+    const bad: [string, Checkpoint][] = [
+      ['an empty origin', { ...good, origin: '' }],
+      ['an origin with a newline', { ...good, origin: 'a\nb' }],
+      ['a negative size', { ...good, size: -1 }],
+      ['a fractional size', { ...good, size: 1.5 }],
+      ['a 31-byte root', { ...good, rootHash: EMPTY_ROOT.subarray(1) }],
+      ['an empty extension', { ...good, extensions: [''] }],
+      ['a control character in the origin', { ...good, origin: 'a\tb' }],
+    ];
+    for (const [what, cp] of bad) {
+      it(`refuses ${what}`, () => {
+        expect(() => formatCheckpoint(cp)).toThrow(
+          expect.objectContaining({
+            code: expect.stringMatching(/^TLOG_(CHECKPOINT|NOTE)_INVALID$/),
+          }),
+        );
+      });
+    }
+  });
+
   it('accepts sizes up to 2^53-1 and rejects larger ones', () => {
     const root = EMPTY_ROOT.toString('base64');
     expect(parseCheckpoint(`o\n9007199254740991\n${root}\n`).size).toBe(Number.MAX_SAFE_INTEGER);

@@ -36,7 +36,8 @@ export interface OpenedCheckpoint {
   readonly cosignatures: { readonly witness: NoteVerifier; readonly timestamp: number }[];
 }
 
-const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
+/** Canonical decimal (no sign, no leading zeros); length-capped so Number() stays cheap. */
+const DECIMAL = /^(?:0|[1-9][0-9]{0,39})$/;
 
 /** The checkpoint note text. */
 export function formatCheckpoint(cp: Checkpoint): string {

@@ -30,6 +30,29 @@ describe('c2sp.org/tlog-proof@v1', () => {
     }
   });
 
+  describe('when formatting an impossible proof', () => {
+    const hash = Buffer.alloc(32);
+    it('refuses a negative index, a short hash and too many hashes', () => {
+      const invalid = expect.objectContaining({ code: 'TLOG_PROOF_BUNDLE_INVALID' });
+      expect(() => formatTlogProof({ index: -1, proof: [], checkpoint: 'c\n' })).toThrow(invalid);
+      expect(() =>
+        formatTlogProof({ index: 0, proof: [hash.subarray(1)], checkpoint: 'c\n' }),
+      ).toThrow(invalid);
+      expect(() =>
+        formatTlogProof({ index: 0, proof: Array(65).fill(hash), checkpoint: 'c\n' }),
+      ).toThrow(invalid);
+    });
+  });
+
+  it('rejects an index above 2^53-1 and a missing checkpoint', () => {
+    expect(() => parseTlogProof('c2sp.org/tlog-proof@v1\nindex 9007199254740992\n\nc\n')).toThrow(
+      /2\^53-1/,
+    );
+    expect(() => parseTlogProof('c2sp.org/tlog-proof@v1\nindex 1\n\n')).toThrow(
+      /checkpoint is missing/,
+    );
+  });
+
   describe('published invalid proofs', () => {
     for (const v of spec.invalid) {
       it(`rejects "${v.desc}" with TLOG_PROOF_BUNDLE_INVALID`, () => {

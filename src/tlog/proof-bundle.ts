@@ -41,7 +41,8 @@ export function formatTlogProof(bundle: TlogProof): string {
   return `${text}\n${bundle.checkpoint}`;
 }
 
-const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
+/** Canonical decimal (no sign, no leading zeros); length-capped so Number() stays cheap. */
+const DECIMAL = /^(?:0|[1-9][0-9]{0,39})$/;
 
 /** Parses a tlog-proof strictly (TLOG_PROOF_BUNDLE_INVALID naming the line at fault). */
 export function parseTlogProof(text: string): TlogProof {

@@ -10,6 +10,7 @@ import {
   inclusionProof,
   rootFromLeafHashes,
   treeRoot,
+  treeView,
   type StoredHash,
 } from './tree.js';
 
@@ -106,6 +107,29 @@ describe('the Merkle tree built from stored hashes', () => {
       expect(treeRoot(size, treeOf(leaves).read).equals(rootFromLeafHashes(leaves))).toBe(true);
     },
   );
+
+  test.prop([fc.integer({ min: 1, max: 700 })], { numRuns: 30 })(
+    'a tree view gives the same root and proofs as the free functions, proof after proof',
+    (size) => {
+      const tree = treeOf(leavesFor(size));
+      const view = treeView(size, tree.read);
+      expect(view.root.equals(treeRoot(size, tree.read))).toBe(true);
+      for (let index = 0; index < size; index += Math.max(1, Math.floor(size / 40))) {
+        expect(view.inclusionProof(index)).toEqual(inclusionProof(index, size, tree.read));
+      }
+      for (let old = 0; old <= size; old += Math.max(1, Math.floor(size / 40))) {
+        expect(view.consistencyProof(old)).toEqual(consistencyProof(old, size, tree.read));
+      }
+    },
+  );
+
+  it('a tree view hands out copies, so a caller changing a proof cannot change the next one', () => {
+    const tree = treeOf(leavesFor(13));
+    const view = treeView(13, tree.read);
+    const first = view.inclusionProof(0);
+    first.at(-1)!.fill(0);
+    expect(view.inclusionProof(0)).toEqual(inclusionProof(0, 13, tree.read));
+  });
 
   describe('when asked for something outside the tree', () => {
     it('rejects an inclusion proof for index >= size with TLOG_INDEX_OUT_OF_RANGE', () => {

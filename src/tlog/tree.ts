@@ -82,6 +82,13 @@ export function treeRoot(size: number, read: HashReader): Buffer {
  * upwards, the leaf's sibling first.
  */
 export function inclusionProof(index: number, size: number, read: HashReader): Buffer[] {
+  return inclusionPath(index, size, read, rangeHash);
+}
+
+/** A range hasher: {@link rangeHash}, or a cached one in a {@link TreeView}. */
+type RangeHasher = (lo: number, hi: number, read: HashReader) => Buffer;
+
+function inclusionPath(index: number, size: number, read: HashReader, edge: RangeHasher): Buffer[] {
   checkSize(size, 'tree size');
   checkSize(index, 'leaf index');
   if (index >= size) {
@@ -96,10 +103,10 @@ export function inclusionProof(index: number, size: number, read: HashReader): B
   while (hi - lo > 1) {
     const k = largestPowerOfTwoBelow(hi - lo);
     if (index < lo + k) {
-      path.push(rangeHash(lo + k, hi, read));
+      path.push(edge(lo + k, hi, read));
       hi = lo + k;
     } else {
-      path.push(rangeHash(lo, lo + k, read));
+      path.push(edge(lo, lo + k, read));
       lo += k;
     }
   }
@@ -111,6 +118,15 @@ export function inclusionProof(index: number, size: number, read: HashReader): B
  * (RFC 9162 §2.1.4.1). Empty when the sizes are equal or size1 is 0 (tlog-witness `old 0`).
  */
 export function consistencyProof(size1: number, size2: number, read: HashReader): Buffer[] {
+  return consistencyPath(size1, size2, read, rangeHash);
+}
+
+function consistencyPath(
+  size1: number,
+  size2: number,
+  read: HashReader,
+  edge: RangeHasher,
+): Buffer[] {
   checkSize(size1, 'old tree size');
   checkSize(size2, 'new tree size');
   if (size1 > size2) {
@@ -129,21 +145,55 @@ export function consistencyProof(size1: number, size2: number, read: HashReader)
     const n = hi - lo;
     if (m === n) {
       // SUBPROOF(m, D[m], b): the old tree's own root is only needed once we left its path.
-      if (!complete) path.push(rangeHash(lo, hi, read));
+      if (!complete) path.push(edge(lo, hi, read));
       break;
     }
     const k = largestPowerOfTwoBelow(n);
     if (m <= k) {
-      path.push(rangeHash(lo + k, hi, read));
+      path.push(edge(lo + k, hi, read));
       hi = lo + k;
     } else {
-      path.push(rangeHash(lo, lo + k, read));
+      path.push(edge(lo, lo + k, read));
       lo += k;
       m -= k;
       complete = false;
     }
   }
   return path.reverse();
+}
+
+/** Root and proofs of one fixed tree size, see {@link treeView}. */
+export interface TreeView {
+  readonly size: number;
+  readonly root: Buffer;
+  inclusionProof(index: number): Buffer[];
+  consistencyProof(oldSize: number): Buffer[];
+}
+
+/**
+ * Root and proofs for one published tree size, sharing work between proofs: ranges that are not
+ * complete subtrees all end at the size (the ragged right edge) and cost one node hash per
+ * complete subtree they span, and every proof needs the same few. Make one per signed checkpoint,
+ * whose stored hashes can no longer change; the free functions never cache.
+ */
+export function treeView(size: number, read: HashReader): TreeView {
+  const root = treeRoot(size, read);
+  const edges = new Map<number, Buffer>();
+  const edge: RangeHasher = (lo, hi, r) => {
+    if (hi !== size) return rangeHash(lo, hi, r);
+    let hash = edges.get(lo);
+    if (hash === undefined) {
+      hash = rangeHash(lo, hi, r);
+      edges.set(lo, hash);
+    }
+    return Buffer.from(hash);
+  };
+  return {
+    size,
+    root,
+    inclusionProof: (index) => inclusionPath(index, size, read, edge),
+    consistencyProof: (oldSize) => consistencyPath(oldSize, size, read, edge),
+  };
 }
 
 /**

@@ -36,7 +36,7 @@ const signedAt = (size: number): string =>
 
 /** A witness with an in-memory state, as the server wraps it. */
 function witnessWith(state?: WitnessState, known: NoteVerifier = logKey) {
-  return (request: string | AddCheckpointRequest) =>
+  return (request: string | Uint8Array | AddCheckpointRequest) =>
     decideAddCheckpoint({
       request,
       knownLogs: new Map([[origin, known]]),
@@ -69,6 +69,31 @@ describe('tlog-witness add-checkpoint', () => {
     expect(formatAddCheckpointRequest(parsed)).toBe(
       vectors.tlog_witness.add_checkpoint_request_example,
     );
+  });
+
+  it('refuses to format a request with an impossible old size or proof', () => {
+    const invalid = expect.objectContaining({ code: 'TLOG_WITNESS_REQUEST_INVALID' });
+    const checkpoint = signedAt(5);
+    expect(() => formatAddCheckpointRequest({ oldSize: -1, proof: [], checkpoint })).toThrow(
+      invalid,
+    );
+    expect(() =>
+      formatAddCheckpointRequest({ oldSize: 1, proof: [EMPTY_ROOT.subarray(1)], checkpoint }),
+    ).toThrow(invalid);
+    expect(() =>
+      formatAddCheckpointRequest({
+        oldSize: 1,
+        proof: Array<Buffer>(64).fill(EMPTY_ROOT),
+        checkpoint,
+      }),
+    ).toThrow(invalid);
+  });
+
+  it('decides a request given as bytes, and answers 400 to bytes that are not UTF-8', () => {
+    expect(witnessWith()(Buffer.from(request(0, 5))).status).toBe(200);
+    const bytes = Buffer.from(request(0, 5));
+    bytes[bytes.length - 5] = 0xff;
+    expect(witnessWith()(bytes).status).toBe(400);
   });
 
   describe('when everything checks out (200)', () => {

@@ -80,7 +80,8 @@ export function formatAddCheckpointRequest(request: AddCheckpointRequest): strin
   return `${body}\n${request.checkpoint}`;
 }
 
-const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
+/** Canonical decimal (no sign, no leading zeros); length-capped so Number() stays cheap. */
+const DECIMAL = /^(?:0|[1-9][0-9]{0,39})$/;
 
 /** Parses an add-checkpoint body strictly; TLOG_WITNESS_REQUEST_INVALID names what is wrong. */
 export function parseAddCheckpointRequest(body: string | Uint8Array): AddCheckpointRequest {
@@ -100,7 +101,7 @@ export function parseAddCheckpointRequest(body: string | Uint8Array): AddCheckpo
   const digits = first.slice('old '.length);
   if (!DECIMAL.test(digits) || !Number.isSafeInteger(Number(digits))) {
     throw requestError(
-      `line 1: the old size "${digits.slice(0, 24)}" is not a decimal without leading zeros`,
+      `line 1: the old size "${digits.slice(0, 24)}" is not a decimal from 0 to 2^53-1 without leading zeros`,
     );
   }
   const proofLines = lines.slice(1);

@@ -43,8 +43,11 @@ import { consistencyProof, inclusionProof } from '../../src/tlog/tree.js';
 const GO_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'go', 'main.go');
 const X_MOD = '/usr/share/gocode/src/golang.org/x/mod/sumdb';
 const ORIGIN = 'interop.nospy.test/log';
-/** Checkpointed sizes: crossing the first full tile, a partial tile after it, and two full tiles. */
-const SIZES = [1, 255, 256, 300, 512, 600];
+/**
+ * Checkpointed sizes: crossing the first full tile, a partial tile after it, two full tiles, and
+ * past 65,536 leaves where a full level-1 tile and a level-2 tile appear.
+ */
+const SIZES = [1, 255, 256, 300, 512, 600, 65_537];
 
 const goEnv = {
   ...process.env,
@@ -158,10 +161,10 @@ describe('golang.org/x/mod checks what nospy produces', () => {
   });
 
   const requestAt = (size: number) => {
-    const indexes = [...new Set([0, 1, size - 1, Math.floor(size / 2), 255, 256, 299])].filter(
-      (i) => i >= 0 && i < size,
-    );
-    const olds = [...new Set([1, 2, 7, 255, 256, 257, 300, size - 1, size])].filter(
+    const indexes = [
+      ...new Set([0, 1, size - 1, Math.floor(size / 2), 255, 256, 299, 65_535, 65_536]),
+    ].filter((i) => i >= 0 && i < size);
+    const olds = [...new Set([1, 2, 7, 255, 256, 257, 300, 600, 65_536, size - 1, size])].filter(
       (n) => n >= 1 && n <= size,
     );
     return {

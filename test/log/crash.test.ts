@@ -38,13 +38,15 @@ function startServer(dir: string, keyFile: string): Promise<{ child: ChildProces
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const url = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
       if (url !== undefined) resolve({ child, url });
     });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
+    child.on('exit', (code) => {
+      reject(new Error(`server exited with ${code}: ${err}`));
+    });
   });
 }
 
@@ -63,7 +65,9 @@ function post(agent: Agent, url: string, body: Buffer): Promise<{ status: number
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, text });
+        });
         res.on('error', reject);
       },
     );
@@ -109,7 +113,11 @@ describe('when the log server is killed with SIGKILL while writers are adding', 
         const agent = new Agent({ keepAlive: true, maxSockets: WRITERS });
         let acked = 0;
         let killed = false;
-        const exited = new Promise<void>((resolve) => started.child.on('exit', () => resolve()));
+        const exited = new Promise<void>((resolve) =>
+          started.child.on('exit', () => {
+            resolve();
+          }),
+        );
         const kill = () => {
           if (!killed) {
             killed = true;

@@ -86,8 +86,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         { url, origin: signer.name, vkey: signer.vkey, size: log.sequencer.checkpoint.size },
         'log serving',
       );
+      // SIGINT/SIGTERM: stop accepting, let in-flight appends finish, sequence what is queued
+      // (the final checkpoint), close the store; close-with-grace then exits.
       await new Promise<void>((resolve) => {
-        const handler = closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+        closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
           if (err !== undefined) ctx.logger.error({ err }, 'closing after an error');
           else ctx.logger.info({ signal }, 'closing: finishing in-flight appends');
           await app.close();
@@ -96,10 +98,6 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
             'closed; final checkpoint signed',
           );
           resolve();
-        });
-        app.addHook('onClose', () => {
-          handler.uninstall();
-          return Promise.resolve();
         });
       });
     });
