@@ -96,38 +96,42 @@ export interface Firmware {
   readonly version?: string;
 }
 
-/** One device, service or piece of software in the operator's network. */
+/**
+ * One device, service or piece of software in the operator's network. Every field is always
+ * present (undefined when unknown), so that all items share one shape and the evaluator's hot
+ * loops stay monomorphic.
+ */
 export interface InventoryItem {
   readonly id: string;
   readonly kind: ItemKind;
   /** The vendor as the operator recorded it, before identity resolution. */
   readonly vendor: string;
-  readonly model?: string;
+  readonly model: string | undefined;
   readonly components: readonly Component[];
-  readonly site?: string;
+  readonly site: string | undefined;
   /** Domain history sorted by `from`; a fixed domain is one span from the beginning of time. */
   readonly domains: readonly DomainSpan[];
   readonly technology: readonly Technology[];
-  readonly procured?: Day;
+  readonly procured: Day | undefined;
   /** First day in service. */
-  readonly installed?: Day;
+  readonly installed: Day | undefined;
   /** First day NOT in service (undefined: still in service). */
-  readonly removed?: Day;
-  readonly purpose?: string;
+  readonly removed: Day | undefined;
+  readonly purpose: string | undefined;
   readonly canRouteOrViewUserData: boolean;
   readonly sanctionsAffected: boolean;
-  readonly transmissionClass?: TransmissionClass;
+  readonly transmissionClass: TransmissionClass | undefined;
   readonly manages: readonly Domain[];
-  readonly serviceType?: ServiceType;
-  readonly premisesServed?: number;
-  readonly trafficGbPerDay?: number;
-  readonly category?: string;
+  readonly serviceType: ServiceType | undefined;
+  readonly premisesServed: number | undefined;
+  readonly trafficGbPerDay: number | undefined;
+  readonly category: string | undefined;
   /** ISO 3166-1 alpha-2 country of production. */
-  readonly producedIn?: string;
+  readonly producedIn: string | undefined;
   readonly events: readonly ItemEvent[];
   /** IP addresses and CIDR prefixes the item uses, for the flow checks. */
   readonly addresses: readonly string[];
-  readonly firmware?: Firmware;
+  readonly firmware: Firmware | undefined;
 }
 
 export interface Site {

@@ -186,40 +186,39 @@ export function toItem(row: z.output<typeof itemSchema>): InventoryItem {
   const domains: DomainSpan[] =
     row.domain_history ??
     (row.domain === undefined ? [] : [{ domain: row.domain, from: -Infinity }]);
+  // Every field set, in one order: one hidden class for all items.
   return {
     id: row.id,
     kind: row.kind,
     vendor: row.vendor,
-    ...(row.model === undefined ? {} : { model: row.model }),
+    model: row.model,
     components: row.components.map((c) =>
       c.part === undefined ? { vendor: c.vendor } : { vendor: c.vendor, part: c.part },
     ),
-    ...(row.site === undefined ? {} : { site: row.site }),
+    site: row.site,
     domains,
     technology: row.technology,
-    ...(row.procured === undefined ? {} : { procured: row.procured }),
-    ...(row.installed === undefined ? {} : { installed: row.installed }),
-    ...(row.removed == null ? {} : { removed: row.removed }),
-    ...(row.purpose === undefined ? {} : { purpose: row.purpose }),
+    procured: row.procured,
+    installed: row.installed,
+    removed: row.removed ?? undefined,
+    purpose: row.purpose,
     canRouteOrViewUserData: row.can_route_or_view_user_data,
     sanctionsAffected: row.sanctions_affected,
-    ...(row.transmission_class === undefined ? {} : { transmissionClass: row.transmission_class }),
+    transmissionClass: row.transmission_class,
     manages: row.manages,
-    ...(row.service_type === undefined ? {} : { serviceType: row.service_type }),
-    ...(row.premises_served === undefined ? {} : { premisesServed: row.premises_served }),
-    ...(row.traffic_gb_per_day === undefined ? {} : { trafficGbPerDay: row.traffic_gb_per_day }),
-    ...(row.category === undefined ? {} : { category: row.category }),
-    ...(row.produced_in === undefined ? {} : { producedIn: row.produced_in }),
+    serviceType: row.service_type,
+    premisesServed: row.premises_served,
+    trafficGbPerDay: row.traffic_gb_per_day,
+    category: row.category,
+    producedIn: row.produced_in,
     events: row.events,
     addresses: row.addresses,
-    ...(row.firmware === undefined
-      ? {}
-      : {
-          firmware:
-            row.firmware.version === undefined
-              ? { sha256: row.firmware.sha256 }
-              : { sha256: row.firmware.sha256, version: row.firmware.version },
-        }),
+    firmware:
+      row.firmware === undefined
+        ? undefined
+        : row.firmware.version === undefined
+          ? { sha256: row.firmware.sha256 }
+          : { sha256: row.firmware.sha256, version: row.firmware.version },
   };
 }
 

@@ -17,7 +17,7 @@ import {
   itemInScope,
   operatorInScope,
   overlaps,
-  scopeEntries,
+  firstScopeEntry,
   siteOf,
   stateRuleStart,
 } from './scope.js';
@@ -119,7 +119,11 @@ class RuleHits {
     if (this.exemptions.length > 0) {
       const item = this.prepared.items[index] as InventoryItem;
       for (const exemption of this.exemptions) {
-        if (exemption.where.item !== undefined && !exemption.where.item(item, siteOf(this.prepared, index))) continue;
+        if (
+          exemption.where.item !== undefined &&
+          !exemption.where.item(item, siteOf(this.prepared, index))
+        )
+          continue;
         const list = this.exempt.get(exemption.id) ?? [];
         list.push(index);
         this.exempt.set(exemption.id, list);
@@ -127,7 +131,10 @@ class RuleHits {
       }
     }
     (review ? this.review : this.direct).push(index);
-    if (this.rule.uncertainDays.length > 0 && this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS)) {
+    if (
+      this.rule.uncertainDays.length > 0 &&
+      this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS)
+    ) {
       this.unverified = true;
     }
   }
@@ -136,7 +143,10 @@ class RuleHits {
     const { prepared, pack, rule } = this;
     const base = { pack: pack.id, rule: rule.id, title: rule.title };
     const unverified = rule.unverified || this.unverified ? { unverified: true as const } : {};
-    for (const [list, review] of [[this.direct, false], [this.review, true]] as const) {
+    for (const [list, review] of [
+      [this.direct, false],
+      [this.review, true],
+    ] as const) {
       if (list.length === 0) continue;
       const indices = prepared.sortByItemId(list);
       sink.findings.push({
@@ -152,13 +162,24 @@ class RuleHits {
     for (const { id } of pack.exemptions) {
       const items = this.exempt.get(id);
       if (items !== undefined) {
-        sink.exempt.push({ pack: pack.id, rule: rule.id, exemption: id, items: idsOf(prepared, prepared.sortByItemId(items)) });
+        sink.exempt.push({
+          pack: pack.id,
+          rule: rule.id,
+          exemption: id,
+          items: idsOf(prepared, prepared.sortByItemId(items)),
+        });
       }
     }
   }
 }
 
-function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: CompiledRule, T: Day, sink: Sink): void {
+function evaluateRule(
+  prepared: PreparedInventory,
+  pack: CompiledPack,
+  rule: CompiledRule,
+  T: Day,
+  sink: Sink,
+): void {
   const operator = prepared.inventory.operator;
   if (!operatorInScope(rule, operator)) return;
   if (rule.kind === 'cap' || rule.kind === 'diversity') {
@@ -179,25 +200,29 @@ function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: Com
       const { active, domain } = view;
       visit = (index, entity, review) => {
         if (active[index] !== 1 || domainMask[domain[index] ?? NO_DOMAIN] !== 1) return;
-        if (itemInScope(rule, entity, items[index] as InventoryItem, siteOf(prepared, index))) hits.fire(index, T, review);
+        if (itemInScope(rule, entity, items[index] as InventoryItem, siteOf(prepared, index)))
+          hits.fire(index, T, review);
       };
       break;
     }
-    case 'no_new_install':
+    case 'no_new_install': {
+      const accept = (e: Day): boolean => e <= T && opensAfter(rule, e);
       visit = (index, entity, review) => {
         const item = items[index] as InventoryItem;
         if (!itemInScope(rule, entity, item, siteOf(prepared, index))) return;
-        const entry = scopeEntries(rule, item).find((e) => e <= T && opensAfter(rule, e));
+        const entry = firstScopeEntry(rule, item, accept);
         if (entry !== undefined) hits.fire(index, entry, review);
       };
       break;
+    }
     case 'no_new_procurement':
       visit = (index, entity, review) => {
         const item = items[index] as InventoryItem;
         const bought = item.procured;
         if (bought === undefined || bought > T || !opensAfter(rule, bought)) return;
         if (domainMask[procurementDomain(item, bought)] !== 1) return;
-        if (itemInScope(rule, entity, item, siteOf(prepared, index))) hits.fire(index, bought, review);
+        if (itemInScope(rule, entity, item, siteOf(prepared, index)))
+          hits.fire(index, bought, review);
       };
       break;
     case 'no_event':
@@ -218,8 +243,13 @@ function evaluateRule(prepared: PreparedInventory, pack: CompiledPack, rule: Com
       };
       break;
   }
-  forEachCandidate(prepared, pack, rule, false, (index, entity) => visit(index, entity, false));
-  if (rule.matchComponents) forEachCandidate(prepared, pack, rule, true, (index, entity) => visit(index, entity, true));
+  forEachCandidate(prepared, pack, rule, false, (index, entity) => {
+    visit(index, entity, false);
+  });
+  if (rule.matchComponents)
+    forEachCandidate(prepared, pack, rule, true, (index, entity) => {
+      visit(index, entity, true);
+    });
   hits.flush(sink);
 }
 
@@ -269,7 +299,8 @@ function evaluateShareRule(
   const n = prepared.items.length;
   const inEntity = new Uint8Array(n);
   forEachCandidate(prepared, pack, rule, false, (index, entity) => {
-    if (itemInScope(rule, entity, prepared.items[index] as InventoryItem, siteOf(prepared, index))) inEntity[index] = 1;
+    if (itemInScope(rule, entity, prepared.items[index] as InventoryItem, siteOf(prepared, index)))
+      inEntity[index] = 1;
   });
   const view = prepared.dayView(T);
   const code = domainCode([...rule.domains][0] ?? 'lab');
@@ -367,7 +398,8 @@ export function capTotals(
 
 function idsOf(prepared: PreparedInventory, indices: readonly number[]): string[] {
   const out = new Array<string>(indices.length);
-  for (let k = 0; k < indices.length; k += 1) out[k] = (prepared.items[indices[k] ?? 0] as InventoryItem).id;
+  for (let k = 0; k < indices.length; k += 1)
+    out[k] = (prepared.items[indices[k] ?? 0] as InventoryItem).id;
   return out;
 }
 

@@ -4,11 +4,19 @@
  * of every item on a given day (active? in which domain?) is computed once per day.
  */
 import type { Day } from '../inventory/day.js';
-import { DOMAINS, type Domain, type Inventory, type InventoryItem, type Site } from '../inventory/model.js';
+import {
+  DOMAINS,
+  type Domain,
+  type Inventory,
+  type InventoryItem,
+  type Site,
+} from '../inventory/model.js';
 import { normaliseVendorName, VendorResolver, type VendorMatch } from '../inventory/vendor.js';
 import { identitiesOf } from './registry.js';
 import type { RegistryInput } from './schema.js';
 import { compileWhere, type ItemPredicate } from './where.js';
+
+const MAX_CACHED_DAYS = 4;
 
 /** No domain on that day (before the first span of a domain history). */
 export const NO_DOMAIN = 255;
@@ -163,6 +171,8 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
     dayView(day) {
       let view = views.get(day);
       if (view === undefined) {
+        // A few days are kept (a check, a plan's deadlines); each costs 2 bytes per item.
+        if (views.size >= MAX_CACHED_DAYS) views.delete(views.keys().next().value ?? day);
         view = buildDayView(items, day);
         views.set(day, view);
       }

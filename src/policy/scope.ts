@@ -3,7 +3,7 @@
  * the remediation plan.
  */
 import { addYears, type Day } from '../inventory/day.js';
-import { domainAt, type InventoryItem, type Operator, type Site } from '../inventory/model.js';
+import { type InventoryItem, type Operator, type Site } from '../inventory/model.js';
 import type { CompiledPack, CompiledRule, PackEntity } from './model.js';
 import type { PreparedInventory } from './prepare.js';
 
@@ -16,7 +16,10 @@ export function itemInScope(
 ): boolean {
   if (!rule.kinds.has(item.kind)) return false;
   if (entity.kinds !== undefined && !entity.kinds.has(item.kind)) return false;
-  if (entity.purposes !== undefined && (item.purpose === undefined || !entity.purposes.has(item.purpose))) {
+  if (
+    entity.purposes !== undefined &&
+    (item.purpose === undefined || !entity.purposes.has(item.purpose))
+  ) {
     return false;
   }
   if (rule.technology !== undefined && !overlaps(item.technology, rule.technology)) return false;
@@ -63,7 +66,11 @@ interface ScopedEntity {
 }
 
 const scopes = new WeakMap<CompiledRule, ScopedEntity[]>();
-function scopeOf(prepared: PreparedInventory, pack: CompiledPack, rule: CompiledRule): ScopedEntity[] {
+function scopeOf(
+  prepared: PreparedInventory,
+  pack: CompiledPack,
+  rule: CompiledRule,
+): ScopedEntity[] {
   let scope = scopes.get(rule);
   if (scope === undefined) {
     scope = rule.entities
@@ -110,25 +117,38 @@ export function stateRuleStart(rule: CompiledRule, operator: Operator): Day | un
 }
 
 /**
- * Days on which an item entered the rule's domains: its install day if its domain that day is in
- * scope, and every later move from out of scope into scope (a spare moved into live service is an
- * install). Policy reference, RULE KINDS, no_new_install.
+ * The first day on which an item entered the rule's domains and that `accept`s: its install day
+ * if its domain that day is in scope, then every later move from out of scope into scope (a
+ * spare moved into live service is an install). Policy reference, RULE KINDS, no_new_install.
+ * No list is built: this runs once per candidate item per installation rule.
  */
-export function scopeEntries(rule: CompiledRule, item: InventoryItem): Day[] {
-  const firstDated = item.domains.find((span) => Number.isFinite(span.from));
-  const installed = item.installed ?? firstDated?.from;
-  if (installed === undefined) return [];
-  const out: Day[] = [];
-  const atInstall = domainAt(item, installed);
-  if (atInstall !== undefined && rule.domains.has(atInstall)) out.push(installed);
-  let previous = atInstall;
-  for (const span of item.domains) {
-    if (span.from <= installed) continue;
-    // A move recorded after the item left service is no longer a move into live service.
-    if (item.removed !== undefined && span.from >= item.removed) break;
+export function firstScopeEntry(
+  rule: CompiledRule,
+  item: InventoryItem,
+  accept: (day: Day) => boolean,
+): Day | undefined {
+  const spans = item.domains;
+  let installed = item.installed;
+  if (installed === undefined) {
+    for (const span of spans) {
+      if (Number.isFinite(span.from)) {
+        installed = span.from;
+        break;
+      }
+    }
+  }
+  if (installed === undefined) return undefined;
+  let previous: InventoryItem['domains'][number]['domain'] | undefined;
+  let k = 0;
+  for (; k < spans.length && (spans[k]?.from ?? Infinity) <= installed; k += 1)
+    previous = spans[k]?.domain;
+  if (previous !== undefined && rule.domains.has(previous) && accept(installed)) return installed;
+  for (; k < spans.length; k += 1) {
+    const span = spans[k];
+    if (span === undefined || (item.removed !== undefined && span.from >= item.removed)) break;
     const wasInScope = previous !== undefined && rule.domains.has(previous);
-    if (!wasInScope && rule.domains.has(span.domain)) out.push(span.from);
+    if (!wasInScope && rule.domains.has(span.domain) && accept(span.from)) return span.from;
     previous = span.domain;
   }
-  return out;
+  return undefined;
 }
