@@ -164,11 +164,13 @@ export class FlowCollector {
       return;
     }
     for (const record of out) this.batch.push(formatFlowNdjson(record));
-    if (!this.flushScheduled) {
+    // Few large writes: every write call costs far more than the bytes it carries.
+    if (this.batch.length >= 8192) this.flush();
+    else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => {
+      setTimeout(() => {
         this.flush();
-      });
+      }, 20);
     }
   }
 

@@ -29,10 +29,24 @@ export function formatFlowCsvHeader(withId = false): string {
   return withId ? `id,${FLOW_FILE_COLUMNS.join(',')}` : FLOW_FILE_COLUMNS.join(',');
 }
 
-/** ISO 8601 UTC with milliseconds; empty for a time that is not a valid instant. */
+const MS_SUFFIX = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
+const secondCache = new Map<number, string>();
+
+/**
+ * ISO 8601 UTC with milliseconds; empty for a time that is not a valid instant. The text up to
+ * the second is cached (records of one export stream share a few seconds), because Date
+ * formatting would otherwise dominate the cost of writing a record.
+ */
 function isoTime(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+  if (!Number.isInteger(ms) || Math.abs(ms) > 8.64e15) return '';
+  const second = Math.floor(ms / 1000);
+  let prefix = secondCache.get(second);
+  if (prefix === undefined) {
+    prefix = new Date(second * 1000).toISOString().slice(0, -5);
+    if (secondCache.size >= 4096) secondCache.clear();
+    secondCache.set(second, prefix);
+  }
+  return prefix + (MS_SUFFIX[ms - second * 1000] ?? '');
 }
 
 function optional(value: number | undefined): string {
@@ -62,25 +76,23 @@ export function formatFlowCsvRow(record: FlowRecord, withId = false): string {
 
 /** One NDJSON line (no newline) with the CSV's field names; absent values are left out. */
 export function formatFlowNdjson(record: FlowRecord): string {
-  const out: Record<string, string | number> = {};
-  if (record.id !== undefined) out['id'] = record.id;
-  out['exporter'] = record.exporter;
-  out['domain'] = record.domain;
-  out['first'] = isoTime(record.first);
-  out['last'] = isoTime(record.last);
-  out['proto'] = record.proto;
-  out['src'] = record.src;
-  out['sport'] = record.sport;
-  out['dst'] = record.dst;
-  out['dport'] = record.dport;
-  out['packets'] = record.packets;
-  out['bytes'] = record.bytes;
-  if (record.tcpFlags !== undefined) out['tcp_flags'] = record.tcpFlags;
-  if (record.input !== undefined) out['input'] = record.input;
-  if (record.output !== undefined) out['output'] = record.output;
-  if (record.revPackets !== undefined) out['rev_packets'] = record.revPackets;
-  if (record.revBytes !== undefined) out['rev_bytes'] = record.revBytes;
-  out['sampling'] = record.sampling;
-  out['initiator'] = initiatorText(record);
-  return JSON.stringify(out);
+  // Built by hand (not JSON.stringify of an object): this runs once per collected record.
+  // Only the free-text fields need escaping; addresses and numbers are JSON-safe as they are.
+  let line = record.id === undefined ? '{' : `{"id":${JSON.stringify(record.id)},`;
+  line +=
+    `"exporter":${safeString(record.exporter)},"domain":${record.domain},` +
+    `"first":"${isoTime(record.first)}","last":"${isoTime(record.last)}",` +
+    `"proto":${record.proto},"src":"${record.src}","sport":${record.sport},` +
+    `"dst":"${record.dst}","dport":${record.dport},"packets":${record.packets},"bytes":${record.bytes}`;
+  if (record.tcpFlags !== undefined) line += `,"tcp_flags":${record.tcpFlags}`;
+  if (record.input !== undefined) line += `,"input":${record.input}`;
+  if (record.output !== undefined) line += `,"output":${record.output}`;
+  if (record.revPackets !== undefined) line += `,"rev_packets":${record.revPackets}`;
+  if (record.revBytes !== undefined) line += `,"rev_bytes":${record.revBytes}`;
+  return `${line},"sampling":${record.sampling},"initiator":"${initiatorText(record)}"}`;
+}
+
+/** A JSON string literal; the fast path skips JSON.stringify for plain address text. */
+function safeString(text: string): string {
+  return /^[0-9A-Za-z.:]*$/.test(text) ? `"${text}"` : JSON.stringify(text);
 }

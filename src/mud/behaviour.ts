@@ -78,6 +78,8 @@ interface DeviceState {
   readonly device: BehaviourDevice;
   readonly local: AddressSet;
   readonly management: ReadonlySet<number>;
+  /** remote → packed kind/port/protocol → finding. */
+  readonly findings: Map<string, Map<number, BehaviourFinding>>;
   readonly grants: readonly {
     grant: AccessGrant;
     sources: AddressSet;
@@ -92,7 +94,7 @@ interface DeviceState {
  */
 export class BehaviourCheck {
   private readonly byAddress = new Map<string, DeviceState>();
-  private readonly findings = new Map<string, BehaviourFinding>();
+  private readonly all: BehaviourFinding[] = [];
   private readonly maxSamples: number;
   private readonly scratch = new Uint32Array(4);
   private records = 0;
@@ -108,6 +110,7 @@ export class BehaviourCheck {
         device,
         local: new AddressSet(prefixes(device.localNetworks)),
         management: new Set(device.managementPorts ?? DEFAULT_MANAGEMENT_PORTS),
+        findings: new Map(),
         grants: (input.grants ?? [])
           .filter((g) => g.devices.includes(device.id))
           .map((grant) => ({
@@ -135,7 +138,7 @@ export class BehaviourCheck {
 
   /** The findings so far, by device, then first seen, then remote endpoint. */
   report(): BehaviourReport {
-    const findings = [...this.findings.values()].sort(
+    const findings = [...this.all].sort(
       (a, b) =>
         cmp(a.device, b.device) || a.first - b.first || cmp(a.remote, b.remote) || a.port - b.port,
     );
@@ -216,8 +219,18 @@ export class BehaviourCheck {
     remote: string,
     port: number,
   ): void {
-    const key = `${state.device.id}\u0000${kind}\u0000${remote}\u0000${port}\u0000${record.proto}`;
-    let finding = this.findings.get(key);
+    // Findings are keyed per device, then remote, then kind/port/protocol packed into one number,
+    // so that a repeated violation costs map lookups and no string building.
+    const code =
+      (kind === 'unapproved-access' ? 1 : 0) * 0x1000000 +
+      (port & 0xffff) * 256 +
+      (record.proto & 255);
+    let byRemote = state.findings.get(remote);
+    if (byRemote === undefined) {
+      byRemote = new Map();
+      state.findings.set(remote, byRemote);
+    }
+    let finding = byRemote.get(code);
     if (finding === undefined) {
       finding = {
         device: state.device.id,
@@ -233,11 +246,12 @@ export class BehaviourCheck {
         bytes: 0,
         samples: [],
       };
-      this.findings.set(key, finding);
+      byRemote.set(code, finding);
+      this.all.push(finding);
     }
     if (!finding.directions.includes(direction)) finding.directions.push(direction);
-    finding.first = Math.min(finding.first, record.first);
-    finding.last = Math.max(finding.last, record.last);
+    if (record.first < finding.first) finding.first = record.first;
+    if (record.last > finding.last) finding.last = record.last;
     finding.records += 1;
     finding.packets += record.packets;
     finding.bytes += record.bytes;

@@ -131,9 +131,10 @@ export function realisticMudSet(options: MudBenchOptions = {}): MudBenchSet {
       proto = 17;
       port = pick === 6 ? 53 : 123;
     } else {
-      remote = `203.0.113.${random(250) + 1}`;
+      // Undeclared traffic repeats (beacons, scans of a few ports), as it does on real networks.
+      remote = `203.0.113.${random(16) + 1}`;
       proto = random(2) === 0 ? 6 : 17;
-      port = 1024 + random(60000);
+      port = [22, 23, 4444, 6667, 8080, 8443, 9001, 31337][random(8)] ?? 4444;
     }
     const outbound = random(2) === 0;
     const ephemeral = 32768 + random(28000);
@@ -150,7 +151,8 @@ export function realisticMudSet(options: MudBenchOptions = {}): MudBenchSet {
       packets: 3,
       bytes: 400,
       sampling: 1,
-      origin: proto === 6 ? 'src' : 'unknown',
+      // Inbound TCP records are the replies of connections the device opened.
+      origin: proto === 6 ? (outbound ? 'src' : 'dst') : 'unknown',
     });
   }
   return {

@@ -244,3 +244,80 @@ describe('bad input', () => {
     ]);
   });
 });
+
+describe('match nodes that make an ACE unmatchable', () => {
+  it.each([
+    ['both ipv4 and ipv6', { ipv4: {}, ipv6: {} }],
+    ['both tcp and udp', { tcp: {}, udp: {} }],
+    ['icmp rest-of-header', { icmp: { type: 8, 'rest-of-header': 'AAAA' } }],
+    ['udp length', { udp: { length: 20 } }],
+    ['an unknown tcp field', { tcp: { 'x-window': 1 } }],
+    ['an unknown ipv4 field', { ipv4: { 'x-geo': 'NZ' } }],
+    ['an unknown mud abstraction', { 'ietf-mud:mud': { 'same-vendor': [null] } }],
+    ['a bad direction-initiated value', { tcp: { 'ietf-mud:direction-initiated': 'both' } }],
+    ['an operator without a port', { tcp: { 'source-port': { operator: 'eq' } } }],
+    ['an unknown port field', { tcp: { 'source-port': { port: 1, step: 2 } } }],
+    [
+      'a unicast destination MAC',
+      { ipv4: { protocol: 17 }, eth: { 'destination-mac-address': '00:11:22:33:44:55' } },
+    ],
+    ['a non-IP ethertype', { ipv4: { protocol: 17 }, eth: { ethertype: '0x888e' } }],
+    ['an eth source MAC', { ipv4: {}, eth: { 'source-mac-address': '00:11:22:33:44:55' } }],
+    ['an ipv6 match in an ipv4 ACL', { ipv6: { protocol: 6 } }],
+    ['icmp with protocol 6', { ipv4: { protocol: 6 }, icmp: {} }],
+    [
+      'legacy ports without tcp/udp',
+      { 'ipv4-acl': { protocol: 1, 'source-port-range-or-operator': { port: 1 } } },
+    ],
+    ['ingress-interface', { 'ingress-interface': 'eth0' }],
+  ])('%s', (_label, matches) => {
+    const mud = parseMud(mudJson([accept('x', matches)]));
+    expect(mud.acls.get('from')?.aces[0]?.matches.unmatchable.length).toBeGreaterThan(0);
+    expect(mud.deviations.some((d) => d.kind === 'unmatchable-ace')).toBe(true);
+  });
+
+  it.each([
+    ['unprefixed dnsname', { ipv4: { 'dst-dnsname': 'a.example' } }, 'legacy-name'],
+    [
+      'unprefixed direction-initiated',
+      { tcp: { 'direction-initiated': 'from-device' } },
+      'legacy-name',
+    ],
+    ['unprefixed mud container', { mud: { 'local-networks': [null] } }, 'legacy-name'],
+    [
+      'an empty leaf written as true',
+      { 'ietf-mud:mud': { 'my-controller': true } },
+      'missing-or-invalid-leaf',
+    ],
+    ['an IPv6 ethertype in an IPv6 ACE', { ipv6: {}, eth: { ethertype: 34525 } }, 'implied-match'],
+  ])('accepts %s and reports it', (_label, matches, kind) => {
+    const mud = parseMud(
+      mudJson([accept('x', matches)], [], { type: 'mixed-eth-ipv4-ipv6-acl-type' }),
+    );
+    expect(mud.acls.get('from')?.aces[0]?.matches.unmatchable).toEqual([]);
+    expect(mud.deviations.map((d) => d.kind)).toContain(kind);
+  });
+
+  it('rejects a non-empty value for an empty leaf', () => {
+    expect(
+      errorOf(() =>
+        parseMud(mudJson([accept('x', { 'ietf-mud:mud': { 'local-networks': 'yes' } })])),
+      ).where,
+    ).toBe(
+      '$.ietf-access-control-list:acls.acl[0].aces.ace[0].matches.ietf-mud:mud.local-networks',
+    );
+  });
+
+  it('reports a missing mud-version and an unknown ACL type', () => {
+    const json = mudJson([], [], { type: 'fancy-acl-type' }) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    delete (json['ietf-mud:mud'] as Record<string, unknown>)['mud-version'];
+    expect(parseMud(json).deviations.map((d) => d.kind)).toEqual([
+      'missing-or-invalid-leaf',
+      'nonstandard-acl-type',
+      'nonstandard-acl-type',
+    ]);
+  });
+});

@@ -33,11 +33,17 @@ export function registerMudCommands(program: Command, ctx: CommandContext): void
       const matcher = compileMud(loadMudFile(opts.mud), loadMudContext(opts.context));
       reportDeviations(ctx, opts.mud, matcher);
       const counts = { allowed: 0, violation: 0, error: 0 };
+      let chunk = '';
       for await (const { record, line } of readFlowFile(opts.flows)) {
         const verdict = verdictFor(matcher, record, line);
         counts[verdict.verdict] += 1;
-        ctx.stdout.write(`${ctx.json ? JSON.stringify(verdict) : formatVerdict(verdict)}\n`);
+        chunk += `${ctx.json ? JSON.stringify(verdict) : formatVerdict(verdict)}\n`;
+        if (chunk.length >= OUTPUT_CHUNK) {
+          await writeWithBackPressure(ctx.stdout, chunk);
+          chunk = '';
+        }
       }
+      await writeWithBackPressure(ctx.stdout, chunk);
       ctx.stderr.write(
         `mud check: ${counts.allowed} allowed, ${counts.violation} violations, ${counts.error} records not of the device\n`,
       );
@@ -78,6 +84,15 @@ export function registerFlowCheckCommand(program: Command, ctx: CommandContext):
       }
       if (report.findings.length > 0) ctx.exitCode = 1;
     });
+}
+
+/** Verdicts are written in chunks of about this many characters. */
+const OUTPUT_CHUNK = 64 * 1024;
+
+/** Writes and waits for 'drain' when the reader is slower, so memory stays bounded on big flow files. */
+async function writeWithBackPressure(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (text === '' || out.write(text)) return;
+  await new Promise<void>((resolve) => out.once('drain', resolve));
 }
 
 function reportDeviations(ctx: CommandContext, source: string, matcher: MudMatcher): void {
