@@ -39,7 +39,8 @@ export type UnpackWarningReason =
   | 'truncated'
   | 'corrupt'
   | 'tool_missing'
-  | 'tool_failed';
+  | 'tool_failed'
+  | 'unreadable';
 
 /** One reported reason why part of an image was not unpacked. */
 export interface UnpackWarning {

@@ -55,9 +55,16 @@ export function scanTree(
       );
       continue;
     }
-    const data = tree.read(path);
+    let data: Buffer | undefined;
+    try {
+      data = tree.read(path);
+    } catch (error) {
+      // A file of an unpacked directory the scanner may not read: say so and go on.
+      budget.warn('unreadable', `${prefix}${path}`, (error as Error).message);
+      continue;
+    }
     if (data === undefined) continue;
-    const nested = containerAt(data, 0);
+    const nested = entry.opaque === true ? undefined : containerAt(data, 0);
     if (nested !== undefined) {
       if (depth + 1 > budget.limits.maxDepth) {
         budget.warn(

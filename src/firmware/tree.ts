@@ -9,6 +9,8 @@ export interface TreeEntry {
   readonly size: number;
   /** A symlink's target, kept as written (never followed while unpacking). */
   readonly target?: string;
+  /** Kept as a blob because a limit stopped unpacking it: not to be unpacked again. */
+  readonly opaque?: boolean;
 }
 
 /** A read-only file tree: an archive unpacked in memory, or a directory on disk. */
@@ -101,7 +103,13 @@ export class DirectoryTree implements FileTree {
       budget.warn('limit.depth', dir, 'directory nesting deeper than 64');
       return;
     }
-    const names = readdirSync(join(this.root, dir)).sort();
+    let names: string[];
+    try {
+      names = readdirSync(join(this.root, dir)).sort();
+    } catch (error) {
+      budget.warn('unreadable', dir, (error as Error).message);
+      return;
+    }
     for (const name of names) {
       const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
       const stat = lstatSync(join(this.root, path));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeAffected } from './affected.js';
-import type { Affected, AffectedRange, RangeEvent } from './record.js';
+import type { Affected, AffectedRange, EventKind } from './record.js';
 import { dpkgOrdering } from './versions/dpkg.js';
 import type { VersionOrdering } from './versions/ordering.js';
 import { semverOrdering } from './versions/semver.js';
@@ -13,10 +13,14 @@ function entry(ranges: AffectedRange[], versions: string[] = []): Affected {
     severity: undefined,
   };
 }
-const range = (type: AffectedRange['type'], ...events: RangeEvent[]): AffectedRange => ({
+/** Events written as in OSV JSON (`{ introduced: '1.0.0' }`). */
+type EventJson = Partial<Record<EventKind, string>>;
+const range = (type: AffectedRange['type'], ...events: EventJson[]): AffectedRange => ({
   type,
   repo: type === 'GIT' ? 'https://example.org/x.git' : undefined,
-  events,
+  events: events.flatMap((e) =>
+    Object.entries(e).map(([kind, version]) => ({ kind: kind as EventKind, version })),
+  ),
 });
 const semver = semverOrdering as VersionOrdering;
 const dpkg = dpkgOrdering as VersionOrdering;

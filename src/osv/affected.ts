@@ -5,7 +5,7 @@
  * against it only through `versions[]`; otherwise the answer is `unassessed`, never a guess.
  */
 import type { Affected, AffectedRange, RangeEvent } from './record.js';
-import type { VersionOrdering } from './versions/ordering.js';
+import { parseCached, type VersionOrdering } from './versions/ordering.js';
 import { semverOrdering } from './versions/semver.js';
 
 export type AffectedStatus = 'affected' | 'not_affected' | 'unassessed';
@@ -18,16 +18,9 @@ export interface AffectedVerdict {
   readonly range: AffectedRange | undefined;
 }
 
-function eventVersion(event: RangeEvent): string {
-  if ('introduced' in event) return event.introduced;
-  if ('fixed' in event) return event.fixed;
-  if ('last_affected' in event) return event.last_affected;
-  return event.limit;
-}
-
 /** `introduced 0 · fixed 1.2.3` — a range as text for reports. */
 export function describeRange(range: AffectedRange): string {
-  const events = range.events.map((e) => `${Object.keys(e)[0] ?? ''} ${eventVersion(e)}`);
+  const events = range.events.map((e) => `${e.kind} ${e.version}`);
   return `${range.type}${range.repo === undefined ? '' : ` ${range.repo}`}: ${events.join(' · ')}`;
 }
 
@@ -41,28 +34,28 @@ type RangeOutcome = 'in' | 'out' | 'unparseable';
 function inRange<V>(version: V, range: AffectedRange, ordering: VersionOrdering<V>): RangeOutcome {
   const parsed: { event: RangeEvent; v: V | 'zero' }[] = [];
   for (const event of range.events) {
-    const text = eventVersion(event);
-    if ('introduced' in event && text === '0') {
+    const text = event.version;
+    if (event.kind === 'introduced' && text === '0') {
       parsed.push({ event, v: 'zero' });
       continue;
     }
-    const v = ordering.parse(text);
+    const v = parseCached(ordering, text);
     if (v === undefined) return 'unparseable';
     parsed.push({ event, v });
   }
   const cmp = (a: V | 'zero', b: V | 'zero'): number =>
     a === 'zero' ? (b === 'zero' ? 0 : -1) : b === 'zero' ? 1 : ordering.compare(a, b);
-  const limits = parsed.filter((p) => 'limit' in p.event);
+  const limits = parsed.filter((p) => p.event.kind === 'limit');
   if (limits.length > 0 && limits.every((p) => cmp(version, p.v) >= 0)) return 'out';
-  const sorted = parsed.filter((p) => !('limit' in p.event)).sort((a, b) => cmp(a.v, b.v));
+  const sorted = parsed.filter((p) => p.event.kind !== 'limit').sort((a, b) => cmp(a.v, b.v));
   let affected = false;
   for (const { event, v } of sorted) {
     const c = cmp(version, v);
-    if ('introduced' in event) {
+    if (event.kind === 'introduced') {
       if (c >= 0) affected = true;
-    } else if ('fixed' in event) {
+    } else if (event.kind === 'fixed') {
       if (c >= 0) affected = false;
-    } else if ('last_affected' in event) {
+    } else if (event.kind === 'last_affected') {
       if (c > 0) affected = false;
     }
   }
@@ -81,11 +74,11 @@ export function judgeAffected(
   const exact = (o: VersionOrdering | undefined): boolean => {
     if (affected.versions.includes(version)) return true;
     if (o === undefined) return false;
-    const v = o.parse(version);
+    const v = parseCached(o, version);
     return (
       v !== undefined &&
       affected.versions.some((w) => {
-        const pw = o.parse(w);
+        const pw = parseCached(o, w);
         return pw !== undefined && o.compare(v, pw) === 0;
       })
     );
@@ -110,7 +103,7 @@ export function judgeAffected(
       unassessed ??= `no version ordering for this ecosystem, and versions[] does not list ${version}`;
       continue;
     }
-    const v = o.parse(version);
+    const v = parseCached(o, version);
     if (v === undefined) {
       unassessed ??= `version ${version} is not a valid ${o.name} version`;
       continue;

@@ -2,11 +2,10 @@
  * Matches one package (by purl, or by ecosystem + name + version) against the advisory index and
  * returns the findings: each names the advisory, the affected range and the fixed versions.
  */
-import { parsePurl, type PackageUrl } from '../sbom/purl.js';
+import { formatPurl, parsePurl, type PackageUrl } from '../sbom/purl.js';
 import { judgeAffected, describeRange, type AffectedStatus } from './affected.js';
 import type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
 import { cvss3BaseScore } from './cvss.js';
-import { purlKeyOf } from './advisory-index.js';
 import {
   ecosystemCovers,
   ecosystemOfPurl,
@@ -14,7 +13,7 @@ import {
   parseEcosystem,
   type EcosystemRef,
 } from './ecosystem.js';
-import type { AffectedRange, OsvRecord } from './record.js';
+import type { AffectedRange, EventKind, OsvRecord } from './record.js';
 
 /** The package to look up. */
 export interface PackageQuery {
@@ -64,8 +63,8 @@ export interface VulnerabilityFinding {
 }
 
 function rangeText(range: AffectedRange): RangeText {
-  const pick = (key: 'introduced' | 'fixed' | 'last_affected' | 'limit'): string[] =>
-    range.events.flatMap((e) => (key in e ? [(e as Record<string, string>)[key] ?? ''] : []));
+  const pick = (kind: EventKind): string[] =>
+    range.events.filter((e) => e.kind === kind).map((e) => e.version);
   return {
     type: range.type,
     ...(range.repo === undefined ? {} : { repo: range.repo }),
@@ -77,8 +76,14 @@ function rangeText(range: AffectedRange): RangeText {
   };
 }
 
+// One view per record: a record matches many components, and its severity scores and alias
+// lists are the same every time.
+const advisoryViews = new WeakMap<OsvRecord, VulnerabilityFinding['advisory']>();
+
 function advisoryOf(record: OsvRecord): VulnerabilityFinding['advisory'] {
-  return {
+  const cached = advisoryViews.get(record);
+  if (cached !== undefined) return cached;
+  const view = {
     id: record.id,
     aliases: record.aliases,
     related: [...record.related, ...record.upstream],
@@ -90,6 +95,8 @@ function advisoryOf(record: OsvRecord): VulnerabilityFinding['advisory'] {
     databaseSeverity: record.databaseSeverity ?? null,
     modified: record.modified,
   };
+  advisoryViews.set(record, view);
+  return view;
 }
 
 /** A package query from a purl (and a version when the purl carries none). */
@@ -101,9 +108,8 @@ export function queryOfPurl(purl: PackageUrl, fallbackVersion?: string): Package
     ecosystem: eco?.ecosystem,
     name: eco?.name ?? purl.name,
     version,
-    purlKey: purlKeyOf(
-      `pkg:${purl.type}/${purl.namespace === undefined ? '' : `${purl.namespace}/`}${purl.name}`,
-    ),
+    // The same key the index built from advisory purls (formatPurl of a parsed purl, no version).
+    purlKey: formatPurl({ ...purl, version: undefined }),
   };
 }
 

@@ -5,12 +5,17 @@
 
 export type RangeType = 'SEMVER' | 'ECOSYSTEM' | 'GIT';
 
-/** One `ranges[].events[]` entry: exactly one of the four keys (OSV schema "events"). */
-export type RangeEvent =
-  | { readonly introduced: string }
-  | { readonly fixed: string }
-  | { readonly last_affected: string }
-  | { readonly limit: string };
+/** The four kinds of `ranges[].events[]` entry (OSV schema "events"). */
+export type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+
+/**
+ * One `ranges[].events[]` entry, as kind and version: one shape for all four kinds keeps the
+ * matcher's hot loop monomorphic.
+ */
+export interface RangeEvent {
+  readonly kind: EventKind;
+  readonly version: string;
+}
 
 export interface AffectedRange {
   readonly type: RangeType;
@@ -100,10 +105,11 @@ function parseEvents(value: unknown, path: string, problems: string[]): RangeEve
       problems.push(`${path}/${i}: must have exactly one of ${EVENT_KEYS.join(', ')} as a string`);
       return;
     }
-    events.push({ [key]: text } as RangeEvent);
+    events.push({ kind: key, version: text });
   });
   // OSV schema: "events" must contain at least one `introduced`.
-  if (!events.some((e) => 'introduced' in e)) problems.push(`${path}: has no 'introduced' event`);
+  if (!events.some((e) => e.kind === 'introduced'))
+    problems.push(`${path}: has no 'introduced' event`);
   return events;
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, UnpackBudget, type UnpackLimits } from '../../src/firmware/limits.js';
 import { scanFirmware } from '../../src/firmware/scan.js';
 import { unpackBytes } from '../../src/firmware/unpack/unpack.js';
-import { cpioNewcMember, tarMember } from './images.js';
+import { cpioNewcMember, squashfs, tarMember, writeTree } from './images.js';
 
 const SMALL: UnpackLimits = {
   ...DEFAULT_LIMITS,
@@ -120,5 +120,24 @@ describe('when an archive holds more files than allowed', () => {
     const { tree } = unpackBytes(Buffer.concat([...members, Buffer.alloc(1024)]), budget, 'many');
     expect(tree.size).toBe(10);
     expect(reasons(budget).every((r) => r === 'limit.files')).toBe(true);
+  });
+});
+
+describe('when a squashfs image lists far more bytes than it holds', () => {
+  it('refuses it from the listing, before extracting anything', () => {
+    const root = writeTree({
+      '/zeros.bin': Buffer.alloc(48 * 1024 * 1024),
+      '/etc/passwd': 'root:x:0:0::/:/bin/sh\n',
+    });
+    try {
+      const image = squashfs(root);
+      const budget = new UnpackBudget(SMALL);
+      const result = unpackBytes(image, budget, 'sq');
+      expect(reasons(budget)).toEqual(['limit.total_bytes']);
+      expect(result.carves.map((c) => c.type)).toEqual(['squashfs']);
+      expect(budget.totalBytes).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -80,6 +80,24 @@ describe('nospy firmware scan --json', () => {
     expect(result.stderr).toContain('bad.json');
   });
 
+  it('takes its limits from the environment and reports what it did not unpack', async () => {
+    const image = join(work, 'nested.tar.gz');
+    writeFileSync(image, pack(planted, 'tar.gz'));
+    const result = await runCli(['firmware', 'scan', image, '--json', '--log-level', 'silent'], {
+      env: { NOSPY_FIRMWARE_MAX_DEPTH: '0' },
+    });
+    const report = JSON.parse(result.stdout) as {
+      warnings: { reason: string }[];
+      indicators: { path: string; kind: string }[];
+    };
+    expect(report.warnings.map((w) => w.reason)).toEqual(['limit.depth']);
+    // The tar is kept as one blob: content rules still read it, file rules cannot.
+    expect(new Set(report.indicators.map((i) => i.path))).toEqual(new Set(['/@0x0/@0x0.gz.out']));
+    expect(new Set(report.indicators.map((i) => i.kind))).toEqual(
+      new Set(['key.private', 'backdoor.known_string']),
+    );
+  });
+
   it('exits 2 when the image does not exist', async () => {
     const result = await runCli([
       'firmware',

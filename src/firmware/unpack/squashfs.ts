@@ -116,12 +116,13 @@ export function decodeSquashfs(
       );
       return undefined;
     }
-    if (
-      bytes > budget.outputAllowance(image.length) * 4 ||
-      budget.totalBytes + bytes > budget.limits.maxTotalBytes
-    ) {
+    // The listing is checked before anything is written: a sparse or highly compressed image
+    // must not be expanded first and measured afterwards.
+    const room = budget.limits.maxTotalBytes - budget.totalBytes;
+    const ratioBound = Math.max(1024 * 1024, image.length * budget.limits.maxRatio);
+    if (bytes > room || bytes > ratioBound) {
       budget.warn(
-        budget.boundHit(image.length),
+        bytes > room ? 'limit.total_bytes' : 'limit.ratio',
         where,
         `squashfs lists ${bytes} bytes of files from a ${image.length}-byte image; refused`,
       );

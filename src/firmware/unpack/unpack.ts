@@ -65,7 +65,7 @@ function expand(
       where,
       `containers nested deeper than ${budget.limits.maxDepth}; kept as a blob`,
     );
-    tree.put({ path: `/${blobName}`, type: 'file', size: buf.length }, buf);
+    tree.put({ path: `/${blobName}`, type: 'file', size: buf.length, opaque: true }, buf);
     return { tree, hasFileSystem: false, format: 'raw' };
   }
   const scanner = new CarveScanner(buf);
