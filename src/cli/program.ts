@@ -7,6 +7,7 @@ import { registerLogCommands } from './commands/log.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerWitnessCommands } from './commands/witness.js';
 import { registerStatementCommands } from './commands/statement.js';
+import { registerBundleCommands } from './commands/bundle.js';
 import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
 import { registerFlowsCommands } from './commands/flows.js';
 import { registerPolicyCommands } from './commands/policy.js';
@@ -30,6 +31,7 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerLogCommands,
   registerWitnessCommands,
   registerStatementCommands,
+  registerBundleCommands,
   registerFlowsCommands,
   registerMudCommands,
   // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.

@@ -61,6 +61,8 @@ export const firmwareSchema = z
 export const configSchema = z.strictObject({
   /** The data directory: the embedded database, tiles, blobs and state files. */
   data: z.string().min(1).default('.nospy'),
+  /** The trust file `nospy serve` verifies submitted statements against (docs/statements.md). */
+  trust: z.string().min(1).optional(),
   logging: loggingSchema,
   server: serverSchema,
   store: storeSchema,

@@ -10,6 +10,11 @@ import { tileRoutes } from './routes/tiles.js';
 import { addRoutes } from './routes/add.js';
 import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
+import { statementRoutes } from './routes/statements.js';
+import { blobRoutes } from './blob-routes.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import { StatementIndexer } from '../statements/log-index.js';
+import type { Trust } from '../statements/trust.js';
 
 /** The Fastify instance of a log server. */
 export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
@@ -28,13 +33,20 @@ export interface ServerOptions {
   readonly logger: Logger;
   /** Bearer token for `POST /add`; without one, submissions are refused (401). */
   readonly submitToken?: string | undefined;
+  /** The trust file statements are verified against; without it POST /v1/statements answers 503. */
+  readonly trust?: Trust | undefined;
+  /** When set, POST /v1/statements also needs this bearer token (vendors still sign). */
+  readonly statementToken?: string | undefined;
+  /** The blob store behind `PUT`/`GET /v1/blobs/sha256:<hex>`; no blob routes without one. */
+  readonly blobs?: BlobStore | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
 
 /**
  * The HTTP server of a log: the c2sp.org/tlog-tiles read API at the root, `POST /add`,
- * `GET /proof/<index>`, `/healthz` and `/readyz`. Each route group is a plugin so later features
+ * `GET /proof/<index>`, `/healthz` and `/readyz`, the statement API (`/v1/statements`) and the
+ * blob store (`/v1/blobs`). Each route group is a plugin so later features
  * register theirs beside them. Closing it lets in-flight appends finish, sequences whatever is
  * still queued (signing the final checkpoint), then runs `onClose`.
  */
@@ -63,6 +75,14 @@ export function createServer(options: ServerOptions): LogServer {
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
   void app.register(addRoutes, { ...routeOptions, submitToken: options.submitToken });
+  void app.register(statementRoutes, {
+    ...routeOptions,
+    trust: options.trust,
+    statementToken: options.statementToken,
+    indexer: new StatementIndexer(options.store),
+  });
+  // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.
+  if (options.blobs !== undefined) void app.register(blobRoutes, { store: options.blobs });
   app.addHook('onClose', async () => {
     await options.log.close();
     await options.onClose?.();
