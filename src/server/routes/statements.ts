@@ -4,7 +4,7 @@ import type { StatementIndexRow } from '../../store/log-store.js';
 import { inclusionProof } from '../../tlog/tree.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { acceptStatement } from '../../statements/accept.js';
-import { MAX_ENVELOPE_BYTES, serializeEnvelope } from '../../statements/dsse.js';
+import { MAX_ENVELOPE_BYTES, parseEnvelope, serializeEnvelope } from '../../statements/dsse.js';
 import { StatementError } from '../../statements/errors.js';
 import {
   MAX_LISTED_STATEMENTS,
@@ -98,6 +98,8 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
     async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       // Throws 400/413/422 before anything is written: a rejected envelope never reaches the log.
+      // Size first: an envelope whose canonical form cannot be a log entry is 413 whatever it says.
+      serializeEnvelope(parseEnvelope(body));
       const accepted = acceptStatement(body, trust as Trust, { now: new Date() });
       const { index, leafHash } = await log.add(accepted.entry);
       const published = log.published;
