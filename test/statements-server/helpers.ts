@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,12 @@ export function trustFor(
 
 export function tempDir(prefix = 'nospy-statements-server-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface RunningServer {
@@ -92,14 +97,23 @@ export async function startServer(
   options: {
     dir: string;
     logKey?: NoteSigner;
-    witnesses?: readonly NoteVerifier[];
+    /** The witnesses the trust file names (the log's own are `witnesses`, as for openLog). */
+    trustWitnesses?: readonly NoteVerifier[];
     trustQuorum?: number;
     statementToken?: string;
   } & Partial<Omit<OpenLogOptions, 'signer' | 'dataDir'>>,
 ): Promise<RunningServer> {
-  const { dir, logKey: given, witnesses, trustQuorum, statementToken, ...rest } = options;
+  const {
+    dir,
+    logKey: given,
+    trustWitnesses: witnesses,
+    trustQuorum,
+    statementToken,
+    ...rest
+  } = options;
   const logKey = given ?? generateNoteKey('log.example/statements');
   const trust = trustFor(logKey, witnesses ?? [], trustQuorum ?? 0);
+  mkdirSync(dir, { recursive: true });
   const trustFile = join(dir, 'trust.yaml');
   writeFileSync(trustFile, trustText(logKey, witnesses ?? [], trustQuorum ?? 0));
   const log = await openLog({ ...rest, dataDir: join(dir, 'data'), signer: logKey });

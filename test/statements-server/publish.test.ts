@@ -33,8 +33,8 @@ afterAll(async () => {
   temp.remove();
 });
 
-async function size(): Promise<number> {
-  return server.log.sequencer.checkpoint.size;
+function size(): Promise<number> {
+  return Promise.resolve(server.log.sequencer.checkpoint.size);
 }
 
 async function errorOf(response: Response): Promise<{ code: string; message: string }> {

@@ -106,7 +106,8 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
       const proof = await tree.compute(published.size, (read) =>
         inclusionProof(index, published.size, read),
       );
-      await indexer.catchUp(published.size);
+      // The index is derived from the log and caught up by the readers (GET), not here: a
+      // writer waits for its entry's durability only.
       return reply.send({
         index,
         leafHash: leafHash.toString('hex'),
