@@ -25,6 +25,13 @@ import { signStatement } from '../../src/statements/sign.js';
 import { partyKeys } from '../../src/statements/trust.js';
 import { verifyStatement } from '../../src/statements/verify.js';
 import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openLog } from '../../src/log/open-log.js';
+import { createServer } from '../../src/server/server.js';
+import { generateNoteKey } from '../../src/tlog/note-key.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 const acme = loadPrivateKeyFile(`${examples}keys/example-acme-vendor.key`);
@@ -111,13 +118,6 @@ const CONCURRENCY = 32;
 const PUBLISH_SECONDS = 5;
 
 async function publishBench(): Promise<void> {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { pino } = await import('pino');
-  const { openLog } = await import('../../src/log/open-log.js');
-  const { createServer } = await import('../../src/server/server.js');
-  const { generateNoteKey } = await import('../../src/tlog/note-key.js');
   if (release.predicateType !== 'https://nospy.dev/predicates/release/v1')
     throw new Error('not a release');
   const dir = mkdtempSync(join(tmpdir(), 'nospy-bench-statements-'));

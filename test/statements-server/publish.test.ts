@@ -239,3 +239,33 @@ describe('GET /v1/statements', () => {
     }
   });
 });
+
+describe('the blob store on the log server', () => {
+  it('stores a document by digest and serves it back', async () => {
+    const { createHash } = await import('node:crypto');
+    const sbom = Buffer.from('{"bomFormat":"CycloneDX","specVersion":"1.6"}');
+    const digest = `sha256:${createHash('sha256').update(sbom).digest('hex')}`;
+    const put = await fetch(`${server.url}/v1/blobs/${digest}`, { method: 'PUT', body: sbom });
+    expect(put.status).toBe(201);
+    const got = await fetch(`${server.url}/v1/blobs/${digest}`);
+    expect(Buffer.from(await got.arrayBuffer())).toEqual(sbom);
+  });
+});
+
+describe('when the server requires a statement token as well', () => {
+  it('answers 401 without it and accepts the envelope with it', async () => {
+    const dir = tempDir();
+    const guarded = await startServer({ dir: dir.dir, statementToken: 'operator-secret' });
+    try {
+      const body = serializeEnvelope(signedExample('canary'));
+      expect((await postStatement(guarded.url, body)).status).toBe(401);
+      const ok = await postStatement(guarded.url, body, {
+        authorization: 'Bearer operator-secret',
+      });
+      expect(ok.status).toBe(200);
+    } finally {
+      await guarded.close();
+      dir.remove();
+    }
+  });
+});
