@@ -19,6 +19,7 @@ import type { StatementErrorCode } from '../statements/errors.js';
 import type { BlobErrorCode } from '../blobs/errors.js';
 
 import type { FlowErrorCode } from '../flows/errors.js';
+import type { ApiErrorCode } from '../server/api/errors.js';
 
 export type ErrorCode =
   | CliErrorCode
@@ -35,6 +36,7 @@ export type ErrorCode =
   | StatementErrorCode
   | BlobErrorCode
   | FlowErrorCode
+  | ApiErrorCode
   | 'INTERNAL';
 
 export interface ErrorOutcome {
@@ -69,6 +71,9 @@ export const ERROR_CATALOGUE = {
   LOG_CLOSED: { exit: 2, http: 503 },
   LOG_UNAUTHORIZED: { exit: 2, http: 401 },
   LOG_NOT_FOUND: { exit: 2, http: 404 },
+  API_BAD_REQUEST: { exit: 2, http: 400 },
+  API_NOT_FOUND: { exit: 2, http: 404 },
+  API_REPORT_FAILED: { exit: 2, http: 503 },
   LOG_STATE_INVALID: { exit: 2, http: 500 },
   LOG_WITNESS_FAILED: { exit: 2, http: 503 },
   LOG_KEY_EXISTS: { exit: 2, http: 409 },

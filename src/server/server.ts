@@ -15,6 +15,10 @@ import { blobRoutes } from './blob-routes.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { StatementIndexer } from '../statements/log-index.js';
 import type { Trust } from '../statements/trust.js';
+import type { ProductView } from './api/view.js';
+import { apiRoutes } from './api/routes.js';
+import { registerOpenApi } from './openapi.js';
+import { registerMetrics } from './metrics.js';
 
 /** The Fastify instance of a log server. */
 export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
@@ -39,6 +43,8 @@ export interface ServerOptions {
   readonly statementToken?: string | undefined;
   /** The blob store behind `PUT`/`GET /v1/blobs/sha256:<hex>`; no blob routes without one. */
   readonly blobs?: BlobStore | undefined;
+  /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
+  readonly product?: ProductView | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -71,6 +77,9 @@ export function createServer(options: ServerOptions): LogServer {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
   );
+  // Before every route: swagger documents the routes registered after it.
+  registerOpenApi(app, '0.1.0');
+  registerMetrics(app, { log: options.log, view: options.product });
   void app.register(healthRoutes, routeOptions);
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
@@ -81,6 +90,7 @@ export function createServer(options: ServerOptions): LogServer {
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
   });
+  if (options.product !== undefined) void app.register(apiRoutes, { view: options.product });
   // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.
   if (options.blobs !== undefined) void app.register(blobRoutes, { store: options.blobs });
   app.addHook('onClose', async () => {
