@@ -1,0 +1,8 @@
+/**
+ * The check engine: joins the log's statements, the inventory, flows, firmware scans, SBOM
+ * matches and rule packs into one report of broken promises (docs/check.md).
+ */
+export { checkReport, summarise } from './report.js';
+export type { CheckOptions, Report, ReportSummary } from './report.js';
+export type * from './evidence.js';
+export * from './finding.js';
