@@ -6,3 +6,8 @@ export { checkReport, summarise } from './report.js';
 export type { CheckOptions, Report, ReportSummary } from './report.js';
 export type * from './evidence.js';
 export * from './finding.js';
+export { CHECK_STAGES, gatherEvidence, runCheck } from './gather/index.js';
+export type { CheckStage, RunCheckOptions } from './gather/index.js';
+export { CheckError } from './errors.js';
+export type { CheckErrorCode } from './errors.js';
+export { renderHtml, renderText } from './render.js';

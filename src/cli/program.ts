@@ -13,6 +13,7 @@ import { registerFlowsCommands } from './commands/flows.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerFirmwareCommands } from './commands/firmware.js';
 import { registerSbomCommands } from './commands/sbom.js';
+import { registerCheckCommands } from './commands/check.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -39,6 +40,7 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerPolicyCommands,
   registerSbomCommands,
   registerFirmwareCommands,
+  registerCheckCommands,
 ];
 
 /** Subcommands with their own `--version <value>` option (a package version, not nospy's). */

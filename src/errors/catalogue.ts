@@ -20,6 +20,7 @@ import type { BlobErrorCode } from '../blobs/errors.js';
 
 import type { FlowErrorCode } from '../flows/errors.js';
 import type { ApiErrorCode } from '../server/api/errors.js';
+import type { CheckErrorCode } from '../check/errors.js';
 
 export type ErrorCode =
   | CliErrorCode
@@ -37,6 +38,7 @@ export type ErrorCode =
   | BlobErrorCode
   | FlowErrorCode
   | ApiErrorCode
+  | CheckErrorCode
   | 'INTERNAL';
 
 export interface ErrorOutcome {
@@ -106,6 +108,9 @@ export const ERROR_CATALOGUE = {
   MUD_CONTEXT_INVALID: { exit: 2, http: 400 },
   MUD_DEVICES_INVALID: { exit: 2, http: 400 },
   MUD_GRANTS_INVALID: { exit: 2, http: 400 },
+  CHECK_INPUT_MISSING: { exit: 2, http: 400 },
+  CHECK_LOG_UNREACHABLE: { exit: 2, http: 502 },
+  CHECK_DATA_CORRUPT: { exit: 2, http: 500 },
   FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
   FLOW_FILE_INVALID: { exit: 2, http: 400 },
   FLOW_PCAP_INVALID: { exit: 2, http: 400 },
