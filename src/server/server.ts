@@ -19,6 +19,7 @@ import type { ProductView } from './api/view.js';
 import { apiRoutes } from './api/routes.js';
 import { registerOpenApi } from './openapi.js';
 import { registerMetrics } from './metrics.js';
+import { dashboardRoutes } from './dashboard.js';
 
 /** The Fastify instance of a log server. */
 export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
@@ -45,6 +46,8 @@ export interface ServerOptions {
   readonly blobs?: BlobStore | undefined;
   /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
   readonly product?: ProductView | undefined;
+  /** A built dashboard directory (web/dist) served at `/`; none without one. */
+  readonly dashboard?: string | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -91,6 +94,8 @@ export function createServer(options: ServerOptions): LogServer {
     indexer: new StatementIndexer(options.store),
   });
   if (options.product !== undefined) void app.register(apiRoutes, { view: options.product });
+  if (options.dashboard !== undefined)
+    void app.register(dashboardRoutes, { dir: options.dashboard });
   // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.
   if (options.blobs !== undefined) void app.register(blobRoutes, { store: options.blobs });
   app.addHook('onClose', async () => {

@@ -5,6 +5,8 @@ import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
+import { engineView } from '../../server/api/report-view.js';
+import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
 import { FsBlobStore } from '../../blobs/fs-blob-store.js';
 import { loadTrustFile } from '../../statements/files.js';
 import { join, resolve } from 'node:path';
@@ -58,7 +60,8 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         flags.push({ flag: '--host', path: ['server', 'host'], value: opts.host });
       if (opts.trust !== undefined)
         flags.push({ flag: '--trust', path: ['trust'], value: opts.trust });
-      const { config } = ctx.config(flags);
+      const loaded = ctx.config(flags);
+      const { config } = loaded;
       // Loaded once, before the log opens: a bad trust file stops the start with its line.
       const trust =
         config.trust === undefined ? undefined : loadTrustFile(resolve(ctx.cwd, config.trust));
@@ -91,6 +94,17 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         trust,
         statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
         blobs: new FsBlobStore({ root: join(config.data, 'blobs') }),
+        // The read API: the check engine's report over this config, recomputed when the log grows.
+        product: engineView(loaded, () => {
+          const published = log.sequencer.published;
+          return {
+            origin: signer.name,
+            size: published.size,
+            checkpoint: published.cosignedNote ?? published.note,
+            verifierKey: signer.vkey,
+          };
+        }),
+        dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         onClose: () => log.close(),
       });
       if (trust === undefined) {

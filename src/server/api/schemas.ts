@@ -63,7 +63,12 @@ export const SummaryResponse = z.object({
   devices: z.number().int(),
   vendors: z.number().int(),
   releases: z.number().int(),
-  log: z.object({ origin: z.string(), size: z.number().int(), checkpoint: z.string() }),
+  log: z.object({
+    origin: z.string(),
+    size: z.number().int(),
+    checkpoint: z.string(),
+    verifierKey: z.string().optional(),
+  }),
 });
 
 export const FindingsResponse = z.object({ findings: list(FindingSchema), total: z.number() });

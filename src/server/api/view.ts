@@ -99,6 +99,8 @@ export interface LogState {
   readonly size: number;
   /** The latest (cosigned when available) checkpoint note. */
   readonly checkpoint: string;
+  /** The log's Ed25519 note verifier key (`<name>+<hash>+<base64>`), for checking in a browser. */
+  readonly verifierKey?: string;
 }
 
 /** Everything the read API answers from, computed once per log size and cached. */
