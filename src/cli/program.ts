@@ -14,6 +14,7 @@ import { registerPolicyCommands } from './commands/policy.js';
 import { registerFirmwareCommands } from './commands/firmware.js';
 import { registerSbomCommands } from './commands/sbom.js';
 import { registerCheckCommands } from './commands/check.js';
+import { registerDemoCommands } from './commands/demo.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -41,6 +42,7 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerSbomCommands,
   registerFirmwareCommands,
   registerCheckCommands,
+  registerDemoCommands,
 ];
 
 /** Subcommands with their own `--version <value>` option (a package version, not nospy's). */

@@ -69,8 +69,16 @@ export const checkSchema = z
     devices: z.string().min(1).optional(),
     /** Flow files (NDJSON or CSV, docs/flows.md). */
     flows: z.array(z.string().min(1)).max(1024).default([]),
-    /** Firmware images to scan. */
-    firmware: z.array(z.string().min(1)).max(1024).default([]),
+    /** Firmware images to scan, each optionally with the MUD file its listeners and destinations are compared with. */
+    firmware: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z.strictObject({ image: z.string().min(1), mud: z.string().min(1).optional() }),
+        ]),
+      )
+      .max(1024)
+      .default([]),
     /** SBOMs (CycloneDX or SPDX JSON) of logged releases; matched by the SBOM digest. */
     sboms: z.array(z.string().min(1)).max(1024).default([]),
     /** OSV data: directories, JSON files or zip archives. */

@@ -70,7 +70,14 @@ export async function gatherEvidence(
     check.inventory === undefined ? undefined : path('inventory', check.inventory);
   const devicesFile = check.devices === undefined ? undefined : path('devices', check.devices);
   const flowFiles = check.flows.map((f) => path('flows', f));
-  const images = check.firmware.map((f) => path('firmware', f));
+  const images = check.firmware.map((f) =>
+    typeof f === 'string'
+      ? { image: path('firmware', f), mud: undefined }
+      : {
+          image: path('firmware', f.image),
+          mud: f.mud === undefined ? undefined : path('firmware', f.mud),
+        },
+  );
   const sboms = check.sboms.map((f) => path('sboms', f));
   const osv = check.osv.map((f) => path('osv', f));
   const date = check.date === undefined ? options.now.toISOString().slice(0, 10) : check.date;
@@ -115,8 +122,11 @@ export async function gatherEvidence(
   }
 
   options.onStage?.('firmware');
-  const firmware: ScannedImage[] = images.map((image) => {
-    const report = scanFirmware(image, { limits: config.firmware });
+  const firmware: ScannedImage[] = images.map(({ image, mud }) => {
+    const report = scanFirmware(image, {
+      limits: config.firmware,
+      ...(mud === undefined ? {} : { mudFile: mud }),
+    });
     return {
       image: relative(base, image),
       sha256: report.image.sha256 ?? '',
