@@ -87,6 +87,11 @@ export class CheckContext {
   readonly deployments: StatementOf<'https://nospy.dev/predicates/deployment/v1'>[] = [];
   readonly canaries: StatementOf<'https://nospy.dev/predicates/canary/v1'>[] = [];
   readonly devices = new Map<string, InventoryDevice>();
+  /** Releases by the hex image digests they name (a release lookup per device must be O(1)). */
+  readonly #releasesByDigest = new Map<
+    string,
+    StatementOf<'https://nospy.dev/predicates/release/v1'>[]
+  >();
 
   constructor(
     readonly evidence: CheckEvidence,
@@ -112,6 +117,13 @@ export class CheckContext {
       }
     }
     for (const d of evidence.inventory ?? []) this.devices.set(d.id, d);
+    for (const r of this.releases) {
+      for (const s of r.statement.subject) {
+        const list = this.#releasesByDigest.get(s.digest.sha256) ?? [];
+        if (!list.includes(r)) list.push(r);
+        this.#releasesByDigest.set(s.digest.sha256, list);
+      }
+    }
   }
 
   /**
@@ -156,6 +168,6 @@ export class CheckContext {
   /** Logged releases naming the digest (hex or `sha256:` form). */
   releasesNaming(digest: string): StatementOf<'https://nospy.dev/predicates/release/v1'>[] {
     const hex = digestRef(digest).slice('sha256:'.length);
-    return this.releases.filter((r) => r.statement.subject.some((s) => s.digest.sha256 === hex));
+    return this.#releasesByDigest.get(hex) ?? [];
   }
 }
