@@ -25,6 +25,13 @@ import { signStatement } from '../../src/statements/sign.js';
 import { partyKeys } from '../../src/statements/trust.js';
 import { verifyStatement } from '../../src/statements/verify.js';
 import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openLog } from '../../src/log/open-log.js';
+import { createServer } from '../../src/server/server.js';
+import { generateNoteKey } from '../../src/tlog/note-key.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 const acme = loadPrivateKeyFile(`${examples}keys/example-acme-vendor.key`);
@@ -103,3 +110,98 @@ const release = loadStatementFile(`${examples}statements/release.yaml`).statemen
 const access = loadStatementFile(`${examples}statements/access.yaml`).statement;
 bench('release', signStatement(release, acme));
 bench('access grant', addSignature(signStatement(access, acme), telco));
+
+// ---- Statements published per second, end to end through the server ----
+// A real server (SQLite in a temp dir, fsync per batch) on loopback; CONCURRENCY publishers each
+// POST distinct release envelopes back to back and wait for {index, leafHash, proof}.
+const CONCURRENCY = 32;
+const PUBLISH_SECONDS = 4;
+
+async function publishBench(): Promise<void> {
+  if (release.predicateType !== 'https://nospy.dev/predicates/release/v1')
+    throw new Error('not a release');
+  const dir = mkdtempSync(join(tmpdir(), 'nospy-bench-statements-'));
+  const logKey = generateNoteKey('bench.example/log');
+  const log = await openLog({ dataDir: dir, signer: logKey });
+  const app = createServer({
+    log: log.sequencer,
+    store: log.store,
+    logger: pino({ level: 'silent' }),
+    trust: { ...trust, log: { origin: undefined, key: logKey } },
+    submitToken: 'bench',
+    onClose: () => log.close(),
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  // Pre-sign distinct envelopes so that signing is not measured (one version per envelope).
+  const bodies: Buffer[] = [];
+  const base = release.predicate;
+  for (let i = 0; i < 20_000; i += 1) {
+    const statement = { ...release, predicate: { ...base, version: `${base.version}-bench.${i}` } };
+    bodies.push(serializeEnvelope(signStatement(statement, acme)));
+  }
+  // Reference: raw entries through POST /add, same server, same concurrency (the log's own rate).
+  const appends = await load(
+    url,
+    '/add',
+    bodies.map((b, i) => Buffer.concat([Buffer.from(`raw ${i} `), b])),
+    { authorization: 'Bearer bench' },
+  );
+  const { done, seconds } = await load(url, '/v1/statements', bodies, {});
+  const rate = done / seconds;
+  const size = log.sequencer.checkpoint.size;
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(
+    `\nraw log appends (POST /add, same server, ${CONCURRENCY} concurrent): ${Math.round(appends.done / appends.seconds)} /s (${appends.done} in ${appends.seconds.toFixed(1)} s)`,
+  );
+  process.stdout.write(
+    `\npublished end to end (POST /v1/statements over loopback HTTP, ${CONCURRENCY} concurrent publishers, 1-signature release, durable + proof): ${Math.round(rate)} /s (${done} in ${seconds.toFixed(1)} s, tree size ${size})\n`,
+  );
+  // The reference, measured again in this run right after the publish load.
+  const envelope = signStatement(release, acme);
+  const pae = preAuthEncoding(envelope.payloadType, envelope.payload);
+  const sig = envelope.signatures[0]!.sig;
+  const key = createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: acme.publicKey.toString('base64url') },
+    format: 'jwk',
+  });
+  const raw = rates({
+    raw: () => {
+      if (!verify(null, pae, key, sig)) throw new Error('raw verify failed');
+    },
+  }).raw!;
+  process.stdout.write(
+    `raw node:crypto Ed25519 verify (same run): ${Math.round(raw)} /s; publishing runs at ${((rate / raw) * 100).toFixed(1)}% of it (server and clients share this process)\n`,
+  );
+}
+
+/** CONCURRENCY clients POSTing `bodies` in turn for PUBLISH_SECONDS; every answer must be 200. */
+async function load(
+  url: string,
+  path: string,
+  bodies: readonly Buffer[],
+  headers: Record<string, string>,
+): Promise<{ done: number; seconds: number }> {
+  let next = 0;
+  let done = 0;
+  const stopAt = Date.now() + PUBLISH_SECONDS * 1000;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < stopAt && next < bodies.length) {
+        const body = bodies[next++]!;
+        const response = await fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+        if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+        await response.arrayBuffer();
+        done += 1;
+      }
+    }),
+  );
+  return { done, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+await publishBench();

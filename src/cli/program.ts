@@ -2,16 +2,19 @@ import { Command, Option } from 'commander';
 import { LOG_LEVELS } from '../config/schema.js';
 import type { CommandContext } from './context.js';
 import { registerConfigCommands } from './commands/config.js';
-import { registerStatementCommands } from './commands/statement.js';
-import { registerPolicyCommands } from './commands/policy.js';
-import { registerFirmwareCommands } from './commands/firmware.js';
-import { registerSbomCommands } from './commands/sbom.js';
 import { registerKeygenCommands } from './commands/keygen.js';
 import { registerLogCommands } from './commands/log.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerWitnessCommands } from './commands/witness.js';
+import { registerStatementCommands } from './commands/statement.js';
+import { registerBundleCommands } from './commands/bundle.js';
 import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
 import { registerFlowsCommands } from './commands/flows.js';
+import { registerPolicyCommands } from './commands/policy.js';
+import { registerFirmwareCommands } from './commands/firmware.js';
+import { registerSbomCommands } from './commands/sbom.js';
+import { registerCheckCommands } from './commands/check.js';
+import { registerDemoCommands } from './commands/demo.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -25,18 +28,21 @@ Precedence: flags > NOSPY_* environment variables > file > defaults.`;
 /** Each concern adds its subcommands here; commands stay thin and call a service. */
 const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
   registerConfigCommands,
-  registerStatementCommands,
-  registerPolicyCommands,
-  registerSbomCommands,
-  registerFirmwareCommands,
   registerKeygenCommands,
   registerServeCommands,
   registerLogCommands,
   registerWitnessCommands,
+  registerStatementCommands,
+  registerBundleCommands,
   registerFlowsCommands,
   registerMudCommands,
   // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.
   registerFlowCheckCommand,
+  registerPolicyCommands,
+  registerSbomCommands,
+  registerFirmwareCommands,
+  registerCheckCommands,
+  registerDemoCommands,
 ];
 
 /** Subcommands with their own `--version <value>` option (a package version, not nospy's). */

@@ -58,6 +58,41 @@ export const firmwareSchema = z
   })
   .prefault({});
 
+/** What `nospy check` reads (docs/check.md); paths are relative to the config file. */
+export const checkSchema = z
+  .strictObject({
+    /** The log's data directory (holding nospy.db) whose statements are checked. */
+    log: z.string().min(1).optional(),
+    /** The operator's inventory (YAML or CSV, docs/policy.md). */
+    inventory: z.string().min(1).optional(),
+    /** The device map (docs/mud.md) the flows are judged against. */
+    devices: z.string().min(1).optional(),
+    /** Flow files (NDJSON or CSV, docs/flows.md). */
+    flows: z.array(z.string().min(1)).max(1024).default([]),
+    /** Firmware images to scan, each optionally with the MUD file its listeners and destinations are compared with. */
+    firmware: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z.strictObject({ image: z.string().min(1), mud: z.string().min(1).optional() }),
+        ]),
+      )
+      .max(1024)
+      .default([]),
+    /** SBOMs (CycloneDX or SPDX JSON) of logged releases; matched by the SBOM digest. */
+    sboms: z.array(z.string().min(1)).max(1024).default([]),
+    /** OSV data: directories, JSON files or zip archives. */
+    osv: z.array(z.string().min(1)).max(1024).default([]),
+    /** Rule packs by id or path (docs/policy.md). */
+    packs: z.array(z.string().min(1)).max(64).default([]),
+    /** The evaluation date (YYYY-MM-DD); default today. */
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+      .optional(),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** The data directory: the embedded database, tiles, blobs and state files. */
   data: z.string().min(1).default('.nospy'),
@@ -68,6 +103,7 @@ export const configSchema = z.strictObject({
   store: storeSchema,
   log: logSchema,
   firmware: firmwareSchema,
+  check: checkSchema,
 });
 
 export type NospyConfig = z.infer<typeof configSchema>;

@@ -5,34 +5,40 @@
  */
 import type { CliErrorCode } from '../cli/errors.js';
 import type { ConfigErrorCode } from '../config/errors.js';
+import type { MudErrorCode } from '../mud/errors.js';
 import type { InventoryErrorCode } from '../inventory/errors.js';
 import type { PolicyErrorCode } from '../policy/errors.js';
 import type { FirmwareErrorCode } from '../firmware/errors.js';
 import type { OsvErrorCode } from '../osv/errors.js';
 import type { SbomErrorCode } from '../sbom/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
-import type { StatementErrorCode } from '../statements/errors.js';
-import type { BlobErrorCode } from '../blobs/errors.js';
 import type { LogErrorCode } from '../log/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
-import type { MudErrorCode } from '../mud/errors.js';
+
+import type { StatementErrorCode } from '../statements/errors.js';
+import type { BlobErrorCode } from '../blobs/errors.js';
+
 import type { FlowErrorCode } from '../flows/errors.js';
+import type { ApiErrorCode } from '../server/api/errors.js';
+import type { CheckErrorCode } from '../check/errors.js';
 
 export type ErrorCode =
   | CliErrorCode
   | ConfigErrorCode
+  | MudErrorCode
   | InventoryErrorCode
   | PolicyErrorCode
   | FirmwareErrorCode
   | OsvErrorCode
   | SbomErrorCode
   | TlogErrorCode
-  | StatementErrorCode
-  | BlobErrorCode
   | LogErrorCode
   | StoreErrorCode
-  | MudErrorCode
+  | StatementErrorCode
+  | BlobErrorCode
   | FlowErrorCode
+  | ApiErrorCode
+  | CheckErrorCode
   | 'INTERNAL';
 
 export interface ErrorOutcome {
@@ -51,6 +57,34 @@ export const ERROR_CATALOGUE = {
   CONFIG_SYNTAX: { exit: 2, http: 500 },
   CONFIG_INVALID: { exit: 2, http: 500 },
   TLOG_KEY_INVALID: { exit: 2, http: 400 },
+  TLOG_NOTE_INVALID: { exit: 1, http: 400 },
+  TLOG_SIGNATURE_INVALID: { exit: 1, http: 403 },
+  TLOG_CHECKPOINT_INVALID: { exit: 1, http: 400 },
+  TLOG_QUORUM_NOT_MET: { exit: 1, http: 403 },
+  TLOG_PROOF_INVALID: { exit: 1, http: 422 },
+  TLOG_PROOF_BUNDLE_INVALID: { exit: 1, http: 400 },
+  TLOG_INDEX_OUT_OF_RANGE: { exit: 2, http: 404 },
+  TLOG_TILE_PATH_INVALID: { exit: 2, http: 400 },
+  TLOG_TILE_INVALID: { exit: 1, http: 422 },
+  TLOG_ENTRY_TOO_LARGE: { exit: 2, http: 413 },
+  TLOG_WITNESS_REQUEST_INVALID: { exit: 2, http: 400 },
+  LOG_ENTRY_TOO_LARGE: { exit: 2, http: 413 },
+  LOG_OVERLOADED: { exit: 2, http: 503 },
+  LOG_CLOSED: { exit: 2, http: 503 },
+  LOG_UNAUTHORIZED: { exit: 2, http: 401 },
+  LOG_NOT_FOUND: { exit: 2, http: 404 },
+  API_BAD_REQUEST: { exit: 2, http: 400 },
+  API_NOT_FOUND: { exit: 2, http: 404 },
+  API_REPORT_FAILED: { exit: 2, http: 503 },
+  LOG_STATE_INVALID: { exit: 2, http: 500 },
+  LOG_WITNESS_FAILED: { exit: 2, http: 503 },
+  LOG_KEY_EXISTS: { exit: 2, http: 409 },
+  LOG_USAGE: { exit: 2, http: 400 },
+  LOG_UNREACHABLE: { exit: 2, http: 502 },
+  LOG_INCONSISTENT: { exit: 1, http: 502 },
+  STORE_IO: { exit: 2, http: 500 },
+  STORE_CONFLICT: { exit: 2, http: 409 },
+  STORE_CORRUPT: { exit: 2, http: 500 },
   STATEMENT_ENVELOPE_INVALID: { exit: 2, http: 400 },
   STATEMENT_ENVELOPE_TOO_LARGE: { exit: 2, http: 413 },
   STATEMENT_AUTHORING_INVALID: { exit: 2, http: 400 },
@@ -58,11 +92,30 @@ export const ERROR_CATALOGUE = {
   STATEMENT_UNREADABLE: { exit: 2, http: 500 },
   STATEMENT_ALREADY_SIGNED: { exit: 2, http: 409 },
   STATEMENT_REJECTED: { exit: 1, http: 422 },
+  STATEMENT_BUNDLE_INVALID: { exit: 2, http: 400 },
+  STATEMENT_NOT_ACCEPTING: { exit: 2, http: 503 },
+  STATEMENT_NOT_FOUND: { exit: 2, http: 404 },
+  STATEMENT_SERVER_FAILED: { exit: 2, http: 502 },
   BLOB_DIGEST_INVALID: { exit: 2, http: 400 },
   BLOB_DIGEST_MISMATCH: { exit: 2, http: 422 },
   BLOB_TOO_LARGE: { exit: 2, http: 413 },
   BLOB_NOT_FOUND: { exit: 2, http: 404 },
   BLOB_IO: { exit: 2, http: 500 },
+  MUD_UNREADABLE: { exit: 2, http: 500 },
+  MUD_SYNTAX: { exit: 2, http: 400 },
+  MUD_INVALID: { exit: 2, http: 400 },
+  MUD_LIMIT: { exit: 2, http: 413 },
+  MUD_CONTEXT_INVALID: { exit: 2, http: 400 },
+  MUD_DEVICES_INVALID: { exit: 2, http: 400 },
+  MUD_GRANTS_INVALID: { exit: 2, http: 400 },
+  CHECK_INPUT_MISSING: { exit: 2, http: 400 },
+  CHECK_LOG_UNREACHABLE: { exit: 2, http: 502 },
+  CHECK_DATA_CORRUPT: { exit: 2, http: 500 },
+  FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
+  FLOW_FILE_INVALID: { exit: 2, http: 400 },
+  FLOW_PCAP_INVALID: { exit: 2, http: 400 },
+  FLOW_ZEEK_INVALID: { exit: 2, http: 400 },
+  FLOW_COLLECTOR_BIND: { exit: 2, http: 500 },
   INVENTORY_NOT_FOUND: { exit: 2, http: 404 },
   INVENTORY_UNREADABLE: { exit: 2, http: 400 },
   INVENTORY_SYNTAX: { exit: 2, http: 400 },
@@ -82,43 +135,6 @@ export const ERROR_CATALOGUE = {
   OSV_ZIP_INVALID: { exit: 2, http: 400 },
   OSV_LIMIT: { exit: 2, http: 413 },
   OSV_QUERY_INVALID: { exit: 2, http: 400 },
-  TLOG_NOTE_INVALID: { exit: 1, http: 400 },
-  TLOG_SIGNATURE_INVALID: { exit: 1, http: 403 },
-  TLOG_CHECKPOINT_INVALID: { exit: 1, http: 400 },
-  TLOG_QUORUM_NOT_MET: { exit: 1, http: 403 },
-  TLOG_PROOF_INVALID: { exit: 1, http: 422 },
-  TLOG_PROOF_BUNDLE_INVALID: { exit: 1, http: 400 },
-  TLOG_INDEX_OUT_OF_RANGE: { exit: 2, http: 404 },
-  TLOG_TILE_PATH_INVALID: { exit: 2, http: 400 },
-  TLOG_TILE_INVALID: { exit: 1, http: 422 },
-  TLOG_ENTRY_TOO_LARGE: { exit: 2, http: 413 },
-  TLOG_WITNESS_REQUEST_INVALID: { exit: 2, http: 400 },
-  LOG_ENTRY_TOO_LARGE: { exit: 2, http: 413 },
-  LOG_OVERLOADED: { exit: 2, http: 503 },
-  LOG_CLOSED: { exit: 2, http: 503 },
-  LOG_UNAUTHORIZED: { exit: 2, http: 401 },
-  LOG_NOT_FOUND: { exit: 2, http: 404 },
-  LOG_STATE_INVALID: { exit: 2, http: 500 },
-  LOG_WITNESS_FAILED: { exit: 2, http: 503 },
-  LOG_KEY_EXISTS: { exit: 2, http: 409 },
-  LOG_USAGE: { exit: 2, http: 400 },
-  LOG_UNREACHABLE: { exit: 2, http: 502 },
-  LOG_INCONSISTENT: { exit: 1, http: 502 },
-  STORE_IO: { exit: 2, http: 500 },
-  STORE_CONFLICT: { exit: 2, http: 409 },
-  STORE_CORRUPT: { exit: 2, http: 500 },
-  MUD_UNREADABLE: { exit: 2, http: 500 },
-  MUD_SYNTAX: { exit: 2, http: 400 },
-  MUD_INVALID: { exit: 2, http: 400 },
-  MUD_LIMIT: { exit: 2, http: 413 },
-  MUD_CONTEXT_INVALID: { exit: 2, http: 400 },
-  MUD_DEVICES_INVALID: { exit: 2, http: 400 },
-  MUD_GRANTS_INVALID: { exit: 2, http: 400 },
-  FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
-  FLOW_FILE_INVALID: { exit: 2, http: 400 },
-  FLOW_PCAP_INVALID: { exit: 2, http: 400 },
-  FLOW_ZEEK_INVALID: { exit: 2, http: 400 },
-  FLOW_COLLECTOR_BIND: { exit: 2, http: 500 },
 } as const satisfies Record<ErrorCode, ErrorOutcome>;
 
 export function outcomeOf(code: ErrorCode): ErrorOutcome {

@@ -10,6 +10,16 @@ import { tileRoutes } from './routes/tiles.js';
 import { addRoutes } from './routes/add.js';
 import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
+import { statementRoutes } from './routes/statements.js';
+import { blobRoutes } from './blob-routes.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import { StatementIndexer } from '../statements/log-index.js';
+import type { Trust } from '../statements/trust.js';
+import type { ProductView } from './api/view.js';
+import { apiRoutes } from './api/routes.js';
+import { registerOpenApi } from './openapi.js';
+import { registerMetrics } from './metrics.js';
+import { dashboardRoutes } from './dashboard.js';
 
 /** The Fastify instance of a log server. */
 export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
@@ -28,13 +38,24 @@ export interface ServerOptions {
   readonly logger: Logger;
   /** Bearer token for `POST /add`; without one, submissions are refused (401). */
   readonly submitToken?: string | undefined;
+  /** The trust file statements are verified against; without it POST /v1/statements answers 503. */
+  readonly trust?: Trust | undefined;
+  /** When set, POST /v1/statements also needs this bearer token (vendors still sign). */
+  readonly statementToken?: string | undefined;
+  /** The blob store behind `PUT`/`GET /v1/blobs/sha256:<hex>`; no blob routes without one. */
+  readonly blobs?: BlobStore | undefined;
+  /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
+  readonly product?: ProductView | undefined;
+  /** A built dashboard directory (web/dist) served at `/`; none without one. */
+  readonly dashboard?: string | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
 
 /**
  * The HTTP server of a log: the c2sp.org/tlog-tiles read API at the root, `POST /add`,
- * `GET /proof/<index>`, `/healthz` and `/readyz`. Each route group is a plugin so later features
+ * `GET /proof/<index>`, `/healthz` and `/readyz`, the statement API (`/v1/statements`) and the
+ * blob store (`/v1/blobs`). Each route group is a plugin so later features
  * register theirs beside them. Closing it lets in-flight appends finish, sequences whatever is
  * still queued (signing the final checkpoint), then runs `onClose`.
  */
@@ -59,10 +80,24 @@ export function createServer(options: ServerOptions): LogServer {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
   );
+  // Before every route: swagger documents the routes registered after it.
+  registerOpenApi(app, '0.1.0');
+  registerMetrics(app, { log: options.log, view: options.product });
   void app.register(healthRoutes, routeOptions);
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
   void app.register(addRoutes, { ...routeOptions, submitToken: options.submitToken });
+  void app.register(statementRoutes, {
+    ...routeOptions,
+    trust: options.trust,
+    statementToken: options.statementToken,
+    indexer: new StatementIndexer(options.store),
+  });
+  if (options.product !== undefined) void app.register(apiRoutes, { view: options.product });
+  if (options.dashboard !== undefined)
+    void app.register(dashboardRoutes, { dir: options.dashboard });
+  // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.
+  if (options.blobs !== undefined) void app.register(blobRoutes, { store: options.blobs });
   app.addHook('onClose', async () => {
     await options.log.close();
     await options.onClose?.();

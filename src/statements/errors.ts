@@ -7,7 +7,11 @@ export type StatementErrorCode =
   | 'STATEMENT_TRUST_INVALID'
   | 'STATEMENT_UNREADABLE'
   | 'STATEMENT_ALREADY_SIGNED'
-  | 'STATEMENT_REJECTED';
+  | 'STATEMENT_REJECTED'
+  | 'STATEMENT_BUNDLE_INVALID'
+  | 'STATEMENT_NOT_ACCEPTING'
+  | 'STATEMENT_NOT_FOUND'
+  | 'STATEMENT_SERVER_FAILED';
 
 /**
  * Signed statements that cannot be read, authored or accepted: malformed or oversized DSSE

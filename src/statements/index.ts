@@ -36,3 +36,21 @@ export { parseTrustFile, partyOfKey, trustFromVerifierKeys } from './trust.js';
 export type { PartyRole, Trust, TrustedParty } from './trust.js';
 export { verifyStatement } from './verify.js';
 export type { Check, CheckId, StatementVerification, TrustAnchor } from './verify.js';
+export {
+  EVIDENCE_FORMAT,
+  formatBundle,
+  MAX_BUNDLE_BYTES,
+  parseBundle,
+  verifyBundle,
+} from './bundle.js';
+export type { BundleCheck, BundleCheckId, BundleVerification, EvidenceBundle } from './bundle.js';
+export { StatementClient } from './client.js';
+export type { ListedStatement, PublishedStatement, StatementFilter } from './client.js';
+export {
+  listLoggedStatements,
+  loggedStatementProof,
+  MAX_LISTED_STATEMENTS,
+  StatementIndexer,
+  statementIndexRowOf,
+} from './log-index.js';
+export type { LoggedStatement, LoggedStatementQuery } from './log-index.js';

@@ -50,6 +50,31 @@ export interface LogIdentity {
   readonly vkey: string;
 }
 
+/**
+ * One logged statement as the statement index keeps it: derived from the entry at `index` (a
+ * DSSE envelope holding an in-toto Statement), so it can always be rebuilt from the log.
+ */
+export interface StatementIndexRow {
+  readonly index: number;
+  /** The predicate's short name (`release`, `access`, …). */
+  readonly type: string;
+  readonly vendor: string | undefined;
+  /** `sha256:<hex>` of each subject. */
+  readonly subjects: readonly string[];
+}
+
+/** What `findStatements` filters on; every given field must match. */
+export interface StatementQuery {
+  readonly type?: string | undefined;
+  readonly vendor?: string | undefined;
+  /** `sha256:<hex>`: statements with this subject digest. */
+  readonly subject?: string | undefined;
+  /** Only indexes ≥ this (paging) and < `below` (the published size). */
+  readonly from?: number | undefined;
+  readonly below: number;
+  readonly limit: number;
+}
+
 export interface LogStore {
   /** Records the identity on first use; returns the identity already recorded otherwise. */
   claimIdentity(identity: LogIdentity): Promise<LogIdentity>;
@@ -68,6 +93,24 @@ export interface LogStore {
   integrate(batch: IntegrationBatch): Promise<void>;
   /** Attaches cosignatures to the checkpoint of that size, if it is still the latest. */
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void>;
+  /**
+   * The log size the statement index has been built up to: every entry below it has been
+   * looked at (and indexed if it is a statement).
+   */
+  statementIndexSize(): Promise<number>;
+  /**
+   * Records the statements among entries [fromSize, toSize) and moves the index size to
+   * `toSize`, in one transaction; refused (STORE_CONFLICT) unless the index is at `fromSize`.
+   */
+  indexStatements(
+    fromSize: number,
+    toSize: number,
+    rows: readonly StatementIndexRow[],
+  ): Promise<void>;
+  /** Indexed statements matching `query`, by ascending log index. */
+  findStatements(query: StatementQuery): Promise<StatementIndexRow[]>;
+  /** The indexed statement at `index`, if that entry is one. */
+  statementAt(index: number): Promise<StatementIndexRow | undefined>;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,11 @@ import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
+import { engineView } from '../../server/api/report-view.js';
+import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
+import { FsBlobStore } from '../../blobs/fs-blob-store.js';
+import { loadTrustFile } from '../../statements/files.js';
+import { join, resolve } from 'node:path';
 import { KEY_TYPE_COSIGNATURE_V1 } from '../../tlog/note-key.js';
 import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
@@ -17,6 +22,8 @@ interface ServeOptions {
   submitToken?: string;
   witness: string[];
   witnessQuorum?: string;
+  trust?: string;
+  statementToken?: string;
 }
 
 /** `nospy serve`: runs the log (sequencer + tlog-tiles HTTP API) until SIGINT/SIGTERM. */
@@ -39,6 +46,11 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       [],
     )
     .option('--witness-quorum <n>', 'witnesses that must cosign before an entry is acknowledged')
+    .option('--trust <file>', 'trust file for POST /v1/statements (config: trust)')
+    .option(
+      '--statement-token <token>',
+      'also require this bearer token on POST /v1/statements (or NOSPY_STATEMENT_TOKEN)',
+    )
     .action(async (opts: ServeOptions) => {
       const flags: FlagSetting[] = [];
       if (opts.data !== undefined) flags.push({ flag: '--data', path: ['data'], value: opts.data });
@@ -46,7 +58,13 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         flags.push({ flag: '--port', path: ['server', 'port'], value: toInt('--port', opts.port) });
       if (opts.host !== undefined)
         flags.push({ flag: '--host', path: ['server', 'host'], value: opts.host });
-      const { config } = ctx.config(flags);
+      if (opts.trust !== undefined)
+        flags.push({ flag: '--trust', path: ['trust'], value: opts.trust });
+      const loaded = ctx.config(flags);
+      const { config } = loaded;
+      // Loaded once, before the log opens: a bad trust file stops the start with its line.
+      const trust =
+        config.trust === undefined ? undefined : loadTrustFile(resolve(ctx.cwd, config.trust));
       const signer = readSigner(ctx.cwd, opts.logKey);
       const witnesses = opts.witness.map((spec) => parseWitness(ctx.cwd, spec));
       const quorum =
@@ -73,8 +91,25 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         store: log.store,
         logger: ctx.logger,
         submitToken,
+        trust,
+        statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
+        blobs: new FsBlobStore({ root: join(config.data, 'blobs') }),
+        // The read API: the check engine's report over this config, recomputed when the log grows.
+        product: engineView(loaded, () => {
+          const published = log.sequencer.published;
+          return {
+            origin: signer.name,
+            size: published.size,
+            checkpoint: published.cosignedNote ?? published.note,
+            verifierKey: signer.vkey,
+          };
+        }),
+        dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         onClose: () => log.close(),
       });
+      if (trust === undefined) {
+        ctx.logger.warn('no --trust or config trust: POST /v1/statements refuses every statement');
+      }
       if (submitToken === undefined) {
         ctx.logger.warn(
           'no --submit-token or NOSPY_SUBMIT_TOKEN: POST /add refuses every submission',

@@ -14,6 +14,8 @@ import { verifyStatement, type StatementVerification } from '../../statements/ve
 import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
 import { resolve } from 'node:path';
+import { StatementClient } from '../../statements/client.js';
+import { formatBundle } from '../../statements/bundle.js';
 
 export function registerStatementCommands(program: Command, ctx: CommandContext): void {
   const statement = program
@@ -44,6 +46,36 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
       const signer = loadPrivateKeyFile(at(ctx, opts.key));
       const envelope = cosignStatement(readEnvelopeFile(at(ctx, file)), signer);
       emit(ctx, envelope, opts.out ?? file, `cosigned with ${keyHandle(signer)}`);
+    });
+
+  statement
+    .command('publish')
+    .description('publish an envelope to a nospy server; prints its log index and leaf hash')
+    .requiredOption('--server <url>', 'the nospy server (POST /v1/statements)')
+    .option('--out <bundle>', 'also write the evidence bundle (envelope + tlog-proof) here')
+    .option(
+      '--token <token>',
+      'bearer token, if the server asks for one (or NOSPY_STATEMENT_TOKEN)',
+    )
+    .argument('<env.json>', 'the signed envelope')
+    .action(async (file: string, opts: { server: string; out?: string; token?: string }) => {
+      const envelope = readEnvelopeFile(at(ctx, file));
+      const token = opts.token ?? (ctx.env.NOSPY_STATEMENT_TOKEN || undefined);
+      const published = await new StatementClient(opts.server, { token }).publish(envelope);
+      if (opts.out !== undefined) {
+        writeFileAtomically(
+          at(ctx, opts.out),
+          Buffer.from(formatBundle({ envelope, proof: published.proof })),
+        );
+      }
+      printResult(
+        ctx,
+        { index: published.index, leafHash: published.leafHash, bundle: opts.out ?? null },
+        () =>
+          `index ${published.index}\nleaf hash ${published.leafHash}${
+            opts.out === undefined ? '' : `\nbundle ${opts.out}`
+          }`,
+      );
     });
 
   statement

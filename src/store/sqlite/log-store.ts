@@ -1,5 +1,12 @@
 import { StoreError } from '../errors.js';
-import type { IntegrationBatch, LogIdentity, LogStore, StoredCheckpoint } from '../log-store.js';
+import type {
+  IntegrationBatch,
+  LogIdentity,
+  LogStore,
+  StatementIndexRow,
+  StatementQuery,
+  StoredCheckpoint,
+} from '../log-store.js';
 import { join } from 'node:path';
 import { BatchWriter } from './batch-writer.js';
 import { DATABASE_FILE, errorText, openDatabase, type SqliteDatabase } from './database.js';
@@ -32,7 +39,35 @@ CREATE TABLE IF NOT EXISTS log_leaves (
   leaf_hash BLOB PRIMARY KEY,
   idx INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- The statement index, derived from log_entries (see StatementIndexer): rebuilding it from the
+-- entries always gives the same rows, so it cannot disagree with the log.
+CREATE TABLE IF NOT EXISTS statement_index_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS statements (
+  idx INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  vendor TEXT
+);
+CREATE INDEX IF NOT EXISTS statements_by_type ON statements (type, idx);
+CREATE INDEX IF NOT EXISTS statements_by_vendor ON statements (vendor, idx);
+CREATE TABLE IF NOT EXISTS statement_subjects (
+  digest TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  PRIMARY KEY (digest, idx)
+) WITHOUT ROWID;
 `;
+
+interface StatementDbRow {
+  idx: number;
+  type: string;
+  vendor: string | null;
+  subjects: string;
+}
+
+const STATEMENT_COLUMNS = `s.idx AS idx, s.type AS type, s.vendor AS vendor,
+  (SELECT group_concat(digest, ' ') FROM statement_subjects d WHERE d.idx = s.idx) AS subjects`;
 
 /**
  * The embedded log store: one SQLite file, prepared statements, one transaction per batch.
@@ -66,6 +101,22 @@ export class SqliteLogStore implements LogStore {
         )
         .pluck(),
       leaf: db.prepare<[Buffer], { idx: number }>('SELECT idx FROM log_leaves WHERE leaf_hash = ?'),
+      indexSize: db
+        .prepare<[], number>('SELECT size FROM statement_index_state WHERE id = 1')
+        .pluck(),
+      setIndexSize: db.prepare(
+        `INSERT INTO statement_index_state (id, size) VALUES (1, ?)
+         ON CONFLICT (id) DO UPDATE SET size = excluded.size`,
+      ),
+      putStatement: db.prepare(
+        'INSERT OR REPLACE INTO statements (idx, type, vendor) VALUES (?, ?, ?)',
+      ),
+      putSubject: db.prepare(
+        'INSERT OR IGNORE INTO statement_subjects (digest, idx) VALUES (?, ?)',
+      ),
+      statementAt: db.prepare<[number], StatementDbRow>(
+        `SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.idx = ?`,
+      ),
     };
     this.#writer = new BatchWriter(join(dataDir, DATABASE_FILE));
   }
@@ -129,6 +180,69 @@ export class SqliteLogStore implements LogStore {
     return this.#writer.cosign(size, cosignedNote);
   }
 
+  statementIndexSize(): Promise<number> {
+    return this.#run('read the statement index size', () => this.#statements.indexSize.get() ?? 0);
+  }
+
+  indexStatements(
+    fromSize: number,
+    toSize: number,
+    rows: readonly StatementIndexRow[],
+  ): Promise<void> {
+    return this.#run('index statements', () => {
+      this.#db.transaction(() => {
+        const at = this.#statements.indexSize.get() ?? 0;
+        if (at !== fromSize) {
+          throw new StoreError(
+            'STORE_CONFLICT',
+            `the statement index is at size ${at}, not ${fromSize}: another indexer is running`,
+          );
+        }
+        for (const row of rows) {
+          this.#statements.putStatement.run(row.index, row.type, row.vendor ?? null);
+          for (const digest of row.subjects) this.#statements.putSubject.run(digest, row.index);
+        }
+        this.#statements.setIndexSize.run(toSize);
+      })();
+    });
+  }
+
+  findStatements(query: StatementQuery): Promise<StatementIndexRow[]> {
+    return this.#run('list statements', () => {
+      const where = ['s.idx >= ?', 's.idx < ?'];
+      const params: (string | number)[] = [query.from ?? 0, query.below];
+      if (query.type !== undefined) {
+        where.push('s.type = ?');
+        params.push(query.type);
+      }
+      if (query.vendor !== undefined) {
+        where.push('s.vendor = ?');
+        params.push(query.vendor);
+      }
+      if (query.subject !== undefined) {
+        where.push(
+          'EXISTS (SELECT 1 FROM statement_subjects d WHERE d.digest = ? AND d.idx = s.idx)',
+        );
+        params.push(query.subject);
+      }
+      params.push(query.limit);
+      // Built from fixed fragments only; every value is a bound parameter.
+      const sql = `SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE ${where.join(' AND ')}
+        ORDER BY s.idx LIMIT ?`;
+      return this.#db
+        .prepare<(string | number)[], StatementDbRow>(sql)
+        .all(...params)
+        .map(toRow);
+    });
+  }
+
+  statementAt(index: number): Promise<StatementIndexRow | undefined> {
+    return this.#run('read a statement', () => {
+      const row = this.#statements.statementAt.get(index);
+      return row === undefined ? undefined : toRow(row);
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
@@ -148,4 +262,16 @@ export class SqliteLogStore implements LogStore {
       );
     }
   }
+}
+
+function toRow(row: StatementDbRow): StatementIndexRow {
+  return {
+    index: row.idx,
+    type: row.type,
+    vendor: row.vendor ?? undefined,
+    subjects:
+      row.subjects === '' || (row.subjects as string | null) === null
+        ? []
+        : row.subjects.split(' ').sort(),
+  };
 }

@@ -1,0 +1,101 @@
+/**
+ * What the check engine reads: everything already loaded and parsed by the adapters
+ * (`src/check/gather/`). The engine does no I/O; the same evidence and the same `now` always
+ * give the same report.
+ */
+import type { Indicator } from '../firmware/indicators/types.js';
+import type { FlowRecord } from '../flows/flow-record.js';
+import type { BehaviourDevice } from '../mud/index.js';
+import type { Evaluation } from '../policy/evaluate.js';
+import type { Statement } from '../statements/index.js';
+
+/** A statement read from the log, with what a third party needs to check it offline. */
+export interface LoggedStatement {
+  /** Its index in the log. */
+  readonly index: number;
+  /** The DSSE envelope exactly as logged (JSON text). */
+  readonly envelope: string;
+  /** c2sp.org/tlog-proof of the entry against a (cosigned) checkpoint. */
+  readonly tlogProof: string;
+  /** The verified, parsed statement. */
+  readonly statement: Statement;
+}
+
+/** A device the operator runs, as the inventory records it. */
+export interface InventoryDevice {
+  readonly id: string;
+  readonly vendor: string;
+  readonly model: string | undefined;
+  /** The firmware image the inventory says it runs, by hex SHA-256. */
+  readonly firmware: { readonly sha256: string; readonly version?: string } | undefined;
+}
+
+/** A firmware image scanned by src/firmware (its indicators). */
+export interface ScannedImage {
+  /** The image's name as given in the config (a path relative to it). */
+  readonly image: string;
+  /** Hex SHA-256 of the image file. */
+  readonly sha256: string;
+  readonly indicators: readonly Indicator[];
+}
+
+/** An advisory that applies to a component of a logged release's SBOM. */
+export interface ComponentVulnerability {
+  /** The release's image digest, `sha256:<hex>`. */
+  readonly release: string;
+  readonly component: string;
+  readonly version: string;
+  readonly advisory: {
+    readonly id: string;
+    readonly aliases: readonly string[];
+    /** `critical` | `high` | `medium` | `low` (CVSS v3 rating or the database's own). */
+    readonly severity: string | null;
+    /** ISO 8601: when the advisory was published (the fix window starts then). */
+    readonly published: string;
+  };
+  readonly affected: string;
+  readonly fixed?: string;
+}
+
+/** Flow records with the devices (compiled MUD files) they are judged against. */
+export interface FlowEvidence {
+  readonly devices: readonly BehaviourDevice[];
+  readonly records: readonly FlowRecord[];
+  /** A name for the sources, for the evidence (e.g. the flow file paths). */
+  readonly sources: readonly string[];
+}
+
+/** Checkpoints of one log as seen by different parties, with the proofs between them. */
+export interface CheckpointObservation {
+  /** Who saw it (a witness name, `log`, a monitor's file). */
+  readonly seenBy: string;
+  /** The signed checkpoint note. */
+  readonly note: string;
+  readonly origin: string;
+  readonly size: number;
+  /** Hex root hash. */
+  readonly rootHash: string;
+}
+
+/** A consistency proof between two observed checkpoints that did NOT verify. */
+export interface FailedConsistency {
+  readonly origin: string;
+  readonly older: CheckpointObservation;
+  readonly newer: CheckpointObservation;
+  readonly reason: string;
+}
+
+/** Everything the engine joins into one report. */
+export interface CheckEvidence {
+  /** Verified statements read from the log, in log order. */
+  readonly statements: readonly LoggedStatement[];
+  /** The checkpoint the statements were read (and proved) against. */
+  readonly checkpoint?: string;
+  readonly inventory?: readonly InventoryDevice[];
+  readonly flows?: FlowEvidence;
+  readonly firmware?: readonly ScannedImage[];
+  readonly vulnerabilities?: readonly ComponentVulnerability[];
+  readonly policy?: Evaluation;
+  readonly checkpoints?: readonly CheckpointObservation[];
+  readonly failedConsistency?: readonly FailedConsistency[];
+}

@@ -1,0 +1,112 @@
+/**
+ * A finding: one broken promise or rule, with the evidence a third party checks offline. The
+ * engine (`src/check/`) produces findings as data; the CLI, the HTML report, the REST API and the
+ * dashboard only read them.
+ */
+
+/** The kinds of finding (docs/DESIGN.md §2, "Checks"). */
+export const FINDING_KINDS = [
+  'firmware-not-logged',
+  'firmware-backdoor-indicator',
+  'vulnerable-component',
+  'undeclared-traffic',
+  'unapproved-access',
+  'canary-lapsed',
+  'policy-violation',
+  'log-inconsistency',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** What a finding is about; at least one field is set. */
+export interface FindingSubject {
+  readonly device?: string;
+  readonly vendor?: string;
+  /** The release's image digest, `sha256:<hex>`. */
+  readonly release?: string;
+  /** A log's origin, for log inconsistencies. */
+  readonly log?: string;
+}
+
+/** The agreement clause or the government rule a finding breaks. */
+export type BrokenPromise =
+  | {
+      readonly type: 'clause';
+      /** The agreement statement's log index. */
+      readonly agreement: number;
+      /** The clause id inside the agreement, e.g. `firmware-logged-before-deployment`. */
+      readonly clause: string;
+    }
+  | { readonly type: 'rule'; readonly pack: string; readonly rule: string }
+  /** Properties of the log itself (append-only, witnessed). */
+  | { readonly type: 'log'; readonly property: 'consistency' | 'witness-agreement' };
+
+/** A piece of evidence; each kind carries what a verifier needs, nothing refers to local state. */
+export type Evidence =
+  | {
+      readonly type: 'statement';
+      readonly index: number;
+      /** The DSSE envelope exactly as logged (JSON text). */
+      readonly envelope: string;
+      /** c2sp.org/tlog-proof for the envelope against a (cosigned) checkpoint. */
+      readonly tlogProof: string;
+    }
+  | {
+      /** A checkpoint at which no logged release names the digest (with the statements checked). */
+      readonly type: 'absence';
+      readonly digest: string;
+      readonly checkpoint: string;
+      readonly detail: string;
+    }
+  | {
+      readonly type: 'flows';
+      /** Sample flow records in the flow-file NDJSON field names (a bounded sample). */
+      readonly records: readonly Readonly<Record<string, unknown>>[];
+      readonly total: { readonly records: number; readonly bytes: number };
+    }
+  | {
+      readonly type: 'file';
+      readonly image: string;
+      readonly path: string;
+      readonly line?: number;
+      readonly offset?: number;
+      readonly detail: string;
+    }
+  | {
+      readonly type: 'advisory';
+      readonly id: string;
+      readonly aliases: readonly string[];
+      readonly component: string;
+      readonly version: string;
+      readonly affected: string;
+      readonly fixed?: string;
+    }
+  | {
+      readonly type: 'policy';
+      readonly pack: string;
+      readonly rule: string;
+      readonly items: readonly string[];
+      readonly source?: string;
+    }
+  | {
+      readonly type: 'checkpoints';
+      readonly checkpoints: readonly string[];
+      readonly detail: string;
+    };
+
+export interface Finding {
+  /** Stable across runs for the same facts: a hash of kind, subject and what is broken. */
+  readonly id: string;
+  readonly kind: FindingKind;
+  readonly severity: Severity;
+  readonly subject: FindingSubject;
+  readonly breaks: BrokenPromise;
+  /** ISO 8601 UTC. */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** One line a regulator can read. */
+  readonly explanation: string;
+  readonly evidence: readonly Evidence[];
+}

@@ -1,0 +1,82 @@
+/**
+ * undeclared-traffic and unapproved-access: the MUD behaviour check (src/mud) of the observed
+ * flows, with the logged, co-signed access grants as the only permission for remote management.
+ */
+import { formatFlowNdjson } from '../../flows/flow-file-format.js';
+import { checkBehaviour, type AccessGrant, type BehaviourFinding } from '../../mud/index.js';
+import type { BrokenPromise, Finding } from '../finding.js';
+import { instant, makeFinding, statementEvidence, type CheckContext } from '../context.js';
+
+/** A port range wider than this in a grant is clipped (bounded expansion). */
+const MAX_RANGE_PORTS = 4096;
+
+/** The logged access statements as behaviour-check grants. */
+export function grantsOf(ctx: CheckContext): AccessGrant[] {
+  return ctx.grants.map((g) => {
+    const p = g.statement.predicate;
+    const ports: number[] = [];
+    for (const service of p.services) {
+      for (const entry of service.ports) {
+        if (typeof entry === 'number') ports.push(entry);
+        else {
+          const to = Math.min(entry.to, entry.from + MAX_RANGE_PORTS - 1);
+          for (let port = entry.from; port <= to; port++) ports.push(port);
+        }
+      }
+    }
+    return {
+      id: `${p.grantId}@${g.index}`,
+      devices: p.devices,
+      sources: p.sourceNetworks,
+      ports,
+      from: instant(p.window.from),
+      until: instant(p.window.until),
+    };
+  });
+}
+
+function describe(f: BehaviourFinding): string {
+  const proto = f.proto === 6 ? 'tcp' : f.proto === 17 ? 'udp' : `proto ${f.proto}`;
+  return `${f.remote} ${proto}/${f.port}`;
+}
+
+/** Findings of kinds `undeclared-traffic` and `unapproved-access`. */
+export function behaviourFindings(ctx: CheckContext): Finding[] {
+  const flows = ctx.evidence.flows;
+  if (flows === undefined) return [];
+  const report = checkBehaviour({ devices: flows.devices, grants: grantsOf(ctx) }, flows.records);
+  return report.findings.map((f) => {
+    const vendor = ctx.vendorOfDevice(f.device);
+    const clause =
+      f.kind === 'undeclared-traffic'
+        ? 'traffic-within-declared-mud'
+        : 'remote-access-only-under-cosigned-grant';
+    const promise = vendor === undefined ? undefined : ctx.clauseOf(vendor, clause);
+    const breaks: BrokenPromise =
+      promise === undefined
+        ? { type: 'rule', pack: 'nospy', rule: f.kind }
+        : { type: 'clause', agreement: promise.agreement.index, clause };
+    const explanation =
+      f.kind === 'undeclared-traffic'
+        ? `Device ${f.device}${vendor === undefined ? '' : ` (${vendor})`} exchanged ${f.records} flows with ${describe(f)}, which its MUD file does not declare.`
+        : `${describe(f)} reached management port ${f.port} of device ${f.device}${vendor === undefined ? '' : ` (${vendor})`} in ${f.records} flows with no access grant covering it.`;
+    return makeFinding({
+      kind: f.kind,
+      severity: f.kind === 'unapproved-access' ? 'critical' : 'high',
+      subject: vendor === undefined ? { device: f.device } : { device: f.device, vendor },
+      breaks,
+      what: `${f.remote}\u0000${f.proto}\u0000${f.port}`,
+      firstSeen: f.first,
+      lastSeen: f.last,
+      explanation,
+      evidence: [
+        {
+          type: 'flows',
+          records: f.samples.map((r) => JSON.parse(formatFlowNdjson(r)) as Record<string, unknown>),
+          total: { records: f.records, bytes: f.bytes },
+        },
+        ...(promise === undefined ? [] : [statementEvidence(promise.agreement)]),
+      ],
+    });
+  });
+}

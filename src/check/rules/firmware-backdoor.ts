@@ -1,0 +1,68 @@
+/**
+ * firmware-backdoor-indicator: a back-door indicator (src/firmware rules) in a scanned image —
+ * an undeclared outbound destination, a hard-coded credential, a shell without login, a known
+ * back-door string. The subject is the image, with the vendor of the release that names it.
+ */
+import { isBackdoorIndicator } from '../../firmware/indicators/types.js';
+import type { BrokenPromise, Finding, Severity } from '../finding.js';
+import { digestRef, makeFinding, statementEvidence, type CheckContext } from '../context.js';
+import type { Indicator } from '../../firmware/indicators/types.js';
+
+function severityOf(i: Indicator): Severity {
+  switch (i.kind) {
+    case 'backdoor.known_string':
+    case 'credential.password_hash':
+    case 'credential.uid0_extra_account':
+    case 'ssh.authorized_keys':
+      return 'critical';
+    case 'outbound_destination':
+    case 'listening_service':
+    case 'key.private':
+    case 'key.static_host_key':
+      return 'high';
+  }
+}
+
+/** Findings of kind `firmware-backdoor-indicator`. */
+export function firmwareBackdoorIndicators(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  for (const image of ctx.evidence.firmware ?? []) {
+    const digest = digestRef(image.sha256);
+    const releases = ctx.releasesNaming(digest);
+    const vendor = releases[0]?.statement.predicate.vendor;
+    const agreement = vendor === undefined ? undefined : ctx.agreementOf(vendor);
+    // A back door breaks the agreement's promise as a whole; without one, nospy's own rule.
+    const breaks: BrokenPromise =
+      agreement === undefined
+        ? { type: 'rule', pack: 'nospy', rule: 'no-backdoor-indicators' }
+        : { type: 'clause', agreement: agreement.index, clause: 'no-spy' };
+    for (const i of image.indicators) {
+      if (!isBackdoorIndicator(i)) continue;
+      const where = `${i.path}${i.line === undefined ? '' : `:${i.line}`}`;
+      out.push(
+        makeFinding({
+          kind: 'firmware-backdoor-indicator',
+          severity: severityOf(i),
+          subject: vendor === undefined ? { release: digest } : { vendor, release: digest },
+          breaks,
+          what: `${i.kind}\u0000${i.rule}\u0000${i.path}\u0000${i.detail}`,
+          firstSeen: ctx.now,
+          lastSeen: ctx.now,
+          explanation: `Image ${image.image}${vendor === undefined ? '' : ` (${vendor})`} contains a back-door indicator at ${where}: ${i.detail}.`,
+          evidence: [
+            {
+              type: 'file',
+              image: image.image,
+              path: i.path,
+              ...(i.line === undefined ? {} : { line: i.line }),
+              ...(i.offset === undefined ? {} : { offset: i.offset }),
+              detail: `${i.kind} (${i.rule}): ${i.evidence}`,
+            },
+            ...releases.map(statementEvidence),
+          ],
+        }),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * firmware-not-logged: a device runs an image that no logged release of its vendor (and model)
+ * names, or whose release was logged only after the deployment was observed (agreement clause
+ * `firmware-logged-before-deployment`).
+ */
+import type { Evidence, Finding } from '../finding.js';
+import {
+  digestRef,
+  instant,
+  makeFinding,
+  statementEvidence,
+  vendorKey,
+  type CheckContext,
+} from '../context.js';
+import type { LoggedStatement } from '../evidence.js';
+
+interface Observation {
+  readonly device: string;
+  readonly vendor: string | undefined;
+  readonly model: string | undefined;
+  readonly digest: string;
+  readonly observedAt: number;
+  /** The deployment statement that recorded it (absent for an inventory-only observation). */
+  readonly deployment: LoggedStatement | undefined;
+}
+
+function observations(ctx: CheckContext): Observation[] {
+  const byKey = new Map<string, Observation>();
+  for (const d of ctx.deployments) {
+    const p = d.statement.predicate;
+    const inv = ctx.devices.get(p.device.id);
+    for (const s of d.statement.subject) {
+      const digest = digestRef(s.digest.sha256);
+      const key = `${p.device.id}\u0000${digest}`;
+      const seen = byKey.get(key);
+      const at = instant(p.observedAt);
+      // The first observation is the one the clause is about ("before deployment").
+      if (seen !== undefined && seen.observedAt <= at) continue;
+      byKey.set(key, {
+        device: p.device.id,
+        vendor: p.device.vendor ?? inv?.vendor,
+        model: p.device.model ?? inv?.model,
+        digest,
+        observedAt: at,
+        deployment: d,
+      });
+    }
+  }
+  for (const inv of ctx.devices.values()) {
+    if (inv.firmware === undefined) continue;
+    const digest = digestRef(inv.firmware.sha256);
+    const key = `${inv.id}\u0000${digest}`;
+    if (byKey.has(key)) continue;
+    byKey.set(key, {
+      device: inv.id,
+      vendor: inv.vendor,
+      model: inv.model,
+      digest,
+      observedAt: ctx.now,
+      deployment: undefined,
+    });
+  }
+  return [...byKey.values()];
+}
+
+function modelCovered(models: readonly string[], model: string | undefined): boolean {
+  return model === undefined || models.some((m) => vendorKey(m) === vendorKey(model));
+}
+
+/** Findings of kind `firmware-not-logged`. */
+export function firmwareNotLogged(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  for (const o of observations(ctx)) {
+    if (o.vendor === undefined) continue;
+    const promise = ctx.clauseOf(o.vendor, 'firmware-logged-before-deployment');
+    if (promise === undefined) continue;
+    const breaks = {
+      type: 'clause',
+      agreement: promise.agreement.index,
+      clause: 'firmware-logged-before-deployment',
+    } as const;
+    const seen: Evidence[] = o.deployment === undefined ? [] : [statementEvidence(o.deployment)];
+    const base = {
+      kind: 'firmware-not-logged',
+      subject: { device: o.device, vendor: o.vendor, release: o.digest },
+      breaks,
+      firstSeen: o.observedAt,
+      lastSeen: o.observedAt,
+    } as const;
+    const naming = ctx.releasesNaming(o.digest);
+    const own = naming.filter(
+      (r) =>
+        vendorKey(r.statement.predicate.vendor) === vendorKey(o.vendor ?? '') &&
+        modelCovered(r.statement.predicate.models, o.model),
+    );
+    if (naming.length === 0) {
+      out.push(
+        makeFinding({
+          ...base,
+          severity: 'critical',
+          what: 'unlogged',
+          explanation: `Device ${o.device} (${o.vendor}) runs image ${o.digest.slice(0, 19)}… that no logged release names.`,
+          evidence: [
+            ...seen,
+            {
+              type: 'absence',
+              digest: o.digest,
+              checkpoint: ctx.evidence.checkpoint ?? '',
+              detail: `none of the ${ctx.releases.length} release statements in the log at this checkpoint names ${o.digest}`,
+            },
+          ],
+        }),
+      );
+      continue;
+    }
+    if (own.length === 0) {
+      const other = naming[0];
+      if (other === undefined) continue;
+      out.push(
+        makeFinding({
+          ...base,
+          severity: 'critical',
+          what: 'other-vendor-or-model',
+          explanation: `Device ${o.device} (${o.vendor}${o.model === undefined ? '' : ` ${o.model}`}) runs image ${o.digest.slice(0, 19)}… logged only as a release of ${other.statement.predicate.vendor} ${other.statement.predicate.models.join(', ')}.`,
+          evidence: [...seen, ...naming.map(statementEvidence)],
+        }),
+      );
+      continue;
+    }
+    if (o.deployment === undefined) continue;
+    const earliest = own.reduce((a, b) => (b.index < a.index ? b : a));
+    if (earliest.index > o.deployment.index) {
+      out.push(
+        makeFinding({
+          ...base,
+          severity: 'high',
+          what: 'logged-after-deployment',
+          explanation: `Device ${o.device} (${o.vendor}) ran image ${o.digest.slice(0, 19)}… before its release was logged (release at log index ${earliest.index}, deployment at ${o.deployment.index}).`,
+          evidence: [...seen, statementEvidence(earliest)],
+        }),
+      );
+    }
+  }
+  return out;
+}

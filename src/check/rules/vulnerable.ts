@@ -1,0 +1,74 @@
+/**
+ * vulnerable-component: an advisory at or above the agreement's severity against a component of
+ * a logged release, still unfixed (no later logged release of the vendor lists it as fixed) once
+ * the clause `critical-vulns-fixed-within` window has passed since the advisory was published.
+ */
+import type { Finding, Severity } from '../finding.js';
+import {
+  instant,
+  makeFinding,
+  statementEvidence,
+  vendorKey,
+  type CheckContext,
+} from '../context.js';
+
+const RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, moderate: 2, low: 1 };
+const DAY_MS = 86_400_000;
+
+/** Findings of kind `vulnerable-component`. */
+export function vulnerableComponents(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  for (const v of ctx.evidence.vulnerabilities ?? []) {
+    const releases = ctx.releasesNaming(v.release);
+    const release = releases[0];
+    if (release === undefined) continue;
+    const vendor = release.statement.predicate.vendor;
+    const promise = ctx.clauseOf(vendor, 'critical-vulns-fixed-within');
+    if (promise === undefined) continue;
+    const rating = (v.advisory.severity ?? '').toLowerCase();
+    if ((RANK[rating] ?? 0) < (RANK[promise.clause.severity] ?? 5)) continue;
+    const published = instant(v.advisory.published);
+    const due =
+      Math.max(published, instant(release.statement.predicate.releasedAt)) +
+      promise.clause.days * DAY_MS;
+    if (ctx.now <= due) continue;
+    const ids = new Set([v.advisory.id, ...v.advisory.aliases]);
+    const fixedBy = ctx.releases.find(
+      (r) =>
+        r.index > release.index &&
+        vendorKey(r.statement.predicate.vendor) === vendorKey(vendor) &&
+        (r.statement.predicate.securityFix?.advisories ?? []).some((a) => ids.has(a)),
+    );
+    if (fixedBy !== undefined) continue;
+    out.push(
+      makeFinding({
+        kind: 'vulnerable-component',
+        severity: (RANK[rating] === 2 ? 'medium' : rating) as Severity,
+        subject: { vendor, release: v.release },
+        breaks: {
+          type: 'clause',
+          agreement: promise.agreement.index,
+          clause: 'critical-vulns-fixed-within',
+        },
+        what: `${v.advisory.id}\u0000${v.component}\u0000${v.version}`,
+        firstSeen: due,
+        lastSeen: ctx.now,
+        explanation: `${vendor} release ${release.statement.predicate.version} ships ${v.component} ${v.version} with ${rating} advisory ${v.advisory.id}, unfixed ${promise.clause.days} days after it was published.`,
+        evidence: [
+          {
+            type: 'advisory',
+            id: v.advisory.id,
+            aliases: v.advisory.aliases,
+            component: v.component,
+            version: v.version,
+            affected: v.affected,
+            ...(v.fixed === undefined ? {} : { fixed: v.fixed }),
+          },
+          statementEvidence(release),
+          statementEvidence(promise.agreement),
+        ],
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * Pure answers of the read API, computed from one snapshot: counts, filters, per-day history and
+ * the joins behind the device, vendor and compliance pages. No I/O.
+ */
+import type { Finding } from '../../check/finding.js';
+import type { DeviceRecord, ProductSnapshot, VendorRecord } from './view.js';
+
+/** Filters of `GET /v1/findings`; all optional, all must match. */
+export interface FindingFilter {
+  readonly kind?: string | undefined;
+  readonly severity?: string | undefined;
+  readonly device?: string | undefined;
+  readonly vendor?: string | undefined;
+  /** A day (`YYYY-MM-DD`) or an ISO 8601 instant. */
+  readonly since?: string | undefined;
+}
+
+/** Findings by kind and by severity. */
+export function countFindings(findings: readonly Finding[]): {
+  byKind: Record<string, number>;
+  bySeverity: Record<string, number>;
+} {
+  const byKind: Record<string, number> = {};
+  const bySeverity: Record<string, number> = {};
+  for (const finding of findings) {
+    byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+    bySeverity[finding.severity] = (bySeverity[finding.severity] ?? 0) + 1;
+  }
+  return { byKind, bySeverity };
+}
+
+/** The findings a filter selects, most severe first then newest first (stable for equal keys). */
+export function filterFindings(findings: readonly Finding[], filter: FindingFilter): Finding[] {
+  const since = filter.since === undefined ? undefined : Date.parse(filter.since);
+  return findings.filter(
+    (f) =>
+      (filter.kind === undefined || f.kind === filter.kind) &&
+      (filter.severity === undefined || f.severity === filter.severity) &&
+      (filter.device === undefined || f.subject.device === filter.device) &&
+      (filter.vendor === undefined || f.subject.vendor === filter.vendor) &&
+      (since === undefined || Date.parse(f.firstSeen) >= since),
+  );
+}
+
+/** Findings by kind and severity per UTC day of `firstSeen`, oldest day first. */
+export function findingHistory(findings: readonly Finding[]): {
+  day: string;
+  total: number;
+  byKind: Record<string, number>;
+  bySeverity: Record<string, number>;
+}[] {
+  const byDay = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const day = finding.firstSeen.slice(0, 10);
+    const list = byDay.get(day);
+    if (list === undefined) byDay.set(day, [finding]);
+    else list.push(finding);
+  }
+  return [...byDay.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([day, list]) => ({ day, total: list.length, ...countFindings(list) }));
+}
+
+/** A device's findings: those whose subject names it. */
+export function deviceFindings(snapshot: ProductSnapshot, device: DeviceRecord): Finding[] {
+  return snapshot.findings.filter((f) => f.subject.device === device.id);
+}
+
+/** A vendor's findings: those naming it, or one of its devices or releases. */
+export function vendorFindings(snapshot: ProductSnapshot, vendor: VendorRecord): Finding[] {
+  const devices = new Set(snapshot.devices.filter((d) => d.vendor === vendor.id).map((d) => d.id));
+  const releases = new Set(
+    snapshot.releases.filter((r) => r.vendor === vendor.id).map((r) => r.digest),
+  );
+  return snapshot.findings.filter(
+    (f) =>
+      f.subject.vendor === vendor.id ||
+      (f.subject.device !== undefined && devices.has(f.subject.device)) ||
+      (f.subject.release !== undefined && releases.has(f.subject.release)),
+  );
+}
+
+/** The ids of the findings that break one clause of an agreement. */
+export function clauseFindings(
+  findings: readonly Finding[],
+  agreement: number,
+  clause: string,
+): string[] {
+  return findings
+    .filter(
+      (f) =>
+        f.breaks.type === 'clause' &&
+        f.breaks.agreement === agreement &&
+        f.breaks.clause === clause,
+    )
+    .map((f) => f.id);
+}
+
+/** The findings that break a rule of one pack. */
+export function packFindings(findings: readonly Finding[], pack: string): Finding[] {
+  return findings.filter((f) => f.breaks.type === 'rule' && f.breaks.pack === pack);
+}

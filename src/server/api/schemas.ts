@@ -1,0 +1,172 @@
+/**
+ * Zod schemas of the read API's queries and responses. Fastify validates queries and serializes
+ * responses through them, and `/openapi.json` is generated from them, so the spec cannot drift.
+ */
+import { z } from 'zod';
+import { FINDING_KINDS, SEVERITIES } from '../../check/finding.js';
+
+/** Arrays the view hands out are readonly; the schema says so. */
+const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+
+export const Kind = z.enum(FINDING_KINDS);
+export const Severity = z.enum(SEVERITIES);
+/** Path ids: devices, vendors, findings. Bounded, no slashes. */
+export const IdParam = z.object({ id: z.string().regex(ID, 'an id of letters, digits and ._:@-') });
+
+export const FindingsQuery = z.strictObject({
+  kind: Kind.optional(),
+  severity: Severity.optional(),
+  device: z.string().regex(ID).optional(),
+  vendor: z.string().regex(ID).optional(),
+  /** Only findings first seen at or after this day or instant. */
+  since: z.iso.date().or(z.iso.datetime()).optional(),
+});
+
+const Subject = z.object({
+  device: z.string().optional(),
+  vendor: z.string().optional(),
+  release: z.string().optional(),
+  log: z.string().optional(),
+});
+
+const Breaks = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('clause'), agreement: z.number().int(), clause: z.string() }),
+  z.object({ type: z.literal('rule'), pack: z.string(), rule: z.string() }),
+  z.object({ type: z.literal('log'), property: z.enum(['consistency', 'witness-agreement']) }),
+]);
+
+export const FindingSchema = z
+  .object({
+    id: z.string(),
+    kind: Kind,
+    severity: Severity,
+    subject: Subject,
+    breaks: Breaks,
+    firstSeen: z.string(),
+    lastSeen: z.string(),
+    explanation: z.string(),
+    // Each evidence kind carries what a verifier needs (src/check/finding.ts); passed through as is.
+    evidence: list(z.looseObject({ type: z.string() })),
+  })
+  .meta({ id: 'Finding' });
+
+const Counts = z.object({
+  byKind: z.record(z.string(), z.number().int()),
+  bySeverity: z.record(z.string(), z.number().int()),
+});
+
+export const SummaryResponse = z.object({
+  generatedAt: z.string(),
+  findings: Counts.extend({ total: z.number().int() }),
+  devices: z.number().int(),
+  vendors: z.number().int(),
+  releases: z.number().int(),
+  log: z.object({
+    origin: z.string(),
+    size: z.number().int(),
+    checkpoint: z.string(),
+    verifierKey: z.string().optional(),
+  }),
+});
+
+export const FindingsResponse = z.object({ findings: list(FindingSchema), total: z.number() });
+
+export const HistoryResponse = z.object({
+  days: list(Counts.extend({ day: z.string(), total: z.number().int() })),
+});
+
+const Timeline = list(z.object({ at: z.string(), event: z.string(), ref: z.string().optional() }));
+
+const DeviceSummary = z.object({
+  id: z.string(),
+  vendor: z.string(),
+  model: z.string().optional(),
+  release: z.string().optional(),
+  firmware: z.enum(['logged', 'not-logged', 'unknown']),
+  findings: z.number().int(),
+});
+
+export const DevicesResponse = z.object({ devices: list(DeviceSummary) });
+
+export const DeviceResponse = DeviceSummary.extend({
+  mud: z.object({ url: z.string().optional(), allowed: list(z.string()) }).optional(),
+  traffic: list(
+    z.object({
+      destination: z.string(),
+      verdict: z.enum(['allowed', 'undeclared']),
+      flows: z.number().int(),
+    }),
+  ),
+  accessGrants: list(
+    z.object({
+      grantee: z.string(),
+      scope: z.string(),
+      until: z.string().optional(),
+      statement: z.number().int().optional(),
+    }),
+  ),
+  timeline: Timeline,
+  releaseInfo: z.object({ digest: z.string(), version: z.string(), index: z.number() }).optional(),
+  findingList: list(FindingSchema),
+});
+
+const Release = z.object({
+  digest: z.string(),
+  vendor: z.string(),
+  version: z.string(),
+  index: z.number().int(),
+  loggedAt: z.string(),
+});
+export const ReleasesResponse = z.object({ releases: list(Release) });
+
+const VendorSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  devices: z.number().int(),
+  releases: z.number().int(),
+  findings: z.number().int(),
+  agreement: z.number().int().optional(),
+});
+export const VendorsResponse = z.object({ vendors: list(VendorSummary) });
+
+export const VendorResponse = VendorSummary.extend({
+  agreementDetail: z
+    .object({
+      index: z.number().int(),
+      clauses: list(
+        z.object({
+          id: z.string(),
+          status: z.enum(['kept', 'broken']),
+          findings: list(z.string()),
+        }),
+      ),
+    })
+    .optional(),
+  releaseList: list(Release),
+  canary: list(z.object({ at: z.string(), status: z.enum(['fresh', 'lapsed']) })),
+  compliance: list(z.object({ pack: z.string(), status: z.enum(['pass', 'fail']) })),
+});
+
+export const ComplianceResponse = z.object({
+  packs: list(
+    z.object({
+      pack: z.string(),
+      findings: list(FindingSchema),
+      domains: list(
+        z.object({
+          domain: z.string(),
+          cap: z.number(),
+          shares: list(z.object({ vendor: z.string(), share: z.number(), overCap: z.boolean() })),
+        }),
+      ),
+      deadlines: list(z.object({ date: z.string(), rule: z.string(), what: z.string() })),
+      plan: list(z.object({ by: z.string(), step: z.string(), device: z.string().optional() })),
+    }),
+  ),
+});
+
+export const ErrorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});

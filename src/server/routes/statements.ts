@@ -1,0 +1,246 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { StatementIndexRow } from '../../store/log-store.js';
+import { inclusionProof } from '../../tlog/tree.js';
+import { formatTlogProof } from '../../tlog/proof-bundle.js';
+import { acceptStatement } from '../../statements/accept.js';
+import { MAX_ENVELOPE_BYTES, parseEnvelope, serializeEnvelope } from '../../statements/dsse.js';
+import { StatementError } from '../../statements/errors.js';
+import {
+  MAX_LISTED_STATEMENTS,
+  withEntries,
+  type LoggedStatement,
+  type StatementIndexer,
+} from '../../statements/log-index.js';
+import { PREDICATES, predicateNameOf, type PredicateName } from '../../statements/statement.js';
+import type { Trust } from '../../statements/trust.js';
+import type { LogRouteOptions } from '../server.js';
+import { replyWithError, sendError } from '../error-reply.js';
+
+export interface StatementRouteOptions extends LogRouteOptions {
+  /** Who may sign what; without one, POST /v1/statements answers 503 (reading still works). */
+  readonly trust: Trust | undefined;
+  readonly indexer: StatementIndexer;
+  /** When set, POST /v1/statements also needs `Authorization: Bearer <token>`. */
+  readonly statementToken: string | undefined;
+}
+
+const DEFAULT_PAGE = 100;
+const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
+const SHA256 = /^sha256:[0-9a-f]{64}$/;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'from', 'limit'];
+
+/**
+ * The statement API: `POST /v1/statements` (verify against the trust file, append the canonical
+ * envelope, answer its index and a c2sp.org/tlog-proof), `GET /v1/statements?…` (list) and
+ * `GET /v1/statements/<index>` (one, with its current proof). Vendors authenticate by their
+ * signatures on the envelope: only envelopes that every check accepts reach the log.
+ */
+export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, options) => {
+  const { log, store, tree, trust, indexer } = options;
+  const expected =
+    options.statementToken === undefined ? undefined : digest(options.statementToken);
+
+  // The envelope is judged from its exact bytes; the limit is enforced while reading (Content-Length
+  // first), so an oversized body is refused with 413 without being buffered.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: MAX_ENVELOPE_BYTES },
+    (_r, body, done) => {
+      done(null, body);
+    },
+  );
+  app.setErrorHandler((error, request, reply) => {
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(
+        reply,
+        413,
+        'STATEMENT_ENVELOPE_TOO_LARGE',
+        `an envelope is at most ${MAX_ENVELOPE_BYTES} bytes; this request body is larger`,
+      );
+    }
+    return replyWithError(
+      error instanceof Error ? error : new Error(String(error)),
+      request,
+      reply,
+    );
+  });
+
+  app.post(
+    '/v1/statements',
+    {
+      bodyLimit: MAX_ENVELOPE_BYTES,
+      // Before the body is read: a refused writer costs no buffering.
+      onRequest: async (request, reply) => {
+        if (trust === undefined) {
+          await sendError(
+            reply,
+            503,
+            'STATEMENT_NOT_ACCEPTING',
+            'this log takes no statements: it was started without a trust file (--trust)',
+          );
+          return;
+        }
+        if (expected === undefined) return;
+        const match = /^Bearer ([\x21-\x7e]+)$/.exec(request.headers.authorization ?? '');
+        if (match?.[1] === undefined || !timingSafeEqual(digest(match[1]), expected)) {
+          await sendError(
+            reply,
+            401,
+            'LOG_UNAUTHORIZED',
+            'POST /v1/statements needs the header "Authorization: Bearer <statement token>"',
+          );
+        }
+      },
+    },
+    async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      // Throws 400/413/422 before anything is written: a rejected envelope never reaches the log.
+      // Size first: an envelope whose canonical form cannot be a log entry is 413 whatever it says.
+      serializeEnvelope(parseEnvelope(body));
+      const accepted = acceptStatement(body, trust as Trust, { now: new Date() });
+      const { index, leafHash } = await log.add(accepted.entry);
+      const published = log.published;
+      const proof = await tree.compute(published.size, (read) =>
+        inclusionProof(index, published.size, read),
+      );
+      // The index is derived from the log and caught up by the readers (GET), not here: a
+      // writer waits for its entry's durability only.
+      return reply.send({
+        index,
+        leafHash: leafHash.toString('hex'),
+        type: accepted.index.type,
+        vendor: accepted.index.vendor ?? null,
+        subjects: accepted.index.subjects,
+        proof: formatTlogProof({
+          index,
+          proof,
+          checkpoint: published.cosignedNote ?? published.note,
+        }),
+      });
+    },
+  );
+
+  app.get('/v1/statements', async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const problem = badQuery(query);
+    if (problem !== undefined) return sendError(reply, 400, 'LOG_USAGE', problem);
+    const text = (name: string): string | undefined =>
+      typeof query[name] === 'string' ? query[name] : undefined;
+    const below = log.published.size;
+    await indexer.catchUp(below);
+    const limit = text('limit') === undefined ? DEFAULT_PAGE : Number(text('limit'));
+    let rows: StatementIndexRow[];
+    const leaf = text('leafHash');
+    if (leaf !== undefined) {
+      const found = await store.findLeaves([Buffer.from(leaf, 'hex')]);
+      const at = [...found.values()][0];
+      const row = at === undefined || at >= below ? undefined : await store.statementAt(at);
+      rows = row === undefined ? [] : [row];
+    } else {
+      const type = text('type');
+      rows = await store.findStatements({
+        type: type === undefined ? undefined : (predicateNameOf(type) ?? type),
+        vendor: text('vendor'),
+        subject: text('subject'),
+        from: text('from') === undefined ? 0 : Number(text('from')),
+        below,
+        limit: limit + 1,
+      });
+    }
+    const page = rows.slice(0, limit);
+    const statements = await withEntries(store, page);
+    return reply.header('cache-control', 'no-store').send({
+      size: below,
+      statements: statements.map(toJson),
+      next: rows.length > limit ? (rows[limit]?.index ?? null) : null,
+    });
+  });
+
+  app.get('/v1/statements/:index', async (request, reply) => {
+    const text = (request.params as { index: string }).index;
+    const index = Number(text);
+    if (!DECIMAL.test(text) || !Number.isSafeInteger(index)) {
+      return sendError(
+        reply,
+        400,
+        'LOG_USAGE',
+        `"${text.slice(0, 32)}" is not a log index (a decimal number)`,
+      );
+    }
+    const published = log.published;
+    await indexer.catchUp(published.size);
+    const row = index < published.size ? await store.statementAt(index) : undefined;
+    if (row === undefined) {
+      throw new StatementError(
+        'STATEMENT_NOT_FOUND',
+        index < published.size
+          ? `log entry ${index} is not a statement`
+          : `log entry ${index} is not in the published checkpoint of size ${published.size}`,
+      );
+    }
+    const [statement] = await withEntries(store, [row]);
+    const proof = await tree.compute(published.size, (read) =>
+      inclusionProof(index, published.size, read),
+    );
+    return reply.header('cache-control', 'no-store').send({
+      ...toJson(statement as LoggedStatement),
+      proof: formatTlogProof({
+        index,
+        proof,
+        checkpoint: published.cosignedNote ?? published.note,
+      }),
+    });
+  });
+  return Promise.resolve();
+};
+
+/** A listed statement: index fields, leaf hash and the envelope as JSON. */
+function toJson(statement: LoggedStatement): Record<string, unknown> {
+  const name = statement.type as PredicateName;
+  return {
+    index: statement.index,
+    type: statement.type,
+    predicateType: PREDICATES[name].predicateType,
+    vendor: statement.vendor ?? null,
+    subjects: statement.subjects,
+    leafHash: statement.leafHash,
+    envelope: JSON.parse(serializeEnvelope(statement.envelope).toString('utf8')) as unknown,
+  };
+}
+
+function badQuery(query: Record<string, unknown>): string | undefined {
+  for (const [name, value] of Object.entries(query)) {
+    if (!QUERY_FIELDS.includes(name)) {
+      return `unknown query parameter "${name.slice(0, 32)}" (expected ${QUERY_FIELDS.join(', ')})`;
+    }
+    if (typeof value !== 'string') return `query parameter "${name}" is given more than once`;
+    if (value.length > 256) return `query parameter "${name}" is longer than 256 characters`;
+  }
+  const { type, subject, leafHash, from, limit } = query as Record<string, string | undefined>;
+  if (type !== undefined && !(type in PREDICATES) && predicateNameOf(type) === undefined) {
+    return `type "${type}" is not a predicate (${Object.keys(PREDICATES).join(', ')}, or its predicateType URI)`;
+  }
+  if (subject !== undefined && !SHA256.test(subject)) {
+    return `subject "${subject.slice(0, 80)}" is not sha256:<64 lowercase hex>`;
+  }
+  if (leafHash !== undefined && !HEX_HASH.test(leafHash)) {
+    return `leafHash "${leafHash.slice(0, 80)}" is not 64 lowercase hex digits`;
+  }
+  if (from !== undefined && (!DECIMAL.test(from) || !Number.isSafeInteger(Number(from)))) {
+    return `from "${from.slice(0, 32)}" is not a log index`;
+  }
+  if (
+    limit !== undefined &&
+    (!DECIMAL.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LISTED_STATEMENTS)
+  ) {
+    return `limit "${limit.slice(0, 32)}" is not a number from 1 to ${MAX_LISTED_STATEMENTS}`;
+  }
+  return undefined;
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { generateNoteKey } from '../tlog/note-key.js';
+import { formatBundle, parseBundle, verifyBundle } from './bundle.js';
+import { signStatement } from './sign.js';
+import { parseTrustFile } from './trust.js';
+import type { Statement } from './statement.js';
+
+const vendor = generateNoteKey('vendor.example/acme');
+const canary: Statement = {
+  _type: 'https://in-toto.io/Statement/v1',
+  subject: [{ name: 'canary', digest: { sha256: 'a'.repeat(64) } }],
+  predicateType: 'https://nospy.dev/predicates/canary/v1',
+  predicate: {
+    vendor: 'acme',
+    period: { from: '2026-01-01', until: '2026-03-31' },
+    issuedAt: '2026-04-01',
+    text: 'No lawful access requests were received.',
+    lawfulAccessRequests: { received: 0 },
+    nextDue: '2026-07-01',
+  },
+};
+const envelope = signStatement(canary, vendor);
+
+describe('parseBundle', () => {
+  it('reads back what formatBundle wrote', () => {
+    const bundle = parseBundle(formatBundle({ envelope, proof: 'p' }));
+    expect(bundle.proof).toBe('p');
+    expect(bundle.envelope.payload.equals(envelope.payload)).toBe(true);
+  });
+
+  const cases: [string, string, string][] = [
+    ['another format', '{"format":"x","envelope":{},"proof":""}', 'format must be'],
+    ['an unknown field', '{"format":"nospy-evidence/v1","extra":1}', 'extra is not a bundle field'],
+    [
+      'a field given twice',
+      '{"format":"nospy-evidence/v1","proof":"a","proof":"b","envelope":{}}',
+      'appears twice',
+    ],
+    ['text that is not JSON', '{', 'is not JSON'],
+  ];
+  it.each(cases)('refuses %s with STATEMENT_BUNDLE_INVALID', (_what, text, message) => {
+    expect(() => parseBundle(text)).toThrow(
+      expect.objectContaining({
+        code: 'STATEMENT_BUNDLE_INVALID',
+        message: expect.stringContaining(message) as unknown,
+      }),
+    );
+  });
+});
+
+describe('verifyBundle', () => {
+  it('when the proof does not parse, fails proof-format and still runs the statement checks', () => {
+    const trust = parseTrustFile(
+      `parties:\n  - name: acme\n    role: vendor\n    keys: [${vendor.vkey}]\n`,
+      'trust.yaml',
+    );
+    const result = verifyBundle({ envelope, proof: 'not a proof' }, trust, { now: new Date() });
+    expect(result.valid).toBe(false);
+    const failed = result.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+    expect(failed).toEqual(['proof-format']);
+    expect(result.checks.find((c) => c.id === 'signer')?.status).toBe('pass');
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * A small client for a nospy server's statement API (docs/statements.md): publish an envelope,
+ * list statements, fetch one with its current tlog-proof. Answers are bounded and checked for
+ * shape; what they claim is verified by the caller (`verifyBundle`), never trusted here.
+ */
+import { leafHash } from '../tlog/hash.js';
+import { parseEnvelope, serializeEnvelope, type Envelope } from './dsse.js';
+import { StatementError } from './errors.js';
+
+/** Largest answer read: a page of 1000 statements of at most 64 KiB would be more; pages are smaller. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+export interface PublishedStatement {
+  readonly index: number;
+  readonly leafHash: string;
+  /** The c2sp.org/tlog-proof text against the (cosigned) checkpoint that covers it. */
+  readonly proof: string;
+}
+
+export interface ListedStatement {
+  readonly index: number;
+  readonly type: string;
+  readonly predicateType: string;
+  readonly vendor: string | null;
+  readonly subjects: readonly string[];
+  readonly leafHash: string;
+  readonly envelope: Envelope;
+}
+
+export interface StatementFilter {
+  readonly type?: string;
+  readonly vendor?: string;
+  readonly subject?: string;
+  readonly leafHash?: string;
+  readonly from?: number;
+  readonly limit?: number;
+}
+
+export class StatementClient {
+  readonly #base: string;
+  readonly #headers: Record<string, string>;
+
+  /** `baseUrl` is the server's root (`http://host:port`); `token` is sent as a bearer token on POST. */
+  constructor(baseUrl: string, options: { readonly token?: string | undefined } = {}) {
+    this.#base = baseUrl.replace(/\/+$/, '');
+    this.#headers = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
+  }
+
+  /** POST /v1/statements with the canonical envelope; the server's error (400/413/422) is thrown. */
+  async publish(envelope: Envelope): Promise<PublishedStatement> {
+    const body = serializeEnvelope(envelope);
+    const json = await this.#request('/v1/statements', {
+      method: 'POST',
+      headers: { ...this.#headers, 'content-type': 'application/json' },
+      body,
+    });
+    const { index, leafHash: hash, proof } = json as Record<string, unknown>;
+    if (typeof index !== 'number' || typeof hash !== 'string' || typeof proof !== 'string') {
+      throw this.#badAnswer('POST /v1/statements', 'no index, leafHash and proof');
+    }
+    return { index, leafHash: hash, proof };
+  }
+
+  /** GET /v1/statements with filters; one page (follow `next` with `from`). */
+  async list(
+    filter: StatementFilter = {},
+  ): Promise<{ statements: ListedStatement[]; next: number | null }> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(filter)) {
+      if (value !== undefined) params.set(name, String(value));
+    }
+    const query = params.size === 0 ? '' : `?${params.toString()}`;
+    const json = (await this.#request(`/v1/statements${query}`, {})) as Record<string, unknown>;
+    if (!Array.isArray(json.statements))
+      throw this.#badAnswer('GET /v1/statements', 'no statements');
+    return {
+      statements: json.statements.map((s: unknown) => this.#listed(s)),
+      next: typeof json.next === 'number' ? json.next : null,
+    };
+  }
+
+  /** GET /v1/statements/<index>: the statement with its current tlog-proof. */
+  async get(index: number): Promise<ListedStatement & { readonly proof: string }> {
+    const json = (await this.#request(`/v1/statements/${index}`, {})) as Record<string, unknown>;
+    if (typeof json.proof !== 'string')
+      throw this.#badAnswer(`GET /v1/statements/${index}`, 'no proof');
+    return { ...this.#listed(json), proof: json.proof };
+  }
+
+  /**
+   * The published statement whose log entry is this envelope's canonical form (found by leaf
+   * hash), with its current proof; STATEMENT_NOT_FOUND when the log does not hold it.
+   */
+  async find(envelope: Envelope): Promise<ListedStatement & { readonly proof: string }> {
+    const hash = leafHash(serializeEnvelope(envelope)).toString('hex');
+    const { statements } = await this.list({ leafHash: hash });
+    const found = statements[0];
+    if (found === undefined) {
+      throw new StatementError(
+        'STATEMENT_NOT_FOUND',
+        `${this.#base} does not hold this envelope (leaf hash ${hash}) in its published checkpoint: publish it first`,
+      );
+    }
+    return this.get(found.index);
+  }
+
+  #listed(value: unknown): ListedStatement {
+    const s = value as Record<string, unknown>;
+    if (
+      typeof s.index !== 'number' ||
+      typeof s.type !== 'string' ||
+      typeof s.leafHash !== 'string' ||
+      !Array.isArray(s.subjects)
+    ) {
+      throw this.#badAnswer('GET /v1/statements', 'a statement without index, type or leafHash');
+    }
+    return {
+      index: s.index,
+      type: s.type,
+      predicateType: typeof s.predicateType === 'string' ? s.predicateType : '',
+      vendor: typeof s.vendor === 'string' ? s.vendor : null,
+      subjects: s.subjects.filter((x): x is string => typeof x === 'string'),
+      leafHash: s.leafHash,
+      envelope: parseEnvelope(JSON.stringify(s.envelope)),
+    };
+  }
+
+  async #request(path: string, init: RequestInit): Promise<unknown> {
+    const url = `${this.#base}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, init);
+    } catch (error) {
+      throw new StatementError('STATEMENT_SERVER_FAILED', `${url}: ${(error as Error).message}`, {
+        where: url,
+        cause: error,
+      });
+    }
+    const text = await response.text();
+    if (text.length > MAX_ANSWER_BYTES) throw this.#badAnswer(path, 'an answer too large');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw this.#badAnswer(path, `HTTP ${response.status} with a body that is not JSON`);
+    }
+    if (!response.ok) {
+      const error = (json as { error?: { code?: unknown; message?: unknown } }).error;
+      const code = typeof error?.code === 'string' ? error.code : 'HTTP';
+      const message = typeof error?.message === 'string' ? error.message : text.slice(0, 200);
+      const local =
+        code === 'STATEMENT_REJECTED' || code === 'STATEMENT_NOT_FOUND'
+          ? code
+          : 'STATEMENT_SERVER_FAILED';
+      throw new StatementError(local, `${url}: HTTP ${response.status} ${code}: ${message}`, {
+        where: url,
+      });
+    }
+    return json;
+  }
+
+  #badAnswer(path: string, what: string): StatementError {
+    return new StatementError(
+      'STATEMENT_SERVER_FAILED',
+      `${this.#base}${path}: the server answered ${what}`,
+    );
+  }
+}

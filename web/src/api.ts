@@ -1,0 +1,107 @@
+/** The read API's responses, as the dashboard uses them (see docs/api.md). */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export interface Finding {
+  readonly id: string;
+  readonly kind: string;
+  readonly severity: Severity;
+  readonly subject: { device?: string; vendor?: string; release?: string; log?: string };
+  readonly breaks: {
+    type: string;
+    agreement?: number;
+    clause?: string;
+    pack?: string;
+    rule?: string;
+  };
+  readonly firstSeen: string;
+  readonly explanation: string;
+}
+
+export interface Summary {
+  readonly generatedAt: string;
+  readonly findings: {
+    total: number;
+    byKind: Record<string, number>;
+    bySeverity: Record<string, number>;
+  };
+  readonly devices: number;
+  readonly vendors: number;
+  readonly releases: number;
+  readonly log: { origin: string; size: number; checkpoint: string; verifierKey?: string };
+}
+
+export interface HistoryDay {
+  readonly day: string;
+  readonly total: number;
+  readonly bySeverity: Record<string, number>;
+}
+
+export interface DeviceSummary {
+  readonly id: string;
+  readonly vendor: string;
+  readonly model?: string;
+  readonly release?: string;
+  readonly firmware: string;
+  readonly findings: number;
+}
+
+export interface Device extends DeviceSummary {
+  readonly mud?: { url?: string; allowed: string[] };
+  readonly traffic: { destination: string; verdict: string; flows: number }[];
+  readonly accessGrants: { grantee: string; scope: string; until?: string; statement?: number }[];
+  readonly timeline: { at: string; event: string; ref?: string }[];
+  readonly releaseInfo?: { digest: string; version: string; index: number };
+  readonly findingList: Finding[];
+}
+
+export interface Release {
+  readonly digest: string;
+  readonly vendor: string;
+  readonly version: string;
+  readonly index: number;
+  readonly loggedAt: string;
+}
+
+export interface VendorSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly devices: number;
+  readonly releases: number;
+  readonly findings: number;
+  readonly agreement?: number;
+}
+
+export interface Vendor extends VendorSummary {
+  readonly agreementDetail?: {
+    index: number;
+    clauses: { id: string; status: 'kept' | 'broken'; findings: string[] }[];
+  };
+  readonly releaseList: Release[];
+  readonly canary: { at: string; status: string }[];
+  readonly compliance: { pack: string; status: string }[];
+}
+
+export interface Pack {
+  readonly pack: string;
+  readonly findings: Finding[];
+  readonly domains: {
+    domain: string;
+    cap: number;
+    shares: { vendor: string; share: number; overCap: boolean }[];
+  }[];
+  readonly deadlines: { date: string; rule: string; what: string }[];
+  readonly plan: { by: string; step: string; device?: string }[];
+}
+
+/** GETs a same-origin path and parses JSON; a non-2xx answer throws with the API's message. */
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as
+      { error?: { message?: string } } | undefined;
+    throw new Error(`${path}: ${String(response.status)} ${body?.error?.message ?? ''}`.trim());
+  }
+  return (await response.json()) as T;
+}
