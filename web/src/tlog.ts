@@ -155,7 +155,9 @@ export async function verifyCheckpointSignature(
   checkpoint: Checkpoint,
   verifierKey: string,
 ): Promise<boolean> {
-  const [name, hashHex, keyText] = verifierKey.split('+');
+  // The base64 key may itself contain '+': split at the first two only.
+  const match = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(verifierKey.trim());
+  const [, name, hashHex, keyText] = match ?? [];
   if (name === undefined || hashHex === undefined || keyText === undefined) {
     throw new Error('the verifier key is not <name>+<hash>+<key>');
   }
