@@ -11,7 +11,7 @@ import { InventoryError } from './errors.js';
 import { describeIssue, pathText } from './issues.js';
 import type { Inventory, InventoryItem, Operator, Site } from './model.js';
 import { inventoryFileSchema, itemSchema, toItem, toOperator, toSite } from './schema.js';
-import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../config/yaml-source.js';
 
 /** A YAML/JSON inventory is parsed whole with positions: beyond this, use CSV for the items. */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;

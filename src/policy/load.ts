@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeIssue, pathText } from '../inventory/issues.js';
 import { VendorResolver } from '../inventory/vendor.js';
-import { parseYamlSource, positionOf, type YamlSource } from '../inventory/yaml-source.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../config/yaml-source.js';
 import { compilePack } from './compile.js';
 import { PolicyError } from './errors.js';
 import type { CompiledPack } from './model.js';

@@ -1,63 +1,30 @@
 /**
- * A YAML document read with positions, so that every problem found later (by zod, or by a key
- * that does not parse) is reported as `file:line:column`.
+ * Statement and trust files read with positions (the shared reader in src/config/yaml-source.ts):
+ * a syntax error throws the caller's statement error code, and every later problem is located
+ * as `file:line:column`.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import {
+  parseYamlSource as parseWithPositions,
+  positionOf,
+  type YamlSource,
+} from '../config/yaml-source.js';
 import { StatementError, type StatementErrorCode } from './errors.js';
 
-export interface YamlSource {
-  readonly file: string;
-  readonly doc: Document;
-  readonly lines: LineCounter;
-}
+export type { YamlSource };
 
 /** Parses YAML text; a syntax error throws `code` naming file:line:column. */
 export function parseYamlSource(text: string, file: string, code: StatementErrorCode): YamlSource {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
+  const { source, syntax } = parseWithPositions(file, text);
   if (syntax !== undefined) {
-    const pos = lines.linePos(syntax.pos[0]);
-    const where = `${file}:${pos.line}:${pos.col}`;
-    throw new StatementError(code, `${where}: ${syntax.message.split('\n')[0] ?? ''}`, { where });
+    throw new StatementError(code, `${syntax.where}: ${syntax.message}`, { where: syntax.where });
   }
-  return { file, doc, lines };
+  return source;
 }
 
 /**
  * `file:line:column` of the deepest node along `path` that the document has; a trailing key the
- * document lacks (a missing field) points at its parent mapping, an unknown key at that key.
+ * document lacks (a missing field) points at its parent mapping, a scalar at its key.
  */
 export function locate(source: YamlSource, path: readonly (string | number)[]): string {
-  let node: unknown = source.doc.contents;
-  let offset = rangeStart(node) ?? 0;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
-      );
-      if (pair === undefined) break;
-      offset = rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset;
-      if (pair.value === null || isScalar(pair.value)) {
-        // Point at the key of a scalar: "field: value" reads best from its name.
-        offset = rangeStart(pair.key) ?? offset;
-      }
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item: unknown = node.items[segment];
-      if (item === undefined) break;
-      offset = rangeStart(item) ?? offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  const pos = source.lines.linePos(offset);
-  return `${source.file}:${pos.line}:${pos.col}`;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
-  const range = (node as { range?: readonly number[] | null }).range;
-  return range?.[0];
+  return positionOf(source, path, undefined, { scalarAtKey: true });
 }

@@ -14,8 +14,8 @@ import {
   writeFileAtomically,
 } from '../../statements/files.js';
 import { MAX_BUNDLE_BYTES } from '../../statements/bundle.js';
-import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
+import { parseNow } from '../now-option.js';
 
 /** `nospy bundle` (fetch an evidence bundle) and `nospy verify` (check one offline). */
 export function registerBundleCommands(program: Command, ctx: CommandContext): void {
@@ -57,17 +57,6 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
       if (!result.valid) ctx.exitCode = 1;
       printResult(ctx, toJson(file, result), () => human(file, result));
     });
-}
-
-function parseNow(text: string): Date {
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-    throw new CliError(
-      'CLI_USAGE',
-      `--now ${text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z`,
-    );
-  }
-  return date;
 }
 
 function toJson(file: string, result: BundleVerification): unknown {

@@ -16,6 +16,7 @@ import { printResult, type CommandContext } from '../context.js';
 import { resolve } from 'node:path';
 import { StatementClient } from '../../statements/client.js';
 import { formatBundle } from '../../statements/bundle.js';
+import { parseNow } from '../now-option.js';
 
 export function registerStatementCommands(program: Command, ctx: CommandContext): void {
   const statement = program
@@ -125,17 +126,6 @@ function emit(
     { file: out, signatures: envelope.signatures.map((s) => s.keyid) },
     () => `${done}: ${out}`,
   );
-}
-
-function parseNow(text: string): Date {
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-    throw new CliError(
-      'CLI_USAGE',
-      `--now ${text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z`,
-    );
-  }
-  return date;
 }
 
 function toJson(file: string, result: StatementVerification): unknown {

@@ -43,9 +43,15 @@ export function parseYamlSource(
 /**
  * `file:line:column` of the value at `path` (keys and sequence indices); the deepest node the
  * document has along the path when the value itself is missing. With `key`, the position of that
- * key inside the mapping at `path` (for an unknown field).
+ * key inside the mapping at `path` (for an unknown field). With `scalarAtKey`, a scalar value is
+ * located at its key instead ("field: value" reads best from its name).
  */
-export function positionOf(source: YamlSource, path: readonly PropertyKey[], key?: string): string {
+export function positionOf(
+  source: YamlSource,
+  path: readonly PropertyKey[],
+  key?: string,
+  options: { readonly scalarAtKey?: boolean } = {},
+): string {
   let node: unknown = source.doc.contents;
   let offset = rangeStart(node) ?? 0;
   const steps = key === undefined ? path : [...path, key];
@@ -57,7 +63,9 @@ export function positionOf(source: YamlSource, path: readonly PropertyKey[], key
       );
       if (pair === undefined) break;
       const isKey = key !== undefined && i === steps.length - 1;
-      offset = isKey
+      const atKey =
+        isKey || (options.scalarAtKey === true && (pair.value === null || isScalar(pair.value)));
+      offset = atKey
         ? (rangeStart(pair.key) ?? offset)
         : (rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset);
       node = pair.value;
