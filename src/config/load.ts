@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.js';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { settingsFromEnv, type EnvSetting } from './env.js';
@@ -84,12 +84,7 @@ function locateConfigFile(
   return existsSync(fallback) ? fallback : undefined;
 }
 
-interface ConfigSource {
-  readonly doc: Document;
-  readonly lines: LineCounter;
-}
-
-function readConfigFile(file: string): ConfigSource {
+function readConfigFile(file: string): YamlSource {
   let text: string;
   try {
     const bytes = readFileSync(file);
@@ -108,19 +103,13 @@ function readConfigFile(file: string): ConfigSource {
       cause: error,
     });
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
+  const { source, syntax } = parseYamlSource(file, text);
   if (syntax !== undefined) {
-    const pos = lines.linePos(syntax.pos[0]);
-    const where = `${file}:${pos.line}:${pos.col}`;
-    throw new ConfigError('CONFIG_SYNTAX', `${where}: ${firstLine(syntax.message)}`, { where });
+    throw new ConfigError('CONFIG_SYNTAX', `${syntax.where}: ${syntax.message}`, {
+      where: syntax.where,
+    });
   }
-  return { doc, lines };
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+  return source;
 }
 
 function setIn(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
@@ -147,7 +136,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function locateIssue(
   issue: z.core.$ZodIssue,
   file: string | undefined,
-  source: ConfigSource | undefined,
+  source: YamlSource | undefined,
   env: readonly EnvSetting[],
   flags: readonly FlagSetting[],
 ): string {
@@ -158,36 +147,6 @@ function locateIssue(
   const variable = env.find((e) => e.path.join('.') === key);
   if (variable !== undefined) return variable.variable;
   if (file === undefined || source === undefined) return 'configuration';
-  const offset = nodeOffset(
-    source.doc,
-    path,
-    issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined,
-  );
-  const pos = source.lines.linePos(offset);
-  return `${file}:${pos.line}:${pos.col}`;
-}
-
-/** The offset of the deepest node along `path` that the file has (a key when one is named). */
-function nodeOffset(doc: Document, path: readonly string[], key: string | undefined): number {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node) ?? 0;
-  for (const segment of key === undefined ? path : [...path, key]) {
-    if (!isMap(node)) break;
-    const pair = node.items.find(
-      (item) => isScalar(item.key) && String(item.key.value) === segment,
-    );
-    if (pair === undefined) break;
-    offset =
-      segment === key
-        ? (rangeStart(pair.key) ?? offset)
-        : (rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset);
-    node = pair.value;
-  }
-  return offset;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
-  const range = (node as { range?: readonly number[] | null }).range;
-  return range?.[0];
+  const steps = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+  return positionOf(source, steps, issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined);
 }

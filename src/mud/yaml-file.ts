@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isCollection, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { parseYamlSource, positionOf } from '../config/yaml-source.js';
 import { MudError, type MudErrorCode } from './errors.js';
 
 /**
@@ -13,21 +13,16 @@ export function parseYamlWith<S extends z.ZodType>(
   schema: S,
   code: MudErrorCode,
 ): z.output<S> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
+  const { source: doc, syntax } = parseYamlSource(source, text);
   if (syntax !== undefined) {
-    const pos = lines.linePos(syntax.pos[0]);
-    const where = `${source}:${pos.line}:${pos.col}`;
-    throw new MudError(code, `${where}: ${syntax.message.split('\n')[0] ?? ''}`, { where });
+    throw new MudError(code, `${syntax.where}: ${syntax.message}`, { where: syntax.where });
   }
-  const result = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  const result = schema.safeParse(doc.doc.toJS({ maxAliasCount: 100 }) ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const extra = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const pos = lines.linePos(offsetOf(doc, path, extra));
-    const where = `${source}:${pos.line}:${pos.col}`;
+    const where = positionOf(doc, path, extra);
     const field = path.join('.');
     const message =
       issue.code === 'unrecognized_keys'
@@ -62,40 +57,4 @@ export function loadYamlWith<S extends z.ZodType>(
     });
   }
   return parseYamlWith(bytes.toString('utf8'), file, schema, code);
-}
-
-/** The offset of the deepest node along `path` that the document has (of `extraKey` itself when given). */
-function offsetOf(doc: Document, path: readonly (string | number)[], extraKey?: string): number {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node) ?? 0;
-  const full = extraKey === undefined ? path : [...path, extraKey];
-  for (const [index, segment] of full.entries()) {
-    if (!isCollection(node)) break;
-    const items = node.items as unknown[];
-    let next: unknown;
-    if (typeof segment === 'number') {
-      next = items[segment];
-      offset = rangeStart(next) ?? offset;
-    } else {
-      const pair = items.find(
-        (item): item is { key: unknown; value: unknown } =>
-          typeof item === 'object' &&
-          item !== null &&
-          'key' in item &&
-          String((item.key as { value?: unknown } | null)?.value) === segment,
-      );
-      if (pair === undefined) break;
-      next = pair.value;
-      offset = rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset;
-      if (extraKey !== undefined && index === full.length - 1)
-        offset = rangeStart(pair.key) ?? offset;
-    }
-    node = next;
-  }
-  return offset;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
-  return (node as { range?: readonly number[] | null }).range?.[0];
 }
