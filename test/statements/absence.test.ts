@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +224,35 @@ describe('proof of absence from nospy check', () => {
       const { code, out } = await verify(absence, '--log', await tilesMirror());
       expect(code).toBe(0);
       expect(out.complete).toBe(true);
+    });
+
+    it('with a tiles URL: the same, reading the entry bundles over HTTP', async () => {
+      const root = await tilesMirror();
+      const server = createServer((req, res) => {
+        const file = join(root, (req.url ?? '/').slice(1));
+        if (!existsSync(file)) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200).end(readFileSync(file));
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const { code, out } = await verify(absence, '--log', `http://127.0.0.1:${port}/`);
+        expect(code).toBe(0);
+        expect(out.complete).toBe(true);
+      } finally {
+        await new Promise((done) => server.close(done));
+      }
+    });
+
+    it('refuses --log for an evidence bundle (exit 2): completeness is about absence', async () => {
+      const file = join(dir, 'bundle.json');
+      writeFileSync(file, JSON.stringify({ format: 'nospy-evidence/v1', envelope: {}, proof: '' }));
+      const run = await runCli(['verify', file, '--trust', trustFile, '--log', logDir]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--log checks the completeness of absence evidence');
     });
 
     it('finds a release the evidence left out, which offline checking cannot', async () => {
