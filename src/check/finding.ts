@@ -43,6 +43,15 @@ export type BrokenPromise =
   /** Properties of the log itself (append-only, witnessed). */
   | { readonly type: 'log'; readonly property: 'consistency' | 'witness-agreement' };
 
+/** A logged statement as evidence carries it: its log index, envelope and tlog-proof. */
+export interface ProvenStatement {
+  readonly index: number;
+  /** The DSSE envelope exactly as logged (JSON text). */
+  readonly envelope: string;
+  /** c2sp.org/tlog-proof for the envelope against the evidence's checkpoint. */
+  readonly tlogProof: string;
+}
+
 /** A piece of evidence; each kind carries what a verifier needs, nothing refers to local state. */
 export type Evidence =
   | {
@@ -54,11 +63,23 @@ export type Evidence =
       readonly tlogProof: string;
     }
   | {
-      /** A checkpoint at which no logged release names the digest (with the statements checked). */
+      /**
+       * A checkpoint at which no logged release names the digest. `nospy verify` checks it
+       * offline (docs/check.md, "Proof of absence"): every release of `vendor` is included
+       * with its tlog-proof against `checkpoint`, and none names `digest`; with a copy of the
+       * log it also checks that no entry up to the checkpoint's size is a release naming it.
+       */
       readonly type: 'absence';
       readonly digest: string;
+      /** The (cosigned) checkpoint note the search and every proof below are against. */
       readonly checkpoint: string;
       readonly detail: string;
+      /** The vendor whose releases are listed (absent in reports made before it was added). */
+      readonly vendor?: string;
+      /** The vendor's release statements at the checkpoint, each with its tlog-proof. */
+      readonly releases?: readonly ProvenStatement[];
+      /** Releases of the vendor left out to bound the evidence's size (0 or absent: none). */
+      readonly omitted?: number;
     }
   | {
       readonly type: 'flows';

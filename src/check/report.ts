@@ -15,6 +15,7 @@ import { behaviourFindings } from './rules/behaviour.js';
 import { canaryLapses } from './rules/canary.js';
 import { firmwareBackdoorIndicators } from './rules/firmware-backdoor.js';
 import { firmwareNotLogged } from './rules/firmware-logged.js';
+import { firmwareSuperseded } from './rules/firmware-superseded.js';
 import { logInconsistencies } from './rules/log-consistency.js';
 import { policyViolations } from './rules/policy.js';
 import { vulnerableComponents } from './rules/vulnerable.js';
@@ -83,6 +84,7 @@ export function checkReport(evidence: CheckEvidence, options: CheckOptions): Rep
   const ctx = new CheckContext(evidence, now);
   const all = [
     ...firmwareNotLogged(ctx),
+    ...firmwareSuperseded(ctx),
     ...firmwareBackdoorIndicators(ctx),
     ...vulnerableComponents(ctx),
     ...behaviourFindings(ctx),

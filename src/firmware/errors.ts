@@ -1,7 +1,8 @@
 import { NospyError } from '../errors/nospy-error.js';
 
 /** The closed set of firmware error codes (bad input or I/O; findings are data, never thrown). */
-export type FirmwareErrorCode = 'FIRMWARE_IMAGE_UNREADABLE' | 'FIRMWARE_MUD_INVALID';
+export type FirmwareErrorCode =
+  'FIRMWARE_IMAGE_UNREADABLE' | 'FIRMWARE_MUD_INVALID' | 'FIRMWARE_SBOM_UNUSABLE';
 
 /** An image or declaration that cannot be read at all. */
 export class FirmwareError extends NospyError<FirmwareErrorCode> {

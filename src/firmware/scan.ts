@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { isDeclared, readMudDeclaration } from './declared.js';
+import { readSbomFile } from '../sbom/read-sbom.js';
+import { declarationFromServices } from './declared-sbom.js';
+import { isDeclared, readMudDeclaration, type Declaration } from './declared.js';
 import { FirmwareError } from './errors.js';
 import { isBackdoorIndicator, type Component, type Indicator } from './indicators/types.js';
 import { DEFAULT_LIMITS, UnpackBudget, type UnpackLimits, type UnpackWarning } from './limits.js';
@@ -31,6 +33,8 @@ export interface ScanOptions {
   readonly limits?: UnpackLimits;
   /** A MUD file (RFC 8520 JSON) to compare listeners and destinations with. */
   readonly mudFile?: string;
+  /** A CycloneDX SBOM whose `services` declare listeners and destinations too. */
+  readonly sbomFile?: string;
 }
 
 function compareIndicators(a: Indicator, b: Indicator): number {
@@ -63,6 +67,8 @@ export function scanFirmware(imagePath: string, options: ScanOptions = {}): Firm
   const limits = options.limits ?? DEFAULT_LIMITS;
   const budget = new UnpackBudget(limits);
   const declaration = options.mudFile === undefined ? undefined : readMud(options.mudFile);
+  const sbomDeclaration =
+    options.sbomFile === undefined ? undefined : readSbomDeclaration(options.sbomFile);
   let stat;
   try {
     stat = statSync(imagePath);
@@ -101,12 +107,7 @@ export function scanFirmware(imagePath: string, options: ScanOptions = {}): Firm
   }
   const found = scanTree(tree, budget);
   const indicators = found.indicators
-    .map((indicator) =>
-      declaration !== undefined &&
-      (indicator.kind === 'listening_service' || indicator.kind === 'outbound_destination')
-        ? { ...indicator, declared: isDeclared(declaration, indicator) }
-        : indicator,
-    )
+    .map((indicator) => judgeDeclared(indicator, declaration, sbomDeclaration))
     .sort(compareIndicators);
   return {
     image,
@@ -116,6 +117,43 @@ export function scanFirmware(imagePath: string, options: ScanOptions = {}): Firm
     warnings: budget.warnings,
     backdoor: indicators.some(isBackdoorIndicator),
   };
+}
+
+/**
+ * A listener or destination against the declarations given. With the MUD file only, `declared`
+ * is its verdict (the form `--mud` always had); with an SBOM, `declaredBy` also says which
+ * declaration allows it, and `declared` is true only when every one given does.
+ */
+function judgeDeclared(
+  indicator: Indicator,
+  mud: Declaration | undefined,
+  sbom: Declaration | undefined,
+): Indicator {
+  if (indicator.kind !== 'listening_service' && indicator.kind !== 'outbound_destination') {
+    return indicator;
+  }
+  if (sbom === undefined) {
+    return mud === undefined ? indicator : { ...indicator, declared: isDeclared(mud, indicator) };
+  }
+  const byMud = mud === undefined ? undefined : isDeclared(mud, indicator);
+  const bySbom = isDeclared(sbom, indicator);
+  return {
+    ...indicator,
+    declared: bySbom && byMud !== false,
+    declaredBy: { ...(byMud === undefined ? {} : { mud: byMud }), sbom: bySbom },
+  };
+}
+
+function readSbomDeclaration(path: string): Declaration {
+  const { document } = readSbomFile(path);
+  if (document.format !== 'CycloneDX') {
+    throw new FirmwareError(
+      'FIRMWARE_SBOM_UNUSABLE',
+      `${path}: an ${document.format} ${document.specVersion} SBOM has no services, so it declares no listener or destination; give the release's CycloneDX SBOM`,
+      { where: path },
+    );
+  }
+  return declarationFromServices(document.services);
 }
 
 function readMud(path: string): ReturnType<typeof readMudDeclaration> {

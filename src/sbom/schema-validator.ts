@@ -1,6 +1,6 @@
 /**
  * Validation of SBOMs against the official JSON schemas shipped in src/sbom/schemas (CycloneDX
- * bom-1.4/1.5/1.6 with their spdx, jsf and cryptography-defs references, draft-07; SPDX 2.3,
+ * bom-1.2/1.3/1.4/1.5/1.6 with their spdx, jsf and cryptography-defs references, draft-07; SPDX 2.3,
  * draft 2019-09). Compiled validators are cached for the life of the process: compiling
  * bom-1.6 costs a second or two.
  */
@@ -16,6 +16,8 @@ import { firstDuplicate, UNIQUE_ITEMS_KEYWORD, withLinearUniqueItems } from './u
 const SCHEMA_DIR = new URL('../../src/sbom/schemas/', import.meta.url);
 
 const CYCLONEDX_SCHEMAS: Readonly<Record<string, string>> = {
+  '1.2': 'bom-1.2.schema.json',
+  '1.3': 'bom-1.3.schema.json',
   '1.4': 'bom-1.4.schema.json',
   '1.5': 'bom-1.5.schema.json',
   '1.6': 'bom-1.6.schema.json',

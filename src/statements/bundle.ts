@@ -143,7 +143,12 @@ export function verifyBundle(
     checks.push(fail('proof-format', errorText(error)));
   }
 
-  const checkpoint = proof === undefined ? undefined : checkpointChecks(proof, trust, checks);
+  let checkpoint: Checkpoint | undefined;
+  if (proof !== undefined) {
+    const judged = judgeCheckpoint(proof.checkpoint, trust);
+    checks.push(...judged.checks);
+    checkpoint = judged.checkpoint;
+  }
   if (proof !== undefined && checkpoint !== undefined && entry !== undefined) {
     try {
       verifyInclusion(
@@ -177,9 +182,21 @@ export function verifyBundle(
   };
 }
 
-/** The checkpoint's log signature, origin and witness quorum; the checkpoint if signed. */
+/**
+ * Judges a (cosigned) checkpoint note against the trust file: the log's signature and origin
+ * (`log-key`, `checkpoint-signature`) and the witness quorum (`witness-quorum`). Returns the
+ * checks and the checkpoint when the log signed it.
+ */
+export function judgeCheckpoint(
+  note: string,
+  trust: Trust,
+): { checkpoint: Checkpoint | undefined; checks: BundleCheck[] } {
+  const checks: BundleCheck[] = [];
+  return { checkpoint: checkpointChecks(note, trust, checks), checks };
+}
+
 function checkpointChecks(
-  proof: TlogProof,
+  note: string,
   trust: Trust,
   checks: BundleCheck[],
 ): Checkpoint | undefined {
@@ -195,7 +212,7 @@ function checkpointChecks(
   }
   let checkpoint: Checkpoint;
   try {
-    checkpoint = openCheckpoint(proof.checkpoint, log.key, { witnesses: [], quorum: 0 }).checkpoint;
+    checkpoint = openCheckpoint(note, log.key, { witnesses: [], quorum: 0 }).checkpoint;
   } catch (error) {
     checks.push(fail('checkpoint-signature', errorText(error)));
     return undefined;
@@ -217,7 +234,7 @@ function checkpointChecks(
   );
   const { quorum, keys } = trust.witnesses;
   try {
-    const opened = openCheckpoint(proof.checkpoint, log.key, { witnesses: keys, quorum });
+    const opened = openCheckpoint(note, log.key, { witnesses: keys, quorum });
     checks.push(
       pass(
         'witness-quorum',

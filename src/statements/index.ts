@@ -39,10 +39,22 @@ export type { Check, CheckId, StatementVerification, TrustAnchor } from './verif
 export {
   EVIDENCE_FORMAT,
   formatBundle,
+  judgeCheckpoint,
   MAX_BUNDLE_BYTES,
   parseBundle,
   verifyBundle,
 } from './bundle.js';
+export { MAX_ABSENCE_RELEASES, parseAbsence, verifyAbsence } from './absence.js';
+export type {
+  AbsenceCheck,
+  AbsenceCheckId,
+  AbsenceEvidence,
+  AbsenceVerification,
+} from './absence.js';
+export { checkAbsenceInLog } from './absence-log.js';
+export type { EntryReader } from './absence-log.js';
+export { openLogCopy } from './log-copy.js';
+export type { LogCopy } from './log-copy.js';
 export type { BundleCheck, BundleCheckId, BundleVerification, EvidenceBundle } from './bundle.js';
 export { StatementClient } from './client.js';
 export type { ListedStatement, PublishedStatement, StatementFilter } from './client.js';

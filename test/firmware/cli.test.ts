@@ -72,6 +72,87 @@ describe('nospy firmware scan --json', () => {
     expect(report.indicators.map((i) => i.declared)).toEqual([false]);
   });
 
+  describe("with the release's CycloneDX SBOM (--sbom)", () => {
+    const sbomFixture = (name: string) =>
+      new URL(`../fixtures/sbom/${name}`, import.meta.url).pathname;
+    const scan = (...extra: string[]) =>
+      runCli(['firmware', 'scan', clean, ...extra, '--json', '--log-level', 'silent']);
+    type Judged = { kind: string; declared?: boolean; declaredBy?: Record<string, boolean> };
+
+    it('exits 0 when its services declare the listener, and says which declaration did', async () => {
+      const result = await scan('--sbom', sbomFixture('firmware/router-1.5.cdx.json'));
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { indicators: Judged[] };
+      expect(report.indicators).toEqual([
+        expect.objectContaining({
+          kind: 'listening_service',
+          port: 22,
+          declared: true,
+          declaredBy: { sbom: true },
+        }),
+      ]);
+    });
+
+    it('exits 1 when its services leave the listener out', async () => {
+      const sbom = join(work, 'no-services.cdx.json');
+      writeFileSync(
+        sbom,
+        JSON.stringify({
+          bomFormat: 'CycloneDX',
+          specVersion: '1.5',
+          version: 1,
+          services: [
+            {
+              name: 'updates',
+              endpoints: ['https://updates.example.net/fw'],
+              properties: [{ name: 'nospy:direction', value: 'connect' }],
+            },
+          ],
+        }),
+      );
+      const result = await scan('--sbom', sbom);
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as { indicators: Judged[] };
+      expect(report.indicators.map((i) => [i.declared, i.declaredBy])).toEqual([
+        [false, { sbom: false }],
+      ]);
+    });
+
+    it('with a MUD file too, is declared only when both declare it', async () => {
+      const result = await scan(
+        '--mud',
+        fixture('mudmaker-cloud-service.json'),
+        '--sbom',
+        sbomFixture('firmware/router-1.5.cdx.json'),
+      );
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as { indicators: Judged[] };
+      expect(report.indicators.map((i) => [i.declared, i.declaredBy])).toEqual([
+        [false, { mud: false, sbom: true }],
+      ]);
+    });
+
+    it('prints which declaration allows what in the text report', async () => {
+      const result = await runCli([
+        'firmware',
+        'scan',
+        clean,
+        '--sbom',
+        sbomFixture('firmware/router-1.5.cdx.json'),
+        '--log-level',
+        'silent',
+      ]);
+      expect(result.stdout).toContain('[declared] (sbom: declared)');
+    });
+
+    it('exits 2 with FIRMWARE_SBOM_UNUSABLE for an SPDX SBOM, which has no services', async () => {
+      const result = await scan('--sbom', sbomFixture('spdx/SPDXJSONExample-v2.3.spdx.json'));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('has no services');
+      expect(result.stderr).toContain('FIRMWARE_SBOM_UNUSABLE');
+    });
+  });
+
   it('exits 2 naming the file when the MUD file is not JSON', async () => {
     const bad = join(work, 'bad.json');
     writeFileSync(bad, '{ not json');

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -23,14 +23,14 @@ describe('the published SBOM fixtures', () => {
     });
   });
 
-  it('validates CycloneDX 1.4–1.6 and SPDX 2.3, and says 1.2/1.3 were not validated', () => {
+  it('validates CycloneDX 1.2–1.6 and SPDX 2.3 against the schema of their version', () => {
     const validated = (p: string) => readSbomFile(p).schema;
     expect(
       validated(`${dir('cyclonedx/bom-examples')}SBOM-laravel-7.12.0.bom.1.4.json`),
     ).toMatchObject({ validated: true, schema: 'bom-1.4.schema.json' });
     expect(
       validated(`${dir('cyclonedx/bom-examples')}SBOM-cern-lhc-vdm-editor-e564943.bom.json`),
-    ).toMatchObject({ validated: false, schema: null });
+    ).toMatchObject({ validated: true, valid: true, schema: 'bom-1.2.schema.json' });
     expect(validated(`${dir('spdx')}SPDXJSONExample-v2.3.spdx.json`)).toMatchObject({
       validated: true,
       schema: 'spdx-2.3-schema.json',
@@ -75,6 +75,53 @@ describe('the published SBOM fixtures', () => {
       const result = readSbomFile(`${dir('cyclonedx/spec-tests-1.6')}${name}`);
       expect(result.schema.valid).toBe(false);
       expect(result.schema.violations).toEqual(violations);
+    });
+  });
+
+  describe('CycloneDX 1.2 and 1.3 (the CERN 1.2 example, and the same BOM declared 1.3)', () => {
+    const cern = readFileSync(
+      `${dir('cyclonedx/bom-examples')}SBOM-cern-lhc-vdm-editor-e564943.bom.json`,
+      'utf8',
+    );
+    const as13 = cern.replace('"specVersion": "1.2"', '"specVersion": "1.3"');
+
+    it('validates the 1.3 form against bom-1.3', () => {
+      expect(readSbomText('cern-1.3.json', as13).schema).toEqual({
+        validated: true,
+        schema: 'bom-1.3.schema.json',
+        valid: true,
+        violations: [],
+      });
+    });
+
+    it.each([
+      ['1.2', cern, 'bom-1.2.schema.json'],
+      ['1.3', as13, 'bom-1.3.schema.json'],
+    ])(
+      'under %s, a component without a version (required before 1.4) fails with its position',
+      (_version, text, schema) => {
+        // The first component's version line, removed: the component stays well-formed JSON.
+        const broken = text.replace('"version": "1.19.0",\n', '');
+        expect(broken).not.toBe(text);
+        const result = readSbomText('cern.json', broken);
+        expect(result.schema).toMatchObject({ validated: true, schema, valid: false });
+        expect(result.schema.violations).toEqual([
+          {
+            path: '/components/0',
+            line: 46,
+            column: 5,
+            message: "missing required property 'version'",
+          },
+        ]);
+      },
+    );
+
+    it('under 1.2, a hash algorithm outside the 1.2 list fails naming the allowed ones', () => {
+      const broken = cern.replace('"alg": "SHA-512"', '"alg": "SHA-999"');
+      const [violation, ...rest] = readSbomText('cern.json', broken).schema.violations;
+      expect(rest).toEqual([]);
+      expect(violation).toMatchObject({ path: '/components/0/hashes/0/alg', line: 54 });
+      expect(violation?.message).toMatch(/^must be one of "MD5", "SHA-1", "SHA-256"/);
     });
   });
 

@@ -53,6 +53,38 @@ describe('firmware-not-logged', () => {
     });
   });
 
+  describe('when no release names the image but the vendor logged others', () => {
+    it("lists every release of the vendor at the checkpoint, each with its proof, and no other vendor's", () => {
+      const other = 'e'.repeat(64);
+      const report = checkReport(
+        {
+          statements: [
+            logged(agreement(GLOBEX, [...ALL_CLAUSES]), 0),
+            logged(release(GLOBEX, other), 1),
+            logged(release(ACME, IMAGE_A), 2),
+            logged(release(GLOBEX, 'f'.repeat(64)), 3),
+            logged(deployment('globex-1', GLOBEX, IMAGE_G), 4),
+          ],
+          checkpoint: 'log.example\n5\nroot\n',
+        },
+        { now: NOW },
+      );
+      const absence = report.findings.flatMap((f) => f.evidence).find((e) => e.type === 'absence');
+      expect(absence).toEqual({
+        type: 'absence',
+        digest: `sha256:${IMAGE_G}`,
+        checkpoint: 'log.example\n5\nroot\n',
+        detail: `none of the 3 release statements in the log at this checkpoint names sha256:${IMAGE_G}; the 2 of ${GLOBEX} are included`,
+        vendor: GLOBEX,
+        releases: [
+          { index: 1, envelope: '{"index":1}', tlogProof: 'proof-1' },
+          { index: 3, envelope: '{"index":3}', tlogProof: 'proof-3' },
+        ],
+        omitted: 0,
+      });
+    });
+  });
+
   describe('when the release was logged only after the deployment', () => {
     it('reports it with the late release as evidence', () => {
       const [f] = kinds([

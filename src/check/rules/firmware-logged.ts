@@ -63,6 +63,30 @@ function observations(ctx: CheckContext): Observation[] {
   return [...byKey.values()];
 }
 
+/** Most release statements one absence carries: its size stays bounded however big the log. */
+export const MAX_ABSENCE_RELEASES = 1000;
+
+/**
+ * The proof that no release names `digest` at the checkpoint: the vendor's release statements
+ * there, each with its tlog-proof, so a verifier sees which releases exist and that none names
+ * the digest (and, holding a copy of the log, that there are no others).
+ */
+function absence(ctx: CheckContext, vendor: string, digest: string): Evidence {
+  const own = ctx.releases.filter(
+    (r) => vendorKey(r.statement.predicate.vendor) === vendorKey(vendor),
+  );
+  const kept = own.slice(0, MAX_ABSENCE_RELEASES);
+  return {
+    type: 'absence',
+    digest,
+    checkpoint: ctx.evidence.checkpoint ?? '',
+    detail: `none of the ${ctx.releases.length} release statements in the log at this checkpoint names ${digest}; the ${own.length} of ${vendor} are included${own.length > kept.length ? ` (the first ${kept.length})` : ''}`,
+    vendor,
+    releases: kept.map((r) => ({ index: r.index, envelope: r.envelope, tlogProof: r.tlogProof })),
+    omitted: own.length - kept.length,
+  };
+}
+
 function modelCovered(models: readonly string[], model: string | undefined): boolean {
   return model === undefined || models.some((m) => vendorKey(m) === vendorKey(model));
 }
@@ -100,15 +124,7 @@ export function firmwareNotLogged(ctx: CheckContext): Finding[] {
           severity: 'critical',
           what: 'unlogged',
           explanation: `Device ${o.device} (${o.vendor}) runs image ${o.digest.slice(0, 19)}… that no logged release names.`,
-          evidence: [
-            ...seen,
-            {
-              type: 'absence',
-              digest: o.digest,
-              checkpoint: ctx.evidence.checkpoint ?? '',
-              detail: `none of the ${ctx.releases.length} release statements in the log at this checkpoint names ${o.digest}`,
-            },
-          ],
+          evidence: [...seen, absence(ctx, o.vendor, o.digest)],
         }),
       );
       continue;

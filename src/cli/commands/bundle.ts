@@ -13,7 +13,18 @@ import {
   readEnvelopeFile,
   writeFileAtomically,
 } from '../../statements/files.js';
-import { MAX_BUNDLE_BYTES } from '../../statements/bundle.js';
+import {
+  isAbsenceDocument,
+  MAX_ABSENCE_BYTES,
+  parseAbsence,
+  verifyAbsence,
+  type AbsenceCheck,
+  type AbsenceVerification,
+} from '../../statements/absence.js';
+import { checkAbsenceInLog } from '../../statements/absence-log.js';
+import { openLogCopy } from '../../statements/log-copy.js';
+import type { Trust } from '../../statements/trust.js';
+import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
 import { parseNow } from '../now-option.js';
 
@@ -44,19 +55,132 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
   program
     .command('verify')
     .description(
-      'verify an evidence bundle offline: signatures, rules, checkpoint, witnesses, inclusion',
+      'verify evidence offline: a bundle (signatures, rules, checkpoint, witnesses, inclusion) or a proof of absence from a finding',
     )
     .requiredOption('--trust <file>', 'trust file: parties, log key, witnesses and quorum')
     .option('--now <time>', 'judge validity periods at this RFC 3339 time (default: now)')
-    .argument('<bundle>', 'the evidence bundle (nospy-evidence/v1)')
-    .action((file: string, opts: { trust: string; now?: string }) => {
+    .option(
+      '--log <copy>',
+      "absence evidence only: a copy of the log (data directory, tiles directory or tiles URL) to check that no release at the checkpoint's size names the digest",
+    )
+    .argument(
+      '<evidence>',
+      'an evidence bundle (nospy-evidence/v1), or an absence evidence object from a finding',
+    )
+    .action(async (file: string, opts: { trust: string; now?: string; log?: string }) => {
       const now = opts.now === undefined ? new Date() : parseNow(opts.now);
       const trust = loadTrustFile(resolve(ctx.cwd, opts.trust));
-      const bytes = readBounded(resolve(ctx.cwd, file), MAX_BUNDLE_BYTES, 'evidence bundle');
+      const bytes = readBounded(resolve(ctx.cwd, file), MAX_ABSENCE_BYTES, 'evidence');
+      if (looksLikeAbsence(bytes)) {
+        const result = await verifyAbsenceFile(bytes, trust, now, opts.log, ctx.cwd);
+        if (!result.valid) ctx.exitCode = 1;
+        printResult(ctx, absenceJson(file, result), () => absenceHuman(file, result));
+        return;
+      }
+      if (opts.log !== undefined) {
+        throw new CliError(
+          'CLI_USAGE',
+          '--log checks the completeness of absence evidence; this file is an evidence bundle',
+        );
+      }
       const result = verifyBundle(parseBundle(bytes), trust, { now });
       if (!result.valid) ctx.exitCode = 1;
       printResult(ctx, toJson(file, result), () => human(file, result));
     });
+}
+
+/** Absence evidence says `"type": "absence"`; anything else is read as a bundle. */
+function looksLikeAbsence(bytes: Buffer): boolean {
+  try {
+    return isAbsenceDocument(JSON.parse(bytes.toString('utf8')));
+  } catch {
+    return false;
+  }
+}
+
+interface AbsenceResult {
+  readonly valid: boolean;
+  readonly verification: AbsenceVerification;
+  readonly checks: readonly AbsenceCheck[];
+  readonly log: string | undefined;
+}
+
+async function verifyAbsenceFile(
+  bytes: Buffer,
+  trust: Trust,
+  now: Date,
+  log: string | undefined,
+  cwd: string,
+): Promise<AbsenceResult> {
+  const evidence = parseAbsence(bytes);
+  const verification = verifyAbsence(evidence, trust, { now });
+  const checks: AbsenceCheck[] = [...verification.checks];
+  let described: string | undefined;
+  if (log !== undefined) {
+    const location = /^https?:\/\//.test(log) ? log : resolve(cwd, log);
+    if (verification.checkpoint === undefined) {
+      checks.push({
+        id: 'complete',
+        status: 'fail',
+        message: 'the checkpoint does not verify, so the log copy cannot be checked against it',
+      });
+    } else {
+      const copy = openLogCopy(location);
+      described = copy.description;
+      try {
+        checks.push(
+          ...(await checkAbsenceInLog(evidence, verification.checkpoint, copy.read, trust, {
+            now,
+          })),
+        );
+      } finally {
+        await copy.close();
+      }
+    }
+  } else {
+    checks.push({
+      id: 'complete',
+      status: 'skip',
+      message:
+        'not checked: only a copy of the log (--log) shows that no release outside the list names the digest',
+    });
+  }
+  return {
+    valid: checks.every((c) => c.status !== 'fail'),
+    verification,
+    checks,
+    log: described,
+  };
+}
+
+function absenceJson(file: string, result: AbsenceResult): unknown {
+  const cp = result.verification.checkpoint;
+  return {
+    file,
+    valid: result.valid,
+    evidence: 'absence',
+    digest: result.verification.digest,
+    vendor: result.verification.vendor ?? null,
+    complete: result.checks.some((c) => c.id === 'complete' && c.status === 'pass'),
+    log: result.log ?? null,
+    checkpoint:
+      cp === undefined
+        ? null
+        : { origin: cp.origin, size: cp.size, rootHash: cp.rootHash.toString('base64') },
+    checks: result.checks,
+    failed: [...new Set(result.checks.filter((c) => c.status === 'fail').map((c) => c.id))],
+  };
+}
+
+function absenceHuman(file: string, result: AbsenceResult): string {
+  const failed = [...new Set(result.checks.filter((c) => c.status === 'fail').map((c) => c.id))];
+  const complete = result.checks.some((c) => c.id === 'complete' && c.status === 'pass');
+  const head = result.valid
+    ? `${file}: valid absence evidence: no listed release of ${result.verification.vendor ?? '?'} names ${result.verification.digest}${complete ? ', and the log copy holds no other release naming it' : ' (completeness not checked: give --log)'}`
+    : `${file}: NOT valid: failed ${failed.join(', ')}`;
+  return [head, ...result.checks.map((c) => `  ${MARK[c.status]} ${c.id}: ${c.message}`)].join(
+    '\n',
+  );
 }
 
 function toJson(file: string, result: BundleVerification): unknown {

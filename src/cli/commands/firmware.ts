@@ -13,15 +13,20 @@ export function registerFirmwareCommands(program: Command, ctx: CommandContext):
     .description(
       'unpack an image (or read an unpacked directory) and report carves, components and back-door indicators;\n' +
         'exit 1 when a credential, key, authorized key, known back-door string, shell listener or\n' +
-        '(with --mud) an undeclared service or destination is found',
+        '(with --mud or --sbom) an undeclared service or destination is found',
     )
     .argument('<image>', 'firmware image file, or a directory holding an unpacked tree')
     .option('--mud <file>', 'MUD file (RFC 8520 JSON) of the release: report what is not declared')
-    .action((image: string, options: { mud?: string }) => {
+    .option(
+      '--sbom <file>',
+      "the release's CycloneDX SBOM: its services declare listeners and destinations too",
+    )
+    .action((image: string, options: { mud?: string; sbom?: string }) => {
       const { config } = ctx.config();
       const report = scanFirmware(image, {
         limits: config.firmware,
         ...(options.mud === undefined ? {} : { mudFile: options.mud }),
+        ...(options.sbom === undefined ? {} : { sbomFile: options.sbom }),
       });
       for (const warning of report.warnings)
         ctx.logger.warn(warning, 'part of the image was not unpacked');
@@ -48,7 +53,14 @@ function humanReport(report: FirmwareReport): string {
             ? ''
             : `@0x${i.offset.toString(16)}`
           : `:${i.line}`;
-      const declared = i.declared === undefined ? '' : i.declared ? ' [declared]' : ' [UNDECLARED]';
+      const by =
+        i.declaredBy === undefined
+          ? ''
+          : ` (${Object.entries(i.declaredBy)
+              .map(([what, yes]) => `${what}: ${yes ? 'declared' : 'not declared'}`)
+              .join(', ')})`;
+      const declared =
+        i.declared === undefined ? '' : `${i.declared ? ' [declared]' : ' [UNDECLARED]'}${by}`;
       return `  ${i.rule} ${i.kind} ${i.path}${at}${declared}\n      ${i.detail}`;
     }),
   ];

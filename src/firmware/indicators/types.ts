@@ -35,8 +35,13 @@ export interface Indicator {
   /** outbound_destination */
   readonly host?: string;
   readonly url?: string;
-  /** With a MUD file: whether the declaration allows this service or destination. */
+  /**
+   * With a MUD file and/or an SBOM: whether the declaration allows this service or destination
+   * (with both, whether both do).
+   */
   readonly declared?: boolean;
+  /** With an SBOM (`--sbom`): the verdict of each declaration given, MUD file and SBOM. */
+  readonly declaredBy?: { readonly mud?: boolean; readonly sbom?: boolean };
   /** credential.* */
   readonly account?: string;
   readonly hashType?: string;

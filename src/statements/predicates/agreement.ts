@@ -30,9 +30,15 @@ export const otherParty = agreementParty.extend({
 /** Where in the signed document a clause is written, e.g. "§4.2". */
 const ref = shortText.optional();
 
-/** Every deployed image must be a release logged before the deployment was first observed. */
+/**
+ * Every deployed image must be a release logged before the deployment was first observed. With
+ * `securityFixDays`, a device may also run a release only up to that many days after a logged
+ * security-fix release (`securityFix`) for its model superseded it. Optional, so agreements
+ * signed before the parameter existed keep their meaning.
+ */
 const firmwareLogged = z.strictObject({
   clause: z.literal('firmware-logged-before-deployment'),
+  securityFixDays: z.int().min(1).max(3650).optional(),
   ref,
 });
 /** Every release statement names an SBOM in one of the formats and a MUD file. */
