@@ -76,6 +76,6 @@ export function authenticateBlobWriter(
   return {
     refused:
       'PUT /v1/blobs needs "Authorization: Bearer <operator token>" or a vendor signature in ' +
-      `${BLOB_SIGNATURE_HEADER}`,
+      BLOB_SIGNATURE_HEADER,
   };
 }
