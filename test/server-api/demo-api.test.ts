@@ -209,6 +209,18 @@ describe('the demo world through the read API', () => {
   });
 });
 
+describe('the vendor links of the findings', () => {
+  it('resolve each vendor a finding names, however it is spelt, to a vendor page', async () => {
+    const names = new Set(findings.flatMap((f) => f.subject.vendor?.split(', ') ?? []));
+    expect(names.size).toBeGreaterThan(0);
+    for (const name of names) {
+      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+      const response = await fetch(`${demo.url}/v1/vendors/${encodeURIComponent(slug)}`);
+      expect(response.status, name).toBe(200);
+    }
+  });
+});
+
 describe('PUT /v1/blobs on the demo server', () => {
   const doc = Buffer.from('{"bomFormat":"CycloneDX","specVersion":"1.6","demo":true}');
   const hex = createHash('sha256').update(doc).digest('hex');
