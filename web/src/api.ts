@@ -163,3 +163,8 @@ export async function getJson<T>(path: string): Promise<T> {
   }
   return (await response.json()) as T;
 }
+
+/** The CSS class of a firmware verdict: an image no logged release names is bad, none named is unknown. */
+export function firmwareClass(verdict: string): string {
+  return verdict === 'logged' ? 'ok' : verdict === 'not-logged' ? 'bad' : 'muted';
+}

@@ -1,4 +1,4 @@
-import type { Device, TrafficVerdict } from '../api.js';
+import { firmwareClass, type Device, type TrafficVerdict } from '../api.js';
 import { useFetch } from '../use-fetch.js';
 import { FindingTable, Show } from './common.js';
 
@@ -74,7 +74,7 @@ export function DevicePage(props: { readonly id: string }) {
                 : `${d.releaseInfo.version} (log entry ${String(d.releaseInfo.index)})`}
             </dd>
             <dt>Firmware</dt>
-            <dd className={d.firmware === 'logged' ? 'ok' : 'bad'}>{d.firmware}</dd>
+            <dd className={firmwareClass(d.firmware)}>{d.firmware}</dd>
             <dt>MUD</dt>
             <dd>
               {d.mud === undefined ? (

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import {
   SEVERITIES,
+  firmwareClass,
   type DeviceSummary,
   type Finding,
   type HistoryDay,
@@ -143,7 +144,7 @@ export function Overview() {
                       {device.vendorName ?? device.vendor}
                     </a>
                   </td>
-                  <td className={device.firmware === 'logged' ? 'ok' : 'bad'}>{device.firmware}</td>
+                  <td className={firmwareClass(device.firmware)}>{device.firmware}</td>
                   <td>{device.findings}</td>
                 </tr>
               ))}
