@@ -101,6 +101,7 @@ export const ERROR_CATALOGUE = {
   BLOB_TOO_LARGE: { exit: 2, http: 413 },
   BLOB_NOT_FOUND: { exit: 2, http: 404 },
   BLOB_IO: { exit: 2, http: 500 },
+  BLOB_UNAUTHORIZED: { exit: 2, http: 401 },
   MUD_UNREADABLE: { exit: 2, http: 500 },
   MUD_SYNTAX: { exit: 2, http: 400 },
   MUD_INVALID: { exit: 2, http: 400 },

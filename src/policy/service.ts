@@ -68,3 +68,27 @@ export async function planInventory(
 export async function sharesOf(inventoryFile: string, date: Day): Promise<ShareRow[]> {
   return vendorShares(await prepared([], inventoryFile), date);
 }
+
+/** What a compliance view needs for one day: the packs, their evaluation, the plan and the shares. */
+export interface ComplianceInputs {
+  readonly packs: CompiledPack[];
+  readonly evaluation: Evaluation;
+  readonly plan: RemediationPlan;
+  readonly shares: ShareRow[];
+}
+
+/** Loads packs and inventory once and evaluates, plans (from `date`) and measures shares on `date`. */
+export async function complianceOf(
+  packRefs: readonly string[],
+  inventoryFile: string,
+  date: Day,
+): Promise<ComplianceInputs> {
+  const packs = loadPacks(packRefs);
+  const ready = await prepared(packs, inventoryFile);
+  return {
+    packs,
+    evaluation: evaluatePacks(ready, packs, date),
+    plan: planRemediation(ready, packs, date),
+    shares: vendorShares(ready, date),
+  };
+}

@@ -3,8 +3,9 @@
  * A fastify plugin (register it; do not wrap it with fastify-plugin: its catch-all body parser
  * must stay inside its own encapsulation context).
  *
- * PUT streams the body into the store, which hashes it: 201 created, 200 when already held
- * (idempotent), 400 bad digest, 413 too large (by Content-Length before reading, or while
+ * PUT needs the operator's bearer token or a vendor's signature over the digest (blob-auth.ts),
+ * checked before the body is read: 401 BLOB_UNAUTHORIZED otherwise. It streams the body into the
+ * store, which hashes it: 201 created, 200 when already held (idempotent), 400 bad digest, 413 too large (by Content-Length before reading, or while
  * reading), 422 content does not match the digest. GET answers the bytes with immutable caching
  * (a digest names one content forever), 304 on a matching If-None-Match, 404 when absent.
  */
@@ -12,11 +13,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { outcomeOf } from '../errors/catalogue.js';
 import { parseBlobDigest, type BlobStore } from '../blobs/blob-store.js';
 import { BlobError } from '../blobs/errors.js';
+import { authenticateBlobWriter, BLOB_SIGNATURE_HEADER, type BlobWriters } from './blob-auth.js';
 
 export interface BlobRoutesOptions {
   readonly store: BlobStore;
   /** Largest accepted body; match the store's bound (64 MiB by default). */
   readonly maxBytes?: number;
+  /** Who may PUT: the operator token, the trust file's vendors. Neither given: no one may. */
+  readonly writers: BlobWriters;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -51,7 +55,23 @@ export function blobRoutes(
 
   app.put<{ Params: { digest: string } }>(
     '/v1/blobs/:digest',
-    { bodyLimit: maxBytes },
+    {
+      bodyLimit: maxBytes,
+      // Before the body is read: a refused writer costs no buffering or hashing.
+      onRequest: async (request, reply) => {
+        const hex = parseBlobDigest(request.params.digest);
+        const signature = request.headers[BLOB_SIGNATURE_HEADER];
+        const writer = authenticateBlobWriter(options.writers, hex, {
+          authorization: request.headers.authorization,
+          signature: typeof signature === 'string' ? signature : undefined,
+        });
+        if ('refused' in writer) {
+          await sendError(reply, 401, 'BLOB_UNAUTHORIZED', writer.refused);
+          return;
+        }
+        request.log.info({ digest: `sha256:${hex}`, writer }, 'blob upload');
+      },
+    },
     async (request, reply) => {
       const hex = parseBlobDigest(request.params.digest);
       const declared = Number(request.headers['content-length'] ?? Number.NaN);

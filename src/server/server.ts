@@ -97,7 +97,12 @@ export function createServer(options: ServerOptions): LogServer {
   if (options.dashboard !== undefined)
     void app.register(dashboardRoutes, { dir: options.dashboard });
   // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.
-  if (options.blobs !== undefined) void app.register(blobRoutes, { store: options.blobs });
+  if (options.blobs !== undefined)
+    void app.register(blobRoutes, {
+      store: options.blobs,
+      // The same writers as the other write routes: the operator's token, the vendors' keys.
+      writers: { token: options.submitToken, trust: options.trust },
+    });
   app.addHook('onClose', async () => {
     await options.log.close();
     await options.onClose?.();

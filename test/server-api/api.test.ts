@@ -166,8 +166,8 @@ describe('GET /v1/compliance', () => {
             domain: 'core',
             cap: 0.5,
             shares: [
-              { vendor: 'globex', share: 0.7, overCap: true },
-              { vendor: 'acme', share: 0.3, overCap: false },
+              { vendor: 'globex', share: 0.7, capped: true, overCap: true },
+              { vendor: 'acme', share: 0.3, capped: true, overCap: false },
             ],
           },
         ],

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/blob-auth.js';
 import { serializeEnvelope, MAX_ENVELOPE_BYTES } from '../../src/statements/dsse.js';
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { leafHash } from '../../src/tlog/hash.js';
@@ -241,11 +242,18 @@ describe('GET /v1/statements', () => {
 });
 
 describe('the blob store on the log server', () => {
-  it('stores a document by digest and serves it back', async () => {
+  it('stores a document a vendor of the trust file signed by digest and serves it back', async () => {
     const { createHash } = await import('node:crypto');
     const sbom = Buffer.from('{"bomFormat":"CycloneDX","specVersion":"1.6"}');
-    const digest = `sha256:${createHash('sha256').update(sbom).digest('hex')}`;
-    const put = await fetch(`${server.url}/v1/blobs/${digest}`, { method: 'PUT', body: sbom });
+    const hex = createHash('sha256').update(sbom).digest('hex');
+    const digest = `sha256:${hex}`;
+    const unsigned = await fetch(`${server.url}/v1/blobs/${digest}`, { method: 'PUT', body: sbom });
+    expect(unsigned.status).toBe(401);
+    const put = await fetch(`${server.url}/v1/blobs/${digest}`, {
+      method: 'PUT',
+      body: sbom,
+      headers: { [BLOB_SIGNATURE_HEADER]: signBlobUpload(key('acme-vendor'), hex) },
+    });
     expect(put.status).toBe(201);
     const got = await fetch(`${server.url}/v1/blobs/${digest}`);
     expect(Buffer.from(await got.arrayBuffer())).toEqual(sbom);

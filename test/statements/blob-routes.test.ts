@@ -6,10 +6,26 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { blobRoutes } from '../../src/server/blob-routes.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/blob-auth.js';
+import { parseTrustFile } from '../../src/statements/trust.js';
+import { generateNoteKey } from '../../src/tlog/note-key.js';
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const mud = Buffer.from(JSON.stringify({ 'ietf-mud:mud': { 'mud-version': 1 } }));
 const MAX = 4096;
+const TOKEN = 'operator-blob-token';
+const vendor = generateNoteKey('acme-networks');
+const operator = generateNoteKey('albion-mobile');
+const stranger = generateNoteKey('acme-networks');
+const trust = parseTrustFile(
+  [
+    'parties:',
+    `  - { name: Acme Networks, role: vendor, keys: ["${vendor.vkey}"] }`,
+    `  - { name: Albion Mobile, role: operator, keys: ["${operator.vkey}"] }`,
+    '',
+  ].join('\n'),
+  'trust.yaml',
+);
 
 let app: FastifyInstance;
 let base: string;
@@ -21,6 +37,7 @@ beforeAll(async () => {
   await app.register(blobRoutes, {
     store: new FsBlobStore({ root, maxBytes: MAX }),
     maxBytes: MAX,
+    writers: { token: TOKEN, trust },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -33,8 +50,76 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const put = (digest: string, body: Uint8Array, type = 'application/json'): Promise<Response> =>
-  fetch(`${base}/v1/blobs/${digest}`, { method: 'PUT', body, headers: { 'content-type': type } });
+const put = (
+  digest: string,
+  body: Uint8Array,
+  type = 'application/json',
+  auth: Record<string, string> = { authorization: `Bearer ${TOKEN}` },
+): Promise<Response> =>
+  fetch(`${base}/v1/blobs/${digest}`, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': type, ...auth },
+  });
+
+describe('who may PUT /v1/blobs', () => {
+  const doc = Buffer.from('{"bomFormat":"CycloneDX","specVersion":"1.6","auth":1}');
+  const digest = `sha256:${sha(doc)}`;
+  const refused = async (auth: Record<string, string>, why: RegExp): Promise<void> => {
+    const response = await put(digest, doc, 'application/json', auth);
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe('BLOB_UNAUTHORIZED');
+    expect(body.message).toMatch(why);
+    expect((await fetch(`${base}/v1/blobs/${digest}`)).status).toBe(404);
+  };
+
+  it('refuses a request with neither token nor signature with 401, storing nothing', async () => {
+    await refused({}, /Authorization: Bearer/);
+  });
+
+  it('refuses a wrong bearer token with 401', async () => {
+    await refused({ authorization: 'Bearer not-the-token' }, /not the operator token/);
+  });
+
+  it('refuses a signature by a key the trust file does not name', async () => {
+    await refused(
+      { [BLOB_SIGNATURE_HEADER]: signBlobUpload(stranger, sha(doc)) },
+      /no vendor key acme-networks/,
+    );
+  });
+
+  it('refuses a signature by the operator key: only vendors sign uploads', async () => {
+    await refused(
+      { [BLOB_SIGNATURE_HEADER]: signBlobUpload(operator, sha(doc)) },
+      /no vendor key albion-mobile/,
+    );
+  });
+
+  it('refuses a vendor signature over another digest', async () => {
+    await refused(
+      { [BLOB_SIGNATURE_HEADER]: signBlobUpload(vendor, sha(mud)) },
+      /does not verify over sha256:/,
+    );
+  });
+
+  it('refuses a malformed signature header', async () => {
+    await refused({ [BLOB_SIGNATURE_HEADER]: 'acme-networks !!' }, /is not "<key name>/);
+  });
+
+  it('accepts a vendor signature over the digest', async () => {
+    const response = await put(digest, doc, 'application/json', {
+      [BLOB_SIGNATURE_HEADER]: signBlobUpload(vendor, sha(doc)),
+    });
+    expect(response.status).toBe(201);
+  });
+
+  it('accepts the operator token', async () => {
+    const other = Buffer.from('{"operator":true}');
+    const response = await put(`sha256:${sha(other)}`, other);
+    expect(response.status).toBe(201);
+  });
+});
 
 describe('PUT /v1/blobs/sha256:<hex> on a real listening server', () => {
   it('stores a JSON document as opaque bytes and answers 201 with its digest', async () => {
@@ -94,7 +179,7 @@ describe('PUT /v1/blobs/sha256:<hex> on a real listening server', () => {
       method: 'PUT',
       body,
       duplex: 'half',
-      headers: { 'content-type': 'application/octet-stream' },
+      headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${TOKEN}` },
     });
     expect(response.status).toBe(413);
     expect((await fetch(`${base}/v1/blobs/sha256:${sha(big)}`)).status).toBe(404);

@@ -40,17 +40,36 @@ export interface HistoryDay {
 
 export interface DeviceSummary {
   readonly id: string;
+  /** The vendor's id (`#/vendors/<id>`). */
   readonly vendor: string;
+  readonly vendorName?: string;
   readonly model?: string;
   readonly release?: string;
   readonly firmware: string;
   readonly findings: number;
 }
 
+export interface TrafficVerdict {
+  readonly destination: string;
+  readonly service?: string;
+  readonly verdict: 'allowed' | 'undeclared' | 'unapproved-access';
+  readonly flows: number;
+  readonly finding?: string;
+}
+
 export interface Device extends DeviceSummary {
-  readonly mud?: { url?: string; allowed: string[] };
-  readonly traffic: { destination: string; verdict: string; flows: number }[];
-  readonly accessGrants: { grantee: string; scope: string; until?: string; statement?: number }[];
+  readonly mud?: { url?: string; digest?: string; allowed: string[] };
+  readonly traffic: TrafficVerdict[];
+  readonly trafficCounts?: { allowed: number; violations: number };
+  readonly accessGrants: {
+    grantee: string;
+    scope: string;
+    from?: string;
+    until?: string;
+    statement?: number;
+    grantId?: string;
+    sources?: string[];
+  }[];
   readonly timeline: { at: string; event: string; ref?: string }[];
   readonly releaseInfo?: { digest: string; version: string; index: number };
   readonly findingList: Finding[];
@@ -71,28 +90,67 @@ export interface VendorSummary {
   readonly releases: number;
   readonly findings: number;
   readonly agreement?: number;
+  readonly clauses?: { kept: number; broken: number; notChecked: number };
+}
+
+export type ClauseStatus = 'kept' | 'broken' | 'not-checked';
+
+export interface CanaryEvent {
+  readonly at: string;
+  readonly status: 'fresh' | 'lapsed';
+  readonly statement?: number;
+  readonly nextDue?: string;
+  readonly until?: string;
+  readonly finding?: string;
 }
 
 export interface Vendor extends VendorSummary {
   readonly agreementDetail?: {
     index: number;
-    clauses: { id: string; status: 'kept' | 'broken'; findings: string[] }[];
+    agreementId?: string;
+    title?: string;
+    validity?: { from: string; until: string };
+    clauses: { id: string; status: ClauseStatus; findings: string[]; note?: string }[];
   };
   readonly releaseList: Release[];
-  readonly canary: { at: string; status: string }[];
+  readonly canary: CanaryEvent[];
   readonly compliance: { pack: string; status: string }[];
 }
 
 export interface Pack {
   readonly pack: string;
+  readonly title?: string;
   readonly findings: Finding[];
   readonly domains: {
     domain: string;
+    rule?: string;
+    technology?: string;
+    measure?: string;
     cap: number;
-    shares: { vendor: string; share: number; overCap: boolean }[];
+    shares: { vendor: string; share: number; capped: boolean; overCap: boolean }[];
   }[];
   readonly deadlines: { date: string; rule: string; what: string }[];
-  readonly plan: { by: string; step: string; device?: string }[];
+  readonly plan: {
+    by: string;
+    step: string;
+    device?: string;
+    rule?: string;
+    vendor?: string;
+    items?: string[];
+    overdue?: boolean;
+  }[];
+}
+
+/**
+ * The path id of a vendor name as findings spell it ("Globex Telecom Systems" →
+ * `globex-telecom-systems`); the API finds a vendor by any spelling of its name.
+ */
+export function vendorPath(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `#/vendors/${encodeURIComponent(slug === '' ? name : slug)}`;
 }
 
 /** GETs a same-origin path and parses JSON; a non-2xx answer throws with the API's message. */
@@ -104,4 +162,9 @@ export async function getJson<T>(path: string): Promise<T> {
     throw new Error(`${path}: ${String(response.status)} ${body?.error?.message ?? ''}`.trim());
   }
   return (await response.json()) as T;
+}
+
+/** The CSS class of a firmware verdict: an image no logged release names is bad, none named is unknown. */
+export function firmwareClass(verdict: string): string {
+  return verdict === 'logged' ? 'ok' : verdict === 'not-logged' ? 'bad' : 'muted';
 }

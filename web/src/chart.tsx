@@ -60,6 +60,8 @@ export function ShareBar(props: {
   readonly share: number;
   readonly cap: number;
   readonly over: boolean;
+  /** Whether the cap restricts this vendor (others are drawn grey). */
+  readonly capped?: boolean;
 }) {
   return (
     <div
@@ -67,7 +69,7 @@ export function ShareBar(props: {
       title={`${(props.share * 100).toFixed(0)}% (cap ${(props.cap * 100).toFixed(0)}%)`}
     >
       <div
-        className={props.over ? 'fill over' : 'fill'}
+        className={props.over ? 'fill over' : props.capped === false ? 'fill free' : 'fill'}
         style={{ width: `${String(props.share * 100)}%` }}
       />
       <div className="cap" style={{ left: `${String(props.cap * 100)}%` }} />

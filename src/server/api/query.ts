@@ -2,6 +2,7 @@
  * Pure answers of the read API, computed from one snapshot: counts, filters, per-day history and
  * the joins behind the device, vendor and compliance pages. No I/O.
  */
+import { vendorKey } from '../../check/context.js';
 import type { Finding } from '../../check/finding.js';
 import type { DeviceRecord, ProductSnapshot, VendorRecord } from './view.js';
 
@@ -61,22 +62,48 @@ export function findingHistory(findings: readonly Finding[]): {
     .map(([day, list]) => ({ day, total: list.length, ...countFindings(list) }));
 }
 
-/** A device's findings: those whose subject names it. */
+/** A device's findings: those naming it, and those about its image that name no device. */
 export function deviceFindings(snapshot: ProductSnapshot, device: DeviceRecord): Finding[] {
-  return snapshot.findings.filter((f) => f.subject.device === device.id);
+  return snapshot.findings.filter(
+    (f) =>
+      f.subject.device === device.id ||
+      (f.subject.device === undefined &&
+        device.release !== undefined &&
+        f.subject.release === device.release),
+  );
 }
 
-/** A vendor's findings: those naming it, or one of its devices or releases. */
+/** Every spelling of a vendor, compared by `vendorKey`. */
+function vendorKeys(vendor: VendorRecord): Set<string> {
+  return new Set([vendor.id, vendor.name, ...(vendor.aliases ?? [])].map(vendorKey));
+}
+
+/** The vendor an id or any spelling of its name names (`acme-networks`, `Acme Networks`). */
+export function findVendor(snapshot: ProductSnapshot, id: string): VendorRecord | undefined {
+  const key = vendorKey(id);
+  return (
+    snapshot.vendors.find((v) => v.id === id) ??
+    snapshot.vendors.find((v) => vendorKeys(v).has(key))
+  );
+}
+
+/**
+ * A vendor's findings: those naming it (policy findings may name several, joined by ", "), or
+ * one of its devices or releases, or listing one of its devices as a rule's item.
+ */
 export function vendorFindings(snapshot: ProductSnapshot, vendor: VendorRecord): Finding[] {
+  const keys = vendorKeys(vendor);
   const devices = new Set(snapshot.devices.filter((d) => d.vendor === vendor.id).map((d) => d.id));
   const releases = new Set(
     snapshot.releases.filter((r) => r.vendor === vendor.id).map((r) => r.digest),
   );
   return snapshot.findings.filter(
     (f) =>
-      f.subject.vendor === vendor.id ||
+      (f.subject.vendor !== undefined &&
+        f.subject.vendor.split(', ').some((name) => keys.has(vendorKey(name)))) ||
       (f.subject.device !== undefined && devices.has(f.subject.device)) ||
-      (f.subject.release !== undefined && releases.has(f.subject.release)),
+      (f.subject.release !== undefined && releases.has(f.subject.release)) ||
+      f.evidence.some((e) => e.type === 'policy' && e.items.some((item) => devices.has(item))),
   );
 }
 

@@ -2,13 +2,28 @@
  * The production `ProductView`: the check engine's evidence and report, joined into the snapshot the
  * read API serves. Pure apart from `engineView`, which runs the engine (once per log size).
  */
+import { dirname, resolve } from 'node:path';
+import { vendorKey } from '../../check/context.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
+import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/service.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 import { CachedView } from './cached-view.js';
+import { complianceRecords } from './compliance-records.js';
+import { countLegs, deviceRecord } from './device-records.js';
+import {
+  agreementRecord,
+  canaryHistory,
+  vendorCompliance,
+  vendorId,
+  vendorNames,
+  type CheckedEvidence,
+  type VendorNames,
+} from './vendor-records.js';
 import { ApiError } from './errors.js';
 import type {
   DeviceRecord,
@@ -37,50 +52,66 @@ export function releasesOf(evidence: CheckEvidence): ReleaseRecord[] {
   return releases;
 }
 
+/** What the snapshot joins beyond the engine's evidence and report. */
+export interface SnapshotExtras {
+  /** The rule packs' plan and share table (src/policy), when packs and an inventory are configured. */
+  readonly compliance?: ComplianceInputs;
+  /** Whether SBOMs were matched against OSV data (an empty list of matches says nothing). */
+  readonly vulnerabilitiesChecked?: boolean;
+}
+
 /**
  * Joins evidence and report: devices from the inventory (firmware `logged` when a logged release
- * names the image, `not-logged` when none does, `unknown` when the inventory names no image),
- * vendors from the inventory and the releases, each device's findings as its timeline. Traffic
- * verdicts, grants, agreement clauses, canaries and compliance shares are not derived yet.
+ * names the image, `not-logged` when none does, `unknown` when the inventory names no image) with
+ * their traffic verdicts, grants and timeline; vendors however they are spelt, with their latest
+ * agreement's clause status and canary history; compliance per pack.
  */
 export function snapshotFromReport(
   evidence: CheckEvidence,
   report: Report,
   log: LogState,
+  extras: SnapshotExtras = {},
 ): ProductSnapshot {
   const releases = releasesOf(evidence);
-  const logged = new Set(releases.map((r) => r.digest));
+  const names = vendorNames(evidence);
+  const vendorOf = (name: string): VendorNames | undefined =>
+    names.find((v) => v.keys.has(vendorKey(name)));
+  const legs =
+    evidence.flows === undefined
+      ? undefined
+      : countLegs(evidence.flows.devices, evidence.flows.records);
   const devices: DeviceRecord[] = (evidence.inventory ?? []).map((device) => {
-    const release = device.firmware === undefined ? undefined : `sha256:${device.firmware.sha256}`;
+    const vendor = vendorOf(device.vendor) ?? { id: vendorId(device.vendor), name: device.vendor };
+    return deviceRecord(evidence, report, device, vendor, releases, legs);
+  });
+  const checked: CheckedEvidence = {
+    flows: evidence.flows !== undefined,
+    vulnerabilities: extras.vulnerabilitiesChecked ?? (evidence.vulnerabilities ?? []).length > 0,
+    deployments:
+      evidence.inventory !== undefined ||
+      evidence.statements.some((s) => s.statement.predicateType === DEPLOYMENT_PREDICATE_TYPE),
+  };
+  const packs = extras.compliance?.packs.map((p) => p.id) ?? [];
+  const vendors: VendorRecord[] = names.map((v) => {
+    const agreement = agreementRecord(evidence, report, v, checked);
+    const own = new Set(devices.filter((d) => d.vendor === v.id).map((d) => d.id));
+    const aliases = [...v.keys].filter((k) => k !== vendorKey(v.name));
     return {
-      id: device.id,
-      vendor: device.vendor,
-      ...(device.model === undefined ? {} : { model: device.model }),
-      ...(release === undefined ? {} : { release }),
-      firmware: release === undefined ? 'unknown' : logged.has(release) ? 'logged' : 'not-logged',
-      traffic: [],
-      accessGrants: [],
-      timeline: report.findings
-        .filter((f) => f.subject.device === device.id)
-        .map((f) => ({ at: f.firstSeen, event: f.explanation, ref: f.id })),
+      id: v.id,
+      name: v.name,
+      ...(aliases.length === 0 ? {} : { aliases }),
+      ...(agreement === undefined ? {} : { agreement }),
+      canary: canaryHistory(evidence, report, v),
+      compliance: vendorCompliance(report, packs, v, own),
     };
   });
-  const vendorIds = [
-    ...new Set([...devices.map((d) => d.vendor), ...releases.map((r) => r.vendor)]),
-  ];
-  const vendors: VendorRecord[] = vendorIds.sort().map((id) => ({
-    id,
-    name: id,
-    canary: [],
-    compliance: [],
-  }));
   return {
     generatedAt: report.evaluatedAt,
     findings: report.findings,
     devices,
     vendors,
-    releases,
-    compliance: [],
+    releases: releases.map((r) => ({ ...r, vendor: vendorOf(r.vendor)?.id ?? vendorId(r.vendor) })),
+    compliance: extras.compliance === undefined ? [] : complianceRecords(extras.compliance),
     log,
   };
 }
@@ -93,7 +124,20 @@ export function engineView(loaded: LoadedConfig, log: () => LogState): CachedVie
       try {
         const now = evaluationTime(loaded, new Date());
         const evidence = await gatherEvidence(loaded, { now });
-        return snapshotFromReport(evidence, checkReport(evidence, { now }), log());
+        const check = loaded.config.check;
+        const base = loaded.file === undefined ? process.cwd() : dirname(resolve(loaded.file));
+        const compliance =
+          check.inventory === undefined || check.packs.length === 0
+            ? undefined
+            : await complianceOf(
+                check.packs,
+                resolve(base, check.inventory),
+                parseDateFlag('check.date', now.toISOString().slice(0, 10)),
+              );
+        return snapshotFromReport(evidence, checkReport(evidence, { now }), log(), {
+          ...(compliance === undefined ? {} : { compliance }),
+          vulnerabilitiesChecked: check.sboms.length > 0 && check.osv.length > 0,
+        });
       } catch (error) {
         throw new ApiError(
           'API_REPORT_FAILED',

@@ -12,6 +12,7 @@ import {
   countFindings,
   deviceFindings,
   filterFindings,
+  findVendor,
   findingHistory,
   packFindings,
   vendorFindings,
@@ -153,6 +154,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view })
         devices: s.devices.map((d) => ({
           id: d.id,
           vendor: d.vendor,
+          ...(d.vendorName === undefined ? {} : { vendorName: d.vendorName }),
           ...(d.model === undefined ? {} : { model: d.model }),
           ...(d.release === undefined ? {} : { release: d.release }),
           firmware: d.firmware,
@@ -214,7 +216,16 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view })
           devices: s.devices.filter((d) => d.vendor === v.id).length,
           releases: s.releases.filter((r) => r.vendor === v.id).length,
           findings: vendorFindings(s, v).length,
-          ...(v.agreement === undefined ? {} : { agreement: v.agreement.index }),
+          ...(v.agreement === undefined
+            ? {}
+            : {
+                agreement: v.agreement.index,
+                clauses: {
+                  kept: v.agreement.clauses.filter((c) => c.status === 'kept').length,
+                  broken: v.agreement.clauses.filter((c) => c.status === 'broken').length,
+                  notChecked: v.agreement.clauses.filter((c) => c.status === 'not-checked').length,
+                },
+              }),
         })),
       };
     },
@@ -232,7 +243,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view })
     },
     async (request) => {
       const s = await view.snapshot();
-      const v = s.vendors.find((vendor) => vendor.id === request.params.id);
+      const v = findVendor(s, request.params.id);
       if (v === undefined)
         throw new ApiError('API_NOT_FOUND', missing('vendor', request.params.id));
       const releaseList = s.releases.filter((r) => r.vendor === v.id);
@@ -240,6 +251,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view })
       return {
         id: v.id,
         name: v.name,
+        ...(v.aliases === undefined ? {} : { aliases: [...v.aliases] }),
         devices: s.devices.filter((d) => d.vendor === v.id).length,
         releases: releaseList.length,
         findings: vendorFindings(s, v).length,
@@ -248,10 +260,10 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view })
           : {
               agreement: agreement.index,
               agreementDetail: {
-                index: agreement.index,
+                ...agreement,
                 clauses: agreement.clauses.map((c) => ({
                   ...c,
-                  findings: clauseFindings(s.findings, agreement.index, c.id),
+                  findings: c.findings ?? clauseFindings(s.findings, agreement.index, c.id),
                 })),
               },
             }),
@@ -281,12 +293,15 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view })
       const s = await view.snapshot();
       return {
         packs: s.compliance.map((p) => ({
-          pack: p.pack,
+          ...p,
           findings: packFindings(s.findings, p.pack),
           domains: p.domains.map((d) => ({
-            domain: d.domain,
-            cap: d.cap,
-            shares: d.shares.map((share) => ({ ...share, overCap: share.share > d.cap })),
+            ...d,
+            // A share is over the cap only for the vendors the cap restricts.
+            shares: d.shares.map((share) => {
+              const capped = share.capped ?? true;
+              return { ...share, capped, overCap: capped && share.share > d.cap };
+            }),
           })),
           deadlines: [...p.deadlines],
           plan: [...p.plan],

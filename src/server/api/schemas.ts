@@ -81,7 +81,9 @@ const Timeline = list(z.object({ at: z.string(), event: z.string(), ref: z.strin
 
 const DeviceSummary = z.object({
   id: z.string(),
+  /** The vendor's id (`GET /v1/vendors/<id>`). */
   vendor: z.string(),
+  vendorName: z.string().optional(),
   model: z.string().optional(),
   release: z.string().optional(),
   firmware: z.enum(['logged', 'not-logged', 'unknown']),
@@ -91,20 +93,36 @@ const DeviceSummary = z.object({
 export const DevicesResponse = z.object({ devices: list(DeviceSummary) });
 
 export const DeviceResponse = DeviceSummary.extend({
-  mud: z.object({ url: z.string().optional(), allowed: list(z.string()) }).optional(),
+  mud: z
+    .object({
+      url: z.string().optional(),
+      digest: z.string().optional(),
+      /** Remote endpoints the device exchanged flows with that its MUD file allows. */
+      allowed: list(z.string()),
+    })
+    .optional(),
   traffic: list(
     z.object({
       destination: z.string(),
-      verdict: z.enum(['allowed', 'undeclared']),
+      service: z.string().optional(),
+      verdict: z.enum(['allowed', 'undeclared', 'unapproved-access']),
       flows: z.number().int(),
+      finding: z.string().optional(),
     }),
   ),
+  trafficCounts: z
+    .object({ allowed: z.number().int(), violations: z.number().int() })
+    .optional()
+    .describe('flow records (device legs) allowed and breaking the MUD file or the grants'),
   accessGrants: list(
     z.object({
       grantee: z.string(),
       scope: z.string(),
+      from: z.string().optional(),
       until: z.string().optional(),
       statement: z.number().int().optional(),
+      grantId: z.string().optional(),
+      sources: list(z.string()).optional(),
     }),
   ),
   timeline: Timeline,
@@ -128,24 +146,45 @@ const VendorSummary = z.object({
   releases: z.number().int(),
   findings: z.number().int(),
   agreement: z.number().int().optional(),
+  /** Clauses of the agreement by status. */
+  clauses: z
+    .object({ kept: z.number().int(), broken: z.number().int(), notChecked: z.number().int() })
+    .optional(),
 });
 export const VendorsResponse = z.object({ vendors: list(VendorSummary) });
 
+export const ClauseStatus = z.enum(['kept', 'broken', 'not-checked']);
+
+const Clause = z.object({
+  id: z.string(),
+  status: ClauseStatus,
+  /** Ids of the findings breaking it. */
+  findings: list(z.string()),
+  note: z.string().optional(),
+});
+
 export const VendorResponse = VendorSummary.extend({
+  aliases: list(z.string()).optional(),
   agreementDetail: z
     .object({
       index: z.number().int(),
-      clauses: list(
-        z.object({
-          id: z.string(),
-          status: z.enum(['kept', 'broken']),
-          findings: list(z.string()),
-        }),
-      ),
+      agreementId: z.string().optional(),
+      title: z.string().optional(),
+      validity: z.object({ from: z.string(), until: z.string() }).optional(),
+      clauses: list(Clause),
     })
     .optional(),
   releaseList: list(Release),
-  canary: list(z.object({ at: z.string(), status: z.enum(['fresh', 'lapsed']) })),
+  canary: list(
+    z.object({
+      at: z.string(),
+      status: z.enum(['fresh', 'lapsed']),
+      statement: z.number().int().optional(),
+      nextDue: z.string().optional(),
+      until: z.string().optional(),
+      finding: z.string().optional(),
+    }),
+  ),
   compliance: list(z.object({ pack: z.string(), status: z.enum(['pass', 'fail']) })),
 });
 
@@ -153,16 +192,37 @@ export const ComplianceResponse = z.object({
   packs: list(
     z.object({
       pack: z.string(),
+      title: z.string().optional(),
       findings: list(FindingSchema),
       domains: list(
         z.object({
           domain: z.string(),
+          rule: z.string().optional(),
+          technology: z.string().optional(),
+          measure: z.string().optional(),
           cap: z.number(),
-          shares: list(z.object({ vendor: z.string(), share: z.number(), overCap: z.boolean() })),
+          shares: list(
+            z.object({
+              vendor: z.string(),
+              share: z.number(),
+              capped: z.boolean(),
+              overCap: z.boolean(),
+            }),
+          ),
         }),
       ),
       deadlines: list(z.object({ date: z.string(), rule: z.string(), what: z.string() })),
-      plan: list(z.object({ by: z.string(), step: z.string(), device: z.string().optional() })),
+      plan: list(
+        z.object({
+          by: z.string(),
+          step: z.string(),
+          device: z.string().optional(),
+          rule: z.string().optional(),
+          vendor: z.string().optional(),
+          items: list(z.string()).optional(),
+          overdue: z.boolean().optional(),
+        }),
+      ),
     }),
   ),
 });

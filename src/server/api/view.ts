@@ -8,19 +8,39 @@ import type { Finding } from '../../check/finding.js';
 /** Whether a device runs a release the log knows. */
 export type FirmwareVerdict = 'logged' | 'not-logged' | 'unknown';
 
-/** One destination a device talked to, judged against its MUD file. */
+/** `undeclared` and `unapproved-access` are the behaviour check's findings (src/mud). */
+export type TrafficVerdictKind = 'allowed' | 'undeclared' | 'unapproved-access';
+
+/** One remote endpoint a device exchanged flows with, judged against its MUD file and grants. */
 export interface TrafficVerdict {
+  /** The remote address (or name). */
   readonly destination: string;
-  readonly verdict: 'allowed' | 'undeclared';
+  /** `tcp/22`, `udp/53535`: the service of a violation, when known. */
+  readonly service?: string;
+  readonly verdict: TrafficVerdictKind;
+  /** Flow records (device legs) with this verdict. */
   readonly flows: number;
+  /** The finding id of a violation. */
+  readonly finding?: string;
+}
+
+/** How many of a device's flow records (legs) were allowed and how many broke its MUD or grants. */
+export interface TrafficCounts {
+  readonly allowed: number;
+  readonly violations: number;
 }
 
 /** A logged access grant (who may reach a device, for what, until when). */
 export interface AccessGrant {
   readonly grantee: string;
   readonly scope: string;
+  /** ISO 8601: the grant's window. */
+  readonly from?: string;
   readonly until?: string;
+  /** The access statement's log index. */
   readonly statement?: number;
+  readonly grantId?: string;
+  readonly sources?: readonly string[];
 }
 
 /** One dated event in a device's or vendor's history. */
@@ -34,23 +54,62 @@ export interface TimelineEvent {
 
 export interface DeviceRecord {
   readonly id: string;
+  /** The vendor's id (a `VendorRecord.id`). */
   readonly vendor: string;
+  /** The vendor's name as the inventory records it, when it differs from the id. */
+  readonly vendorName?: string;
   readonly model?: string;
   /** The release's image digest, `sha256:<hex>`, when the inventory names one. */
   readonly release?: string;
   readonly firmware: FirmwareVerdict;
-  readonly mud?: { readonly url?: string; readonly allowed: readonly string[] };
+  /**
+   * The MUD file of the release it runs (URL and digest from the release statement) and the remote
+   * endpoints it was seen exchanging flows with that the MUD file allows.
+   */
+  readonly mud?: {
+    readonly url?: string;
+    readonly digest?: string;
+    readonly allowed: readonly string[];
+  };
   readonly traffic: readonly TrafficVerdict[];
+  /** Absent when no flows were checked. */
+  readonly trafficCounts?: TrafficCounts;
   readonly accessGrants: readonly AccessGrant[];
   readonly timeline: readonly TimelineEvent[];
 }
 
-export type ClauseStatus = 'kept' | 'broken';
+/** `not-checked`: the evidence the clause is judged on was not given (no flows, no OSV data…). */
+export type ClauseStatus = 'kept' | 'broken' | 'not-checked';
+
+export interface ClauseRecord {
+  readonly id: string;
+  readonly status: ClauseStatus;
+  /** Ids of the findings that break it. */
+  readonly findings?: readonly string[];
+  /** Why it is not checked, or how it is judged without a rule. */
+  readonly note?: string;
+}
 
 export interface AgreementRecord {
   /** The agreement statement's log index. */
   readonly index: number;
-  readonly clauses: readonly { readonly id: string; readonly status: ClauseStatus }[];
+  readonly agreementId?: string;
+  readonly title?: string;
+  readonly validity?: { readonly from: string; readonly until: string };
+  readonly clauses: readonly ClauseRecord[];
+}
+
+/**
+ * One entry of a vendor's canary history: a logged canary (`fresh`, with its statement) or a lapse
+ * (`lapsed`, from a canary-lapsed finding, from when the canary was due `until` the next one).
+ */
+export interface CanaryEvent {
+  readonly at: string;
+  readonly status: 'fresh' | 'lapsed';
+  readonly statement?: number;
+  readonly nextDue?: string;
+  readonly until?: string;
+  readonly finding?: string;
 }
 
 export interface ReleaseRecord {
@@ -65,21 +124,37 @@ export interface ReleaseRecord {
 export interface VendorRecord {
   readonly id: string;
   readonly name: string;
+  /**
+   * Other spellings of the vendor that findings use (agreement party names, rule-pack registry
+   * ids), compared by `vendorKey`.
+   */
+  readonly aliases?: readonly string[];
   readonly agreement?: AgreementRecord;
-  readonly canary: readonly { readonly at: string; readonly status: 'fresh' | 'lapsed' }[];
+  readonly canary: readonly CanaryEvent[];
   readonly compliance: readonly { readonly pack: string; readonly status: 'pass' | 'fail' }[];
 }
 
-/** A vendor's share of the devices in one network domain, against the pack's cap. */
+/** Each vendor's share of one network domain, against a cap of the pack. */
 export interface DomainShares {
   readonly domain: string;
-  /** The pack's cap on one vendor's share (0..1). */
+  /** The cap rule. */
+  readonly rule?: string;
+  readonly technology?: string;
+  /** What the share counts: `items`, `sites`, `traffic` or `premises`. */
+  readonly measure?: string;
+  /** The pack's cap on the restricted vendors' share (0..1). */
   readonly cap: number;
-  readonly shares: readonly { readonly vendor: string; readonly share: number }[];
+  readonly shares: readonly {
+    readonly vendor: string;
+    readonly share: number;
+    /** Whether the cap applies to this vendor (it is one of the pack's restricted entities). */
+    readonly capped?: boolean;
+  }[];
 }
 
 export interface PackCompliance {
   readonly pack: string;
+  readonly title?: string;
   readonly domains: readonly DomainShares[];
   readonly deadlines: readonly {
     readonly date: string;
@@ -90,6 +165,11 @@ export interface PackCompliance {
     readonly by: string;
     readonly step: string;
     readonly device?: string;
+    readonly rule?: string;
+    readonly vendor?: string;
+    readonly items?: readonly string[];
+    /** The deadline had passed on the evaluation day. */
+    readonly overdue?: boolean;
   }[];
 }
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Finding } from '../api.js';
+import { vendorPath, type Finding } from '../api.js';
 import type { Loaded } from '../use-fetch.js';
 
 /** Renders a loaded value, or the loading / error state. */
@@ -37,9 +37,15 @@ export function FindingTable(props: { readonly findings: readonly Finding[] }) {
               {f.subject.device !== undefined ? (
                 <a href={`#/devices/${encodeURIComponent(f.subject.device)}`}>{f.subject.device}</a>
               ) : null}{' '}
-              {f.subject.vendor !== undefined ? (
-                <a href={`#/vendors/${encodeURIComponent(f.subject.vendor)}`}>{f.subject.vendor}</a>
-              ) : null}
+              {/* A policy finding names several vendors, joined by ", ". */}
+              {(f.subject.vendor ?? '')
+                .split(', ')
+                .filter((name) => name !== '')
+                .map((name) => (
+                  <a key={name} className="vendor-link" href={vendorPath(name)}>
+                    {name}
+                  </a>
+                ))}
             </td>
             <td>{f.firstSeen.slice(0, 10)}</td>
             <td>{f.explanation}</td>

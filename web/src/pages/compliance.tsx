@@ -3,6 +3,33 @@ import { ShareBar } from '../chart.js';
 import { useFetch } from '../use-fetch.js';
 import { FindingTable, Show } from './common.js';
 
+function Domains(props: { readonly domains: Pack['domains'] }) {
+  if (props.domains.length === 0) return <p className="muted">No vendor-share cap in this pack.</p>;
+  return (
+    <>
+      {props.domains.map((d) => (
+        <div key={`${d.rule ?? ''}-${d.domain}-${d.measure ?? ''}`} className="domain">
+          <h4>
+            {d.domain}
+            {d.technology === undefined ? '' : ` ${d.technology}`}
+            {d.measure === undefined ? '' : ` by ${d.measure}`} (cap {(d.cap * 100).toFixed(0)}%
+            {d.rule === undefined ? '' : `, ${d.rule}`})
+          </h4>
+          {d.shares.map((s) => (
+            <div key={s.vendor} className="share-row">
+              <span>{s.vendor}</span>
+              <ShareBar share={s.share} cap={d.cap} over={s.overCap} capped={s.capped} />
+              <span className={s.overCap ? 'bad' : s.capped ? 'ok' : 'muted'}>
+                {(s.share * 100).toFixed(0)}%
+              </span>
+            </div>
+          ))}
+        </div>
+      ))}
+    </>
+  );
+}
+
 export function CompliancePage() {
   const compliance = useFetch<{ packs: Pack[] }>('v1/compliance');
   return (
@@ -14,40 +41,37 @@ export function CompliancePage() {
             <p className="muted">No rule packs configured.</p>
           ) : (
             c.packs.map((p) => (
-              <section key={p.pack}>
+              <section key={p.pack} className="pack">
                 <h2>{p.pack}</h2>
-                {p.domains.map((d) => (
-                  <div key={d.domain} className="domain">
-                    <h3>
-                      {d.domain} (cap {(d.cap * 100).toFixed(0)}%)
-                    </h3>
-                    {d.shares.map((s) => (
-                      <div key={s.vendor} className="share-row">
-                        <span>{s.vendor}</span>
-                        <ShareBar share={s.share} cap={d.cap} over={s.overCap} />
-                        <span className={s.overCap ? 'bad' : 'ok'}>
-                          {(s.share * 100).toFixed(0)}%
-                        </span>
-                      </div>
-                    ))}
-                  </div>
-                ))}
+                {p.title === undefined ? null : <p className="muted">{p.title}</p>}
+                <h3>Vendor shares against caps</h3>
+                <Domains domains={p.domains} />
                 <h3>Deadlines ahead</h3>
-                <ul>
-                  {p.deadlines.map((d) => (
-                    <li key={`${d.date}-${d.rule}`}>
-                      <time>{d.date}</time> {d.rule}: {d.what}
-                    </li>
-                  ))}
-                </ul>
+                {p.deadlines.length === 0 ? (
+                  <p className="muted">None.</p>
+                ) : (
+                  <ul>
+                    {p.deadlines.map((d) => (
+                      <li key={`${d.date}-${d.rule}`}>
+                        <time>{d.date}</time> {d.rule}: {d.what}
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 <h3>Remediation plan</h3>
-                <ol>
-                  {p.plan.map((s) => (
-                    <li key={`${s.by}-${s.step}`}>
-                      by {s.by}: {s.step}
-                    </li>
-                  ))}
-                </ol>
+                {p.plan.length === 0 ? (
+                  <p className="ok">Nothing to remove.</p>
+                ) : (
+                  <ol className="plan">
+                    {p.plan.map((s) => (
+                      <li key={`${s.by}-${s.step}`} className={s.overdue === true ? 'overdue' : ''}>
+                        by <time>{s.by}</time>
+                        {s.overdue === true ? <span className="bad"> (overdue)</span> : null}:{' '}
+                        {s.step}
+                      </li>
+                    ))}
+                  </ol>
+                )}
                 <h3>Findings</h3>
                 <FindingTable findings={p.findings} />
               </section>

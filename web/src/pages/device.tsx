@@ -1,6 +1,53 @@
-import type { Device } from '../api.js';
+import { firmwareClass, type Device, type TrafficVerdict } from '../api.js';
 import { useFetch } from '../use-fetch.js';
 import { FindingTable, Show } from './common.js';
+
+/** Allowed against violating flow records, as one bar. */
+function TrafficBar(props: { readonly allowed: number; readonly violations: number }) {
+  const total = props.allowed + props.violations;
+  if (total === 0) return <p className="muted">No flows of this device were seen.</p>;
+  const pct = (n: number) => `${String((n / total) * 100)}%`;
+  return (
+    <div
+      className="traffic-bar"
+      title={`${String(props.allowed)} allowed, ${String(props.violations)} in violation`}
+    >
+      <div className="allowed" style={{ width: pct(props.allowed) }}>
+        {props.allowed > 0 ? `${String(props.allowed)} allowed` : ''}
+      </div>
+      <div className="violations" style={{ width: pct(props.violations) }}>
+        {props.violations > 0 ? `${String(props.violations)} in violation` : ''}
+      </div>
+    </div>
+  );
+}
+
+function TrafficTable(props: { readonly traffic: readonly TrafficVerdict[] }) {
+  return (
+    <table className="traffic">
+      <thead>
+        <tr>
+          <th>Remote</th>
+          <th>Service</th>
+          <th>Verdict</th>
+          <th>Flows</th>
+          <th>Finding</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.traffic.map((t) => (
+          <tr key={`${t.destination}-${t.verdict}-${t.service ?? ''}`} data-verdict={t.verdict}>
+            <td className="mono">{t.destination}</td>
+            <td>{t.service ?? ''}</td>
+            <td className={t.verdict === 'allowed' ? 'ok' : 'bad'}>{t.verdict}</td>
+            <td>{t.flows}</td>
+            <td className="mono">{t.finding ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export function DevicePage(props: { readonly id: string }) {
   const device = useFetch<Device>(`v1/devices/${encodeURIComponent(props.id)}`);
@@ -12,7 +59,7 @@ export function DevicePage(props: { readonly id: string }) {
           <dl>
             <dt>Vendor</dt>
             <dd>
-              <a href={`#/vendors/${encodeURIComponent(d.vendor)}`}>{d.vendor}</a>
+              <a href={`#/vendors/${encodeURIComponent(d.vendor)}`}>{d.vendorName ?? d.vendor}</a>
             </dd>
             {d.model === undefined ? null : (
               <>
@@ -27,44 +74,41 @@ export function DevicePage(props: { readonly id: string }) {
                 : `${d.releaseInfo.version} (log entry ${String(d.releaseInfo.index)})`}
             </dd>
             <dt>Firmware</dt>
-            <dd className={d.firmware === 'logged' ? 'ok' : 'bad'}>{d.firmware}</dd>
+            <dd className={firmwareClass(d.firmware)}>{d.firmware}</dd>
             <dt>MUD</dt>
             <dd>
-              {d.mud === undefined ? 'none' : d.mud.allowed.join(', ') || 'no destinations allowed'}
+              {d.mud === undefined ? (
+                'none'
+              ) : (
+                <>
+                  {d.mud.url === undefined ? null : <span className="mono">{d.mud.url}</span>}
+                  {d.mud.allowed.length === 0
+                    ? null
+                    : ` — allowed traffic seen with ${d.mud.allowed.join(', ')}`}
+                </>
+              )}
             </dd>
           </dl>
           <h2>Traffic</h2>
-          {d.traffic.length === 0 ? (
-            <p className="muted">No flows seen.</p>
+          {d.trafficCounts === undefined ? (
+            <p className="muted">No flows were checked.</p>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th>Destination</th>
-                  <th>Verdict</th>
-                  <th>Flows</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.traffic.map((t) => (
-                  <tr key={t.destination}>
-                    <td>{t.destination}</td>
-                    <td className={t.verdict === 'allowed' ? 'ok' : 'bad'}>{t.verdict}</td>
-                    <td>{t.flows}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TrafficBar allowed={d.trafficCounts.allowed} violations={d.trafficCounts.violations} />
           )}
+          {d.traffic.length === 0 ? null : <TrafficTable traffic={d.traffic} />}
           <h2>Access grants</h2>
           {d.accessGrants.length === 0 ? (
             <p className="muted">No grants logged.</p>
           ) : (
-            <ul>
+            <ul className="grants">
               {d.accessGrants.map((g) => (
-                <li key={`${g.grantee}-${g.scope}`}>
+                <li key={`${g.grantId ?? g.grantee}-${String(g.statement ?? '')}`}>
+                  {g.grantId === undefined ? null : <b>{g.grantId} </b>}
                   {g.grantee}: {g.scope}
+                  {g.from === undefined ? '' : ` from ${g.from}`}
                   {g.until === undefined ? '' : ` until ${g.until}`}
+                  {g.sources === undefined ? '' : ` from networks ${g.sources.join(', ')}`}
+                  {g.statement === undefined ? '' : ` (log entry ${String(g.statement)})`}
                 </li>
               ))}
             </ul>
@@ -73,7 +117,7 @@ export function DevicePage(props: { readonly id: string }) {
           <ol className="timeline">
             {d.timeline.map((e) => (
               <li key={`${e.at}-${e.event}`}>
-                <time>{e.at}</time> {e.event}
+                <time>{e.at.slice(0, 16).replace('T', ' ')}</time> {e.event}
               </li>
             ))}
           </ol>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import {
   SEVERITIES,
+  firmwareClass,
   type DeviceSummary,
   type Finding,
   type HistoryDay,
@@ -91,7 +92,24 @@ export function Overview() {
                     {vendor.agreement === undefined ? (
                       <span className="muted">none logged</span>
                     ) : (
-                      `entry ${String(vendor.agreement)}`
+                      <span className="clause-counts">
+                        entry {vendor.agreement}
+                        {vendor.clauses === undefined ? null : (
+                          <>
+                            {' · '}
+                            <span className="ok">{vendor.clauses.kept} kept</span>
+                            {', '}
+                            <span className={vendor.clauses.broken > 0 ? 'bad' : 'ok'}>
+                              {vendor.clauses.broken} broken
+                            </span>
+                            {vendor.clauses.notChecked > 0 ? (
+                              <span className="muted">
+                                {`, ${String(vendor.clauses.notChecked)} not checked`}
+                              </span>
+                            ) : null}
+                          </>
+                        )}
+                      </span>
                     )}
                   </td>
                   <td>{vendor.devices}</td>
@@ -121,8 +139,12 @@ export function Overview() {
                   <td>
                     <a href={`#/devices/${encodeURIComponent(device.id)}`}>{device.id}</a>
                   </td>
-                  <td>{device.vendor}</td>
-                  <td className={device.firmware === 'logged' ? 'ok' : 'bad'}>{device.firmware}</td>
+                  <td>
+                    <a href={`#/vendors/${encodeURIComponent(device.vendor)}`}>
+                      {device.vendorName ?? device.vendor}
+                    </a>
+                  </td>
+                  <td className={firmwareClass(device.firmware)}>{device.firmware}</td>
                   <td>{device.findings}</td>
                 </tr>
               ))}

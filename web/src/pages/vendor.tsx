@@ -1,6 +1,54 @@
-import type { Vendor } from '../api.js';
+import type { CanaryEvent, ClauseStatus, Vendor } from '../api.js';
 import { useFetch } from '../use-fetch.js';
 import { Show } from './common.js';
+
+const STATUS_CLASS: Record<ClauseStatus, string> = {
+  kept: 'ok',
+  broken: 'bad',
+  'not-checked': 'muted',
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The canary history on one time axis: each logged canary as a tick, each lapse as a red span
+ * from when the canary was due until the next one (or the evaluation).
+ */
+function CanaryTimeline(props: { readonly events: readonly CanaryEvent[] }) {
+  const times = props.events.flatMap((e) => [
+    Date.parse(e.at),
+    ...(e.until === undefined ? [] : [Date.parse(e.until)]),
+  ]);
+  const start = Math.min(...times);
+  const end = Math.max(...times, start + DAY_MS);
+  const at = (t: number) => `${String(((t - start) / (end - start)) * 100)}%`;
+  return (
+    <div className="canary-axis" aria-label="canary history">
+      {props.events.map((e) =>
+        e.status === 'lapsed' ? (
+          <div
+            key={`lapse-${e.at}`}
+            className="lapse"
+            style={{
+              left: at(Date.parse(e.at)),
+              width: `calc(${at(Date.parse(e.until ?? e.at))} - ${at(Date.parse(e.at))})`,
+            }}
+            title={`lapsed ${e.at.slice(0, 10)} – ${(e.until ?? '').slice(0, 10)}`}
+          />
+        ) : (
+          <div
+            key={`canary-${e.at}`}
+            className="tick"
+            style={{ left: at(Date.parse(e.at)) }}
+            title={`canary ${e.at.slice(0, 10)}`}
+          />
+        ),
+      )}
+      <span className="axis-start">{new Date(start).toISOString().slice(0, 10)}</span>
+      <span className="axis-end">{new Date(end).toISOString().slice(0, 10)}</span>
+    </div>
+  );
+}
 
 export function VendorPage(props: { readonly id: string }) {
   const vendor = useFetch<Vendor>(`v1/vendors/${encodeURIComponent(props.id)}`);
@@ -13,66 +61,97 @@ export function VendorPage(props: { readonly id: string }) {
           {v.agreementDetail === undefined ? (
             <p className="bad">No agreement logged.</p>
           ) : (
+            <>
+              <p>
+                {v.agreementDetail.title ?? v.agreementDetail.agreementId ?? 'Agreement'} (log entry{' '}
+                {v.agreementDetail.index}
+                {v.agreementDetail.validity === undefined
+                  ? ''
+                  : `, valid ${v.agreementDetail.validity.from} – ${v.agreementDetail.validity.until}`}
+                )
+              </p>
+              <table className="clauses">
+                <thead>
+                  <tr>
+                    <th>Clause</th>
+                    <th>Status</th>
+                    <th>Findings</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {v.agreementDetail.clauses.map((c) => (
+                    <tr key={c.id} data-clause={c.id}>
+                      <td>{c.id}</td>
+                      <td className={STATUS_CLASS[c.status]} title={c.note}>
+                        {c.status}
+                      </td>
+                      <td className="mono">
+                        {c.findings.length > 0 ? c.findings.join(', ') : (c.note ?? '')}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+          <h2>Releases</h2>
+          {v.releaseList.length === 0 ? (
+            <p className="muted">No releases logged.</p>
+          ) : (
             <table>
               <thead>
                 <tr>
-                  <th>Clause (entry {v.agreementDetail.index})</th>
-                  <th>Status</th>
-                  <th>Findings</th>
+                  <th>Version</th>
+                  <th>Digest</th>
+                  <th>Log entry</th>
+                  <th>Released</th>
                 </tr>
               </thead>
               <tbody>
-                {v.agreementDetail.clauses.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.id}</td>
-                    <td className={c.status === 'kept' ? 'ok' : 'bad'}>{c.status}</td>
-                    <td>{c.findings.join(', ')}</td>
+                {v.releaseList.map((r) => (
+                  <tr key={r.digest}>
+                    <td>{r.version}</td>
+                    <td className="mono">{r.digest.slice(0, 19)}…</td>
+                    <td>{r.index}</td>
+                    <td>{r.loggedAt.slice(0, 10)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
-          <h2>Releases</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>Version</th>
-                <th>Digest</th>
-                <th>Log entry</th>
-                <th>Logged</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.releaseList.map((r) => (
-                <tr key={r.digest}>
-                  <td>{r.version}</td>
-                  <td className="mono">{r.digest.slice(0, 19)}…</td>
-                  <td>{r.index}</td>
-                  <td>{r.loggedAt.slice(0, 10)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
           <h2>Canary history</h2>
-          <div className="canary">
-            {v.canary.length === 0 ? (
-              <span className="muted">No canaries logged.</span>
-            ) : (
-              v.canary.map((c) => (
-                <span key={c.at} className={`dot ${c.status}`} title={`${c.at}: ${c.status}`}>
-                  {c.at.slice(0, 10)}
-                </span>
-              ))
-            )}
-          </div>
+          {v.canary.length === 0 ? (
+            <p className="muted">No canaries logged.</p>
+          ) : (
+            <>
+              <CanaryTimeline events={v.canary} />
+              <ul className="canary">
+                {v.canary.map((c) => (
+                  <li
+                    key={`${c.status}-${c.at}`}
+                    className={`dot ${c.status}`}
+                    data-canary={c.status}
+                  >
+                    {c.status === 'fresh'
+                      ? `${c.at.slice(0, 10)}: canary (log entry ${String(c.statement ?? '?')})`
+                      : `${c.at.slice(0, 10)} – ${(c.until ?? '').slice(0, 10)}: lapsed (${c.finding ?? ''})`}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
           <h2>Compliance</h2>
-          <ul>
-            {v.compliance.map((c) => (
-              <li key={c.pack}>
-                {c.pack}: <span className={c.status === 'pass' ? 'ok' : 'bad'}>{c.status}</span>
-              </li>
-            ))}
-          </ul>
+          {v.compliance.length === 0 ? (
+            <p className="muted">No rule packs configured.</p>
+          ) : (
+            <ul>
+              {v.compliance.map((c) => (
+                <li key={c.pack}>
+                  {c.pack}: <span className={c.status === 'pass' ? 'ok' : 'bad'}>{c.status}</span>
+                </li>
+              ))}
+            </ul>
+          )}
         </>
       )}
     </Show>
