@@ -1,13 +1,14 @@
 import type { DecodeCounters } from './decode-counters.js';
 import { decodeDataSet } from './data-set.js';
 import type { ExportContext, ExporterSession, SessionLimits } from './exporter-session.js';
-import type { FlowRecord } from './flow-record.js';
+import type { FlowSink } from './flow-view.js';
 import { readTemplateSet } from './template-set.js';
 import { u16 } from './wire.js';
 
 /**
  * Walks the sets of a NetFlow v9 (RFC 3954 §5) or IPFIX (RFC 7011 §3.3) message body: template
- * sets define templates, data sets are decoded with theirs or held until it arrives. Returns
+ * sets define templates, data sets are decoded with theirs (flows go to `sink`) or held until it
+ * arrives. Returns
  * false when a malformed set stopped the walk (counted with its reason).
  */
 export function walkSets(
@@ -20,7 +21,7 @@ export function walkSets(
   limits: SessionLimits,
   now: number,
   counters: DecodeCounters,
-  out: FlowRecord[],
+  sink: FlowSink,
 ): boolean {
   let p = start;
   const onTemplate = (template: { id: number }): void => {
@@ -37,7 +38,7 @@ export function walkSets(
         session,
         limits,
         counters,
-        out,
+        sink,
       );
     }
   };
@@ -86,7 +87,7 @@ export function walkSets(
           counters,
         );
       } else {
-        decodeDataSet(bytes, body, setEnd, template, context, session, limits, counters, out);
+        decodeDataSet(bytes, body, setEnd, template, context, session, limits, counters, sink);
       }
     } else {
       // RFC 7011 §3.3.2: IDs 4–255 are reserved; RFC 3954: 2–255 likewise. Skip by length.
