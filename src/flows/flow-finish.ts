@@ -54,6 +54,14 @@ function origin(f: RecordFields): FlowOrigin {
   return 'unknown';
 }
 
+// Word by word: TypedArray#set is a builtin call, slower than four stores for four words.
+function copyWords(from: Uint32Array, to: Uint32Array): void {
+  to[0] = from[0] ?? 0;
+  to[1] = from[1] ?? 0;
+  to[2] = from[2] ?? 0;
+  to[3] = from[3] ?? 0;
+}
+
 /**
  * Turns a data record's raw fields into the flow in `view`: times, ICMP type/code, forward and
  * reverse counters, sampling and origin. False when the record holds no flow (no addresses).
@@ -82,9 +90,9 @@ export function finishFlow(
   view.last = f.end;
   view.proto = f.proto;
   view.srcFamily = f.srcFamily;
-  view.src.set(f.src);
+  copyWords(f.src, view.src);
   view.dstFamily = f.dstFamily;
-  view.dst.set(f.dst);
+  copyWords(f.dst, view.dst);
   view.sport = sport;
   view.dport = dport;
   view.packets = packetsForward >= 0 ? packetsForward : 0;
