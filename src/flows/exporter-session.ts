@@ -134,7 +134,10 @@ export class ExporterSession {
 /** All sessions of one decoder, least recently seen evicted first when full. */
 export class SessionTable {
   private readonly sessions = new Map<string, ExporterSession>();
-  /** The session of the previous datagram: a stream from one exporter skips the key and lookup. */
+  /**
+   * The session of the previous datagram: a stream from one exporter skips the key and lookup.
+   * Eviction happens only on a miss, which replaces it, so it never names an evicted session.
+   */
   private last: ExporterSession | undefined;
   private lastVersion = 0;
 
@@ -173,7 +176,6 @@ export class SessionTable {
           if (evicted !== undefined && evicted.pending.length > 0)
             counters.drop('session-evicted', evicted.pending.length);
           this.sessions.delete(oldest.value);
-          if (evicted === this.last) this.last = undefined;
         }
       }
       session = new ExporterSession(exporter, domain, now);
