@@ -23,6 +23,21 @@ export function formatIPv6(bytes: Uint8Array, offset: number): string {
   for (let i = 0; i < 8; i += 1) {
     groups[i] = ((bytes[offset + 2 * i] ?? 0) << 8) | (bytes[offset + 2 * i + 1] ?? 0);
   }
+  return formatGroups();
+}
+
+/** IPv6 text (RFC 5952 §4) from four big-endian 32-bit words. */
+export function formatIPv6Words(words: Uint32Array): string {
+  for (let w = 0; w < 4; w += 1) {
+    const word = words[w] ?? 0;
+    groups[2 * w] = word >>> 16;
+    groups[2 * w + 1] = word & 0xffff;
+  }
+  return formatGroups();
+}
+
+/** RFC 5952 text of the eight groups in `groups`. */
+function formatGroups(): string {
   // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
   if (
     groups[0] === 0 &&
@@ -32,7 +47,7 @@ export function formatIPv6(bytes: Uint8Array, offset: number): string {
     groups[4] === 0 &&
     groups[5] === 0xffff
   ) {
-    return `::ffff:${formatIPv4(bytes, offset + 12)}`;
+    return `::ffff:${(groups[6] ?? 0) >>> 8}.${(groups[6] ?? 0) & 255}.${(groups[7] ?? 0) >>> 8}.${(groups[7] ?? 0) & 255}`;
   }
   let bestStart = -1;
   let bestLength = 1;

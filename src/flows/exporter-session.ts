@@ -134,6 +134,12 @@ export class ExporterSession {
 /** All sessions of one decoder, least recently seen evicted first when full. */
 export class SessionTable {
   private readonly sessions = new Map<string, ExporterSession>();
+  /**
+   * The session of the previous datagram: a stream from one exporter skips the key and lookup.
+   * Eviction happens only on a miss, which replaces it, so it never names an evicted session.
+   */
+  private last: ExporterSession | undefined;
+  private lastVersion = 0;
 
   constructor(readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS) {}
 
@@ -149,6 +155,17 @@ export class SessionTable {
     now: number,
     counters: DecodeCounters,
   ): ExporterSession {
+    const last = this.last;
+    if (
+      last !== undefined &&
+      last.exporter === exporter &&
+      last.domain === domain &&
+      this.lastVersion === version &&
+      now - last.lastSeen <= 1000
+    ) {
+      last.lastSeen = now;
+      return last;
+    }
     const key = `${exporter}|${version}|${domain}`;
     let session = this.sessions.get(key);
     if (session === undefined) {
@@ -169,6 +186,8 @@ export class SessionTable {
       this.sessions.set(key, session);
     }
     session.lastSeen = now;
+    this.last = session;
+    this.lastVersion = version;
     return session;
   }
 

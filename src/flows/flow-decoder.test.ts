@@ -6,6 +6,7 @@ import { decodeCaptureFile } from './decode-capture.js';
 import { FlowDecoder } from './flow-decoder.js';
 import { formatFlowCsvRow } from './flow-file-format.js';
 import type { FlowRecord } from './flow-record.js';
+import type { FlowSink, FlowView } from './flow-view.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/flows');
 const PCAP = join(FIXTURES, 'pcap');
@@ -193,5 +194,51 @@ describe('hostile input (property tests)', () => {
     const copy = new Uint8Array(allDatagrams[index]!);
     for (const [position, value] of mutations) copy[position % copy.length] = value;
     decodesOrCounts(copy, decoder);
+  });
+});
+
+describe('decoding to a sink (decodeTo)', () => {
+  /** Keeps every flow as a record, and how many came through the reused view. */
+  class Keeper implements FlowSink {
+    readonly records: FlowRecord[] = [];
+    viewed = 0;
+    flow(view: FlowView): void {
+      this.viewed += 1;
+      this.records.push(view.toRecord());
+    }
+    record(record: FlowRecord): void {
+      this.records.push(record);
+    }
+  }
+
+  it('delivers for every real sequence the records decode() returns, v9/IPFIX through the view', () => {
+    let viewed = 0;
+    for (const sequence of sequences) {
+      const records = new FlowDecoder();
+      const sinks = new FlowDecoder();
+      const keeper = new Keeper();
+      const expected: FlowRecord[] = [];
+      for (const file of sequence.files) {
+        records.decode(raw(file), '192.0.2.1', 1_700_000_000_000, expected);
+        sinks.decodeTo(raw(file), '192.0.2.1', 1_700_000_000_000, keeper);
+      }
+      expect(keeper.records, sequence.name).toStrictEqual(expected);
+      expect(sinks.counters.toJSON()).toEqual(records.counters.toJSON());
+      viewed += keeper.viewed;
+    }
+    expect(viewed).toBeGreaterThan(100);
+  });
+
+  it('hands NetFlow v9 and IPFIX flows over in one reused view', () => {
+    const decoder = new FlowDecoder();
+    const views = new Set<FlowView>();
+    const sink: FlowSink = {
+      flow: (view) => views.add(view),
+      record: () => undefined,
+    };
+    for (const file of ['ipfix_test_netscaler_tpl.dat', 'ipfix_test_netscaler_data.dat'])
+      decoder.decodeTo(raw(file), '192.0.2.1', 0, sink);
+    expect(decoder.counters.records).toBe(3);
+    expect(views.size).toBe(1);
   });
 });

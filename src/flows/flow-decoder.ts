@@ -1,6 +1,7 @@
 import { DecodeCounters } from './decode-counters.js';
 import { DEFAULT_SESSION_LIMITS, SessionTable, type SessionLimits } from './exporter-session.js';
 import type { FlowRecord } from './flow-record.js';
+import { RecordCollector, type FlowSink } from './flow-view.js';
 import { decodeIpfix, decodeNetflowV5, decodeNetflowV9 } from './netflow.js';
 import { decodeSflow } from './sflow.js';
 import { u16, u32 } from './wire.js';
@@ -20,6 +21,7 @@ const MAX_DATAGRAM = 65_535;
 export class FlowDecoder {
   readonly counters = new DecodeCounters();
   readonly sessions: SessionTable;
+  private readonly collector = new RecordCollector();
 
   constructor(limits: Partial<SessionLimits> = {}) {
     this.sessions = new SessionTable({ ...DEFAULT_SESSION_LIMITS, ...limits });
@@ -36,31 +38,51 @@ export class FlowDecoder {
     now: number,
     out: FlowRecord[] = [],
   ): FlowRecord[] {
+    const collector = this.collector;
+    collector.out = out;
+    const length = out.length;
+    if (!this.decodeTo(datagram, exporter, now, collector)) {
+      // Keep nothing of a datagram whose decoding hit a bug: it may be half-read.
+      out.length = length;
+    }
+    collector.out = [];
+    return out;
+  }
+
+  /**
+   * Decodes one datagram like {@link decode}, delivering each flow to `sink` instead of building
+   * records: NetFlow v9/IPFIX flows arrive in one reused {@link FlowView}, so that a consumer
+   * that only checks them allocates nothing per record. Returns false when a decoder bug
+   * stopped the datagram (counted as malformed `internal`; flows delivered before it stay
+   * delivered). The sink must not decode with this decoder from inside its callbacks.
+   */
+  decodeTo(datagram: Uint8Array, exporter: string, now: number, sink: FlowSink): boolean {
     const counters = this.counters;
     counters.datagrams += 1;
     const malformedBefore = counters.malformedTotal;
-    const length = out.length;
+    let intact = true;
     try {
       if (datagram.length > MAX_DATAGRAM || datagram.length < 4) {
         counters.malformedPart('truncated-header');
       } else {
         const version = u16(datagram, 0);
         counters.byVersion.set(version, (counters.byVersion.get(version) ?? 0) + 1);
-        if (version === 5) decodeNetflowV5(datagram, exporter, counters, out);
+        if (version === 5) decodeNetflowV5(datagram, exporter, counters, sink);
         else if (version === 9)
-          decodeNetflowV9(datagram, exporter, now, this.sessions, counters, out);
-        else if (version === 10) decodeIpfix(datagram, exporter, now, this.sessions, counters, out);
+          decodeNetflowV9(datagram, exporter, now, this.sessions, counters, sink);
+        else if (version === 10)
+          decodeIpfix(datagram, exporter, now, this.sessions, counters, sink);
         else if (version === 0 && u32(datagram, 0) === 5)
-          decodeSflow(datagram, exporter, now, counters, out);
+          decodeSflow(datagram, exporter, now, counters, sink);
         else counters.malformedPart('unknown-version');
       }
     } catch {
-      // A decoder bug must not stop the collector: count it, keep what was decoded before.
-      out.length = length;
+      // A decoder bug must not stop the collector: count it, keep going with the next datagram.
+      intact = false;
       counters.malformedPart('internal');
     }
     if (counters.malformedTotal !== malformedBefore) counters.malformedDatagrams += 1;
-    return out;
+    return intact;
   }
 
   /** Drops held data sets whose template never came (call about once a second). */

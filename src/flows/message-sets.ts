@@ -1,14 +1,14 @@
 import type { DecodeCounters } from './decode-counters.js';
 import { decodeDataSet } from './data-set.js';
 import type { ExportContext, ExporterSession, SessionLimits } from './exporter-session.js';
-import type { FlowRecord } from './flow-record.js';
+import type { FlowSink } from './flow-view.js';
 import { readTemplateSet } from './template-set.js';
 import { u16 } from './wire.js';
 
 /**
  * Walks the sets of a NetFlow v9 (RFC 3954 §5) or IPFIX (RFC 7011 §3.3) message body: template
- * sets define templates, data sets are decoded with theirs or held until it arrives. Returns
- * false when a malformed set stopped the walk (counted with its reason).
+ * sets define templates, data sets are decoded with theirs (flows go to `sink`) or held until it
+ * arrives. Returns false when a malformed set stopped the walk (counted with its reason).
  */
 export function walkSets(
   bytes: Uint8Array,
@@ -20,27 +20,9 @@ export function walkSets(
   limits: SessionLimits,
   now: number,
   counters: DecodeCounters,
-  out: FlowRecord[],
+  sink: FlowSink,
 ): boolean {
   let p = start;
-  const onTemplate = (template: { id: number }): void => {
-    for (const held of session.takePending(template.id)) {
-      const current = session.templates.get(template.id);
-      if (current === undefined) break;
-      counters.setsReplayed += 1;
-      decodeDataSet(
-        held.bytes,
-        0,
-        held.bytes.length,
-        current,
-        held.context,
-        session,
-        limits,
-        counters,
-        out,
-      );
-    }
-  };
   while (end - p >= 4) {
     const setId = u16(bytes, p);
     const length = u16(bytes, p + 2);
@@ -53,6 +35,7 @@ export function walkSets(
     }
     const body = p + 4;
     const setEnd = p + length;
+    // Template sets make their replay callback here: data-only datagrams allocate no closure.
     if (ipfix ? setId === 2 : setId === 0) {
       readTemplateSet(
         bytes,
@@ -63,7 +46,9 @@ export function walkSets(
         limits,
         now,
         counters,
-        onTemplate,
+        (template) => {
+          replayHeld(template.id, session, limits, counters, sink);
+        },
       );
     } else if (ipfix ? setId === 3 : setId === 1) {
       readTemplateSet(
@@ -75,7 +60,9 @@ export function walkSets(
         limits,
         now,
         counters,
-        onTemplate,
+        (template) => {
+          replayHeld(template.id, session, limits, counters, sink);
+        },
       );
     } else if (setId >= 256) {
       const template = session.template(setId, now, limits);
@@ -86,7 +73,7 @@ export function walkSets(
           counters,
         );
       } else {
-        decodeDataSet(bytes, body, setEnd, template, context, session, limits, counters, out);
+        decodeDataSet(bytes, body, setEnd, template, context, session, limits, counters, sink);
       }
     } else {
       // RFC 7011 §3.3.2: IDs 4–255 are reserved; RFC 3954: 2–255 likewise. Skip by length.
@@ -99,6 +86,32 @@ export function walkSets(
     return false;
   }
   return true;
+}
+
+/** Decodes the data sets held for a template that has just been defined. */
+function replayHeld(
+  templateId: number,
+  session: ExporterSession,
+  limits: SessionLimits,
+  counters: DecodeCounters,
+  sink: FlowSink,
+): void {
+  for (const held of session.takePending(templateId)) {
+    const current = session.templates.get(templateId);
+    if (current === undefined) break;
+    counters.setsReplayed += 1;
+    decodeDataSet(
+      held.bytes,
+      0,
+      held.bytes.length,
+      current,
+      held.context,
+      session,
+      limits,
+      counters,
+      sink,
+    );
+  }
 }
 
 function allZero(bytes: Uint8Array, start: number, end: number): boolean {

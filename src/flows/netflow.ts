@@ -1,7 +1,7 @@
 import { formatIPv4 } from './address.js';
 import type { DecodeCounters } from './decode-counters.js';
 import type { SessionTable } from './exporter-session.js';
-import type { FlowRecord } from './flow-record.js';
+import type { FlowSink } from './flow-view.js';
 import { walkSets } from './message-sets.js';
 import { originFromTcpFlags } from './origin.js';
 import { u16, u32 } from './wire.js';
@@ -20,7 +20,7 @@ export function decodeNetflowV5(
   bytes: Uint8Array,
   exporter: string,
   counters: DecodeCounters,
-  out: FlowRecord[],
+  sink: FlowSink,
 ): boolean {
   if (bytes.length < V5_HEADER) {
     counters.malformedPart('truncated-header');
@@ -53,7 +53,7 @@ export function decodeNetflowV5(
     let first = u32(bytes, r + 24);
     // sysUptime is a 32-bit ms counter: a First above Last wrapped around.
     if (first > last) first -= 0x100000000;
-    out.push({
+    sink.record({
       exporter,
       domain,
       first: boot + first,
@@ -88,7 +88,7 @@ export function decodeNetflowV9(
   now: number,
   sessions: SessionTable,
   counters: DecodeCounters,
-  out: FlowRecord[],
+  sink: FlowSink,
 ): boolean {
   if (bytes.length < V9_HEADER) {
     counters.malformedPart('truncated-header');
@@ -108,7 +108,7 @@ export function decodeNetflowV9(
     sessions.limits,
     now,
     counters,
-    out,
+    sink,
   );
 }
 
@@ -121,7 +121,7 @@ export function decodeIpfix(
   now: number,
   sessions: SessionTable,
   counters: DecodeCounters,
-  out: FlowRecord[],
+  sink: FlowSink,
 ): boolean {
   if (bytes.length < IPFIX_HEADER) {
     counters.malformedPart('truncated-header');
@@ -146,6 +146,6 @@ export function decodeIpfix(
     sessions.limits,
     now,
     counters,
-    out,
+    sink,
   );
 }

@@ -1,5 +1,5 @@
 import type { DecodeCounters } from './decode-counters.js';
-import type { FlowRecord } from './flow-record.js';
+import type { FlowSink } from './flow-view.js';
 import { originFromTcpFlags } from './origin.js';
 import { emptyPacketSummary, parseEthernet, parseIP } from './packet-header.js';
 import { u32 } from './wire.js';
@@ -21,7 +21,7 @@ export function decodeSflow(
   exporter: string,
   now: number,
   counters: DecodeCounters,
-  out: FlowRecord[],
+  sink: FlowSink,
 ): boolean {
   const end = bytes.length;
   if (end < 28) {
@@ -58,7 +58,7 @@ export function decodeSflow(
     const kind = format & 0xfff;
     if (enterprise === 0 && (kind === 1 || kind === 3)) {
       if (
-        !flowSample(bytes, body, body + length, kind === 3, exporter, subAgent, now, counters, out)
+        !flowSample(bytes, body, body + length, kind === 3, exporter, subAgent, now, counters, sink)
       )
         return false;
     } else {
@@ -78,7 +78,7 @@ function flowSample(
   subAgent: number,
   now: number,
   counters: DecodeCounters,
-  out: FlowRecord[],
+  sink: FlowSink,
 ): boolean {
   const fixed = expanded ? 44 : 32;
   if (end - start < fixed) {
@@ -128,7 +128,7 @@ function flowSample(
       if (parsed) {
         const icmp = summary.proto === 1 || summary.proto === 58;
         const flags = summary.tcpFlags >= 0 ? summary.tcpFlags : undefined;
-        out.push({
+        sink.record({
           exporter,
           domain: domain === 0 ? subAgent : domain,
           first: now,

@@ -1,6 +1,7 @@
 /**
  * NetFlow v9 (RFC 3954 §5.2–5.3) and IPFIX (RFC 7011 §3.4.1–3.4.2) templates, compiled once into
- * flat typed arrays so that decoding a data record is one switch per field and no allocation.
+ * a flat list of read operations so that decoding a data record is one switch per used field and
+ * no allocation.
  */
 
 /** What the decoder does with a field; everything not listed is skipped by its length. */
@@ -204,6 +205,12 @@ export interface Template {
   readonly scopeCount: number;
   readonly kinds: Uint8Array;
   readonly lengths: Uint16Array;
+  /**
+   * The record reader's operations, OP_SIZE numbers each: kind, length, offset in the record.
+   * A fixed-length template lists only the fields the decoder uses, at their offsets; one with
+   * variable-length fields lists every field in order (offsets are found while reading).
+   */
+  readonly ops: Int32Array;
   /** Record length when no field is variable-length, else -1. */
   readonly fixedLength: number;
   /** The smallest a record can be (variable-length fields at one length byte). */
@@ -219,6 +226,9 @@ export interface TemplateField {
   readonly enterprise: number;
   readonly length: number;
 }
+
+/** Numbers per operation in {@link Template.ops}: kind, length, offset. */
+export const OP_SIZE = 3;
 
 /** Compiles a field list; `variableAllowed` is false for NetFlow v9 (RFC 3954 has no varlen). */
 export function compileTemplate(
@@ -255,11 +265,25 @@ export function compileTemplate(
     scopeCount: options.scopeCount,
     kinds,
     lengths,
+    ops: readOps(kinds, lengths, variable),
     fixedLength: variable ? -1 : fixed,
     minLength: min,
     useful,
     refreshedAt: options.now,
   };
+}
+
+function readOps(kinds: Uint8Array, lengths: Uint16Array, variable: boolean): Int32Array {
+  const ops: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < kinds.length; i += 1) {
+    const kind = kinds[i] ?? 0;
+    const length = lengths[i] ?? 0;
+    // 0 is FieldKind.Skip: a fixed-length record's skipped fields need no operation.
+    if (variable || kind !== 0) ops.push(kind, length, offset);
+    offset += length;
+  }
+  return Int32Array.from(ops);
 }
 
 /** Two templates with the same fields (a refresh, not a redefinition). */

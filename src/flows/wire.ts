@@ -2,16 +2,10 @@
 
 /** Unsigned big-endian integer of 1..8 bytes (8-byte values above 2^53 lose precision). */
 export function readUint(bytes: Uint8Array, offset: number, length: number): number {
-  if (length === 4) {
-    return (
-      (bytes[offset] ?? 0) * 0x1000000 +
-      (((bytes[offset + 1] ?? 0) << 16) |
-        ((bytes[offset + 2] ?? 0) << 8) |
-        (bytes[offset + 3] ?? 0))
-    );
-  }
+  if (length === 4) return u32(bytes, offset);
   if (length === 2) return ((bytes[offset] ?? 0) << 8) | (bytes[offset + 1] ?? 0);
   if (length === 1) return bytes[offset] ?? 0;
+  if (length === 8) return u32(bytes, offset) * 0x100000000 + u32(bytes, offset + 4);
   let value = 0;
   for (let i = 0; i < length; i += 1) value = value * 256 + (bytes[offset + i] ?? 0);
   return value;
@@ -22,7 +16,10 @@ export function u16(bytes: Uint8Array, offset: number): number {
 }
 
 export function u32(bytes: Uint8Array, offset: number): number {
-  return readUint(bytes, offset, 4);
+  return (
+    (bytes[offset] ?? 0) * 0x1000000 +
+    (((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0))
+  );
 }
 
 /** Seconds between the NTP era 0 epoch (1900) and the Unix epoch. */

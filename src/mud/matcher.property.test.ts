@@ -1,6 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import type { FlowRecord } from '../flows/flow-record.js';
+import type { FlowTuple } from '../flows/flow-view.js';
+import { parseIpInto } from './ip.js';
 import { accept, DEVICE, flow, matcherFor, mudJson } from './test-support.js';
 
 const remote = fc.constantFrom(
@@ -60,6 +62,13 @@ const ace = fc
   .chain((matches) =>
     fc.constantFrom('accept', 'drop').map((forwarding) => ({ matches, forwarding })),
   );
+
+/** The record as a decoder's flow tuple: its address text parsed into words. */
+function tupleOf(r: FlowRecord): FlowTuple {
+  const src = new Uint32Array(4);
+  const dst = new Uint32Array(4);
+  return { ...r, srcFamily: parseIpInto(r.src, src), src, dstFamily: parseIpInto(r.dst, dst), dst };
+}
 
 describe('matcher invariants', () => {
   const empty = matcherFor(mudJson([], []));
@@ -142,6 +151,37 @@ describe('matcher invariants', () => {
         'from-device',
       );
       expect(d.rule === '' || /^from\/a\d+$|^default:/.test(d.rule)).toBe(true);
+    },
+  );
+
+  test.prop([
+    fc.array(ace, { maxLength: 6 }),
+    fc.array(
+      fc.oneof(
+        record.map(([r]) => r),
+        fc
+          .record({ src: fc.constantFrom(DEVICE, '2001:db8::1', '10.0.0.53'), dst: remote })
+          .map((ends) => flow({ ...ends, proto: 17, sport: 53, dport: 53 })),
+      ),
+      { minLength: 1, maxLength: 20 },
+    ),
+  ])(
+    'a flow judged on its address words gets the verdict its address text gets',
+    (aces, records) => {
+      const named = aces.map((a, i) => ({
+        name: `a${i}`,
+        matches: a.matches,
+        actions: { forwarding: a.forwarding },
+      }));
+      const m = matcherFor(mudJson(named, named));
+      for (const r of records) {
+        const tuple = tupleOf(r);
+        const direction = m.directionOf(r);
+        expect(m.directionOfFlow(tuple)).toBe(direction);
+        for (const d of ['from-device', 'to-device'] as const) {
+          expect(m.matchFlow(tuple, d)).toBe(m.match(r, d));
+        }
+      }
     },
   );
 });

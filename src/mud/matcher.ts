@@ -1,6 +1,7 @@
 import type { FlowRecord } from '../flows/flow-record.js';
-import type { AddressSet } from './address-set.js';
-import { parseIpInto } from './ip.js';
+import type { FlowTuple } from '../flows/flow-view.js';
+import { AddressSet } from './address-set.js';
+import { parseIpInto, parsePrefix, type IpPrefix } from './ip.js';
 import type { MudDeviation, MudDirection } from './model.js';
 
 /** The outcome of judging one record against one direction's policy. */
@@ -19,9 +20,10 @@ export interface MudNote {
 }
 
 /**
- * A MUD file compiled against one operator context. `match` is allocation-free: the record's
- * addresses are parsed into scratch words, the protocol selects a precomputed rule list, and
- * the first matching rule's shared decision object is returned.
+ * A MUD file compiled against one operator context. Matching is allocation-free: the protocol
+ * selects a precomputed rule list and the first matching rule's shared decision object is
+ * returned. `directionOfFlow`/`matchFlow` judge a decoded flow on its address words; `directionOf`
+ * and `match` take a record's address text, parsed into scratch words, and decide the same.
  */
 export interface MudMatcher {
   readonly mudUrl: string;
@@ -35,6 +37,10 @@ export interface MudMatcher {
   directionOf(record: FlowRecord): MudDirection | undefined;
   /** Judges the record against the policy of `direction` (RFC 8520 App. B: first match, default deny). */
   match(record: FlowRecord, direction: MudDirection): MudDecision;
+  /** {@link directionOf} for a flow whose addresses are words (a decoder's {@link FlowTuple}). */
+  directionOfFlow(flow: FlowTuple): MudDirection | undefined;
+  /** {@link match} for a flow whose addresses are words. */
+  matchFlow(flow: FlowTuple, direction: MudDirection): MudDecision;
 }
 
 /** The default-deny outcome (RFC 8520 §5: anything not explicitly permitted is denied). */
@@ -68,7 +74,8 @@ export class CompiledRule {
   ) {}
 
   matches(
-    record: FlowRecord,
+    sport: number,
+    dport: number,
     family: 4 | 6,
     src: Uint32Array,
     dst: Uint32Array,
@@ -76,12 +83,10 @@ export class CompiledRule {
   ): boolean {
     if (this.icmp) {
       // Flow records carry ICMP type and code as dport = type*256 + code.
-      if (this.icmpType >= 0 && record.dport >>> 8 !== this.icmpType) return false;
-      if (this.icmpCode >= 0 && (record.dport & 255) !== this.icmpCode) return false;
+      if (this.icmpType >= 0 && dport >>> 8 !== this.icmpType) return false;
+      if (this.icmpCode >= 0 && (dport & 255) !== this.icmpCode) return false;
     } else {
-      const sport = record.sport;
       if ((sport >= this.sportLo && sport <= this.sportHi) === this.sportNegate) return false;
-      const dport = record.dport;
       if ((dport >= this.dportLo && dport <= this.dportHi) === this.dportNegate) return false;
     }
     // direction-initiated: only a known initiator at the right end satisfies it; unknown never does.
@@ -122,7 +127,10 @@ export function buildSwitch(rules: readonly CompiledRule[]): ProtocolSwitch {
 }
 
 /** Who opened the connection, in device/remote terms for the given direction. */
-export function initiatorOf(record: FlowRecord, fromDevice: boolean): number {
+export function initiatorOf(
+  record: Pick<FlowRecord, 'initiator' | 'origin'>,
+  fromDevice: boolean,
+): number {
   const stated = record.initiator;
   if (stated === 'device') return INITIATED_BY_DEVICE;
   if (stated === 'remote') return INITIATED_BY_REMOTE;
@@ -132,8 +140,10 @@ export function initiatorOf(record: FlowRecord, fromDevice: boolean): number {
   return 0;
 }
 
-/** The compiled matcher: two protocol switches and scratch words for the addresses. */
+/** The compiled matcher: two protocol switches and scratch words for address text. */
 export class CompiledMudMatcher implements MudMatcher {
+  /** The device's addresses as a set of single addresses, for flows whose addresses are words. */
+  private readonly device: AddressSet;
   private readonly src = new Uint32Array(4);
   private readonly dst = new Uint32Array(4);
 
@@ -144,7 +154,11 @@ export class CompiledMudMatcher implements MudMatcher {
     readonly notes: readonly MudNote[],
     private readonly fromDevice: ProtocolSwitch,
     private readonly toDevice: ProtocolSwitch,
-  ) {}
+  ) {
+    this.device = new AddressSet(
+      [...deviceAddresses].map(parsePrefix).filter((p): p is IpPrefix => p !== undefined),
+    );
+  }
 
   directionOf(record: FlowRecord): MudDirection | undefined {
     if (this.deviceAddresses.has(record.src)) return 'from-device';
@@ -152,18 +166,59 @@ export class CompiledMudMatcher implements MudMatcher {
     return undefined;
   }
 
+  directionOfFlow(flow: FlowTuple): MudDirection | undefined {
+    if (flow.srcFamily !== 0 && this.device.has(flow.srcFamily, flow.src)) return 'from-device';
+    if (flow.dstFamily !== 0 && this.device.has(flow.dstFamily, flow.dst)) return 'to-device';
+    return undefined;
+  }
+
   match(record: FlowRecord, direction: MudDirection): MudDecision {
     const family = parseIpInto(record.src, this.src);
     // A record whose ends are not both addresses of one family cannot be judged: deny.
     if (family === 0 || parseIpInto(record.dst, this.dst) !== family) return DEFAULT_DENY;
-    const protocol = record.proto;
+    return this.judge(
+      family,
+      this.src,
+      this.dst,
+      record.proto,
+      record.sport,
+      record.dport,
+      initiatorOf(record, direction === 'from-device'),
+      direction,
+    );
+  }
+
+  matchFlow(flow: FlowTuple, direction: MudDirection): MudDecision {
+    const family = flow.srcFamily;
+    if (family === 0 || flow.dstFamily !== family) return DEFAULT_DENY;
+    return this.judge(
+      family,
+      flow.src,
+      flow.dst,
+      flow.proto,
+      flow.sport,
+      flow.dport,
+      initiatorOf(flow, direction === 'from-device'),
+      direction,
+    );
+  }
+
+  /** RFC 8520 App. B: the first rule of the direction's list for the protocol that matches. */
+  private judge(
+    family: 4 | 6,
+    src: Uint32Array,
+    dst: Uint32Array,
+    protocol: number,
+    sport: number,
+    dport: number,
+    initiator: number,
+    direction: MudDirection,
+  ): MudDecision {
     if (!(protocol >= 0 && protocol <= 255)) return DEFAULT_DENY;
-    const fromDevice = direction === 'from-device';
-    const table = fromDevice ? this.fromDevice : this.toDevice;
+    const table = direction === 'from-device' ? this.fromDevice : this.toDevice;
     const rules = (family === 4 ? table.v4 : table.v6)[protocol | 0] ?? [];
-    const initiator = initiatorOf(record, fromDevice);
     for (const rule of rules) {
-      if (rule.matches(record, family, this.src, this.dst, initiator)) return rule.decision;
+      if (rule.matches(sport, dport, family, src, dst, initiator)) return rule.decision;
     }
     return DEFAULT_DENY;
   }
