@@ -1,14 +1,20 @@
 /**
- * The demo world, built through the real paths: generated keys, statements signed and accepted
- * against the trust file and appended to a real log, a firmware image with a planted back door,
- * MUD files, flows, and an operator inventory that breaks two government rules (docs/demo.md).
+ * The demo world, built through the real paths: generated keys; SBOMs and MUD files PUT into the
+ * blob store of a real `nospy serve` server; statements signed, accepted against the trust file
+ * and appended to a real log whose checkpoints a real witness cosigns; a firmware image with a
+ * planted back door; flows exported as NetFlow v9 and IPFIX datagrams and received by the UDP
+ * collector; an OSV record that one release's SBOM is affected by; and an operator inventory
+ * that breaks two government rules (docs/demo.md).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { formatFlowNdjson } from '../flows/flow-file-format.js';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import type { FlowRecord } from '../flows/flow-record.js';
 import { openLog } from '../log/open-log.js';
+import { createServer } from '../server/server.js';
 import {
   acceptStatement,
   cosignStatement,
@@ -17,7 +23,14 @@ import {
   signStatement,
   type Statement,
 } from '../statements/index.js';
-import { generateNoteKey, keyHandle, type NoteSigner } from '../tlog/note-key.js';
+import {
+  generateNoteKey,
+  KEY_TYPE_COSIGNATURE_V1,
+  keyHandle,
+  type NoteSigner,
+} from '../tlog/note-key.js';
+import { replayFlows } from './replay-flows.js';
+import { startDemoWitness } from './witness.js';
 import { tarGz } from './tar.js';
 
 export const ACME = 'Acme Networks';
@@ -27,6 +40,9 @@ export const OPERATOR = 'Albion Mobile';
 export const DEMO_DATE = '2026-06-01';
 /** The file whose presence marks a complete world (written last, before the rename). */
 export const COMPLETE_MARKER = 'COMPLETE';
+/** The OSV records shipped with the demo (real records; examples/demo/osv/SOURCES.md). */
+const OSV_DIR = fileURLToPath(new URL('../../examples/demo/osv/', import.meta.url));
+export const DEMO_OSV_RECORDS = ['UBUNTU-CVE-2021-36369.json'] as const;
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
@@ -76,7 +92,8 @@ function agreement(vendor: string, key: NoteSigner, operatorKey: NoteSigner): St
         { clause: 'release-carries-sbom-and-mud' },
         { clause: 'remote-access-only-under-cosigned-grant' },
         { clause: 'canary-every', days: 30 },
-        { clause: 'critical-vulns-fixed-within', days: 30, severity: 'critical' },
+        // High and above: a CVSS 7.5 advisory against a shipped component counts.
+        { clause: 'critical-vulns-fixed-within', days: 30, severity: 'high' },
         { clause: 'traffic-within-declared-mud' },
       ],
     },
@@ -181,9 +198,41 @@ function mudFile(url: string, host: string): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-const cyclonedx = (name: string, version: string): string =>
-  `${JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, metadata: { component: { type: 'firmware', name, version } }, components: [{ type: 'application', name: 'busybox', version: '1.36.1', purl: 'pkg:generic/busybox@1.36.1' }] }, null, 2)}\n`;
+interface SbomComponent {
+  readonly name: string;
+  readonly version: string;
+  readonly purl: string;
+}
+const BUSYBOX: SbomComponent = {
+  name: 'busybox',
+  version: '1.36.1',
+  purl: 'pkg:generic/busybox@1.36.1',
+};
+/** Ubuntu 20.04's dropbear package, affected by CVE-2021-36369 (UBUNTU-CVE-2021-36369). */
+const DROPBEAR_FOCAL: SbomComponent = {
+  name: 'dropbear',
+  version: '2019.78-2build1',
+  purl: 'pkg:deb/ubuntu/dropbear@2019.78-2build1?arch=source&distro=focal',
+};
 
+const cyclonedx = (name: string, version: string, components: readonly SbomComponent[]): string =>
+  `${JSON.stringify(
+    {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      version: 1,
+      metadata: { component: { type: 'firmware', name, version } },
+      components: components.map((c) => ({ type: 'application', ...c })),
+    },
+    null,
+    2,
+  )}\n`;
+
+/**
+ * A flow as the site router meters it: the exporter fields (address, domain) are the
+ * collector's to fill in when the datagram arrives. TCP flows carry the cumulative flags of a
+ * whole session (SYN, ACK, PSH, FIN); the source opened the flow.
+ */
 function flow(
   src: string,
   dst: string,
@@ -194,7 +243,7 @@ function flow(
 ): FlowRecord {
   const first = Date.parse(at);
   return {
-    exporter: '10.1.0.1',
+    exporter: '',
     domain: 0,
     first,
     last: first + 4000,
@@ -205,6 +254,7 @@ function flow(
     dport,
     packets: 12,
     bytes: 2400,
+    ...(proto === 6 ? { tcpFlags: 0x1b } : {}),
     sampling: 1,
     origin: 'src',
   };
@@ -239,6 +289,32 @@ ${['S05', 'S06', 'S07', 'S08', 'S09', 'S10']
   - { id: globex-r2, vendor: ${GLOBEX}, model: GX-9, site: S03, domain: core, technology: [IP], installed: 2026-01-15, addresses: [10.1.0.4], firmware: { sha256: ${beta} } }
 `;
 
+/** The demo's flows: Acme's site router exports NetFlow v9, Globex's IPFIX (docs/demo.md). */
+const ACME_FLOWS = [
+  flow('10.1.0.2', '198.51.100.10', 6, 41000, 443, '2026-05-20T08:00:00Z'),
+  flow('198.51.100.7', '10.1.0.2', 6, 52000, 22, '2026-05-20T10:00:00Z'),
+];
+const GLOBEX_FLOWS = [
+  flow('10.1.0.3', '198.51.100.20', 6, 41001, 443, '2026-05-20T08:00:00Z'),
+  flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T09:00:00Z'),
+  flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T10:00:00Z'),
+  flow('192.0.2.200', '10.1.0.3', 6, 53000, 22, '2026-05-20T23:10:00Z'),
+];
+
+/** PUTs each document into the server's blob store (`PUT /v1/blobs/sha256:<hex>`). */
+async function putBlobs(url: string, documents: readonly string[]): Promise<void> {
+  for (const text of documents) {
+    const response = await fetch(`${url}/v1/blobs/sha256:${sha256(text)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: text,
+    });
+    if (response.status !== 201 && response.status !== 200) {
+      throw new Error(`PUT /v1/blobs answered ${response.status}: ${await response.text()}`);
+    }
+  }
+}
+
 /** Writes the world into `dir` (which must not exist). */
 async function writeWorld(dir: string): Promise<void> {
   const keys = {
@@ -246,6 +322,7 @@ async function writeWorld(dir: string): Promise<void> {
     acme: generateNoteKey('acme-networks'),
     globex: generateNoteKey('globex-telecom'),
     operator: generateNoteKey('albion-mobile'),
+    witness: generateNoteKey('witness.albion.example', KEY_TYPE_COSIGNATURE_V1),
   };
   const file = (name: string, content: string | Buffer): void => {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -261,21 +338,22 @@ async function writeWorld(dir: string): Promise<void> {
     `  - { name: ${GLOBEX}, role: vendor, keys: ["${keys.globex.vkey}"] }`,
     `  - { name: ${OPERATOR}, role: operator, keys: ["${keys.operator.vkey}"] }`,
     `log: { key: "${keys.log.vkey}" }`,
+    `witnesses: { quorum: 1, keys: [{ name: ${keys.witness.name}, key: "${keys.witness.vkey}" }] }`,
     '',
   ].join('\n');
   file('trust.yaml', trustText);
   const trust = parseTrustFile(trustText, 'trust.yaml');
+  for (const record of DEMO_OSV_RECORDS) {
+    mkdirSync(join(dir, 'osv'), { recursive: true });
+    copyFileSync(join(OSV_DIR, record), join(dir, 'osv', record));
+  }
 
   const acmeMud = mudFile('https://mud.acme.example/R1.json', 'cloud.acme.example');
   const globexMud = mudFile('https://mud.globex.example/GX-9.json', 'update.globex.example');
-  const acmeSbom = cyclonedx('Acme R1', '3.2');
-  const globexSbom = cyclonedx('Globex GX-9', '2.1');
+  const acmeSbom = cyclonedx('Acme R1', '3.2', [BUSYBOX]);
+  const globexSbom = cyclonedx('Globex GX-9', '2.1', [BUSYBOX, DROPBEAR_FOCAL]);
   file('firmware/acme-r1-3.2.tar.gz', ACME_IMAGE);
   file('firmware/globex-gx9-2.1.tar.gz', GLOBEX_IMAGE);
-  file('mud/acme-r1.json', acmeMud);
-  file('mud/globex-gx9.json', globexMud);
-  file('sbom/acme-r1-3.2.cdx.json', acmeSbom);
-  file('sbom/globex-gx9-2.1.cdx.json', globexSbom);
 
   const cosigned = (s: Statement, a: NoteSigner, b: NoteSigner) =>
     cosignStatement(signStatement(s, a), b);
@@ -318,13 +396,39 @@ async function writeWorld(dir: string): Promise<void> {
     ),
     signStatement(canary(GLOBEX, '2026-01-10'), keys.globex),
   ];
-  const log = await openLog({ dataDir: join(dir, 'log'), signer: keys.log });
+
+  // A real witness (c2sp.org/tlog-witness, the `nospy witness serve` server) cosigns every
+  // checkpoint: with a quorum of 1 an entry is acknowledged only once it is cosigned.
+  const logger = pino({ level: 'silent' });
+  const witness = await startDemoWitness(join(dir, 'witness'), keys.witness, keys.log, logger);
   try {
-    const now = new Date(`${DEMO_DATE}T00:00:00Z`);
-    for (const e of envelopes)
-      await log.sequencer.add(acceptStatement(serializeEnvelope(e), trust, { now }).entry);
+    const log = await openLog({
+      dataDir: join(dir, 'log'),
+      signer: keys.log,
+      logger,
+      witnesses: [{ verifier: keys.witness, url: witness.url }],
+      witnessQuorum: 1,
+    });
+    // The log's server, as `nospy serve` runs it: the documents go in through PUT /v1/blobs.
+    const server = createServer({
+      log: log.sequencer,
+      store: log.store,
+      logger,
+      trust,
+      blobs: new FsBlobStore({ root: join(dir, 'log', 'blobs') }),
+      onClose: () => log.close(),
+    });
+    try {
+      const url = await server.listen({ port: 0, host: '127.0.0.1' });
+      await putBlobs(url, [acmeSbom, globexSbom, acmeMud, globexMud]);
+      const now = new Date(`${DEMO_DATE}T00:00:00Z`);
+      for (const e of envelopes)
+        await log.sequencer.add(acceptStatement(serializeEnvelope(e), trust, { now }).entry);
+    } finally {
+      await server.close();
+    }
   } finally {
-    await log.close();
+    await witness.close();
   }
 
   const context = (ip: string, host: string, hostIp: string) =>
@@ -332,25 +436,24 @@ async function writeWorld(dir: string): Promise<void> {
   file('mud/acme-r1.context.yaml', context('10.1.0.2', 'cloud.acme.example', '198.51.100.10'));
   file('mud/globex-r1.context.yaml', context('10.1.0.3', 'update.globex.example', '198.51.100.20'));
   file('mud/globex-r2.context.yaml', context('10.1.0.4', 'update.globex.example', '198.51.100.20'));
+  // The MUD files by digest: the check takes them from the blob store, as the releases name them.
+  const acmeRef = `sha256:${sha256(acmeMud)}`;
+  const globexRef = `sha256:${sha256(globexMud)}`;
   file(
     'devices.yaml',
     [
+      '# MUD files by digest, read from the blob store (each is the one a logged release names).',
       'devices:',
-      '  - { id: acme-r1, addresses: [10.1.0.2], mud: mud/acme-r1.json, context: mud/acme-r1.context.yaml }',
-      '  - { id: globex-r1, addresses: [10.1.0.3], mud: mud/globex-gx9.json, context: mud/globex-r1.context.yaml }',
-      '  - { id: globex-r2, addresses: [10.1.0.4], mud: mud/globex-gx9.json, context: mud/globex-r2.context.yaml }',
+      `  - { id: acme-r1, addresses: [10.1.0.2], mud: "${acmeRef}", context: mud/acme-r1.context.yaml }`,
+      `  - { id: globex-r1, addresses: [10.1.0.3], mud: "${globexRef}", context: mud/globex-r1.context.yaml }`,
+      `  - { id: globex-r2, addresses: [10.1.0.4], mud: "${globexRef}", context: mud/globex-r2.context.yaml }`,
       '',
     ].join('\n'),
   );
-  const flows = [
-    flow('10.1.0.2', '198.51.100.10', 6, 41000, 443, '2026-05-20T08:00:00Z'),
-    flow('198.51.100.7', '10.1.0.2', 6, 52000, 22, '2026-05-20T10:00:00Z'),
-    flow('10.1.0.3', '198.51.100.20', 6, 41001, 443, '2026-05-20T08:00:00Z'),
-    flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T09:00:00Z'),
-    flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T10:00:00Z'),
-    flow('192.0.2.200', '10.1.0.3', 6, 53000, 22, '2026-05-20T23:10:00Z'),
-  ];
-  file('flows.ndjson', flows.map((r) => `${formatFlowNdjson(r)}\n`).join(''));
+  await replayFlows(join(dir, 'flows.ndjson'), [
+    { kind: 'netflow', domain: 1, records: ACME_FLOWS },
+    { kind: 'ipfix', domain: 2, records: GLOBEX_FLOWS },
+  ]);
   file('inventory.yaml', INVENTORY(sha256(ACME_IMAGE), sha256(GLOBEX_IMAGE), sha256(GLOBEX_BETA)));
   file(COMPLETE_MARKER, `${DEMO_DATE}\n`);
 }
