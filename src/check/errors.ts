@@ -1,10 +1,7 @@
 import { NospyError } from '../errors/nospy-error.js';
 
 export type CheckErrorCode =
-  | 'CHECK_INPUT_MISSING'
-  | 'CHECK_LOG_UNREACHABLE'
-  | 'CHECK_LOG_UNVERIFIED'
-  | 'CHECK_DATA_CORRUPT';
+  'CHECK_INPUT_MISSING' | 'CHECK_LOG_UNREACHABLE' | 'CHECK_LOG_UNVERIFIED' | 'CHECK_DATA_CORRUPT';
 
 /**
  * Evidence `nospy check` cannot read: a file the config names is missing, the log cannot be

@@ -25,7 +25,10 @@ function received(collector: FlowCollector): number {
 }
 
 /** Sends every exporter's datagrams to a collector writing `out`; resolves once all are written. */
-export async function replayFlows(out: string, exporters: readonly ExporterReplay[]): Promise<void> {
+export async function replayFlows(
+  out: string,
+  exporters: readonly ExporterReplay[],
+): Promise<void> {
   const kinds = [...new Set(exporters.map((e) => e.kind))];
   const collector = new FlowCollector({
     host: '127.0.0.1',

@@ -26,15 +26,13 @@ const record = (address: fc.Arbitrary<string>): fc.Arbitrary<FlowRecord> =>
       tcpFlags: fc.nat(255),
       origin: fc.constantFrom('src', 'dst', 'unknown'),
     })
-    .map(
-      ({ duration, ...r }): FlowRecord => ({
-        ...r,
-        exporter: '192.0.2.1',
-        domain: 7,
-        last: r.first + duration,
-        sampling: 1,
-      }),
-    );
+    .map(({ duration, ...r }): FlowRecord => ({
+      ...r,
+      exporter: '192.0.2.1',
+      domain: 7,
+      last: r.first + duration,
+      sampling: 1,
+    }));
 
 function decode(datagrams: readonly Buffer[]): FlowRecord[] {
   const decoder = new FlowDecoder();
@@ -62,7 +60,10 @@ describe('replaying flow records as export datagrams', () => {
     'every record sent as IPFIX decodes back to itself, who opened it included',
     (records) => {
       const decoded = decode(encodeIpfix(records, { domain: 7, recordsPerDatagram: 10 }));
-      const sent = [...records.filter((r) => !r.src.includes(':')), ...records.filter((r) => r.src.includes(':'))];
+      const sent = [
+        ...records.filter((r) => !r.src.includes(':')),
+        ...records.filter((r) => r.src.includes(':')),
+      ];
       expect(decoded.map(carried)).toEqual(sent.map(carried));
       // biflowDirection says src/dst; without it TCP flags may still tell (SYN without ACK).
       decoded.forEach((d, i) => {

@@ -225,10 +225,7 @@ function encode(
 }
 
 /** The records as IPFIX messages (template set 2, data set 256 for IPv4, 257 for IPv6). */
-export function encodeIpfix(
-  records: readonly FlowRecord[],
-  options: ExportOptions = {},
-): Buffer[] {
+export function encodeIpfix(records: readonly FlowRecord[], options: ExportOptions = {}): Buffer[] {
   return encode('ipfix', records, options);
 }
 

@@ -69,7 +69,11 @@ export async function gatherEvidence(
   // Every named file is checked before anything is read: a typo fails fast and reads nothing.
   const trustFile = config.trust === undefined ? undefined : path('trust', config.trust);
   const logSource =
-    check.log === undefined ? undefined : isLogUrl(check.log) ? check.log : resolve(base, check.log);
+    check.log === undefined
+      ? undefined
+      : isLogUrl(check.log)
+        ? check.log
+        : resolve(base, check.log);
   // The blob store: as configured, else the log's own (a served log's /v1/blobs, or <dir>/blobs).
   const blobLocation =
     check.blobs !== undefined
@@ -89,9 +93,9 @@ export async function gatherEvidence(
       : f.mud === undefined
         ? { image: path('firmware', f.image), mud: undefined }
         : {
-          image: path('firmware', f.image),
-          mud: f.mud === undefined ? undefined : path('firmware', f.mud),
-        },
+            image: path('firmware', f.image),
+            mud: f.mud === undefined ? undefined : path('firmware', f.mud),
+          },
   );
   const sboms = check.sboms.map((f) => path('sboms', f));
   const osv = check.osv.map((f) => path('osv', f));
@@ -180,8 +184,7 @@ export async function gatherEvidence(
           if (bytes === undefined) continue;
           documents.push({
             digest: hex,
-            document: readSbomText(`${blobs.where} sha256:${hex}`, bytes.toString('utf8'))
-              .document,
+            document: readSbomText(`${blobs.where} sha256:${hex}`, bytes.toString('utf8')).document,
           });
         }
       }

@@ -36,7 +36,9 @@ export async function releasedMud(
 ): Promise<string | undefined> {
   if (blobs === undefined || releases.length === 0) return undefined;
   const digest = await fileSha256(image);
-  const release = releases.findLast((r) => r.statement.subject.some((s) => s.digest.sha256 === digest));
+  const release = releases.findLast((r) =>
+    r.statement.subject.some((s) => s.digest.sha256 === digest),
+  );
   if (release === undefined) return undefined;
   return blobs.file(release.statement.predicate.mud.digest.sha256);
 }
