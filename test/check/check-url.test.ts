@@ -38,8 +38,8 @@ function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const url = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
       if (url !== undefined) resolve({ child, url });
@@ -55,7 +55,11 @@ async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
@@ -119,22 +123,26 @@ describe('nospy check with the log given as a URL', () => {
         if (e.type === 'statement') expect(parseTlogProof(e.tlogProof).checkpoint).toBe(served);
   });
 
-  it('refuses a served log whose checkpoint lacks the witness quorum the trust file asks (exit 1)', async () => {
-    const stranger = generateNoteKey('witness.elsewhere.example', KEY_TYPE_COSIGNATURE_V1);
-    const trust = readFileSync(join(data, 'trust.yaml'), 'utf8').replace(
-      /^witnesses: .*$/m,
-      `witnesses: { quorum: 1, keys: [{ key: "${stranger.vkey}" }] }`,
-    );
-    writeFileSync(join(dir, 'other-trust.yaml'), trust);
-    const run = await runCli([
-      'check',
-      '--config',
-      config('quorum.yaml', server?.url ?? '', 'other-trust.yaml'),
-    ]);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/does not verify against the trust file.*CHECK_LOG_UNVERIFIED/s);
-  });
+  it.each(['served log', 'data directory'])(
+    'refuses a %s whose checkpoint lacks the witness quorum the trust file asks (exit 1)',
+    async (kind) => {
+      const stranger = generateNoteKey('witness.elsewhere.example', KEY_TYPE_COSIGNATURE_V1);
+      const trust = readFileSync(join(data, 'trust.yaml'), 'utf8').replace(
+        /^witnesses: .*$/m,
+        `witnesses: { quorum: 1, keys: [{ key: "${stranger.vkey}" }] }`,
+      );
+      writeFileSync(join(dir, 'other-trust.yaml'), trust);
+      const log = kind === 'served log' ? (server?.url ?? '') : 'data/log';
+      const run = await runCli([
+        'check',
+        '--config',
+        config(`quorum-${kind.replace(' ', '-')}.yaml`, log, 'other-trust.yaml'),
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/does not verify against the trust file.*CHECK_LOG_UNVERIFIED/s);
+    },
+  );
 
   it('says the log cannot be reached and exits 2 when nothing answers at the URL', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;

@@ -90,12 +90,10 @@ export async function gatherEvidence(
   const images = check.firmware.map((f) =>
     typeof f === 'string'
       ? { image: path('firmware', f), mud: undefined }
-      : f.mud === undefined
-        ? { image: path('firmware', f.image), mud: undefined }
-        : {
-            image: path('firmware', f.image),
-            mud: f.mud === undefined ? undefined : path('firmware', f.mud),
-          },
+      : {
+          image: path('firmware', f.image),
+          mud: f.mud === undefined ? undefined : path('firmware', f.mud),
+        },
   );
   const sboms = check.sboms.map((f) => path('sboms', f));
   const osv = check.osv.map((f) => path('osv', f));
