@@ -61,15 +61,27 @@ export const firmwareSchema = z
 /** What `nospy check` reads (docs/check.md); paths are relative to the config file. */
 export const checkSchema = z
   .strictObject({
-    /** The log's data directory (holding nospy.db) whose statements are checked. */
+    /**
+     * The log whose statements are checked: its data directory (holding nospy.db), or its
+     * tlog-tiles URL (http(s)://…, as `nospy serve` serves it), read with the same verification.
+     */
     log: z.string().min(1).optional(),
+    /**
+     * The blob store the SBOMs and MUD files of logged releases are read from by digest: a
+     * directory or a server URL (`/v1/blobs`). Default: the log's own (`<log>/blobs`, or the
+     * log's URL).
+     */
+    blobs: z.string().min(1).optional(),
     /** The operator's inventory (YAML or CSV, docs/policy.md). */
     inventory: z.string().min(1).optional(),
     /** The device map (docs/mud.md) the flows are judged against. */
     devices: z.string().min(1).optional(),
     /** Flow files (NDJSON or CSV, docs/flows.md). */
     flows: z.array(z.string().min(1)).max(1024).default([]),
-    /** Firmware images to scan, each optionally with the MUD file its listeners and destinations are compared with. */
+    /**
+     * Firmware images to scan, each optionally with the MUD file its listeners and destinations
+     * are compared with (default: the MUD file its logged release names, from the blob store).
+     */
     firmware: z
       .array(
         z.union([
@@ -79,7 +91,7 @@ export const checkSchema = z
       )
       .max(1024)
       .default([]),
-    /** SBOMs (CycloneDX or SPDX JSON) of logged releases; matched by the SBOM digest. */
+    /** More SBOMs (CycloneDX or SPDX JSON) of logged releases, beside the blob store's; matched by the SBOM digest. */
     sboms: z.array(z.string().min(1)).max(1024).default([]),
     /** OSV data: directories, JSON files or zip archives. */
     osv: z.array(z.string().min(1)).max(1024).default([]),

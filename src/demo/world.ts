@@ -1,14 +1,19 @@
 /**
- * The demo world, built through the real paths: generated keys, statements signed and accepted
- * against the trust file and appended to a real log, a firmware image with a planted back door,
- * MUD files, flows, and an operator inventory that breaks two government rules (docs/demo.md).
+ * The demo world, built through the real paths: generated keys; SBOMs and MUD files PUT into the
+ * blob store of a real `nospy serve` server; statements signed, accepted against the trust file
+ * and appended to a real log whose checkpoints a real witness cosigns; a firmware image with a
+ * planted back door; flows exported as NetFlow v9 and IPFIX datagrams and received by the UDP
+ * collector; an OSV record that one release's SBOM is affected by; and an operator inventory
+ * that breaks two government rules (docs/demo.md).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { formatFlowNdjson } from '../flows/flow-file-format.js';
-import type { FlowRecord } from '../flows/flow-record.js';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import { openLog } from '../log/open-log.js';
+import { createServer } from '../server/server.js';
 import {
   acceptStatement,
   cosignStatement,
@@ -17,18 +22,37 @@ import {
   signStatement,
   type Statement,
 } from '../statements/index.js';
-import { generateNoteKey, keyHandle, type NoteSigner } from '../tlog/note-key.js';
+import { generateNoteKey, KEY_TYPE_COSIGNATURE_V1, type NoteSigner } from '../tlog/note-key.js';
+import { replayFlows } from './replay-flows.js';
+import { startDemoWitness } from './witness.js';
+import {
+  ACME,
+  agreement,
+  BUSYBOX,
+  canary,
+  cyclonedx,
+  deployment,
+  DROPBEAR_FOCAL,
+  flow,
+  GLOBEX,
+  INVENTORY,
+  mudFile,
+  OPERATOR,
+  release,
+  sha256,
+  statementOf,
+} from './documents.js';
 import { tarGz } from './tar.js';
 
-export const ACME = 'Acme Networks';
-export const GLOBEX = 'Globex Telecom Systems';
-export const OPERATOR = 'Albion Mobile';
+export { ACME, GLOBEX, OPERATOR } from './documents.js';
+
 /** The demo's evaluation date: its findings are fixed facts as of this day. */
 export const DEMO_DATE = '2026-06-01';
 /** The file whose presence marks a complete world (written last, before the rename). */
 export const COMPLETE_MARKER = 'COMPLETE';
-
-const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+/** The OSV records shipped with the demo (real records; examples/demo/osv/SOURCES.md). */
+const OSV_DIR = fileURLToPath(new URL('../../examples/demo/osv/', import.meta.url));
+export const DEMO_OSV_RECORDS = ['UBUNTU-CVE-2021-36369.json'] as const;
 
 const ACME_IMAGE = tarGz({
   'etc/version': 'Acme Networks R1 3.2\n',
@@ -44,200 +68,31 @@ const GLOBEX_IMAGE = tarGz({
 });
 const GLOBEX_BETA = Buffer.from('Globex Telecom Systems GX-9 2.2-beta (never released)\n');
 
-const statementOf = (
-  predicateType: string,
-  subject: string,
-  digest: string,
-  predicate: unknown,
-): Statement =>
-  ({
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: subject, digest: { sha256: digest } }],
-    predicateType,
-    predicate,
-  }) as Statement;
+/** The demo's flows: Acme's site router exports NetFlow v9, Globex's IPFIX (docs/demo.md). */
+const ACME_FLOWS = [
+  flow('10.1.0.2', '198.51.100.10', 6, 41000, 443, '2026-05-20T08:00:00Z'),
+  flow('198.51.100.7', '10.1.0.2', 6, 52000, 22, '2026-05-20T10:00:00Z'),
+];
+const GLOBEX_FLOWS = [
+  flow('10.1.0.3', '198.51.100.20', 6, 41001, 443, '2026-05-20T08:00:00Z'),
+  flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T09:00:00Z'),
+  flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T10:00:00Z'),
+  flow('192.0.2.200', '10.1.0.3', 6, 53000, 22, '2026-05-20T23:10:00Z'),
+];
 
-function agreement(vendor: string, key: NoteSigner, operatorKey: NoteSigner): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/agreement/v1',
-    `${vendor} no-spy agreement.pdf`,
-    sha256(vendor),
-    {
-      agreementId: `${vendor.split(' ')[0]?.toUpperCase() ?? 'X'}-ALBION-2026`,
-      title: `${vendor} no-spy agreement with ${OPERATOR}`,
-      parties: {
-        vendor: { name: vendor, key: keyHandle(key) },
-        operator: { name: OPERATOR, key: keyHandle(operatorKey) },
-      },
-      validity: { from: '2026-01-01', until: '2028-12-31' },
-      scope: { products: ['router'] },
-      clauses: [
-        { clause: 'firmware-logged-before-deployment' },
-        { clause: 'release-carries-sbom-and-mud' },
-        { clause: 'remote-access-only-under-cosigned-grant' },
-        { clause: 'canary-every', days: 30 },
-        { clause: 'critical-vulns-fixed-within', days: 30, severity: 'critical' },
-        { clause: 'traffic-within-declared-mud' },
-      ],
-    },
-  );
+/** PUTs each document into the server's blob store (`PUT /v1/blobs/sha256:<hex>`). */
+async function putBlobs(url: string, documents: readonly string[]): Promise<void> {
+  for (const text of documents) {
+    const response = await fetch(`${url}/v1/blobs/sha256:${sha256(text)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: text,
+    });
+    if (response.status !== 201 && response.status !== 200) {
+      throw new Error(`PUT /v1/blobs answered ${response.status}: ${await response.text()}`);
+    }
+  }
 }
-
-function release(
-  vendor: string,
-  model: string,
-  version: string,
-  image: Buffer,
-  mud: string,
-  sbom: string,
-): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/release/v1',
-    `${model}-${version}.tar.gz`,
-    sha256(image),
-    {
-      vendor,
-      models: [model],
-      version,
-      releasedAt: '2026-01-02',
-      sbom: { format: 'cyclonedx', digest: { sha256: sha256(sbom) }, inBlobStore: true },
-      mud: {
-        digest: { sha256: sha256(mud) },
-        url: `https://mud.${vendor.split(' ')[0]?.toLowerCase() ?? 'x'}.example/${model}.json`,
-      },
-    },
-  );
-}
-
-function deployment(
-  device: string,
-  vendor: string,
-  model: string,
-  image: Buffer,
-  observedAt: string,
-): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/deployment/v1',
-    `${device} running image`,
-    sha256(image),
-    {
-      operator: OPERATOR,
-      device: { id: device, vendor, model, site: 'S01' },
-      observedAt,
-      method: 'image-hash',
-    },
-  );
-}
-
-function canary(vendor: string, day: string): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/canary/v1',
-    `${vendor} canary ${day}`,
-    sha256(`${vendor}${day}`),
-    {
-      vendor,
-      period: { from: '2026-01-01', until: day },
-      issuedAt: day,
-      text: `${vendor} has received no lawful access requests and no demands to weaken its products.`,
-      lawfulAccessRequests: { received: 0 },
-      nextDue: '2026-12-31',
-    },
-  );
-}
-
-function mudFile(url: string, host: string): string {
-  const ace = (name: string, dir: 'dst' | 'src', portField: string) => ({
-    name,
-    matches: {
-      ipv4: { [`ietf-acldns:${dir}-dnsname`]: host },
-      tcp: { [portField]: { operator: 'eq', port: 443 } },
-    },
-    actions: { forwarding: 'accept' },
-  });
-  const doc = {
-    'ietf-mud:mud': {
-      'mud-version': 1,
-      'mud-url': url,
-      'last-update': '2026-01-02T00:00:00Z',
-      'is-supported': true,
-      'from-device-policy': { 'access-lists': { 'access-list': [{ name: 'from' }] } },
-      'to-device-policy': { 'access-lists': { 'access-list': [{ name: 'to' }] } },
-    },
-    'ietf-access-control-list:acls': {
-      acl: [
-        {
-          name: 'from',
-          type: 'ipv4-acl-type',
-          aces: { ace: [ace('cloud', 'dst', 'destination-port')] },
-        },
-        {
-          name: 'to',
-          type: 'ipv4-acl-type',
-          aces: { ace: [ace('cloud-back', 'src', 'source-port')] },
-        },
-      ],
-    },
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
-}
-
-const cyclonedx = (name: string, version: string): string =>
-  `${JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, metadata: { component: { type: 'firmware', name, version } }, components: [{ type: 'application', name: 'busybox', version: '1.36.1', purl: 'pkg:generic/busybox@1.36.1' }] }, null, 2)}\n`;
-
-function flow(
-  src: string,
-  dst: string,
-  proto: number,
-  sport: number,
-  dport: number,
-  at: string,
-): FlowRecord {
-  const first = Date.parse(at);
-  return {
-    exporter: '10.1.0.1',
-    domain: 0,
-    first,
-    last: first + 4000,
-    proto,
-    src,
-    dst,
-    sport,
-    dport,
-    packets: 12,
-    bytes: 2400,
-    sampling: 1,
-    origin: 'src',
-  };
-}
-
-const INVENTORY = (
-  acme: string,
-  globex: string,
-  beta: string,
-): string => `# Albion Mobile (fictional): Huawei over the UK 5G RAN cap, and covered video equipment
-# on a US federal contract (section 889).
-schema_version: 1
-operator: { id: albion-mobile, name: ${OPERATOR}, country: GB, us_federal_contractor: true }
-sites:
-${Array.from({ length: 10 }, (_, i) => `  - { id: S${String(i + 1).padStart(2, '0')} }`).join('\n')}
-items:
-${['S01', 'S02', 'S03', 'S04']
-  .map(
-    (s) =>
-      `  - { id: ran-${s.toLowerCase()}, vendor: Huawei Technologies Co Ltd, site: ${s}, domain: ran, technology: [5G], procured: 2020-03-01, installed: 2020-06-01, traffic_gb_per_day: 200 }`,
-  )
-  .join('\n')}
-${['S05', 'S06', 'S07', 'S08', 'S09', 'S10']
-  .map(
-    (s) =>
-      `  - { id: ran-${s.toLowerCase()}, vendor: Ericsson, site: ${s}, domain: ran, technology: [5G], procured: 2020-03-01, installed: 2020-06-01, traffic_gb_per_day: 100 }`,
-  )
-  .join('\n')}
-  - { id: cam-hq-1, vendor: Hangzhou Hikvision Digital Technology Co Ltd, site: S01, domain: physical-security, technology: [CCTV], installed: 2025-02-01, purpose: public-safety }
-  - { id: acme-r1, vendor: ${ACME}, model: R1, site: S01, domain: core, technology: [IP], installed: 2026-01-15, addresses: [10.1.0.2], firmware: { sha256: ${acme} } }
-  - { id: globex-r1, vendor: ${GLOBEX}, model: GX-9, site: S02, domain: core, technology: [IP], installed: 2026-01-15, addresses: [10.1.0.3], firmware: { sha256: ${globex} } }
-  - { id: globex-r2, vendor: ${GLOBEX}, model: GX-9, site: S03, domain: core, technology: [IP], installed: 2026-01-15, addresses: [10.1.0.4], firmware: { sha256: ${beta} } }
-`;
 
 /** Writes the world into `dir` (which must not exist). */
 async function writeWorld(dir: string): Promise<void> {
@@ -246,6 +101,7 @@ async function writeWorld(dir: string): Promise<void> {
     acme: generateNoteKey('acme-networks'),
     globex: generateNoteKey('globex-telecom'),
     operator: generateNoteKey('albion-mobile'),
+    witness: generateNoteKey('witness.albion.example', KEY_TYPE_COSIGNATURE_V1),
   };
   const file = (name: string, content: string | Buffer): void => {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -261,21 +117,22 @@ async function writeWorld(dir: string): Promise<void> {
     `  - { name: ${GLOBEX}, role: vendor, keys: ["${keys.globex.vkey}"] }`,
     `  - { name: ${OPERATOR}, role: operator, keys: ["${keys.operator.vkey}"] }`,
     `log: { key: "${keys.log.vkey}" }`,
+    `witnesses: { quorum: 1, keys: [{ name: ${keys.witness.name}, key: "${keys.witness.vkey}" }] }`,
     '',
   ].join('\n');
   file('trust.yaml', trustText);
   const trust = parseTrustFile(trustText, 'trust.yaml');
+  for (const record of DEMO_OSV_RECORDS) {
+    mkdirSync(join(dir, 'osv'), { recursive: true });
+    copyFileSync(join(OSV_DIR, record), join(dir, 'osv', record));
+  }
 
   const acmeMud = mudFile('https://mud.acme.example/R1.json', 'cloud.acme.example');
   const globexMud = mudFile('https://mud.globex.example/GX-9.json', 'update.globex.example');
-  const acmeSbom = cyclonedx('Acme R1', '3.2');
-  const globexSbom = cyclonedx('Globex GX-9', '2.1');
+  const acmeSbom = cyclonedx('Acme R1', '3.2', [BUSYBOX]);
+  const globexSbom = cyclonedx('Globex GX-9', '2.1', [BUSYBOX, DROPBEAR_FOCAL]);
   file('firmware/acme-r1-3.2.tar.gz', ACME_IMAGE);
   file('firmware/globex-gx9-2.1.tar.gz', GLOBEX_IMAGE);
-  file('mud/acme-r1.json', acmeMud);
-  file('mud/globex-gx9.json', globexMud);
-  file('sbom/acme-r1-3.2.cdx.json', acmeSbom);
-  file('sbom/globex-gx9-2.1.cdx.json', globexSbom);
 
   const cosigned = (s: Statement, a: NoteSigner, b: NoteSigner) =>
     cosignStatement(signStatement(s, a), b);
@@ -318,13 +175,39 @@ async function writeWorld(dir: string): Promise<void> {
     ),
     signStatement(canary(GLOBEX, '2026-01-10'), keys.globex),
   ];
-  const log = await openLog({ dataDir: join(dir, 'log'), signer: keys.log });
+
+  // A real witness (c2sp.org/tlog-witness, the `nospy witness serve` server) cosigns every
+  // checkpoint: with a quorum of 1 an entry is acknowledged only once it is cosigned.
+  const logger = pino({ level: 'silent' });
+  const witness = await startDemoWitness(join(dir, 'witness'), keys.witness, keys.log, logger);
   try {
-    const now = new Date(`${DEMO_DATE}T00:00:00Z`);
-    for (const e of envelopes)
-      await log.sequencer.add(acceptStatement(serializeEnvelope(e), trust, { now }).entry);
+    const log = await openLog({
+      dataDir: join(dir, 'log'),
+      signer: keys.log,
+      logger,
+      witnesses: [{ verifier: keys.witness, url: witness.url }],
+      witnessQuorum: 1,
+    });
+    // The log's server, as `nospy serve` runs it: the documents go in through PUT /v1/blobs.
+    const server = createServer({
+      log: log.sequencer,
+      store: log.store,
+      logger,
+      trust,
+      blobs: new FsBlobStore({ root: join(dir, 'log', 'blobs') }),
+      onClose: () => log.close(),
+    });
+    try {
+      const url = await server.listen({ port: 0, host: '127.0.0.1' });
+      await putBlobs(url, [acmeSbom, globexSbom, acmeMud, globexMud]);
+      const now = new Date(`${DEMO_DATE}T00:00:00Z`);
+      for (const e of envelopes)
+        await log.sequencer.add(acceptStatement(serializeEnvelope(e), trust, { now }).entry);
+    } finally {
+      await server.close();
+    }
   } finally {
-    await log.close();
+    await witness.close();
   }
 
   const context = (ip: string, host: string, hostIp: string) =>
@@ -332,25 +215,24 @@ async function writeWorld(dir: string): Promise<void> {
   file('mud/acme-r1.context.yaml', context('10.1.0.2', 'cloud.acme.example', '198.51.100.10'));
   file('mud/globex-r1.context.yaml', context('10.1.0.3', 'update.globex.example', '198.51.100.20'));
   file('mud/globex-r2.context.yaml', context('10.1.0.4', 'update.globex.example', '198.51.100.20'));
+  // The MUD files by digest: the check takes them from the blob store, as the releases name them.
+  const acmeRef = `sha256:${sha256(acmeMud)}`;
+  const globexRef = `sha256:${sha256(globexMud)}`;
   file(
     'devices.yaml',
     [
+      '# MUD files by digest, read from the blob store (each is the one a logged release names).',
       'devices:',
-      '  - { id: acme-r1, addresses: [10.1.0.2], mud: mud/acme-r1.json, context: mud/acme-r1.context.yaml }',
-      '  - { id: globex-r1, addresses: [10.1.0.3], mud: mud/globex-gx9.json, context: mud/globex-r1.context.yaml }',
-      '  - { id: globex-r2, addresses: [10.1.0.4], mud: mud/globex-gx9.json, context: mud/globex-r2.context.yaml }',
+      `  - { id: acme-r1, addresses: [10.1.0.2], mud: "${acmeRef}", context: mud/acme-r1.context.yaml }`,
+      `  - { id: globex-r1, addresses: [10.1.0.3], mud: "${globexRef}", context: mud/globex-r1.context.yaml }`,
+      `  - { id: globex-r2, addresses: [10.1.0.4], mud: "${globexRef}", context: mud/globex-r2.context.yaml }`,
       '',
     ].join('\n'),
   );
-  const flows = [
-    flow('10.1.0.2', '198.51.100.10', 6, 41000, 443, '2026-05-20T08:00:00Z'),
-    flow('198.51.100.7', '10.1.0.2', 6, 52000, 22, '2026-05-20T10:00:00Z'),
-    flow('10.1.0.3', '198.51.100.20', 6, 41001, 443, '2026-05-20T08:00:00Z'),
-    flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T09:00:00Z'),
-    flow('10.1.0.3', '203.0.113.66', 17, 40400, 53535, '2026-05-20T10:00:00Z'),
-    flow('192.0.2.200', '10.1.0.3', 6, 53000, 22, '2026-05-20T23:10:00Z'),
-  ];
-  file('flows.ndjson', flows.map((r) => `${formatFlowNdjson(r)}\n`).join(''));
+  await replayFlows(join(dir, 'flows.ndjson'), [
+    { kind: 'netflow', domain: 1, records: ACME_FLOWS },
+    { kind: 'ipfix', domain: 2, records: GLOBEX_FLOWS },
+  ]);
   file('inventory.yaml', INVENTORY(sha256(ACME_IMAGE), sha256(GLOBEX_IMAGE), sha256(GLOBEX_BETA)));
   file(COMPLETE_MARKER, `${DEMO_DATE}\n`);
 }

@@ -111,6 +111,7 @@ export const ERROR_CATALOGUE = {
   MUD_GRANTS_INVALID: { exit: 2, http: 400 },
   CHECK_INPUT_MISSING: { exit: 2, http: 400 },
   CHECK_LOG_UNREACHABLE: { exit: 2, http: 502 },
+  CHECK_LOG_UNVERIFIED: { exit: 1, http: 502 },
   CHECK_DATA_CORRUPT: { exit: 2, http: 500 },
   FLOW_FILE_UNREADABLE: { exit: 2, http: 400 },
   FLOW_FILE_INVALID: { exit: 2, http: 400 },

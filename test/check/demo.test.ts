@@ -1,55 +1,128 @@
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/check/index.js';
-import { parseVerifierKey } from '../../src/tlog/note-key.js';
+import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
+import { readFlowFile } from '../../src/flows/flow-file.js';
+import { formatBundle, loadTrustFile, parseEnvelope } from '../../src/statements/index.js';
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { runCli } from '../helpers/run-cli.js';
+import { PLANTED, plantedPairs } from './demo-findings.js';
 
 const config = fileURLToPath(new URL('../../examples/demo/nospy.yaml', import.meta.url));
 
 describe('the demo world', () => {
-  it('is built through the real paths and nospy check reports exactly the planted findings', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nospy-demo-'));
+  const dir = mkdtempSync(join(tmpdir(), 'nospy-demo-'));
+  const data = join(dir, 'data');
+  let report: Report;
+
+  beforeAll(async () => {
     copyFileSync(config, join(dir, 'nospy.yaml'));
     const init = await runCli(['demo', 'init', '--data', 'data'], { cwd: dir });
+    expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
-    const again = await runCli(['demo', 'init', '--data', 'data', '--json'], { cwd: dir });
-    expect(JSON.parse(again.stdout)).toMatchObject({ built: false });
-
     const result = await runCli(['check', '--config', join(dir, 'nospy.yaml'), '--json'], {
       cwd: dir,
     });
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as Report;
-    const pairs = report.findings
-      .map((f) => `${f.kind} ${f.subject.device ?? f.subject.vendor ?? f.subject.release ?? ''}`)
-      .sort();
-    expect(pairs).toEqual([
-      'canary-lapsed Globex Telecom Systems',
-      'firmware-backdoor-indicator Globex Telecom Systems',
-      'firmware-backdoor-indicator Globex Telecom Systems',
-      'firmware-not-logged globex-r2',
-      'policy-violation hikvision, huawei',
-      'policy-violation huawei',
-      'unapproved-access globex-r1',
-      'undeclared-traffic globex-r1',
-    ]);
-    const logKey = parseVerifierKey(
-      readFileSync(join(dir, 'data', 'keys', 'log.vkey'), 'utf8').trim(),
-    );
+    report = JSON.parse(result.stdout) as Report;
+  });
+
+  it('is built once: a complete world is left alone', async () => {
+    const again = await runCli(['demo', 'init', '--data', 'data', '--json'], { cwd: dir });
+    expect(JSON.parse(again.stdout)).toMatchObject({ built: false });
+  });
+
+  it('nospy check reports exactly the planted findings', () => {
+    expect(plantedPairs(report)).toEqual(PLANTED);
+    const vulnerable = report.findings.find((f) => f.kind === 'vulnerable-component');
+    expect(vulnerable?.evidence[0]).toMatchObject({
+      type: 'advisory',
+      id: 'UBUNTU-CVE-2021-36369',
+      component: 'dropbear',
+      version: '2019.78-2build1',
+    });
+  });
+
+  it('proves every statement against a checkpoint the witness cosigned (quorum 1)', () => {
+    const trust = loadTrustFile(join(data, 'trust.yaml'));
+    expect(trust.witnesses.quorum).toBe(1);
+    if (trust.log === undefined) throw new Error('the demo trust file names the log key');
     let proved = 0;
     for (const f of report.findings) {
       for (const e of f.evidence) {
         if (e.type !== 'statement') continue;
-        expect(
-          verifyTlogProof(e.tlogProof, { entry: Buffer.from(e.envelope, 'utf8') }, logKey).index,
-        ).toBe(e.index);
+        const proof = verifyTlogProof(
+          e.tlogProof,
+          { entry: Buffer.from(e.envelope, 'utf8') },
+          trust.log.key,
+          { witnesses: trust.witnesses.keys, quorum: 1 },
+        );
+        expect(proof.index).toBe(e.index);
         proved++;
       }
     }
     expect(proved).toBeGreaterThan(5);
+  });
+
+  it('gives every planted finding outside the inventory rules evidence that nospy verify accepts offline', async () => {
+    // Policy violations rest on the operator's inventory and the rule pack (their evidence
+    // names both), not on logged statements: there is no statement of theirs to verify.
+    const logged = report.findings.filter((f) => f.kind !== 'policy-violation');
+    expect(logged).toHaveLength(PLANTED.length - 2);
+    for (const f of logged) {
+      const statements = f.evidence.filter((e) => e.type === 'statement');
+      expect(statements.length, f.id).toBeGreaterThan(0);
+      for (const [i, e] of statements.entries()) {
+        const bundle = join(dir, `${f.id.replace(':', '-')}-${i}.json`);
+        writeFileSync(
+          bundle,
+          formatBundle({ envelope: parseEnvelope(Buffer.from(e.envelope)), proof: e.tlogProof }),
+        );
+        const verify = await runCli(
+          ['verify', '--trust', join(data, 'trust.yaml'), '--now', '2026-06-01T00:00:00Z', bundle],
+          { cwd: dir },
+        );
+        expect(verify.code, `${f.id}: ${verify.stdout}${verify.stderr}`).toBe(0);
+      }
+    }
+  });
+
+  it('keeps the SBOMs and MUD files only in the blob store, by the digests the releases name', () => {
+    expect(existsSync(join(data, 'sbom'))).toBe(false);
+    const blobs = new FsBlobStore({ root: join(data, 'log', 'blobs') });
+    const releases = report.findings
+      .flatMap((f) => f.evidence)
+      .filter((e) => e.type === 'statement')
+      .map(
+        (e) =>
+          JSON.parse(Buffer.from(parseEnvelope(Buffer.from(e.envelope)).payload).toString()) as {
+            predicateType: string;
+            predicate: {
+              sbom?: { digest: { sha256: string } };
+              mud?: { digest: { sha256: string } };
+            };
+          },
+      )
+      .filter((s) => s.predicateType === 'https://nospy.dev/predicates/release/v1');
+    expect(releases.length).toBeGreaterThan(0);
+    for (const r of releases) {
+      for (const doc of [r.predicate.sbom, r.predicate.mud]) {
+        const hex = doc?.digest.sha256 ?? '';
+        expect(existsSync(blobs.pathOf(hex)), hex).toBe(true);
+      }
+    }
+  });
+
+  it('reads flows the UDP collector wrote from NetFlow v9 and IPFIX exports', async () => {
+    const records = [];
+    for await (const entry of readFlowFile(join(data, 'flows.ndjson'))) records.push(entry.record);
+    expect(records).toHaveLength(6);
+    // The exporter is the datagrams' UDP source; the domains are the two site routers'.
+    expect(new Set(records.map((r) => r.exporter))).toEqual(new Set(['127.0.0.1']));
+    expect(new Set(records.map((r) => r.domain))).toEqual(new Set([1, 2]));
+    expect(readFileSync(join(data, 'flows.ndjson'), 'utf8')).toContain('"dport":53535');
   });
 });

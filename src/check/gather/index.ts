@@ -1,10 +1,11 @@
 /**
  * The adapters: read everything the config's `check` section names (the log, the inventory,
- * flows, firmware images, SBOMs with OSV data, rule packs) and hand it to the pure engine.
+ * flows, firmware images, SBOMs with OSV data, rule packs) and hand it to the pure engine. The
+ * SBOMs and MUD files the logged releases name by digest are read from the blob store.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import { scanFirmware } from '../../firmware/scan.js';
 import type { FlowRecord } from '../../flows/flow-record.js';
@@ -14,13 +15,15 @@ import { loadDeviceMap } from '../../mud/index.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
 import { loadOsvSources } from '../../osv/load.js';
 import { checkInventory, parseDateFlag } from '../../policy/service.js';
-import { readSbomFile } from '../../sbom/read-sbom.js';
-import { findVulnerabilities } from '../../sbom/vulnerabilities.js';
+import { readSbomFile, readSbomText } from '../../sbom/read-sbom.js';
+import type { SbomDocument } from '../../sbom/model.js';
 import { loadTrustFile } from '../../statements/index.js';
 import { CheckError } from '../errors.js';
 import type { CheckEvidence, ComponentVulnerability, ScannedImage } from '../evidence.js';
 import { checkReport, type Report } from '../report.js';
-import { readLogStatements } from './log.js';
+import { openBlobSource } from './blobs.js';
+import { isRelease, releasedMud, releaseVulnerabilities } from './releases.js';
+import { isLogUrl, readLogStatements } from './log.js';
 
 /** The stages `runCheck` reports progress on, in order. */
 export const CHECK_STAGES = [
@@ -65,7 +68,21 @@ export async function gatherEvidence(
   const check = config.check;
   // Every named file is checked before anything is read: a typo fails fast and reads nothing.
   const trustFile = config.trust === undefined ? undefined : path('trust', config.trust);
-  const logDir = check.log === undefined ? undefined : resolve(base, check.log);
+  const logSource =
+    check.log === undefined
+      ? undefined
+      : isLogUrl(check.log)
+        ? check.log
+        : resolve(base, check.log);
+  // The blob store: as configured, else the log's own (a served log's /v1/blobs, or <dir>/blobs).
+  const blobLocation =
+    check.blobs !== undefined
+      ? isLogUrl(check.blobs)
+        ? check.blobs
+        : path('blobs', check.blobs)
+      : logSource === undefined || isLogUrl(logSource)
+        ? logSource
+        : join(logSource, 'blobs');
   const inventoryFile =
     check.inventory === undefined ? undefined : path('inventory', check.inventory);
   const devicesFile = check.devices === undefined ? undefined : path('devices', check.devices);
@@ -82,115 +99,119 @@ export async function gatherEvidence(
   const osv = check.osv.map((f) => path('osv', f));
   const date = check.date === undefined ? options.now.toISOString().slice(0, 10) : check.date;
 
-  options.onStage?.('log');
-  let statements: CheckEvidence['statements'] = [];
-  let checkpoint: string | undefined;
-  if (logDir !== undefined) {
-    if (trustFile === undefined) {
-      throw new CheckError(
-        'CHECK_INPUT_MISSING',
-        `${where('log')} needs a trust file (top-level trust:) to verify the statements`,
-      );
+  const blobs = blobLocation === undefined ? undefined : openBlobSource(blobLocation);
+  try {
+    options.onStage?.('log');
+    let statements: CheckEvidence['statements'] = [];
+    let checkpoint: string | undefined;
+    if (logSource !== undefined) {
+      if (trustFile === undefined) {
+        throw new CheckError(
+          'CHECK_INPUT_MISSING',
+          `${where('log')} needs a trust file (top-level trust:) to verify the statements`,
+        );
+      }
+      const read = await readLogStatements(logSource, loadTrustFile(trustFile), options.now);
+      statements = read.statements;
+      checkpoint = read.checkpoint;
     }
-    const read = await readLogStatements(logDir, loadTrustFile(trustFile), options.now);
-    statements = read.statements;
-    checkpoint = read.checkpoint;
-  }
+    const releases = statements.filter(isRelease);
 
-  options.onStage?.('inventory');
-  const inventory =
-    inventoryFile === undefined
-      ? undefined
-      : (await loadInventory(inventoryFile)).items.map((i) => ({
-          id: i.id,
-          vendor: i.vendor,
-          model: i.model,
-          firmware: i.firmware,
-        }));
+    options.onStage?.('inventory');
+    const inventory =
+      inventoryFile === undefined
+        ? undefined
+        : (await loadInventory(inventoryFile)).items.map((i) => ({
+            id: i.id,
+            vendor: i.vendor,
+            model: i.model,
+            firmware: i.firmware,
+          }));
 
-  options.onStage?.('flows');
-  let flows: CheckEvidence['flows'];
-  if (devicesFile !== undefined && flowFiles.length > 0) {
-    const records: FlowRecord[] = [];
-    for (const file of flowFiles)
-      for await (const entry of readFlowFile(file)) records.push(entry.record);
-    flows = {
-      devices: loadDeviceMap(devicesFile),
-      records,
-      sources: flowFiles.map((f) => relative(base, f)),
-    };
-  }
-
-  options.onStage?.('firmware');
-  const firmware: ScannedImage[] = images.map(({ image, mud }) => {
-    const report = scanFirmware(image, {
-      limits: config.firmware,
-      ...(mud === undefined ? {} : { mudFile: mud }),
-    });
-    return {
-      image: relative(base, image),
-      sha256: report.image.sha256 ?? '',
-      indicators: report.indicators,
-    };
-  });
-
-  options.onStage?.('sboms');
-  const vulnerabilities: ComponentVulnerability[] = [];
-  if (sboms.length > 0 && osv.length > 0) {
-    const index = buildAdvisoryIndex(loadOsvSources(osv).records);
-    for (const file of sboms) {
-      const sbomDigest = createHash('sha256').update(readFileSync(file)).digest('hex');
-      // The SBOM is tied to a release by the digest the release statement names.
-      const releases = statements.filter(
-        (s) =>
-          s.statement.predicateType === 'https://nospy.dev/predicates/release/v1' &&
-          s.statement.predicate.sbom.digest.sha256 === sbomDigest,
-      );
-      const found = findVulnerabilities(readSbomFile(file).document, index).vulnerabilities;
-      for (const r of releases) {
-        for (const s of r.statement.subject) {
-          for (const v of found) {
-            const rating =
-              v.advisory.severity.find((x) => x.rating !== undefined)?.rating ??
-              v.advisory.databaseSeverity;
-            const range = v.ranges[0];
-            const fixed = range?.fixed[0];
-            vulnerabilities.push({
-              release: `sha256:${s.digest.sha256}`,
-              component: v.component.name,
-              version: v.component.version ?? v.version,
-              // OSV records keep `modified` only: the fix window starts then (an upper bound).
-              advisory: {
-                id: v.advisory.id,
-                aliases: v.advisory.aliases,
-                severity: rating,
-                published: v.advisory.modified,
-              },
-              affected: range?.text ?? v.reason,
-              ...(fixed === undefined ? {} : { fixed }),
-            });
-          }
+    options.onStage?.('flows');
+    let flows: CheckEvidence['flows'];
+    if (devicesFile !== undefined && flowFiles.length > 0) {
+      const records: FlowRecord[] = [];
+      for (const file of flowFiles)
+        for await (const entry of readFlowFile(file)) records.push(entry.record);
+      // A device map may name a MUD file by digest: it must be one a logged release declares.
+      const muds = new Map<string, string>();
+      if (blobs !== undefined) {
+        for (const hex of new Set(releases.map((r) => r.statement.predicate.mud.digest.sha256))) {
+          const bytes = await blobs.get(hex);
+          if (bytes !== undefined) muds.set(hex, bytes.toString('utf8'));
         }
       }
+      flows = {
+        devices: loadDeviceMap(devicesFile, { mudByDigest: (hex) => muds.get(hex) }),
+        records,
+        sources: flowFiles.map((f) => relative(base, f)),
+      };
     }
+
+    options.onStage?.('firmware');
+    const firmware: ScannedImage[] = [];
+    for (const { image, mud } of images) {
+      const declared = mud ?? (await releasedMud(image, releases, blobs));
+      const report = scanFirmware(image, {
+        limits: config.firmware,
+        ...(declared === undefined ? {} : { mudFile: declared }),
+      });
+      firmware.push({
+        image: relative(base, image),
+        sha256: report.image.sha256 ?? '',
+        indicators: report.indicators,
+      });
+    }
+
+    options.onStage?.('sboms');
+    const vulnerabilities: ComponentVulnerability[] = [];
+    if (osv.length > 0) {
+      const documents: { digest: string; document: SbomDocument }[] = [];
+      for (const file of sboms) {
+        documents.push({
+          digest: createHash('sha256').update(readFileSync(file)).digest('hex'),
+          document: readSbomFile(file).document,
+        });
+      }
+      if (blobs !== undefined) {
+        const named = new Set(releases.map((r) => r.statement.predicate.sbom.digest.sha256));
+        for (const d of documents) named.delete(d.digest);
+        for (const hex of named) {
+          const bytes = await blobs.get(hex);
+          if (bytes === undefined) continue;
+          documents.push({
+            digest: hex,
+            document: readSbomText(`${blobs.where} sha256:${hex}`, bytes.toString('utf8')).document,
+          });
+        }
+      }
+      if (documents.length > 0) {
+        const index = buildAdvisoryIndex(loadOsvSources(osv).records);
+        for (const { digest, document } of documents)
+          vulnerabilities.push(...releaseVulnerabilities(digest, document, releases, index));
+      }
+    }
+
+    options.onStage?.('policy');
+    const policy =
+      inventoryFile === undefined || check.packs.length === 0
+        ? undefined
+        : (await checkInventory(check.packs, inventoryFile, parseDateFlag(where('date'), date)))
+            .evaluation;
+
+    return {
+      statements,
+      ...(checkpoint === undefined ? {} : { checkpoint }),
+      ...(inventory === undefined ? {} : { inventory }),
+      ...(flows === undefined ? {} : { flows }),
+      firmware,
+      vulnerabilities,
+      ...(policy === undefined ? {} : { policy }),
+    };
+  } finally {
+    blobs?.close();
   }
-
-  options.onStage?.('policy');
-  const policy =
-    inventoryFile === undefined || check.packs.length === 0
-      ? undefined
-      : (await checkInventory(check.packs, inventoryFile, parseDateFlag(where('date'), date)))
-          .evaluation;
-
-  return {
-    statements,
-    ...(checkpoint === undefined ? {} : { checkpoint }),
-    ...(inventory === undefined ? {} : { inventory }),
-    ...(flows === undefined ? {} : { flows }),
-    firmware,
-    vulnerabilities,
-    ...(policy === undefined ? {} : { policy }),
-  };
 }
 
 /** The config's evaluation date (its start, UTC) when it sets one, else `now`. */
