@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import { openLog } from '../log/open-log.js';
 import { createServer } from '../server/server.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../server/blob-auth.js';
 import {
   acceptStatement,
   cosignStatement,
@@ -80,12 +81,23 @@ const GLOBEX_FLOWS = [
   flow('192.0.2.200', '10.1.0.3', 6, 53000, 22, '2026-05-20T23:10:00Z'),
 ];
 
-/** PUTs each document into the server's blob store (`PUT /v1/blobs/sha256:<hex>`). */
-async function putBlobs(url: string, documents: readonly string[]): Promise<void> {
+/**
+ * PUTs each document into the server's blob store (`PUT /v1/blobs/sha256:<hex>`), as the vendor
+ * that vouches for it: signed with its key, the way a vendor publishes its SBOMs and MUD files.
+ */
+async function putBlobs(
+  url: string,
+  vendor: NoteSigner,
+  documents: readonly string[],
+): Promise<void> {
   for (const text of documents) {
-    const response = await fetch(`${url}/v1/blobs/sha256:${sha256(text)}`, {
+    const digest = sha256(text);
+    const response = await fetch(`${url}/v1/blobs/sha256:${digest}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream' },
+      headers: {
+        'content-type': 'application/octet-stream',
+        [BLOB_SIGNATURE_HEADER]: signBlobUpload(vendor, digest),
+      },
       body: text,
     });
     if (response.status !== 201 && response.status !== 200) {
@@ -199,7 +211,8 @@ async function writeWorld(dir: string): Promise<void> {
     });
     try {
       const url = await server.listen({ port: 0, host: '127.0.0.1' });
-      await putBlobs(url, [acmeSbom, globexSbom, acmeMud, globexMud]);
+      await putBlobs(url, keys.acme, [acmeSbom, acmeMud]);
+      await putBlobs(url, keys.globex, [globexSbom, globexMud]);
       const now = new Date(`${DEMO_DATE}T00:00:00Z`);
       for (const e of envelopes)
         await log.sequencer.add(acceptStatement(serializeEnvelope(e), trust, { now }).entry);
