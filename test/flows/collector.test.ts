@@ -60,7 +60,7 @@ describe('the UDP collector on loopback', () => {
       port,
       SEQUENCE.map((file) => readFileSync(join(RAW, file))),
     );
-    await until(() => collector!.decoder.counters.datagrams === SEQUENCE.length);
+    await until(() => collector!.counters.datagrams === SEQUENCE.length);
     const metrics = await (await fetch(`http://127.0.0.1:${started.metricsPort}/metrics`)).text();
     expect(metrics).toContain(`nospy_flow_datagrams_total{listener="ipfix:${port}"} 5`);
     expect(metrics).toContain('nospy_flow_malformed_total{reason="v5-count-invalid"} 1');
@@ -69,7 +69,7 @@ describe('the UDP collector on loopback', () => {
     const records = [];
     for await (const entry of readFlowFile(out)) records.push(entry.record);
     expect(records).toHaveLength(26 + 21);
-    expect(collector.decoder.counters.records).toBe(47);
+    expect(collector.counters.records).toBe(47);
     expect(collector.counts.recordsWritten).toBe(47);
     expect(records.every((r) => r.exporter === '127.0.0.1')).toBe(true);
     const first = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!) as Record<string, unknown>;

@@ -7,8 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import { scanFirmware } from '../../firmware/scan.js';
-import type { FlowRecord } from '../../flows/flow-record.js';
-import { readFlowFile } from '../../flows/flow-file.js';
 import { loadInventory } from '../../inventory/load.js';
 import { loadDeviceMap } from '../../mud/index.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
@@ -20,6 +18,7 @@ import { loadTrustFile } from '../../statements/index.js';
 import { CheckError } from '../errors.js';
 import type { CheckEvidence, ComponentVulnerability, ScannedImage } from '../evidence.js';
 import { checkReport, type Report } from '../report.js';
+import { readFlowSources } from './flows.js';
 import { readLogStatements } from './log.js';
 
 /** The stages `runCheck` reports progress on, in order. */
@@ -111,12 +110,9 @@ export async function gatherEvidence(
   options.onStage?.('flows');
   let flows: CheckEvidence['flows'];
   if (devicesFile !== undefined && flowFiles.length > 0) {
-    const records: FlowRecord[] = [];
-    for (const file of flowFiles)
-      for await (const entry of readFlowFile(file)) records.push(entry.record);
     flows = {
       devices: loadDeviceMap(devicesFile),
-      records,
+      records: await readFlowSources(flowFiles),
       sources: flowFiles.map((f) => relative(base, f)),
     };
   }
