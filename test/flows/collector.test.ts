@@ -78,6 +78,44 @@ describe('the UDP collector on loopback', () => {
     ).toBe(true);
   });
 
+  it('accounts for every datagram it received: decoded, or counted as dropped for a full backlog', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'nospy-collect-')), 'flows.ndjson');
+    // The smallest backlog (two batch buffers) so that a burst can outrun the decode thread.
+    collector = new FlowCollector({
+      host: '127.0.0.1',
+      listeners: [{ kind: 'netflow', port: 0 }],
+      out,
+      maxBacklogBytes: 1,
+    });
+    const { listeners } = await collector.start();
+    const template = readFileSync(join(RAW, 'netflow9_test_cisco_asr9k_tpl260.dat'));
+    const data = readFileSync(join(RAW, 'netflow9_test_cisco_asr9k_data260.dat'));
+    await send(listeners[0]!.port, [template]);
+    await until(() => collector!.counters.templates > 0);
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => {
+      socket.connect(listeners[0]!.port, '127.0.0.1', resolve);
+    });
+    let pending = 0;
+    for (let i = 0; i < 3000; i += 1) {
+      pending += 1;
+      socket.send(data, () => (pending -= 1));
+    }
+    await until(() => pending === 0);
+    socket.close();
+    const received = (): number => collector!.counts.listeners[0]!.datagrams;
+    await until(
+      () => collector!.counters.datagrams + collector!.counts.backlogDropped === received(),
+    );
+    await collector.stop();
+    const { datagrams } = collector.counters;
+    expect(datagrams + collector.counts.backlogDropped).toBe(received());
+    expect(collector.counts.recordsWritten).toBe((datagrams - 1) * 21);
+    let lines = 0;
+    for await (const _ of readFlowFile(out)) lines += 1;
+    expect(lines).toBe(collector.counts.recordsWritten);
+  });
+
   it('refuses a port that is already taken with FLOW_COLLECTOR_BIND', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'nospy-collect-')), 'flows.ndjson');
     collector = new FlowCollector({
