@@ -118,6 +118,21 @@ async function sendPaced(
   return (performance.now() - started) / 1000;
 }
 
+/** utime + stime of every thread of a process, in seconds, by thread id. */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const threads = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return threads;
+}
+
 /** utime + stime of a process in seconds (/proc/<pid>/stat fields 14 and 15). */
 function processCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -174,10 +189,42 @@ async function nfcapdRate(
   return { rate: records / Math.max(cpu, 0.01), records, cpu };
 }
 
-async function collectorLoss(stream: ExportStream, socket: Socket): Promise<void> {
+/**
+ * Sends `count` datagrams (cycling through the stream's) on a connected socket at
+ * `recordsPerSecond`, paced per millisecond. Returns the seconds it took until the last send
+ * completed: the achieved offered rate is count·recordsPerDatagram over that, whatever was asked.
+ */
+async function offer(
+  socket: Socket,
+  datagrams: readonly Buffer[],
+  count: number,
+  recordsPerDatagram: number,
+  recordsPerSecond: number,
+): Promise<number> {
+  const datagramsPerMs = recordsPerSecond / recordsPerDatagram / 1000;
+  const started = performance.now();
+  let sent = 0;
+  let inFlight = 0;
+  const done = (): void => {
+    inFlight -= 1;
+  };
+  while (sent < count) {
+    const due = Math.min(count, Math.floor((performance.now() - started) * datagramsPerMs) + 1);
+    while (sent < due && inFlight < 4096) {
+      inFlight += 1;
+      socket.send(datagrams[sent % datagrams.length]!, done);
+      sent += 1;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  while (inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
+  return (performance.now() - started) / 1000;
+}
+
+async function collectorLoss(stream: ExportStream, output: 'file' | 'store'): Promise<void> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'collector-child.ts')],
+    ['--import', 'tsx', join(import.meta.dirname, 'collector-child.ts'), output],
     { stdio: 'pipe' },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -188,34 +235,138 @@ async function collectorLoss(stream: ExportStream, socket: Socket): Promise<void
     >;
   const { port, receiveBufferBytes } = await next();
   console.log(
-    `collector receive buffer granted by the kernel: ${fmt(receiveBufferBytes ?? 0)} bytes (asked 32 MiB; capped by net.core.rmem_max)`,
+    `  output: ${output === 'file' ? '--out NDJSON file' : '--data flow store (fsynced segments)'}; SO_RCVBUF asked 32 MiB, kernel reports ${fmt(receiveBufferBytes ?? 0)} bytes (Linux caps the request at net.core.rmem_max = ${readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()} and reports it doubled)`,
   );
-  await sendPaced(socket, port!, [stream.template], 1, 1000);
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  socket.setSendBufferSize(8 * 1024 * 1024);
+  // Connected: every send skips the address lookup an unconnected send does.
+  await new Promise<void>((resolve) => {
+    socket.connect(port!, '127.0.0.1', resolve);
+  });
+  await offer(socket, [stream.template], 1, 1, 1000);
   await sleep(100);
   let firstLoss: number | undefined;
+  let cleanUpTo: number | undefined;
   for (const rate of [100_000, 250_000, 500_000, 750_000, 1_000_000, 1_500_000]) {
+    // About two seconds of traffic at each rate.
+    const count = Math.ceil((rate * 2) / stream.recordsPerDatagram);
+    const records = count * stream.recordsPerDatagram;
     child.stdin.write('stats\n');
     const before = await next();
-    const seconds = await sendPaced(socket, port!, stream.data, stream.recordsPerDatagram, rate);
-    await sleep(300);
-    child.stdin.write('stats\n');
-    const after = await next();
-    const received = (after.records ?? 0) - (before.records ?? 0);
-    const offered = stream.records / seconds;
-    const cpu = ((after.cpuMicros ?? 0) - (before.cpuMicros ?? 0)) / 1e6;
-    const lost = stream.records - received;
+    const threadsBefore = threadCpuSeconds(child.pid!);
+    const seconds = await offer(socket, stream.data, count, stream.recordsPerDatagram, rate);
+    // Count only once the collector has drained: its socket (received stopped growing) and its
+    // decode queue (every received datagram decoded or counted as a backlog drop). Up to 60 s:
+    // on a loaded machine the decode thread may be far behind, which is a delay, not a loss.
+    let after = before;
+    const polls: Record<string, number>[] = [];
+    for (let i = 0; i < 600; i += 1) {
+      await sleep(100);
+      child.stdin.write('stats\n');
+      const now = await next();
+      polls.push(now);
+      const drained =
+        now.received === after.received &&
+        (now.datagrams ?? 0) + (now.backlogDropped ?? 0) === now.received;
+      after = now;
+      if (drained && i > 2) break;
+    }
+    const delta = (key: string): number => (after[key] ?? 0) - (before[key] ?? 0);
+    const busiest = [...threadCpuSeconds(child.pid!)]
+      .map(
+        ([tid, cpu]) =>
+          [
+            tid === String(child.pid) ? 'receive' : tid,
+            cpu - (threadsBefore.get(tid) ?? 0),
+          ] as const,
+      )
+      .filter(([, cpu]) => cpu > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([tid, cpu]) => `${tid} ${cpu.toFixed(2)}`)
+      .join(', ');
+    const stall = Math.max(...[after, ...polls].map((p) => p.loopDelayMaxMs ?? 0));
     console.log(
-      `  offered ${fmt(rate).padStart(9)} rec/s (achieved ${fmt(offered).padStart(9)}): received ${fmt(received)}/${fmt(stream.records)}, lost ${fmt(lost)}; collector ${fmt(received / cpu)} rec/CPU-s (receive + decode + NDJSON write)`,
+      `    busiest threads (CPU-s): ${busiest}; longest receive-loop stall ${stall.toFixed(0)} ms`,
     );
-    if (lost > 0 && firstLoss === undefined) firstLoss = rate;
-    if (lost > stream.records / 10) break;
+    const received = delta('records');
+    const achieved = records / seconds;
+    const cpu = delta('cpuMicros') / 1e6;
+    const lost = records - received;
+    console.log(
+      `  asked ${fmt(rate).padStart(9)} rec/s, offered ${fmt(achieved).padStart(9)} rec/s (${fmt(count / seconds)} datagrams/s): received ${fmt(received)}/${fmt(records)}, lost ${fmt(lost)} (kernel drops ${fmt(delta('kernelDrops'))}, decode-backlog drops ${fmt(delta('backlogDropped'))} datagrams, written ${fmt(delta('written'))}); collector CPU ${cpu.toFixed(2)} s (receive thread ${(delta('receiveCpuMicros') / 1e6).toFixed(2)} s), ${fmt(received / cpu)} rec/CPU-s`,
+    );
+    if (lost > 0 && firstLoss === undefined) firstLoss = achieved;
+    if (lost === 0 && firstLoss === undefined) cleanUpTo = achieved;
+    if (lost > records / 10) break;
   }
+  socket.close();
   child.stdin.write('stop\n');
   await new Promise((resolve) => child.once('exit', resolve));
   console.log(
     firstLoss === undefined
-      ? 'collector lost nothing at any offered rate tried'
-      : `collector first lost records at an offered ${fmt(firstLoss)} records/s`,
+      ? `  collector lost nothing at any offered rate tried (up to ${fmt(cleanUpTo ?? 0)} records/s offered)`
+      : `  the offered rate at which the UDP collector first loses records: ${fmt(firstLoss)} records/s (no loss up to ${fmt(cleanUpTo ?? 0)} records/s offered)`,
+  );
+}
+
+/**
+ * The reference for the loss test, in the same run: nfcapd (C, one thread, recvfrom per
+ * datagram) offered the same steps. One nfcapd per step, so its file can be counted after it
+ * exits.
+ */
+async function nfcapdLoss(stream: ExportStream): Promise<void> {
+  if (spawnSync('nfcapd', ['-V']).status !== 0) {
+    console.log('  nfcapd not installed (Debian package nfdump): no reference');
+    return;
+  }
+  let firstLoss: number | undefined;
+  for (const rate of [100_000, 250_000, 500_000, 750_000, 1_000_000, 1_500_000]) {
+    const dir = mkdtempSync(join(tmpdir(), 'nospy-bench-nfcapd-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(
+      'nfcapd',
+      ['-b', '127.0.0.1', '-p', String(port), '-w', dir, '-t', '3600', '-B', String(32 << 20)],
+      { stdio: 'ignore' },
+    );
+    await sleep(700);
+    if (child.exitCode !== null) {
+      console.log('  nfcapd did not start');
+      return;
+    }
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    socket.setSendBufferSize(8 * 1024 * 1024);
+    await new Promise<void>((resolve) => {
+      socket.connect(port, '127.0.0.1', resolve);
+    });
+    await offer(socket, [stream.template], 1, 1, 1000);
+    await sleep(50);
+    const count = Math.ceil((rate * 2) / stream.recordsPerDatagram);
+    const records = count * stream.recordsPerDatagram;
+    const seconds = await offer(socket, stream.data, count, stream.recordsPerDatagram, rate);
+    await sleep(500);
+    socket.close();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    let stored = 0;
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('nfcapd.'))) {
+      const info = spawnSync('nfdump', ['-r', join(dir, file), '-I'], { encoding: 'utf8' });
+      const match = /Flows:\s*(\d+)/.exec(info.stdout);
+      stored += match ? Number(match[1]) : 0;
+    }
+    const achieved = records / seconds;
+    console.log(
+      `  asked ${fmt(rate).padStart(9)} rec/s, offered ${fmt(achieved).padStart(9)} rec/s: nfcapd stored ${fmt(stored)}/${fmt(records)}, lost ${fmt(records - stored)}`,
+    );
+    if (records > stored && firstLoss === undefined) firstLoss = achieved;
+    if (records - stored > records / 10) break;
+  }
+  console.log(
+    firstLoss === undefined
+      ? '  nfcapd lost nothing at any offered rate tried'
+      : `  nfcapd (reference) first lost records at an offered ${fmt(firstLoss)} records/s`,
   );
 }
 
@@ -245,7 +396,7 @@ for (const stream of process.env.BENCH_SKIP_DECODE === '1' ? [] : [v9, ipfix]) {
 const socket = createSocket('udp4');
 await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
 socket.setSendBufferSize(8 * 1024 * 1024);
-for (const stream of [v9, ipfix]) {
+for (const stream of process.env.BENCH_SKIP_NFCAPD === '1' ? [] : [v9, ipfix]) {
   const nf = await nfcapdRate(stream, socket);
   if (typeof nf === 'string') console.log(`nfcapd: ${nf}`);
   else
@@ -253,6 +404,16 @@ for (const stream of [v9, ipfix]) {
       `nfcapd (reference, ${stream.name}): ${fmt(nf.rate).padStart(10)} records/CPU-s (${fmt(nf.records)} records stored in ${nf.cpu.toFixed(2)} CPU-s, receive + decode + write)`,
     );
 }
-console.log(`UDP collector loss test (${v9.name}, loopback, stepped offered rate):`);
-await collectorLoss(v9, socket);
 socket.close();
+// The loss test sends 30 records per datagram (1,974-byte datagrams; loopback's MTU is 64 KiB):
+// 500,000 records/s is then about 16,700 datagrams/s, which one sending thread can offer.
+const lossStream = netflowV9Stream(2_000, 30);
+console.log(
+  `UDP collector loss test (${lossStream.name}, ${lossStream.recordsPerDatagram} records per datagram, loopback, stepped offered rate):`,
+);
+for (const output of (process.env.BENCH_COLLECTOR_OUTPUTS ?? 'file,store').split(','))
+  await collectorLoss(lossStream, output === 'store' ? 'store' : 'file');
+if (process.env.BENCH_SKIP_NFCAPD !== '1') {
+  console.log('nfcapd loss test (reference, same stream and steps):');
+  await nfcapdLoss(lossStream);
+}

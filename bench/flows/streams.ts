@@ -147,12 +147,14 @@ function build(
   fields: readonly [number, number][],
   templateId: number,
   datagrams: number,
+  recordsPerDatagram: number | undefined,
 ): ExportStream {
   const template = readFileSync(join(RAW, templateFile));
   const v9 = template.readUInt16BE(0) === 9;
   const recordLength = fields.reduce((sum, [, length]) => sum + length, 0);
   const headerLength = v9 ? 20 : 16;
-  const perDatagram = Math.floor((1400 - headerLength - 4) / recordLength);
+  // By default as many records as fit a 1,400-byte datagram (an Ethernet MTU with room to spare).
+  const perDatagram = recordsPerDatagram ?? Math.floor((1400 - headerLength - 4) / recordLength);
   const nowSecs = 1_700_000_000;
   const data: Buffer[] = [];
   let n = 0;
@@ -181,22 +183,24 @@ function build(
   return { name, template, data, recordsPerDatagram: perDatagram, records: n };
 }
 
-export function netflowV9Stream(datagrams: number): ExportStream {
+export function netflowV9Stream(datagrams: number, recordsPerDatagram?: number): ExportStream {
   return build(
     'NetFlow v9 (Cisco ASR 9000 template 260)',
     'netflow9_test_cisco_asr9k_tpl260.dat',
     ASR9K_260,
     260,
     datagrams,
+    recordsPerDatagram,
   );
 }
 
-export function ipfixStream(datagrams: number): ExportStream {
+export function ipfixStream(datagrams: number, recordsPerDatagram?: number): ExportStream {
   return build(
     'IPFIX (VMware VDS template 256)',
     'ipfix_test_vmware_vds_tpl.dat',
     VDS_256,
     256,
     datagrams,
+    recordsPerDatagram,
   );
 }

@@ -76,7 +76,7 @@ export const checkSchema = z
     inventory: z.string().min(1).optional(),
     /** The device map (docs/mud.md) the flows are judged against. */
     devices: z.string().min(1).optional(),
-    /** Flow files (NDJSON or CSV, docs/flows.md). */
+    /** Flow files (NDJSON or CSV) or flow stores (`<data>/flows` directories), docs/flows.md. */
     flows: z.array(z.string().min(1)).max(1024).default([]),
     /**
      * Firmware images to scan, each optionally with the MUD file its listeners and destinations

@@ -20,7 +20,7 @@ export interface ExporterReplay {
 
 function received(collector: FlowCollector): number {
   let sum = 0;
-  for (const n of collector.counts.datagramsByListener.values()) sum += n;
+  for (const listener of collector.counts.listeners) sum += listener.datagrams;
   return sum;
 }
 

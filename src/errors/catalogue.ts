@@ -118,6 +118,8 @@ export const ERROR_CATALOGUE = {
   FLOW_PCAP_INVALID: { exit: 2, http: 400 },
   FLOW_ZEEK_INVALID: { exit: 2, http: 400 },
   FLOW_COLLECTOR_BIND: { exit: 2, http: 500 },
+  FLOW_COLLECTOR_OUTPUT: { exit: 2, http: 500 },
+  FLOW_STORE_LOCKED: { exit: 2, http: 409 },
   INVENTORY_NOT_FOUND: { exit: 2, http: 404 },
   INVENTORY_UNREADABLE: { exit: 2, http: 400 },
   INVENTORY_SYNTAX: { exit: 2, http: 400 },

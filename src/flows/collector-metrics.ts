@@ -1,20 +1,34 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { DecodeCounters } from './decode-counters.js';
+import type { KernelSocketStats } from './kernel-udp-stats.js';
 
-/** Collector-side counts that are not the decoder's: per listener, output losses. */
+/** Datagrams received on one listener (`netflow:2055`). */
+export interface ListenerCount {
+  readonly label: string;
+  readonly port: number;
+  datagrams: number;
+}
+
+/** Collector-side counts that are not the decoder's: per listener, losses before decoding. */
 export interface CollectorCounts {
-  readonly datagramsByListener: Map<string, number>;
-  /** Records decoded but not written because the output fell too far behind. */
-  outputDropped: number;
+  readonly listeners: ListenerCount[];
+  /** Datagrams dropped because every batch buffer was waiting for the decode thread. */
+  backlogDropped: number;
   recordsWritten: number;
+  /** Flow-store segments sealed (fsynced and renamed). */
+  segmentsSealed: number;
 }
 
 /**
  * Prometheus metrics for a collector, read from the live counters at scrape time (no work on
- * the receive path).
+ * the receive path). `kernel` reads the kernel's own per-socket drops (receive buffer full).
  */
-export function collectorRegistry(decoder: DecodeCounters, counts: CollectorCounts): Registry {
+export function collectorRegistry(
+  decoder: DecodeCounters,
+  counts: CollectorCounts,
+  kernel: () => ReadonlyMap<string, KernelSocketStats> = () => new Map(),
+): Registry {
   const registry = new Registry();
   new Counter({
     name: 'nospy_flow_datagrams_total',
@@ -23,7 +37,7 @@ export function collectorRegistry(decoder: DecodeCounters, counts: CollectorCoun
     registers: [registry],
     collect() {
       this.reset();
-      for (const [listener, value] of counts.datagramsByListener) this.inc({ listener }, value);
+      for (const { label, datagrams } of counts.listeners) this.inc({ listener: label }, datagrams);
     },
   });
   new Counter({
@@ -37,7 +51,7 @@ export function collectorRegistry(decoder: DecodeCounters, counts: CollectorCoun
   });
   new Counter({
     name: 'nospy_flow_records_written_total',
-    help: 'Flow records written to the output file',
+    help: 'Flow records written to the outputs',
     registers: [registry],
     collect() {
       this.reset();
@@ -62,7 +76,45 @@ export function collectorRegistry(decoder: DecodeCounters, counts: CollectorCoun
     collect() {
       this.reset();
       for (const [reason, value] of decoder.dropped) this.inc({ reason }, value);
-      if (counts.outputDropped > 0) this.inc({ reason: 'output-backlog' }, counts.outputDropped);
+    },
+  });
+  new Counter({
+    name: 'nospy_flow_datagrams_dropped_total',
+    help: 'Datagrams received but not decoded: decode-backlog (the decode thread fell behind its bounded queue)',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ reason: 'decode-backlog' }, counts.backlogDropped);
+    },
+  });
+  new Counter({
+    name: 'nospy_flow_kernel_drops_total',
+    help: 'Datagrams the kernel dropped before the collector could read them (receive buffer full), by listener; Linux only',
+    labelNames: ['listener'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [listener, stats] of kernel()) this.inc({ listener }, stats.drops);
+    },
+  });
+  new Gauge({
+    name: 'nospy_flow_receive_queue_bytes',
+    help: 'Bytes waiting in the kernel receive buffer, by listener; Linux only',
+    labelNames: ['listener'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [listener, stats] of kernel()) this.set({ listener }, stats.queuedBytes);
+    },
+  });
+  new Counter({
+    name: 'nospy_flow_segments_sealed_total',
+    help: 'Flow-store segments fsynced and sealed',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(counts.segmentsSealed);
     },
   });
   new Gauge({

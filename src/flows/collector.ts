@@ -1,12 +1,26 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectorRegistry, serveMetrics, type CollectorCounts } from './collector-metrics.js';
+import type { Worker } from 'node:worker_threads';
+import {
+  applySnapshot,
+  type CollectorOutput,
+  type DecodeProgress,
+  type FromDecodeThread,
+  type ToDecodeThread,
+} from './collector-protocol.js';
+import {
+  collectorRegistry,
+  serveMetrics,
+  type CollectorCounts,
+  type ListenerCount,
+} from './collector-metrics.js';
+import { DatagramBatchBuilder, MAX_DATAGRAM_BYTES } from './datagram-batch.js';
+import { DecodeCounters } from './decode-counters.js';
+import { startDecodeThread } from './decode-thread.js';
 import { FlowError } from './errors.js';
-import { FlowDecoder } from './flow-decoder.js';
-import { formatFlowNdjson } from './flow-file-format.js';
-import type { FlowRecord } from './flow-record.js';
+import { DEFAULT_FLOW_STORE_LIMITS, type FlowStoreLimits } from './flow-store-writer.js';
+import { kernelUdpStats, type KernelSocketStats } from './kernel-udp-stats.js';
 
 export type ListenerKind = 'netflow' | 'ipfix' | 'sflow';
 
@@ -14,64 +28,83 @@ export interface CollectorOptions {
   /** Address the UDP listeners bind to (default 0.0.0.0: exporters are other machines). */
   readonly host: string;
   readonly listeners: readonly { readonly kind: ListenerKind; readonly port: number }[];
-  /** NDJSON output file (appended to). */
-  readonly out: string;
+  /** NDJSON output file (appended to). At least one of `out` and `store`. */
+  readonly out?: string | undefined;
+  /** The flow store directory (`<data>/flows`), written in rotated, fsynced segments. */
+  readonly store?: { readonly dir: string; readonly limits?: Partial<FlowStoreLimits> } | undefined;
   /** Port of the /metrics HTTP listener, none when undefined; it binds `metricsHost`. */
   readonly metricsPort?: number | undefined;
   readonly metricsHost?: string;
-  /** Receive buffer asked of the kernel per socket (default 32 MiB). */
+  /** Receive buffer asked of the kernel per socket (default 32 MiB; Linux caps it at rmem_max). */
   readonly receiveBufferBytes?: number;
-  /** Output bytes queued before records are dropped (counted as output-backlog). */
-  readonly maxOutputBacklogBytes?: number;
+  /**
+   * Bytes of received datagrams that may wait for the decode thread; beyond that, datagrams are
+   * dropped and counted (`nospy_flow_datagrams_dropped_total{reason="decode-backlog"}`).
+   */
+  readonly maxBacklogBytes?: number;
+  /** Nice value added to the decode thread so the receive thread wins a contended core (5). */
+  readonly decodeNiceness?: number;
 }
 
 /** A bound listener and the receive buffer the kernel actually granted. */
 export interface BoundListener {
   readonly kind: ListenerKind;
   readonly port: number;
+  /** SO_RCVBUF as the kernel reports it (Linux reports twice what it grants the data). */
   readonly receiveBufferBytes: number;
 }
 
+/** One batch buffer holds many datagrams: 128 KiB is ~65 datagrams of 30 NetFlow v9 records. */
+const BATCH_BYTES = 128 * 1024;
+/** A partly filled batch waits at most this long for more datagrams (bounds the added latency). */
+const BATCH_WAIT_MS = 5;
+
 /**
- * The live UDP collector: sockets in, one FlowDecoder (version sniffed, not trusted from the
- * port), NDJSON out, counters exposed to Prometheus. `stop()` closes the sockets, flushes and
- * closes the output; it is idempotent.
+ * The live UDP collector. The receive thread (this one) only drains the sockets into batches of
+ * raw datagrams; a decode thread decodes them (one FlowDecoder: the version is sniffed, not
+ * trusted from the port), formats NDJSON and writes it. Counters are exposed to Prometheus.
+ * `stop()` closes the sockets, lets the decode thread finish and close the outputs; idempotent.
  */
 export class FlowCollector {
-  readonly decoder = new FlowDecoder();
+  /** The decode thread's counters, as of its last finished batch. */
+  readonly counters = new DecodeCounters();
   readonly counts: CollectorCounts = {
-    datagramsByListener: new Map(),
-    outputDropped: 0,
+    listeners: [],
+    backlogDropped: 0,
     recordsWritten: 0,
+    segmentsSealed: 0,
   };
-  private readonly sockets: Socket[] = [];
-  private output: WriteStream | undefined;
+  private readonly sockets: { socket: Socket; family: 'udp4' | 'udp6' }[] = [];
+  private worker: Worker | undefined;
   private metricsServer: Server | undefined;
-  private batch: string[] = [];
-  private flushScheduled = false;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly batch = new DatagramBatchBuilder(BATCH_BYTES);
+  private readonly free: ArrayBuffer[] = [];
+  private buffersAllocated = 0;
+  private readonly maxBuffers: number;
+  private flushTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
-  private readonly scratch: FlowRecord[] = [];
+  private stopped: (() => void) | undefined;
+  private failure: FlowError | undefined;
+  private readonly failureWaiters: ((error: FlowError) => void)[] = [];
+  /** The kernel's counters as the sockets closed (they vanish from /proc with the sockets). */
+  private finalKernelStats: Map<string, KernelSocketStats> | undefined;
 
-  constructor(private readonly options: CollectorOptions) {}
+  constructor(private readonly options: CollectorOptions) {
+    this.maxBuffers = Math.max(
+      2,
+      Math.ceil((options.maxBacklogBytes ?? 64 * 1024 * 1024) / BATCH_BYTES),
+    );
+    if (options.out === undefined && options.store === undefined)
+      throw new FlowError('FLOW_COLLECTOR_OUTPUT', 'the collector needs an output file or store');
+  }
 
-  /** Binds every listener (and /metrics); throws FLOW_COLLECTOR_BIND when one cannot be bound. */
+  /**
+   * Opens the outputs on the decode thread, binds every listener (and /metrics). Throws
+   * FLOW_COLLECTOR_OUTPUT / FLOW_STORE_LOCKED when an output cannot be opened and
+   * FLOW_COLLECTOR_BIND when a port cannot be bound.
+   */
   async start(): Promise<{ listeners: BoundListener[]; metricsPort: number | undefined }> {
-    this.output = createWriteStream(this.options.out, { flags: 'a' });
-    await new Promise<void>((resolve, reject) => {
-      this.output?.once('open', () => {
-        resolve();
-      });
-      this.output?.once('error', (error) => {
-        reject(
-          new FlowError(
-            'FLOW_FILE_UNREADABLE',
-            `cannot write ${this.options.out}: ${error.message}`,
-            { where: this.options.out },
-          ),
-        );
-      });
-    });
+    await this.startDecodeThread();
     const bound: BoundListener[] = [];
     try {
       for (const listener of this.options.listeners)
@@ -80,13 +113,9 @@ export class FlowCollector {
       await this.stop();
       throw error;
     }
-    this.expiryTimer = setInterval(() => {
-      this.decoder.expire(Date.now());
-    }, 1000);
-    this.expiryTimer.unref();
     let metricsPort: number | undefined;
     if (this.options.metricsPort !== undefined) {
-      const registry = collectorRegistry(this.decoder.counters, this.counts);
+      const registry = collectorRegistry(this.counters, this.counts, () => this.kernelStats());
       try {
         this.metricsServer = await serveMetrics(
           registry,
@@ -106,8 +135,83 @@ export class FlowCollector {
     return { listeners: bound, metricsPort };
   }
 
+  /** Resolves with the error if the decode thread fails (an output that cannot be written). */
+  whenFailed(): Promise<FlowError> {
+    if (this.failure !== undefined) return Promise.resolve(this.failure);
+    return new Promise((resolve) => this.failureWaiters.push(resolve));
+  }
+
+  private fail(error: FlowError): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    for (const waiter of this.failureWaiters.splice(0)) waiter(error);
+  }
+
+  private async startDecodeThread(): Promise<void> {
+    const outputs: CollectorOutput[] = [];
+    if (this.options.out !== undefined) outputs.push({ kind: 'file', path: this.options.out });
+    if (this.options.store !== undefined)
+      outputs.push({
+        kind: 'store',
+        dir: this.options.store.dir,
+        limits: { ...DEFAULT_FLOW_STORE_LIMITS, ...this.options.store.limits },
+      });
+    const worker = startDecodeThread({ outputs, niceness: this.options.decodeNiceness ?? 5 });
+    this.worker = worker;
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: FromDecodeThread) => {
+        switch (message.type) {
+          case 'ready':
+            resolve();
+            break;
+          case 'batch-done':
+            this.free.push(message.buffer);
+            this.progress(message);
+            break;
+          case 'stopped':
+            this.progress(message);
+            this.stopped?.();
+            break;
+          case 'failed': {
+            const error = new FlowError(message.code, message.message, {
+              ...(message.where === undefined ? {} : { where: message.where }),
+            });
+            this.fail(error);
+            reject(error);
+            break;
+          }
+        }
+      });
+      worker.on('error', (error) => {
+        const failure = new FlowError(
+          'FLOW_COLLECTOR_OUTPUT',
+          `the collector's decode thread failed: ${error.message}`,
+          { cause: error },
+        );
+        this.fail(failure);
+        reject(failure);
+      });
+      worker.on('exit', () => {
+        if (this.stopping === undefined)
+          this.fail(new FlowError('FLOW_COLLECTOR_OUTPUT', "the collector's decode thread exited"));
+        this.stopped?.();
+      });
+    }).catch(async (error: unknown) => {
+      await this.worker?.terminate();
+      this.worker = undefined;
+      throw error;
+    });
+  }
+
+  private progress(progress: DecodeProgress): void {
+    applySnapshot(this.counters, progress.counters);
+    this.counts.recordsWritten = progress.recordsWritten;
+    this.counts.segmentsSealed = progress.segmentsSealed;
+  }
+
   private async bind(kind: ListenerKind, port: number): Promise<BoundListener> {
     const family = this.options.host.includes(':') ? 'udp6' : 'udp4';
+    const asked = this.options.receiveBufferBytes ?? 32 * 1024 * 1024;
     const socket = createSocket({ type: family, reuseAddr: false });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', (error) => {
@@ -126,69 +230,81 @@ export class FlowCollector {
     socket.removeAllListeners('error');
     // A receive error (e.g. ICMP feedback) must not stop the collector.
     socket.on('error', () => undefined);
+    this.sockets.push({ socket, family });
     const actualPort = socket.address().port;
-    const label = `${kind}:${actualPort}`;
-    this.counts.datagramsByListener.set(label, 0);
     try {
-      socket.setRecvBufferSize(this.options.receiveBufferBytes ?? 32 * 1024 * 1024);
+      socket.setRecvBufferSize(asked);
     } catch {
       // The kernel may refuse; what it granted is reported below.
     }
+    const count: ListenerCount = { label: `${kind}:${actualPort}`, port: actualPort, datagrams: 0 };
+    this.counts.listeners.push(count);
+    const index = this.counts.listeners.length - 1;
     socket.on('message', (message, remote) => {
-      this.counts.datagramsByListener.set(
-        label,
-        (this.counts.datagramsByListener.get(label) ?? 0) + 1,
-      );
-      this.receive(message, remote.address);
+      count.datagrams += 1;
+      this.enqueue(message, remote.address, index);
     });
-    this.sockets.push(socket);
     return { kind, port: actualPort, receiveBufferBytes: socket.getRecvBufferSize() };
   }
 
-  private receive(message: Buffer, exporter: string): void {
-    const out = this.scratch;
-    out.length = 0;
-    this.decoder.decode(
-      message,
-      exporter.startsWith('::ffff:') ? exporter.slice(7) : exporter,
-      Date.now(),
-      out,
-    );
-    if (out.length === 0) return;
-    const output = this.output;
-    if (
-      output === undefined ||
-      output.writableLength > (this.options.maxOutputBacklogBytes ?? 256 * 1024 * 1024)
-    ) {
-      this.counts.outputDropped += out.length;
-      return;
+  /** The receive path: copy into the current batch, nothing else. */
+  private enqueue(payload: Buffer, exporter: string, listener: number): void {
+    const batch = this.batch;
+    if (payload.length > MAX_DATAGRAM_BYTES) return; // cannot come from a UDP socket
+    if (batch.ready && !batch.fits(payload.length)) this.flush();
+    if (!batch.ready) {
+      let buffer = this.free.pop();
+      if (buffer === undefined && this.buffersAllocated < this.maxBuffers) {
+        buffer = new ArrayBuffer(BATCH_BYTES);
+        this.buffersAllocated += 1;
+      }
+      if (buffer === undefined) {
+        // Every buffer is waiting for the decode thread: drop, and say so.
+        this.counts.backlogDropped += 1;
+        return;
+      }
+      batch.reset(buffer);
     }
-    for (const record of out) this.batch.push(formatFlowNdjson(record));
-    // Few large writes: every write call costs far more than the bytes it carries.
-    if (this.batch.length >= 8192) this.flush();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setTimeout(() => {
-        this.flush();
-      }, 20);
-    }
+    batch.add(payload, exporter, listener, Date.now());
+    this.flushTimer ??= setTimeout(() => {
+      this.flush();
+    }, BATCH_WAIT_MS);
   }
 
   private flush(): void {
-    this.flushScheduled = false;
-    if (this.batch.length === 0 || this.output === undefined) return;
-    this.counts.recordsWritten += this.batch.length;
-    this.output.write(`${this.batch.join('\n')}\n`);
-    this.batch = [];
+    if (this.flushTimer !== undefined) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (!this.batch.ready) return;
+    if (this.batch.datagrams === 0 || this.worker === undefined) return;
+    const batch = this.batch.take();
+    const message: ToDecodeThread = { type: 'batch', batch };
+    this.worker.postMessage(message, [batch.buffer]);
   }
 
-  /** Closes the sockets and /metrics, writes what was decoded, closes the file. */
+  /** Kernel drops and queued bytes per listener label (Linux /proc/net/udp; empty elsewhere). */
+  kernelStats(): Map<string, KernelSocketStats> {
+    if (this.finalKernelStats !== undefined) return this.finalKernelStats;
+    const result = new Map<string, KernelSocketStats>();
+    const byFamily = new Map<'udp4' | 'udp6', Map<number, KernelSocketStats>>();
+    for (const [i, { family }] of this.sockets.entries()) {
+      let table = byFamily.get(family);
+      if (table === undefined) byFamily.set(family, (table = kernelUdpStats(family)));
+      const listener = this.counts.listeners[i];
+      const stats = listener === undefined ? undefined : table.get(listener.port);
+      if (listener !== undefined && stats !== undefined) result.set(listener.label, stats);
+    }
+    return result;
+  }
+
+  /** Closes the sockets and /metrics, lets the decode thread write what it has, closes outputs. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      if (this.expiryTimer !== undefined) clearInterval(this.expiryTimer);
+      this.finalKernelStats = this.kernelStats();
       await Promise.all(
         this.sockets.map(
-          (socket) =>
+          ({ socket }) =>
             new Promise<void>((resolve) =>
               socket.close(() => {
                 resolve();
@@ -197,6 +313,16 @@ export class FlowCollector {
         ),
       );
       this.flush();
+      const worker = this.worker;
+      if (worker !== undefined) {
+        const done = new Promise<void>((resolve) => {
+          this.stopped = resolve;
+        });
+        const message: ToDecodeThread = { type: 'stop' };
+        worker.postMessage(message);
+        await done;
+        await worker.terminate();
+      }
       if (this.metricsServer !== undefined) {
         const server = this.metricsServer;
         await new Promise<void>((resolve) =>
@@ -205,24 +331,21 @@ export class FlowCollector {
           }),
         );
       }
-      const output = this.output;
-      if (output !== undefined)
-        await new Promise<void>((resolve) =>
-          output.end(() => {
-            resolve();
-          }),
-        );
     })();
     return this.stopping;
   }
 
-  /** A summary for logs: decoder counters plus the collector's own. */
+  /** A summary for logs: decoder counters plus the collector's own and the kernel's. */
   summary(): Record<string, unknown> {
     return {
-      ...this.decoder.counters.toJSON(),
-      datagrams_by_listener: Object.fromEntries(this.counts.datagramsByListener),
+      ...this.counters.toJSON(),
+      datagrams_by_listener: Object.fromEntries(
+        this.counts.listeners.map((l) => [l.label, l.datagrams]),
+      ),
       records_written: this.counts.recordsWritten,
-      output_dropped: this.counts.outputDropped,
+      datagrams_dropped_backlog: this.counts.backlogDropped,
+      segments_sealed: this.counts.segmentsSealed,
+      kernel: Object.fromEntries(this.kernelStats()),
     };
   }
 }

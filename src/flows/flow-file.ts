@@ -50,6 +50,8 @@ export interface ReadFlowFileOptions {
   readonly format?: FlowFileFormat;
   /** The longest line accepted (default 64 KiB). */
   readonly maxLineBytes?: number;
+  /** Read only the first N bytes (a segment still being appended to, up to its last newline). */
+  readonly lengthBytes?: number;
 }
 
 /** The format a file name implies, or undefined when it implies none. */
@@ -75,6 +77,7 @@ export async function* readFlowFile(
   for await (const { text, line } of readLines(path, {
     maxLineBytes: options.maxLineBytes ?? 64 * 1024,
     code: 'FLOW_FILE_INVALID',
+    lengthBytes: options.lengthBytes,
   })) {
     const trimmed = line === 1 && text.startsWith('\ufeff') ? text.slice(1) : text;
     if (trimmed.trim() === '') continue;

@@ -14,11 +14,16 @@ export interface TextLine {
  */
 export async function* readLines(
   path: string,
-  options: { maxLineBytes: number; code: FlowErrorCode },
+  options: { maxLineBytes: number; code: FlowErrorCode; lengthBytes?: number | undefined },
 ): AsyncGenerator<TextLine> {
+  // `lengthBytes` reads only a prefix: a file another process is still appending to.
+  if (options.lengthBytes === 0) return;
   let stream;
   try {
-    stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+    stream = createReadStream(path, {
+      highWaterMark: 64 * 1024,
+      ...(options.lengthBytes === undefined ? {} : { end: options.lengthBytes - 1 }),
+    });
   } catch (error) {
     throw unreadable(path, error);
   }

@@ -42,3 +42,25 @@ describe('nospy flows decode', () => {
     expect(result.stderr).toContain('FLOW_PCAP_INVALID');
   });
 });
+
+describe('nospy collect', () => {
+  it('exits 2 when given neither --out nor --data, before binding anything', async () => {
+    const result = await runCli(['collect', '--netflow', '0', '--host', '127.0.0.1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('give --out <file.ndjson>, --data [dir], or both');
+  });
+
+  it('exits 2 for a segment age that is not a whole number of seconds', async () => {
+    const result = await runCli([
+      'collect',
+      '--netflow',
+      '0',
+      '--data',
+      'somewhere',
+      '--segment-seconds',
+      '0.5',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('not a number of seconds');
+  });
+});

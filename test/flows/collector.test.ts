@@ -60,7 +60,7 @@ describe('the UDP collector on loopback', () => {
       port,
       SEQUENCE.map((file) => readFileSync(join(RAW, file))),
     );
-    await until(() => collector!.decoder.counters.datagrams === SEQUENCE.length);
+    await until(() => collector!.counters.datagrams === SEQUENCE.length);
     const metrics = await (await fetch(`http://127.0.0.1:${started.metricsPort}/metrics`)).text();
     expect(metrics).toContain(`nospy_flow_datagrams_total{listener="ipfix:${port}"} 5`);
     expect(metrics).toContain('nospy_flow_malformed_total{reason="v5-count-invalid"} 1');
@@ -69,13 +69,51 @@ describe('the UDP collector on loopback', () => {
     const records = [];
     for await (const entry of readFlowFile(out)) records.push(entry.record);
     expect(records).toHaveLength(26 + 21);
-    expect(collector.decoder.counters.records).toBe(47);
+    expect(collector.counters.records).toBe(47);
     expect(collector.counts.recordsWritten).toBe(47);
     expect(records.every((r) => r.exporter === '127.0.0.1')).toBe(true);
     const first = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!) as Record<string, unknown>;
     expect(
       Object.keys(first).every((k) => (FLOW_FILE_COLUMNS as readonly string[]).includes(k)),
     ).toBe(true);
+  });
+
+  it('accounts for every datagram it received: decoded, or counted as dropped for a full backlog', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'nospy-collect-')), 'flows.ndjson');
+    // The smallest backlog (two batch buffers) so that a burst can outrun the decode thread.
+    collector = new FlowCollector({
+      host: '127.0.0.1',
+      listeners: [{ kind: 'netflow', port: 0 }],
+      out,
+      maxBacklogBytes: 1,
+    });
+    const { listeners } = await collector.start();
+    const template = readFileSync(join(RAW, 'netflow9_test_cisco_asr9k_tpl260.dat'));
+    const data = readFileSync(join(RAW, 'netflow9_test_cisco_asr9k_data260.dat'));
+    await send(listeners[0]!.port, [template]);
+    await until(() => collector!.counters.templates > 0);
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => {
+      socket.connect(listeners[0]!.port, '127.0.0.1', resolve);
+    });
+    let pending = 0;
+    for (let i = 0; i < 3000; i += 1) {
+      pending += 1;
+      socket.send(data, () => (pending -= 1));
+    }
+    await until(() => pending === 0);
+    socket.close();
+    const received = (): number => collector!.counts.listeners[0]!.datagrams;
+    await until(
+      () => collector!.counters.datagrams + collector!.counts.backlogDropped === received(),
+    );
+    await collector.stop();
+    const { datagrams } = collector.counters;
+    expect(datagrams + collector.counts.backlogDropped).toBe(received());
+    expect(collector.counts.recordsWritten).toBe((datagrams - 1) * 21);
+    let lines = 0;
+    for await (const _ of readFlowFile(out)) lines += 1;
+    expect(lines).toBe(collector.counts.recordsWritten);
   });
 
   it('refuses a port that is already taken with FLOW_COLLECTOR_BIND', async () => {

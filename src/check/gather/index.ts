@@ -8,8 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import { scanFirmware } from '../../firmware/scan.js';
-import type { FlowRecord } from '../../flows/flow-record.js';
-import { readFlowFile } from '../../flows/flow-file.js';
 import { loadInventory } from '../../inventory/load.js';
 import { loadDeviceMap } from '../../mud/index.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
@@ -23,6 +21,7 @@ import type { CheckEvidence, ComponentVulnerability, ScannedImage } from '../evi
 import { checkReport, type Report } from '../report.js';
 import { openBlobSource } from './blobs.js';
 import { isRelease, releasedMud, releaseVulnerabilities } from './releases.js';
+import { readFlowSources } from './flows.js';
 import { isLogUrl, readLogStatements } from './log.js';
 
 /** The stages `runCheck` reports progress on, in order. */
@@ -131,9 +130,7 @@ export async function gatherEvidence(
     options.onStage?.('flows');
     let flows: CheckEvidence['flows'];
     if (devicesFile !== undefined && flowFiles.length > 0) {
-      const records: FlowRecord[] = [];
-      for (const file of flowFiles)
-        for await (const entry of readFlowFile(file)) records.push(entry.record);
+      const records = await readFlowSources(flowFiles);
       // A device map may name a MUD file by digest: it must be one a logged release declares.
       const muds = new Map<string, string>();
       if (blobs !== undefined) {

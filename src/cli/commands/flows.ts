@@ -1,7 +1,10 @@
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import type { FlagSetting } from '../../config/load.js';
 import { FlowCollector, type ListenerKind } from '../../flows/collector.js';
 import { decodeCaptureFile } from '../../flows/decode-capture.js';
 import { FlowFileWriter, type FlowFileFormat } from '../../flows/flow-file.js';
+import { FLOW_STORE_DIR } from '../../flows/flow-store.js';
 import { isZeekLog, readZeekConnLog } from '../../flows/zeek.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from '../context.js';
@@ -14,7 +17,9 @@ interface CollectOptions {
   netflow?: number[];
   ipfix?: number[];
   sflow?: number[];
-  out: string;
+  out?: string;
+  data?: string | true;
+  segmentSeconds: number;
   host: string;
   metrics?: number;
   metricsHost: string;
@@ -31,6 +36,13 @@ function port(value: string, previous: number[] | undefined): number[] {
 function single(value: string): number {
   const [n] = port(value, []);
   return n ?? 0;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 86_400)
+    throw new CliError('CLI_USAGE', `not a number of seconds between 1 and 86400: ${value}`);
+  return n;
 }
 
 export function registerFlowsCommands(program: Command, ctx: CommandContext): void {
@@ -69,12 +81,22 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
   program
     .command('collect')
     .description(
-      'receive NetFlow/IPFIX/sFlow over UDP and append the flow records to an NDJSON file',
+      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store",
     )
     .option('--netflow <port>', 'UDP port for NetFlow v5/v9 (repeatable)', port)
     .option('--ipfix <port>', 'UDP port for IPFIX (repeatable)', port)
     .option('--sflow <port>', 'UDP port for sFlow v5 (repeatable)', port)
-    .requiredOption('--out <file>', 'NDJSON file the records are appended to')
+    .option('--out <file>', 'NDJSON file the records are appended to')
+    .option(
+      '--data [dir]',
+      'also write into the flow store <dir>/flows that `nospy check` reads (config: data)',
+    )
+    .option(
+      '--segment-seconds <seconds>',
+      'seal a flow-store segment after this many seconds',
+      seconds,
+      60,
+    )
     .option('--host <address>', 'address the UDP listeners bind to', '0.0.0.0')
     .option('--metrics <port>', 'serve Prometheus /metrics on this port', single)
     .option('--metrics-host <address>', 'address the /metrics listener binds to', '127.0.0.1')
@@ -92,16 +114,29 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
       ];
       if (listeners.length === 0)
         throw new CliError('CLI_USAGE', 'give at least one of --netflow, --ipfix, --sflow');
+      if (options.out === undefined && options.data === undefined)
+        throw new CliError('CLI_USAGE', 'give --out <file.ndjson>, --data [dir], or both');
+      let store: string | undefined;
+      if (options.data !== undefined) {
+        const flags: FlagSetting[] =
+          options.data === true ? [] : [{ flag: '--data', path: ['data'], value: options.data }];
+        store = join(resolve(ctx.cwd, ctx.config(flags).config.data), FLOW_STORE_DIR);
+      }
+      const out = options.out === undefined ? undefined : resolve(ctx.cwd, options.out);
       const collector = new FlowCollector({
         host: options.host,
         listeners,
-        out: options.out,
+        out,
+        store:
+          store === undefined
+            ? undefined
+            : { dir: store, limits: { segmentMs: options.segmentSeconds * 1000 } },
         metricsPort: options.metrics,
         metricsHost: options.metricsHost,
       });
       const started = await collector.start();
       ctx.logger.info(
-        { listeners: started.listeners, metricsPort: started.metricsPort, out: options.out },
+        { listeners: started.listeners, metricsPort: started.metricsPort, out, store },
         'collector listening',
       );
       const interval =
@@ -110,17 +145,21 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
               ctx.logger.info({ counters: collector.summary() }, 'collector counters');
             }, options.statsInterval * 1000)
           : undefined;
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+      let onSignal: (() => void) | undefined;
+      const signalled = new Promise<void>((done) => {
+        onSignal = done;
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
       });
+      // An output that can no longer be written stops the collector with its error.
+      const failure = await Promise.race([signalled.then(() => undefined), collector.whenFailed()]);
+      if (onSignal !== undefined) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       if (interval !== undefined) clearInterval(interval);
       await collector.stop();
       ctx.logger.info({ counters: collector.summary() }, 'collector stopped');
+      if (failure !== undefined) throw failure;
     });
 }

@@ -1,0 +1,113 @@
+/**
+ * The collector's decode thread: takes batches of raw datagrams from the receive thread, decodes
+ * them, writes NDJSON to the outputs, and hands each buffer back with the counters. Everything
+ * slow (decoding, formatting, writes, fsync) happens here so the receive thread only drains the
+ * sockets.
+ */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DecodeThreadData, FromDecodeThread, ToDecodeThread } from './collector-protocol.js';
+import { snapshotCounters } from './collector-protocol.js';
+import { NdjsonBatchEncoder } from './decode-batch.js';
+import { FlowError } from './errors.js';
+import { FlowDecoder } from './flow-decoder.js';
+import { NdjsonFileSink, outputError, type FlowSink } from './flow-sink.js';
+import { FlowStoreSink } from './flow-store-writer.js';
+
+const port = parentPort;
+if (port === null) throw new Error('collector-worker runs as a worker thread');
+const data = workerData as DecodeThreadData;
+const post = (message: FromDecodeThread, transfer: ArrayBuffer[] = []): void => {
+  port.postMessage(message, transfer);
+};
+
+function fail(error: unknown): void {
+  const known = error instanceof FlowError ? error : outputError('the collector output', error);
+  post({ type: 'failed', code: known.code, message: known.message, where: known.where });
+}
+
+/**
+ * Lowers this thread's scheduling priority (Linux: /proc/thread-self names the thread id, and
+ * setpriority on a thread id applies to that thread alone). When the two threads compete for a
+ * core, the receive thread should win: a late decode only grows the bounded batch queue, a late
+ * receive loses datagrams in the kernel.
+ */
+function yieldToReceiveThread(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0)
+      setPriority(tid, Math.min(19, getPriority() + data.niceness));
+  } catch {
+    // Not Linux, or not permitted: both threads keep the same priority.
+  }
+}
+yieldToReceiveThread();
+
+const decoder = new FlowDecoder();
+const sinks: FlowSink[] = [];
+let recordsWritten = 0;
+let failed = false;
+const encoder = new NdjsonBatchEncoder(decoder);
+
+try {
+  for (const output of data.outputs)
+    sinks.push(
+      output.kind === 'file'
+        ? new NdjsonFileSink(output.path)
+        : new FlowStoreSink(output.dir, output.limits),
+    );
+} catch (error) {
+  for (const sink of sinks) sink.close();
+  failed = true;
+  fail(error);
+}
+
+const progress = () => ({
+  counters: snapshotCounters(decoder.counters),
+  recordsWritten,
+  segmentsSealed: sinks.reduce((n, s) => n + (s instanceof FlowStoreSink ? s.sealed.length : 0), 0),
+});
+
+const timer = setInterval(() => {
+  const now = Date.now();
+  decoder.expire(now);
+  if (failed) return;
+  try {
+    for (const sink of sinks) sink.tick(now);
+  } catch (error) {
+    failed = true;
+    fail(error);
+  }
+}, 1000);
+
+port.on('message', (message: ToDecodeThread) => {
+  if (message.type === 'stop') {
+    clearInterval(timer);
+    try {
+      for (const sink of sinks) sink.close();
+    } catch (error) {
+      if (!failed) fail(error);
+      failed = true;
+    }
+    post({ type: 'stopped', ...progress() });
+    port.close();
+    return;
+  }
+  const { batch } = message;
+  if (!failed) {
+    try {
+      encoder.encode(batch, (bytes, records) => {
+        const now = Date.now();
+        for (const sink of sinks) sink.write(bytes, records, now);
+        recordsWritten += records;
+      });
+    } catch (error) {
+      failed = true;
+      fail(error);
+    }
+  }
+  post({ type: 'batch-done', buffer: batch.buffer, ...progress() }, [batch.buffer]);
+});
+
+if (!failed) post({ type: 'ready' });
