@@ -90,8 +90,9 @@ parentPort.on('message', (message) => {
 
 /**
  * A batch as posted to the worker. Structured cloning an array of Buffers costs an object per
- * entry and copies each Buffer's whole backing store (often an 8 KiB pool slab for a 300-byte
- * entry); one packed ArrayBuffer, transferred, costs one copy of the entries and nothing more.
+ * entry and copies each Buffer's whole backing store (for a pooled one an 8 KiB slab, for a
+ * request body possibly a socket's read buffer); one packed ArrayBuffer, transferred, costs one
+ * copy of the entries and nothing more.
  */
 interface PackedBatch {
   readonly fromSize: number;
@@ -100,7 +101,11 @@ interface PackedBatch {
   /** ends[i] = the offset in `entries` just past entry fromSize + i. */
   readonly ends: Uint32Array;
   readonly tiles: readonly { level: number; index: number; hashes: Uint8Array }[];
-  readonly checkpoint: IntegrationBatch['checkpoint'];
+  readonly checkpoint: {
+    readonly size: number;
+    readonly rootHash: Uint8Array;
+    readonly note: string;
+  };
 }
 
 function packBatch(batch: IntegrationBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
@@ -133,8 +138,8 @@ function packBatch(batch: IntegrationBatch): { packed: PackedBatch; transfer: Ar
       entries: entries.buffer,
       ends,
       tiles,
-      // Its own copy: a hash may be a view into a shared pool slab, which cloning copies whole.
-      checkpoint: { ...batch.checkpoint, rootHash: Buffer.from(batch.checkpoint.rootHash) },
+      // Its own 32 bytes: a hash may be a view into a shared pool slab, which cloning copies whole.
+      checkpoint: { ...batch.checkpoint, rootHash: new Uint8Array(batch.checkpoint.rootHash) },
     },
     transfer: [entries.buffer, ends.buffer, ...tiles.map((tile) => tile.hashes.buffer)],
   };
