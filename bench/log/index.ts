@@ -9,11 +9,15 @@
  *      fsync latency is not the bound);
  *   3. inclusion proofs/s from the stored tiles;
  *   4. leaves/s of a full audit from tiles (tile hashes only, then with every entry re-hashed).
+ *
+ * The machine is shared, so each write phase also prints the CPU time it used: the whole
+ * process's (all threads: event loop, SQLite writer, GC helpers) and, on Linux, the event loop
+ * thread's alone, with the entries per CPU-second of each. The load average is printed first.
  */
 import { hash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
@@ -67,11 +71,41 @@ function sha256Rate(): number {
   return (count / elapsed) * 1000;
 }
 
+/** CPU seconds used so far by the whole process (every thread). */
+function processCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+const THREAD_STAT = '/proc/thread-self/stat';
+/** CPU seconds used so far by this thread (the event loop), where Linux tells; else NaN. */
+function eventLoopCpu(): number {
+  if (!existsSync(THREAD_STAT)) return Number.NaN;
+  const stat = readFileSync(THREAD_STAT, 'utf8');
+  // proc(5): utime and stime are fields 14 and 15, counted after the parenthesised name.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface CpuUse {
+  readonly process: number;
+  readonly eventLoop: number;
+}
+
+function cpuSince(start: CpuUse): CpuUse {
+  return { process: processCpu() - start.process, eventLoop: eventLoopCpu() - start.eventLoop };
+}
+
+function cpuNow(): CpuUse {
+  return { process: processCpu(), eventLoop: eventLoopCpu() };
+}
+
 interface WriteResult {
   readonly entries: number;
   readonly seconds: number;
   readonly p50: number;
   readonly p99: number;
+  readonly cpu: CpuUse;
 }
 
 /** `writers` loops, each keeping `depth` adds in flight, for `ms`; records add→ack latency. */
@@ -83,6 +117,7 @@ async function drive(
 ): Promise<WriteResult> {
   const latencies: number[] = [];
   const deadline = performance.now() + ms;
+  const cpu = cpuNow();
   const start = performance.now();
   const lane = async () => {
     while (performance.now() < deadline) {
@@ -93,12 +128,14 @@ async function drive(
   };
   await Promise.all(Array.from({ length: writers * depth }, lane));
   const seconds = (performance.now() - start) / 1000;
+  const used = cpuSince(cpu);
   const sorted = Float64Array.from(latencies).sort();
   return {
     entries: latencies.length,
     seconds,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
+    cpu: used,
   };
 }
 
@@ -135,11 +172,19 @@ function httpAdder(url: string): { add: (entry: Buffer) => Promise<void>; close:
   };
 }
 
+function cpuText(entries: number, cpu: CpuUse): string {
+  const loop = Number.isNaN(cpu.eventLoop)
+    ? ''
+    : `, event loop ${cpu.eventLoop.toFixed(2)} s = ${fmt(entries / cpu.eventLoop)}/CPU-s`;
+  return `   [CPU: process ${cpu.process.toFixed(2)} s = ${fmt(entries / cpu.process)} entries/CPU-s${loop}]`;
+}
+
 function report(label: string, result: WriteResult): void {
   process.stdout.write(
     `${label.padEnd(58)} ${fmt(result.entries / result.seconds).padStart(9)} entries/s` +
       `   ack p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms` +
-      `   (${fmt(result.entries)} in ${result.seconds.toFixed(1)} s)\n`,
+      `   (${fmt(result.entries)} in ${result.seconds.toFixed(1)} s)` +
+      `${cpuText(result.entries, result.cpu)}\n`,
   );
 }
 
@@ -147,6 +192,10 @@ async function main(): Promise<void> {
   const key = generateNoteKey('bench.example/log');
   const silent = pino({ level: 'silent' });
   const ceiling = sha256Rate();
+  const [load1, load5] = loadavg();
+  process.stdout.write(
+    `load average ${load1?.toFixed(2)} (1 min), ${load5?.toFixed(2)} (5 min) on this machine's shared cores\n`,
+  );
   process.stdout.write(
     `reference: SHA-256 of 65-byte inputs           ${fmt(ceiling).padStart(12)} hashes/s (node:crypto, this machine, now)\n\n`,
   );
@@ -191,6 +240,7 @@ async function main(): Promise<void> {
     maxQueuedEntries: 1 << 20,
   });
   const target = 1 << 18;
+  const buildCpu = cpuNow();
   const buildStart = performance.now();
   for (let done = 0; done < target; done += 65_536) {
     await Promise.all(Array.from({ length: 65_536 }, () => log.sequencer.add(nextEntry())));
@@ -198,7 +248,7 @@ async function main(): Promise<void> {
   const size = log.sequencer.checkpoint.size;
   const buildSeconds = (performance.now() - buildStart) / 1000;
   process.stdout.write(
-    `${'sequencer, bulk (65,536 queued at a time), durable'.padEnd(58)} ${fmt(size / buildSeconds).padStart(9)} entries/s   (${fmt(size)} in ${buildSeconds.toFixed(1)} s)\n\n`,
+    `${'sequencer, bulk (65,536 queued at a time), durable'.padEnd(58)} ${fmt(size / buildSeconds).padStart(9)} entries/s   (${fmt(size)} in ${buildSeconds.toFixed(1)} s)${cpuText(size, cpuSince(buildCpu))}\n\n`,
   );
 
   // 4. Inclusion proofs from the stored tiles.

@@ -31,7 +31,7 @@ export const storeSchema = z
 export const logSchema = z
   .strictObject({
     /** Most entries sequenced in one batch (one transaction, one signed checkpoint). */
-    batchEntries: z.number().int().min(1).max(65_536).default(4096),
+    batchEntries: z.number().int().min(1).max(65_536).default(16_384),
     /** How long a batch may wait for more entries before it is cut, in ms (0: group commit). */
     batchDelayMs: z.number().int().min(0).max(10_000).default(0),
     /** Entries waiting to be sequenced beyond which submissions are refused with 503. */

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { leafHash as computeLeafHash } from '../tlog/hash.js';
-import { appendLeaf, treeRoot, type HashReader } from '../tlog/tree.js';
+import { treeRoot, visitAppendedLeaf, type HashReader } from '../tlog/tree.js';
 import { signCheckpoint } from '../tlog/checkpoint.js';
 import type { NoteSigner } from '../tlog/note-key.js';
-import type { IndexedLeaf, LogStore, StoredCheckpoint } from '../store/log-store.js';
+import { LeafIndex } from '../tlog/leaf-index.js';
+import type { IndexedLeaf, LogStore, StoredCheckpoint, TileRow } from '../store/log-store.js';
 import { LogError } from './errors.js';
 import { TileBuilder } from './tile-builder.js';
 import { loadLogState } from './log-state.js';
@@ -15,11 +16,11 @@ export interface SequencerOptions {
   /** The log's Ed25519 note key; its name is the checkpoint origin. */
   readonly signer: NoteSigner;
   readonly logger?: Logger | undefined;
-  /** Most entries in one batch (one transaction, one checkpoint). Default 4096. */
+  /** Most entries in one batch (one transaction, one checkpoint). Default 16,384. */
   readonly maxBatchEntries?: number | undefined;
   /**
    * How long the first entry of a batch may wait for more before the batch is cut, in ms.
-   * Default 0: group commit — a batch starts as soon as the previous one is durable, taking
+   * Default 0: group commit — a batch is cut as soon as the store can take one, taking
    * everything that queued meanwhile.
    */
   readonly maxBatchDelayMs?: number | undefined;
@@ -51,12 +52,42 @@ interface AwaitingAck {
   readonly pending: Pending;
 }
 
+/** A batch handed to the store and not yet durable. */
+interface InFlight {
+  readonly fromSize: number;
+  /** The batch's new leaves, at indexes fromSize, fromSize + 1, … */
+  readonly fresh: readonly IndexedLeaf[];
+  /** Their leaf hashes → position in `fresh`, so later batches de-duplicate against them. */
+  readonly leaves: LeafIndex;
+  /** Settles (never rejects) once the writers of the batch were answered. */
+  settled: Promise<void>;
+}
+
+/**
+ * Batches handed to the store at once: one committing (fsync) while the next is de-duplicated,
+ * hashed and signed on this thread. More would only make batches smaller.
+ */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * When nothing is being written, a queue of at least twice this many entries is cut in two
+ * halves, so that the second half is prepared while the first commits. Writers that wait for
+ * each acknowledgement before adding again (HTTP clients) then arrive in two alternating groups
+ * and keep both the event loop and the store busy, rather than each waiting on the other.
+ */
+const MIN_HALF_BATCH = 512;
+
 /**
  * The one writer of a log. Entries from many concurrent writers queue here; each batch is
  * de-duplicated by leaf hash, appended to the tree, written with its tiles and a newly signed
  * checkpoint in ONE store transaction, and only then are the writers' promises resolved. A
  * crash before the commit loses nothing acknowledged (nothing of the batch was acknowledged
  * and its checkpoint was never published); after the commit everything is on disk.
+ *
+ * Batches are pipelined: batch N+1 is prepared on top of batch N's tree while N commits, and
+ * handed to the store, which applies them in order. N+1 is built on N, so if N fails, N+1 fails
+ * the store's size check too; both are rejected, nothing of either is acknowledged, and the
+ * right edge is reloaded from the store before anything else is sequenced.
  */
 export class Sequencer {
   readonly origin: string;
@@ -70,16 +101,23 @@ export class Sequencer {
   readonly #awaitCosigning: boolean;
 
   #queue: Pending[] = [];
+  /** When the oldest queued entry was queued (performance.now()), for `maxBatchDelayMs`. */
+  #queuedSince = 0;
   #awaiting: AwaitingAck[] = [];
   #acknowledgedSize = 0;
+  /** The size, right edge and open tiles of the tree including the batches in flight. */
   #size = 0;
   #frontier: Buffer[] = [];
   #tiles = new TileBuilder();
+  #inFlight: InFlight[] = [];
+  /** The latest durable checkpoint. */
   #checkpoint: StoredCheckpoint;
   #published: StoredCheckpoint;
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-  #running: Promise<void> | undefined;
+  #pumping: Promise<void> | undefined;
   #closing = false;
+  /** Set by a failed batch: the right edge is reloaded before the next batch is prepared. */
+  #batchFailure: { readonly error: unknown } | undefined;
   #failed: unknown;
 
   private constructor(options: SequencerOptions, checkpoint: StoredCheckpoint) {
@@ -87,7 +125,7 @@ export class Sequencer {
     this.#signer = options.signer;
     this.origin = options.signer.name;
     this.#logger = options.logger;
-    this.#maxBatch = options.maxBatchEntries ?? 4096;
+    this.#maxBatch = options.maxBatchEntries ?? 16_384;
     this.#delayMs = options.maxBatchDelayMs ?? 0;
     this.#maxQueued = options.maxQueuedEntries ?? 65_536;
     this.#onCheckpoint = options.onCheckpoint;
@@ -112,7 +150,9 @@ export class Sequencer {
     sequencer.#tiles = state.tiles;
     if (state.checkpoint.size === 0 && state.fresh) {
       // An empty log still publishes a signed checkpoint of size 0.
-      await sequencer.#commit([], state.checkpoint.size);
+      await sequencer.#sequence([]);
+      await sequencer.#inFlight[0]?.settled;
+      if (sequencer.#batchFailure !== undefined) throw sequencer.#batchFailure.error;
     }
     return sequencer;
   }
@@ -160,6 +200,7 @@ export class Sequencer {
       );
     }
     return new Promise<Sequenced>((resolve, reject) => {
+      if (this.#queue.length === 0) this.#queuedSince = performance.now();
       this.#queue.push({ entry, leafHash: computeLeafHash(entry), resolve, reject });
       this.#schedule();
     });
@@ -201,9 +242,13 @@ export class Sequencer {
   /** Stops taking entries, sequences everything already queued, and signs the final checkpoint. */
   async close(): Promise<void> {
     this.#closing = true;
-    while (this.#running !== undefined || (this.#queue.length > 0 && this.#failed === undefined)) {
-      if (this.#running === undefined) this.#startNow();
-      await this.#running;
+    for (;;) {
+      if (this.#pumping === undefined && this.#queue.length > 0 && this.#failed === undefined) {
+        this.#startPump();
+      }
+      const busy = this.#pumping ?? this.#inFlight[0]?.settled;
+      if (busy === undefined) break;
+      await busy;
     }
     this.#clearTimer();
   }
@@ -215,16 +260,16 @@ export class Sequencer {
   }
 
   #schedule(): void {
-    if (this.#running !== undefined || this.#timer !== undefined) return;
+    if (this.#pumping !== undefined || this.#timer !== undefined) return;
     if (this.#queue.length >= this.#maxBatch || this.#delayMs === 0) {
       this.#timer = setImmediate(() => {
         this.#timer = undefined;
-        this.#startNow();
+        this.#startPump();
       });
     } else {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        this.#startNow();
+        this.#startPump();
       }, this.#delayMs);
     }
   }
@@ -236,61 +281,152 @@ export class Sequencer {
     this.#timer = undefined;
   }
 
-  #startNow(): void {
+  #startPump(): void {
     this.#clearTimer();
-    if (this.#running !== undefined || this.#queue.length === 0) return;
-    const batch =
-      this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
-    this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#maxBatch);
-    this.#running = this.#sequence(batch).finally(() => {
-      this.#running = undefined;
-      if (this.#queue.length > 0 && this.#failed === undefined) this.#schedule();
-    });
+    if (this.#pumping !== undefined) return;
+    this.#pumping = this.#pump()
+      .catch((error: unknown) => {
+        // #sequence and #recover handle their failures; this is a bug, so stop taking entries.
+        this.#stop(error);
+      })
+      .finally(() => {
+        this.#pumping = undefined;
+        if (this.#queue.length > 0 && this.#failed === undefined) this.#schedule();
+      });
   }
 
-  async #sequence(batch: Pending[]): Promise<void> {
-    try {
-      const known = await this.#store.findLeaves(batch.map((p) => p.leafHash));
-      const fromSize = this.#size;
-      const fresh: IndexedLeaf[] = [];
-      const indexes = new Array<number>(batch.length);
-      const inBatch = new Map<string, number>();
-      batch.forEach((pending, i) => {
-        const key = pending.leafHash.toString('latin1');
-        const existing = known.get(key) ?? inBatch.get(key);
-        if (existing !== undefined) {
-          indexes[i] = existing;
+  /**
+   * Cuts and prepares batches while entries are queued, keeping at most MAX_IN_FLIGHT in the
+   * store; the only code that moves the tree's right edge.
+   */
+  async #pump(): Promise<void> {
+    for (;;) {
+      if (this.#batchFailure !== undefined) {
+        const oldest = this.#inFlight[0];
+        if (oldest !== undefined) await oldest.settled;
+        else await this.#recover();
+        continue;
+      }
+      if (this.#inFlight.length >= MAX_IN_FLIGHT) {
+        await this.#inFlight[0]?.settled;
+        continue;
+      }
+      if (this.#failed !== undefined || this.#queue.length === 0) return;
+      if (!this.#closing && this.#delayMs > 0 && this.#queue.length < this.#maxBatch) {
+        const waited = performance.now() - this.#queuedSince;
+        if (waited < this.#delayMs) {
+          this.#timer = setTimeout(() => {
+            this.#timer = undefined;
+            this.#startPump();
+          }, this.#delayMs - waited);
           return;
         }
-        const index = fromSize + fresh.length;
-        inBatch.set(key, index);
-        indexes[i] = index;
-        fresh.push({ index, leafHash: pending.leafHash, entry: pending.entry });
-      });
-      await this.#commit(fresh, fromSize);
-      batch.forEach((pending, i) => {
-        this.#acknowledge(indexes[i] as number, pending);
-      });
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      await this.#recover(error);
+      }
+      await this.#sequence(this.#cut());
     }
   }
 
-  /** Appends `fresh` to the tree, signs, and commits; in-memory state moves only on success. */
-  async #commit(fresh: IndexedLeaf[], fromSize: number): Promise<void> {
+  #cut(): Pending[] {
+    let count = Math.min(this.#queue.length, this.#maxBatch);
+    if (this.#inFlight.length === 0 && count >= 2 * MIN_HALF_BATCH) count = Math.ceil(count / 2);
+    const batch = this.#queue.length === count ? this.#queue : this.#queue.slice(0, count);
+    this.#queue = batch === this.#queue ? [] : this.#queue.slice(count);
+    if (this.#queue.length > 0) this.#queuedSince = performance.now();
+    return batch;
+  }
+
+  /**
+   * De-duplicates `batch` (against the store, the batches in flight, and itself), appends its
+   * new leaves to the tree, signs the checkpoint, and hands it all to the store. Returns once
+   * the batch is in flight; its writers are answered when the store has made it durable.
+   */
+  async #sequence(batch: Pending[]): Promise<void> {
+    // Taken before the lookup: a batch in flight may become durable during it, and then the
+    // store may or may not have answered for its leaves.
+    const inFlight = [...this.#inFlight];
+    let known: Map<string, number>;
+    try {
+      known = await this.#store.findLeaves(batch.map((p) => p.leafHash));
+    } catch (error) {
+      this.#fail(batch, error);
+      return;
+    }
+    if (this.#batchFailure !== undefined) {
+      // A batch this one would build on failed meanwhile: sequence it after the reload.
+      this.#queue = batch.concat(this.#queue);
+      return;
+    }
+    const fromSize = this.#size;
+    const fresh: IndexedLeaf[] = [];
+    const leaves = new LeafIndex(batch.length);
+    const indexes = new Array<number>(batch.length);
+    let prepared: { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'> };
+    try {
+      batch.forEach((pending, i) => {
+        const hash = pending.leafHash;
+        let index = known.size === 0 ? undefined : known.get(hash.toString('latin1'));
+        for (let b = 0; index === undefined && b < inFlight.length; b += 1) {
+          index = findFresh(inFlight[b] as InFlight, hash);
+        }
+        index ??= findFresh({ fresh, leaves }, hash);
+        if (index === undefined) {
+          index = fromSize + fresh.length;
+          leaves.add(hash, fresh.length);
+          fresh.push({ index, leafHash: hash, entry: pending.entry });
+        }
+        indexes[i] = index;
+      });
+      prepared = this.#append(fresh, fromSize);
+    } catch (error) {
+      this.#fail(batch, error);
+      return;
+    }
+    const record: InFlight = { fromSize, fresh, leaves, settled: Promise.resolve() };
+    const { checkpoint, tiles } = prepared;
+    let written: Promise<void>;
+    try {
+      written = this.#store.integrate({ fromSize, leaves: fresh, tiles, checkpoint });
+    } catch (error) {
+      written = Promise.reject(toError(error));
+    }
+    record.settled = written.then(
+      () => {
+        this.#durable(record, checkpoint);
+        batch.forEach((pending, i) => {
+          this.#acknowledge(indexes[i] as number, pending);
+        });
+      },
+      (error: unknown) => {
+        this.#inFlight = this.#inFlight.filter((other) => other !== record);
+        this.#fail(batch, error);
+      },
+    );
+    this.#inFlight.push(record);
+  }
+
+  /**
+   * Appends `fresh` to the in-memory tree and signs the checkpoint over it. The right edge
+   * moves now, before the batch is durable, so the next batch can be built on it; a failure
+   * reloads it from the store (#recover).
+   */
+  #append(
+    fresh: readonly IndexedLeaf[],
+    fromSize: number,
+  ): { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'> } {
     const frontier = this.#frontier;
     const read: HashReader = (level) => {
       const hash = frontier[level];
       if (hash === undefined) throw new Error(`no stored hash at level ${level} on the right edge`);
       return hash;
     };
+    const tiles = this.#tiles;
+    const store = (level: number, index: number, hash: Buffer): void => {
+      frontier[level] = hash;
+      tiles.add(level, index, hash);
+    };
     let size = fromSize;
     for (const leaf of fresh) {
-      for (const stored of appendLeaf(size, leaf.leafHash, read)) {
-        frontier[stored.level] = stored.hash;
-        this.#tiles.add(stored.level, stored.index, stored.hash);
-      }
+      visitAppendedLeaf(size, leaf.leafHash, read, store);
       size += 1;
     }
     const rootHash = treeRoot(size, read);
@@ -298,17 +434,33 @@ export class Sequencer {
       { origin: this.origin, size, rootHash, extensions: [] },
       this.#signer,
     );
-    const checkpoint = { size, rootHash, note };
-    await this.#store.integrate({ fromSize, leaves: fresh, tiles: this.#tiles.take(), checkpoint });
     this.#size = size;
+    return { tiles: this.#tiles.take(), checkpoint: { size, rootHash, note } };
+  }
+
+  /** The batch `record` is durable with `checkpoint`, which now covers it. */
+  #durable(record: InFlight, checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>): void {
+    // The store applies batches in order, so the durable one is the oldest in flight.
+    this.#inFlight = this.#inFlight.filter((other) => other !== record);
     this.#checkpoint = { ...checkpoint, cosignedNote: undefined };
     if (!this.#awaitCosigning) {
-      this.#acknowledgedSize = size;
+      this.#acknowledgedSize = checkpoint.size;
       this.#published = this.#checkpoint;
     } else if (this.#published.note === '') {
       this.#published = this.#checkpoint;
     }
     this.#onCheckpoint?.(this.#checkpoint);
+  }
+
+  /**
+   * Rejects a batch's writers. Batches in flight behind a failed one were built on it and fail
+   * too; they are rejected with the first failure, the cause.
+   */
+  #fail(batch: readonly Pending[], error: unknown): void {
+    this.#batchFailure ??= { error };
+    const cause = this.#batchFailure.error;
+    for (const pending of batch) pending.reject(cause);
+    if (this.#pumping === undefined && this.#queue.length > 0) this.#schedule();
   }
 
   #acknowledge(index: number, pending: Pending): void {
@@ -317,11 +469,16 @@ export class Sequencer {
   }
 
   /**
-   * After a failed batch the in-memory right edge may be ahead of the store; reload it from the
-   * store so that the next batch builds on what is durable. If even that fails, stop.
+   * After a failed batch the in-memory right edge is ahead of the store; reload it from the
+   * store (with nothing in flight) so that the next batch builds on what is durable. If even
+   * that fails, stop.
    */
-  async #recover(error: unknown): Promise<void> {
-    this.#logger?.error({ err: error }, 'a batch failed; reloading the log state from the store');
+  async #recover(): Promise<void> {
+    this.#logger?.error(
+      { err: this.#batchFailure?.error },
+      'a batch failed; reloading the log state from the store',
+    );
+    this.#batchFailure = undefined;
     try {
       const state = await loadLogState(this.#store, this.#signer);
       this.#size = state.checkpoint.size;
@@ -329,13 +486,27 @@ export class Sequencer {
       this.#tiles = state.tiles;
       this.#checkpoint = state.checkpoint;
     } catch (reloadError) {
-      this.#failed = reloadError;
-      this.#logger?.fatal(
-        { err: reloadError },
-        'the log state cannot be reloaded; refusing entries',
-      );
-      for (const pending of this.#queue) pending.reject(reloadError);
-      this.#queue = [];
+      this.#stop(reloadError);
     }
   }
+
+  #stop(error: unknown): void {
+    this.#failed = error;
+    this.#logger?.fatal({ err: error }, 'the log state cannot be reloaded; refusing entries');
+    for (const pending of this.#queue) pending.reject(error);
+    this.#queue = [];
+  }
+}
+
+/** The index of `hash` among a batch's new leaves, if it is one of them. */
+function findFresh(batch: Pick<InFlight, 'fresh' | 'leaves'>, hash: Buffer): number | undefined {
+  const position = batch.leaves.find(
+    hash,
+    (candidate) => batch.fresh[candidate]?.leafHash.equals(hash) === true,
+  );
+  return position === undefined ? undefined : batch.fresh[position]?.index;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -87,9 +87,18 @@ export interface LogStore {
    * a growing partial bundle.
    */
   readEntries(start: number, count: number): Promise<Buffer[]>;
-  /** The indexes of those leaf hashes that are already in the log, keyed by `hash.toString('latin1')`. */
+  /**
+   * The indexes of those leaf hashes that are already durable in the log, keyed by
+   * `hash.toString('latin1')`. One call per batch, so a networked store can answer it with one
+   * query.
+   */
   findLeaves(leafHashes: readonly Buffer[]): Promise<Map<string, number>>;
-  /** Writes one batch and its checkpoint in one transaction; durable when it resolves. */
+  /**
+   * Writes one batch and its checkpoint in one transaction; durable when it resolves. The
+   * sequencer pipelines: it calls again, with the batch built on this one, before this one
+   * resolves, so calls are applied and resolved in the order they were made (a batch whose
+   * `fromSize` is not the stored size is refused, STORE_CONFLICT, and changes nothing).
+   */
   integrate(batch: IntegrationBatch): Promise<void>;
   /** Attaches cosignatures to the checkpoint of that size, if it is still the latest. */
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void>;

@@ -5,6 +5,7 @@ import { leafHash } from './hash.js';
 import { MemoryTree } from './memory-tree.js';
 import {
   appendLeaf,
+  visitAppendedLeaf,
   appendLeaves,
   consistencyProof,
   inclusionProof,
@@ -87,6 +88,34 @@ describe('the Merkle tree built from stored hashes', () => {
       ]);
     });
   });
+
+  test.prop([fc.integer({ min: 0, max: 600 })], { numRuns: 40 })(
+    'visiting an append yields exactly the stored hashes appendLeaf returns, in order',
+    (size) => {
+      const leaves = leavesFor(size + 1);
+      const t = treeOf(leaves.slice(0, size));
+      const visited: StoredHash[] = [];
+      visitAppendedLeaf(size, leaves[size]!, t.read, (level, index, hash) => {
+        visited.push({ level, index, hash });
+      });
+      expect(visited).toEqual(appendLeaf(size, leaves[size]!, t.read));
+    },
+  );
+
+  test.prop([fc.integer({ min: 1, max: 600 })], { numRuns: 40 })(
+    'a right edge that the visitor overwrites as it goes grows the same tree',
+    (size) => {
+      const leaves = leavesFor(size);
+      const edge: Buffer[] = [];
+      const read = (level: number) => edge[level]!;
+      leaves.forEach((leaf, i) => {
+        visitAppendedLeaf(i, leaf, read, (level, _index, hash) => {
+          edge[level] = hash;
+        });
+      });
+      expect(treeRoot(size, read).equals(rootFromLeafHashes(leaves))).toBe(true);
+    },
+  );
 
   test.prop([fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 })], { numRuns: 40 })(
     'a batch append stores the same hashes as appending one by one',

@@ -20,24 +20,46 @@ export interface StoredHash {
   readonly hash: Buffer;
 }
 
+/** Receives one stored hash that became known, addressed like a {@link HashReader} read. */
+export type StoredHashVisitor = (level: number, index: number, hash: Buffer) => void;
+
 /**
  * The stored hashes that become known when leaf number `size` (0-based) is appended: the leaf
  * itself at level 0, then the root of every complete subtree that this leaf closes. Reads only
  * hashes of earlier leaves (left siblings).
  */
 export function appendLeaf(size: number, leafHash: Buffer, read: HashReader): StoredHash[] {
+  const out: StoredHash[] = [];
+  visitAppendedLeaf(size, leafHash, read, (level, index, hash) => {
+    out.push({ level, index, hash });
+  });
+  return out;
+}
+
+/**
+ * {@link appendLeaf}, handing each stored hash to `visit` in the same order instead of
+ * collecting them: a log appends every entry this way, so it allocates nothing per hash. The
+ * left sibling at each level is read before that level's new hash is visited, so a visitor may
+ * overwrite the right-edge slot that `read` serves for that level.
+ */
+export function visitAppendedLeaf(
+  size: number,
+  leafHash: Buffer,
+  read: HashReader,
+  visit: StoredHashVisitor,
+): void {
   checkSize(size, 'tree size');
-  const out: StoredHash[] = [{ level: 0, index: size, hash: leafHash }];
   let hash = leafHash;
   let index = size;
   let level = 0;
-  while (index % 2 === 1) {
-    hash = nodeHash(read(level, index - 1), hash);
+  for (;;) {
+    const left = index % 2 === 1 ? read(level, index - 1) : undefined;
+    visit(level, index, hash);
+    if (left === undefined) return;
+    hash = nodeHash(left, hash);
     index = (index - 1) / 2;
     level += 1;
-    out.push({ level, index, hash });
   }
-  return out;
 }
 
 /**

@@ -1,9 +1,13 @@
+import { fc, test } from '@fast-check/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
 import { openCheckpoint } from '../../src/tlog/checkpoint.js';
 import { leafHash } from '../../src/tlog/hash.js';
 import { rootFromLeafHashes } from '../../src/tlog/tree.js';
 import { openLog, type OpenLog } from '../../src/log/open-log.js';
+import { StoreError } from '../../src/store/errors.js';
+import type { IntegrationBatch } from '../../src/store/log-store.js';
+import { SqliteLogStore } from '../../src/store/sqlite/log-store.js';
 import { tempDir } from './helpers.js';
 
 const key = generateNoteKey('log.example/seq');
@@ -63,5 +67,114 @@ describe('the sequencer', () => {
       expect(log.sequencer.checkpoint.size).toBe(95);
       await expect(log.sequencer.add(Buffer.from('after'))).resolves.toMatchObject({ index: 95 });
     });
+  });
+});
+
+describe('de-duplication by leaf hash', () => {
+  it('gives a duplicate in the same batch the index of its first copy', async () => {
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    const results = await Promise.all(
+      ['a', 'b', 'a', 'c', 'b'].map((e) => log!.sequencer.add(Buffer.from(e))),
+    );
+    expect(results.map((r) => r.index)).toEqual([0, 1, 0, 2, 1]);
+    expect(log.sequencer.checkpoint.size).toBe(3);
+  });
+
+  it('gives a duplicate added after a restart the index of its first copy', async () => {
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    await Promise.all(['a', 'b', 'c'].map((e) => log!.sequencer.add(Buffer.from(e))));
+    await log.close();
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    await expect(log.sequencer.add(Buffer.from('b'))).resolves.toMatchObject({ index: 1 });
+    await expect(log.sequencer.add(Buffer.from('d'))).resolves.toMatchObject({ index: 3 });
+    expect(log.sequencer.checkpoint.size).toBe(4);
+  });
+
+  test.prop(
+    [
+      fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 120 }),
+      fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 60 }),
+      fc.integer({ min: 1, max: 9 }),
+    ],
+    { numRuns: 8 },
+  )(
+    'answers every copy with the index of the first, across batches in flight, durable and in one batch',
+    async (firstWave, secondWave, maxBatchEntries) => {
+      const dir = tempDir('nospy-dedup-');
+      const opened = await openLog({ dataDir: dir.dir, signer: key, maxBatchEntries });
+      try {
+        const order: number[] = [];
+        const expectIndex = (n: number): number => {
+          if (!order.includes(n)) order.push(n);
+          return order.indexOf(n);
+        };
+        const add = (n: number) => opened.sequencer.add(Buffer.from(`entry ${n}`));
+        // All at once: small batches, two in flight, copies in the same and in earlier batches.
+        const first = await Promise.all(firstWave.map(add));
+        expect(first.map((r) => r.index)).toEqual(firstWave.map(expectIndex));
+        // Then against what is durable.
+        const second = await Promise.all(secondWave.map(add));
+        expect(second.map((r) => r.index)).toEqual(secondWave.map(expectIndex));
+        const { checkpoint } = openCheckpoint(opened.sequencer.checkpoint.note, key);
+        expect(checkpoint.size).toBe(order.length);
+        const leaves = order.map((n) => leafHash(Buffer.from(`entry ${n}`)));
+        expect(checkpoint.rootHash.equals(rootFromLeafHashes(leaves))).toBe(true);
+      } finally {
+        await opened.close();
+        dir.remove();
+      }
+    },
+    60_000,
+  );
+});
+
+describe('when a batch fails while the next one is already in flight', () => {
+  it('rejects both with the cause and sequences what follows from the durable state', async () => {
+    const real = new SqliteLogStore(temp.dir);
+    let integrations = 0;
+    const injected = new StoreError('STORE_IO', 'injected write failure');
+    // The real store, except that its second write (the first batch of entries) fails late
+    // enough for the following batch to be in flight already. Writes are applied in the order
+    // they were made, as the port requires.
+    let tail: Promise<unknown> = Promise.resolve();
+    const store = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property === 'integrate') {
+          return (batch: IntegrationBatch) => {
+            integrations += 1;
+            const failing = integrations === 2;
+            const written = tail.then(() =>
+              failing
+                ? new Promise<void>((_, reject) => {
+                    setTimeout(() => {
+                      reject(injected);
+                    }, 50);
+                  })
+                : target.integrate(batch),
+            );
+            tail = written.catch(() => undefined);
+            return written;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    log = await openLog({ store, signer: key, maxBatchEntries: 4 });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => log!.sequencer.add(Buffer.from(`entry ${i}`))),
+    );
+    expect(
+      outcomes.slice(0, 8).map((o) => (o.status === 'rejected' ? (o.reason as unknown) : o)),
+    ).toEqual(Array.from({ length: 8 }, () => injected));
+    expect(outcomes.slice(8).map((o) => (o.status === 'fulfilled' ? o.value.index : o))).toEqual([
+      0, 1, 2, 3,
+    ]);
+    expect(log.sequencer.checkpoint.size).toBe(4);
+    await log.close();
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    expect(log.sequencer.checkpoint.size).toBe(4);
+    await expect(log.sequencer.add(Buffer.from('entry 0'))).resolves.toMatchObject({ index: 4 });
+    await expect(log.sequencer.add(Buffer.from('entry 8'))).resolves.toMatchObject({ index: 0 });
   });
 });

@@ -8,6 +8,9 @@ import type {
   StoredCheckpoint,
 } from '../log-store.js';
 import { join } from 'node:path';
+import { LeafIndex } from '../../tlog/leaf-index.js';
+import { HASH_SIZE } from '../../tlog/hash.js';
+import { TILE_WIDTH } from '../../tlog/tiles.js';
 import { BatchWriter } from './batch-writer.js';
 import { DATABASE_FILE, errorText, openDatabase, type SqliteDatabase } from './database.js';
 
@@ -34,11 +37,10 @@ CREATE TABLE IF NOT EXISTS log_entries (
   idx INTEGER PRIMARY KEY,
   data BLOB NOT NULL
 );
--- Leaf hash → index, for de-duplication; WITHOUT ROWID keeps it one B-tree.
-CREATE TABLE IF NOT EXISTS log_leaves (
-  leaf_hash BLOB PRIMARY KEY,
-  idx INTEGER NOT NULL
-) WITHOUT ROWID;
+-- Leaf hashes are looked up in memory (leaf-index.ts), rebuilt from the level-0 tiles, which
+-- hold every leaf hash in order; the table earlier versions kept for it cost a random B-tree
+-- insert per entry.
+DROP TABLE IF EXISTS log_leaves;
 -- The statement index, derived from log_entries (see StatementIndexer): rebuilding it from the
 -- entries always gives the same rows, so it cannot disagree with the log.
 CREATE TABLE IF NOT EXISTS statement_index_state (
@@ -79,6 +81,9 @@ export class SqliteLogStore implements LogStore {
   readonly #db: SqliteDatabase;
   readonly #statements;
   readonly #writer: BatchWriter;
+  /** Every durable leaf hash → its index, built on first use; covers [0, #indexedSize). */
+  #leaves: LeafIndex | undefined;
+  #indexedSize = 0;
   #closed = false;
 
   constructor(dataDir: string) {
@@ -100,7 +105,10 @@ export class SqliteLogStore implements LogStore {
           'SELECT data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx',
         )
         .pluck(),
-      leaf: db.prepare<[Buffer], { idx: number }>('SELECT idx FROM log_leaves WHERE leaf_hash = ?'),
+      size: db.prepare<[], number>('SELECT size FROM log_checkpoint WHERE id = 1').pluck(),
+      leafTiles: db.prepare<[number, number], { idx: number; hashes: Buffer }>(
+        'SELECT idx, hashes FROM log_tiles WHERE level = 0 AND idx >= ? AND idx <= ? ORDER BY idx',
+      ),
       indexSize: db
         .prepare<[], number>('SELECT size FROM statement_index_state WHERE id = 1')
         .pluck(),
@@ -154,21 +162,72 @@ export class SqliteLogStore implements LogStore {
 
   findLeaves(leafHashes: readonly Buffer[]): Promise<Map<string, number>> {
     return this.#run('look up leaf hashes', () => {
+      const leaves = this.#catchUpLeaves();
       const found = new Map<string, number>();
+      // A candidate is confirmed against its level-0 tile; duplicates often come in runs of
+      // one tile, so the last row read is kept.
+      let row: { tile: number; hashes: Buffer | undefined } | undefined;
       for (const hash of leafHashes) {
-        const row = this.#statements.leaf.get(hash);
-        if (row !== undefined) found.set(hash.toString('latin1'), row.idx);
+        if (hash.length !== HASH_SIZE) continue;
+        const index = leaves.find(hash, (candidate) => {
+          const tile = Math.floor(candidate / TILE_WIDTH);
+          if (row?.tile !== tile)
+            row = { tile, hashes: this.#statements.tile.get(0, tile)?.hashes };
+          const at = (candidate - tile * TILE_WIDTH) * HASH_SIZE;
+          return row.hashes !== undefined && hash.equals(row.hashes.subarray(at, at + HASH_SIZE));
+        });
+        if (index !== undefined) found.set(hash.toString('latin1'), index);
       }
       return found;
     });
   }
 
-  integrate(batch: IntegrationBatch): Promise<void> {
-    if (this.#closed)
-      return Promise.reject(
-        new StoreError('STORE_IO', 'cannot write a batch: the store is closed'),
+  async integrate(batch: IntegrationBatch): Promise<void> {
+    if (this.#closed) {
+      throw new StoreError('STORE_IO', 'cannot write a batch: the store is closed');
+    }
+    await this.#writer.write(batch);
+    // Durable now. If the index already caught up past it (another lookup read the new tiles
+    // first), it holds these leaves already.
+    if (this.#leaves !== undefined && this.#indexedSize === batch.fromSize) {
+      for (const leaf of batch.leaves) this.#leaves.add(leaf.leafHash, leaf.index);
+      this.#indexedSize = batch.checkpoint.size;
+    }
+  }
+
+  /**
+   * Brings the leaf index up to the durable size, reading the level-0 tiles it has not seen:
+   * all of them on first use, and afterwards only what another writer (a `nospy log add` on
+   * the same directory) committed.
+   */
+  #catchUpLeaves(): LeafIndex {
+    const leaves = (this.#leaves ??= new LeafIndex());
+    const size = this.#statements.size.get() ?? 0;
+    if (size <= this.#indexedSize) return leaves;
+    const from = this.#indexedSize;
+    const rows = this.#statements.leafTiles.all(
+      Math.floor(from / TILE_WIDTH),
+      Math.floor((size - 1) / TILE_WIDTH),
+    );
+    let next = from;
+    for (const { idx, hashes } of rows) {
+      const end = Math.min(size, (idx + 1) * TILE_WIDTH);
+      if (next < idx * TILE_WIDTH || hashes.length < (end - idx * TILE_WIDTH) * HASH_SIZE) {
+        throw new StoreError(
+          'STORE_CORRUPT',
+          `the level-0 tile ${idx} is missing or short: the log of size ${size} needs leaf hashes up to ${end}`,
+        );
+      }
+      for (; next < end; next += 1) leaves.add(hashes, next, (next - idx * TILE_WIDTH) * HASH_SIZE);
+    }
+    if (next !== size) {
+      throw new StoreError(
+        'STORE_CORRUPT',
+        `the level-0 tiles hold leaf hashes up to ${next}, but the log has size ${size}`,
       );
-    return this.#writer.write(batch);
+    }
+    this.#indexedSize = size;
+    return leaves;
   }
 
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void> {
