@@ -70,7 +70,7 @@ export function planRemediation(
         if (finding.status === 'review') continue;
         const byVendor = new Map<string, string[]>();
         finding.indices.forEach((index, k) => {
-          const vendor = prepared.vendorKey[index] ?? '?';
+          const vendor = prepared.vendorKeys[prepared.vendorCode[index] ?? -1] ?? '?';
           const list = byVendor.get(vendor) ?? [];
           list.push(finding.items[k] ?? '');
           byVendor.set(vendor, list);

@@ -103,15 +103,35 @@ export function compileWhere(
     if (key in OPERATOR_FIELDS) operatorTests.push({ get: (field as OperatorField).get, test });
     else itemTests.push({ get: (field as ItemField).get, test });
   }
-  return {
-    item:
-      itemTests.length === 0
-        ? undefined
-        : (item, site) => itemTests.every((t) => t.test(t.get(item, site))),
-    operator:
-      operatorTests.length === 0
-        ? undefined
-        : (operator) => operatorTests.every((t) => t.test(t.get(operator))),
+  return { item: allItemTests(itemTests), operator: allOperatorTests(operatorTests) };
+}
+
+/**
+ * One predicate for a conjunction of item tests. Exemptions and rule filters run once per
+ * candidate item, so the common one- and two-test maps get a direct closure instead of an
+ * `every` over a list.
+ */
+function allItemTests(
+  tests: readonly { get: ItemField['get']; test: Test }[],
+): ItemPredicate | undefined {
+  const [a, b] = tests;
+  if (a === undefined) return undefined;
+  if (b === undefined) return (item, site) => a.test(a.get(item, site));
+  if (tests.length === 2)
+    return (item, site) => a.test(a.get(item, site)) && b.test(b.get(item, site));
+  return (item, site) => {
+    for (const t of tests) if (!t.test(t.get(item, site))) return false;
+    return true;
+  };
+}
+
+function allOperatorTests(
+  tests: readonly { get: OperatorField['get']; test: Test }[],
+): OperatorPredicate | undefined {
+  if (tests.length === 0) return undefined;
+  return (operator) => {
+    for (const t of tests) if (!t.test(t.get(operator))) return false;
+    return true;
   };
 }
 
