@@ -23,13 +23,13 @@ import {
 } from './findings.js';
 import type { CompiledPack, CompiledRule } from './model.js';
 import {
-  bucket,
   domainCode,
   domainOn,
   DAY_UNKNOWN,
   MOVING_SLOT,
   NO_DOMAIN,
   NO_DOMAIN_SLOT,
+  vendorCodeOf,
   type PreparedInventory,
 } from './prepare.js';
 import type { Measure } from './schema.js';
@@ -201,8 +201,8 @@ function procurementDomain(prepared: PreparedInventory, i: number, day: Day): nu
 
 /**
  * The active equipment of a share rule's domain on T that passes its technology and `where`
- * filters, written into `out`; returns how many. Fixed-domain items come from one bucket; items
- * with a domain history are checked on T.
+ * filters, written into `out`; returns how many. One scan of the slot column finds the items of
+ * the domain (and those with a domain history, checked on T).
  */
 function population(
   prepared: PreparedInventory,
@@ -211,23 +211,20 @@ function population(
   T: Day,
   out: Int32Array,
 ): number {
-  const { installed, removed, kindBit, technologyBits, items, siteOfItem } = prepared;
+  const { installed, removed, kindBit, technologyBits, items, slot } = prepared;
   const equipment = 1; // ITEM_KINDS[0]
   let count = 0;
-  for (const slot of [code, MOVING_SLOT]) {
-    const list = bucket(prepared.bySlot, 0, slot);
-    for (let k = 0; k < list.length; k += 1) {
-      const i = list[k] ?? 0;
-      if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
-      if ((kindBit[i] ?? 0) !== equipment) continue;
-      if (scope.technology !== undefined && ((technologyBits[i] ?? 0) & scope.technology) === 0)
-        continue;
-      if (slot === MOVING_SLOT && domainOn(items[i] as InventoryItem, T) !== code) continue;
-      if (scope.where !== undefined && !scope.where(items[i] as InventoryItem, siteOfItem[i]))
-        continue;
-      out[count] = i;
-      count += 1;
-    }
+  for (let i = 0; i < prepared.size; i += 1) {
+    const s = slot[i] ?? NO_DOMAIN_SLOT;
+    if (s !== code && s !== MOVING_SLOT) continue;
+    if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
+    if ((kindBit[i] ?? 0) !== equipment) continue;
+    if (scope.technology !== undefined && ((technologyBits[i] ?? 0) & scope.technology) === 0)
+      continue;
+    if (s === MOVING_SLOT && domainOn(items[i] as InventoryItem, T) !== code) continue;
+    if (scope.where !== undefined && !scope.where(i)) continue;
+    out[count] = i;
+    count += 1;
   }
   return count;
 }
@@ -244,7 +241,20 @@ function evaluateShareRule(
   if (rule.kind === 'diversity' && rule.effective !== undefined && T < rule.effective) return;
   const scope = ruleScope(prepared, pack, rule);
   const code = domainCode([...rule.domains][0] ?? 'lab');
-  const members = new Int32Array(prepared.size);
+  const scratch = prepared.scratch();
+  // Entity items first (those an entity of the rule reaches and that pass its qualifiers),
+  // marked, so that the candidates array is free again for the population.
+  let mark = 0;
+  if (rule.kind === 'cap') {
+    const count = gatherCandidates(prepared, scope, 'domains');
+    mark = scratch.nextMark();
+    for (let k = 0; k < count; k += 1) {
+      const i = scratch.candidates[k] ?? 0;
+      const entity = scope.entities[scratch.via[k] ?? 0];
+      if (entity !== undefined && itemInScope(prepared, scope, entity, i)) scratch.marks[i] = mark;
+    }
+  }
+  const members = scratch.candidates;
   const size = population(prepared, scope, code, T, members);
   if (rule.kind === 'diversity') {
     if (size > 0 && distinctVendors(prepared, members, size, rule.minVendors ?? 2)) {
@@ -253,15 +263,6 @@ function evaluateShareRule(
       hits.flush(sink);
     }
     return;
-  }
-  // Entity items: those an entity of the rule reaches and that pass its qualifiers.
-  const scratch = prepared.scratch();
-  const count = gatherCandidates(prepared, scope, 'domains');
-  const mark = scratch.nextMark();
-  for (let k = 0; k < count; k += 1) {
-    const i = scratch.candidates[k] ?? 0;
-    const entity = scope.entities[scratch.via[k] ?? 0];
-    if (entity !== undefined && itemInScope(prepared, scope, entity, i)) scratch.marks[i] = mark;
   }
   const totals = capTotals(prepared, rule, members, size, scratch.marks, mark);
   const measures: Partial<Record<Measure, MeasureResult>> = {};
@@ -297,7 +298,7 @@ function distinctVendors(
   const seen = new Uint8Array(prepared.vendorKeys.length);
   let distinct = 0;
   for (let k = 0; k < size && distinct < minVendors; k += 1) {
-    const v = prepared.vendorCode[members[k] ?? 0] ?? 0;
+    const v = vendorCodeOf(prepared, members[k] ?? 0);
     if (seen[v] === 0) {
       seen[v] = 1;
       distinct += 1;
@@ -316,7 +317,7 @@ function capTotals(
   rule: CompiledRule,
   members: Int32Array,
   size: number,
-  marks: Uint32Array,
+  marks: Uint16Array,
   mark: number,
 ): Record<Measure, { numerator: number; denominator: number }> {
   const wantSites = rule.measures?.includes('sites') === true;

@@ -9,7 +9,7 @@ import type { MeasureResult } from './cap.js';
 import type { CompiledPack, CompiledRule } from './model.js';
 import type { PreparedInventory, Scratch } from './prepare.js';
 import type { Measure, RuleStatus } from './schema.js';
-import type { ItemPredicate } from './where.js';
+import { indexPredicate, type IndexPredicate } from './columns.js';
 
 /** Which registry name a finding's recorded vendor matched. */
 export interface VendorEvidence {
@@ -33,7 +33,7 @@ export interface Finding {
   readonly unverified?: true;
   readonly vendors: readonly VendorEvidence[];
   /** Inventory indices of `items`, same order (for the plan; not part of the document). */
-  readonly indices: readonly number[];
+  readonly indices: Int32Array;
 }
 
 export interface Measurement {
@@ -77,7 +77,7 @@ export class RuleHits {
   /** The exemptions that apply to this rule and operator, with their index in the pack. */
   private readonly exemptions: readonly {
     readonly at: number;
-    readonly test: ItemPredicate | undefined;
+    readonly test: IndexPredicate | undefined;
   }[];
   private readonly scratch: Scratch;
 
@@ -93,37 +93,32 @@ export class RuleHits {
         ({ e }) =>
           e.rules.has(rule.id) && (e.where.operator === undefined || e.where.operator(operator)),
       )
-      .map(({ e, at }) => ({ at, test: e.where.item }));
+      .map(({ e, at }) => ({ at, test: indexPredicate(prepared, e.where) }));
     this.exemptCounts = new Int32Array(pack.exemptions.length);
     this.scratch = prepared.scratch();
   }
 
   fire(index: number, decisiveDay: Day, review: boolean): void {
-    const { hit, exempt, touched } = this.scratch;
-    const fresh = hit[index] === 0 && exempt[index] === 0;
+    const { state } = this.scratch;
+    const before = state[index] ?? 0;
+    const fresh = before === 0;
     if (this.exemptions.length > 0) {
-      const prepared = this.prepared;
       for (const exemption of this.exemptions) {
-        if (
-          exemption.test !== undefined &&
-          !exemption.test(prepared.items[index] as InventoryItem, prepared.siteOfItem[index])
-        )
-          continue;
-        if (exempt[index] === 0) {
-          exempt[index] = exemption.at + 1;
+        if (exemption.test !== undefined && !exemption.test(index)) continue;
+        if (before >>> 2 === 0) {
+          state[index] = before | ((exemption.at + 1) << 2);
           this.exemptCounts[exemption.at] = (this.exemptCounts[exemption.at] ?? 0) + 1;
-          if (fresh) touched[this.touched++] = index;
+          if (fresh) this.touched += 1;
         }
         return;
       }
     }
     const bit = review ? 2 : 1;
-    const before = hit[index] ?? 0;
     if ((before & bit) === 0) {
-      hit[index] = before | bit;
+      state[index] = before | bit;
       if (review) this.review += 1;
       else this.direct += 1;
-      if (fresh) touched[this.touched++] = index;
+      if (fresh) this.touched += 1;
     }
     if (
       !this.unverified &&
@@ -136,31 +131,26 @@ export class RuleHits {
 
   flush(sink: Sink): void {
     const { prepared, pack, rule } = this;
-    const { hit, exempt, touched } = this.scratch;
+    const { state } = this.scratch;
     const order = this.inIdOrder();
-    const direct = new Array<number>(this.direct);
-    const review = new Array<number>(this.review);
-    const exempted = Array.from(this.exemptCounts, (count) => new Array<number>(count));
+    const direct = new Int32Array(this.direct);
+    const review = new Int32Array(this.review);
+    const exempted = Array.from(this.exemptCounts, (count) => new Int32Array(count));
     let d = 0;
     let r = 0;
     const e = new Int32Array(exempted.length);
     for (let k = 0; k < order.length; k += 1) {
       const i = order[k] ?? 0;
-      const h = hit[i] ?? 0;
+      const h = state[i] ?? 0;
       if ((h & 1) !== 0) direct[d++] = i;
       if ((h & 2) !== 0) review[r++] = i;
-      const x = exempt[i] ?? 0;
-      if (x !== 0) {
-        const at = x - 1;
+      if (h >>> 2 !== 0) {
+        const at = (h >>> 2) - 1;
         const list = exempted[at];
         if (list !== undefined) list[(e[at] = (e[at] ?? 0) + 1) - 1] = i;
       }
     }
-    for (let k = 0; k < this.touched; k += 1) {
-      const i = touched[k] ?? 0;
-      hit[i] = 0;
-      exempt[i] = 0;
-    }
+    for (let k = 0; k < order.length; k += 1) state[order[k] ?? 0] = 0;
     const base = { pack: pack.id, rule: rule.id, title: rule.title };
     const unverified = rule.unverified || this.unverified ? { unverified: true as const } : {};
     for (const [indices, isReview] of [
@@ -191,46 +181,31 @@ export class RuleHits {
     });
   }
 
-  /**
-   * The touched items in ascending id order. Many hits: one scan of the id order over the flags
-   * (linear, no comparisons); few hits: a numeric sort of their ranks.
-   */
-  private inIdOrder(): ArrayLike<number> {
+  /** The touched items in ascending id order: one scan of the id order over the flags. */
+  private inIdOrder(): Int32Array {
     const { prepared } = this;
-    const { hit, exempt, touched } = this.scratch;
+    const { state } = this.scratch;
     const count = this.touched;
-    if (count === 0) return [];
-    if (count * 16 >= prepared.size) {
-      const out = new Int32Array(count);
-      let k = 0;
-      if (prepared.sortedById) {
-        for (let i = 0; i < prepared.size && k < count; i += 1)
-          if ((hit[i] ?? 0) !== 0 || (exempt[i] ?? 0) !== 0) out[k++] = i;
-      } else {
-        const byRank = prepared.byRank();
-        for (let r = 0; r < prepared.size && k < count; r += 1) {
-          const i = byRank[r] ?? 0;
-          if ((hit[i] ?? 0) !== 0 || (exempt[i] ?? 0) !== 0) out[k++] = i;
-        }
-      }
-      return out;
-    }
-    if (prepared.sortedById) return touched.slice(0, count).sort();
-    const rank = prepared.rank();
-    const byRank = prepared.byRank();
-    const ranks = new Uint32Array(count);
-    for (let k = 0; k < count; k += 1) ranks[k] = rank[touched[k] ?? 0] ?? 0;
-    ranks.sort();
     const out = new Int32Array(count);
-    for (let k = 0; k < count; k += 1) out[k] = byRank[ranks[k] ?? 0] ?? 0;
+    if (count === 0) return out;
+    let k = 0;
+    if (prepared.sortedById) {
+      for (let i = 0; i < prepared.size && k < count; i += 1) if (state[i] !== 0) out[k++] = i;
+    } else {
+      const byRank = prepared.byRank();
+      for (let r = 0; r < prepared.size && k < count; r += 1) {
+        const i = byRank[r] ?? 0;
+        if (state[i] !== 0) out[k++] = i;
+      }
+    }
     return out;
   }
 }
 
-function idsOf(prepared: PreparedInventory, indices: readonly number[]): string[] {
-  const ids = prepared.ids;
+function idsOf(prepared: PreparedInventory, indices: Int32Array): string[] {
+  const items = prepared.items;
   const out = new Array<string>(indices.length);
-  for (let k = 0; k < indices.length; k += 1) out[k] = ids[indices[k] ?? 0] ?? '';
+  for (let k = 0; k < indices.length; k += 1) out[k] = (items[indices[k] ?? 0] as InventoryItem).id;
   return out;
 }
 
@@ -239,7 +214,7 @@ function evidence(
   prepared: PreparedInventory,
   pack: CompiledPack,
   rule: CompiledRule,
-  indices: readonly number[],
+  indices: Int32Array,
   via: 'vendor' | 'component',
 ): VendorEvidence[] {
   if (rule.kind === 'diversity') return [];
@@ -258,7 +233,8 @@ function evidence(
   const counts = new Int32Array(prepared.matches.length);
   const firstRecorded = new Array<string | undefined>(prepared.matches.length);
   const matchOrder: number[] = [];
-  for (const i of indices) {
+  for (let k = 0; k < indices.length; k += 1) {
+    const i = indices[k] ?? 0;
     if (via === 'component') {
       for (const hit of prepared.componentHits.get(i) ?? []) {
         const entity = prepared.entityIds[hit.entity] ?? '';
@@ -267,8 +243,9 @@ function evidence(
       }
       continue;
     }
-    const m = prepared.matchIndex[i] ?? -1;
-    const e = prepared.itemEntity[i] ?? -1;
+    const name = prepared.nameCode[i] ?? 0;
+    const m = prepared.nameMatch[name] ?? -1;
+    const e = prepared.nameEntity[name] ?? -1;
     if (m >= 0 && e >= 0 && inScope[e] === true) {
       if (counts[m] === 0) {
         matchOrder.push(m);

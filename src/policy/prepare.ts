@@ -43,6 +43,11 @@ export const DAY_UNKNOWN = -2147483648;
 /** `removed` column value of an item still in service. */
 export const DAY_NEVER = 2147483647;
 
+/** Bits of the `flags` column. */
+export const FLAG_NO_USER_DATA = 1;
+export const FLAG_SANCTIONS = 2;
+export const FLAG_SENSITIVE_SITE = 4;
+
 const KIND_BIT = new Map<ItemKind, number>(ITEM_KINDS.map((k, i) => [k, 1 << i]));
 const TECH_BIT = new Map<Technology, number>(TECHNOLOGIES.map((t, i) => [t, 1 << i]));
 
@@ -78,15 +83,14 @@ export interface Buckets {
 export interface Scratch {
   /** Candidate items of a pass, and the position in the rule's scope of the entity each came by. */
   readonly candidates: Int32Array;
-  readonly via: Int32Array;
+  readonly via: Uint16Array;
   /** `marks[i] === mark` means item i was met in this pass. */
-  readonly marks: Uint32Array;
-  /** Per item: bit 1 fired directly, bit 2 fired for review. */
-  readonly hit: Uint8Array;
-  /** Per item: 1 + the pack's index of the exemption it fell under, or 0. */
-  readonly exempt: Uint16Array;
-  /** Items whose `hit` or `exempt` is set, to reset them afterwards. */
-  readonly touched: Int32Array;
+  readonly marks: Uint16Array;
+  /**
+   * Per item: bit 1 fired directly, bit 2 fired for review, and from bit 4 on 1 + the pack's
+   * index of the exemption it fell under (a pack has at most 256).
+   */
+  readonly state: Uint16Array;
   nextMark(): number;
 }
 
@@ -94,23 +98,24 @@ export interface PreparedInventory {
   readonly inventory: Inventory;
   readonly items: readonly InventoryItem[];
   readonly size: number;
-  readonly ids: readonly string[];
   /** Whether the items are in ascending id order (then rank = index). */
   readonly sortedById: boolean;
   readonly entityIds: readonly string[];
   readonly entityIndex: ReadonlyMap<string, number>;
   /** Per entity: 1 when it is a category, matched on item fields rather than names. */
   readonly isCategory: Uint8Array;
-  /** Per item: its vendor's name match, an index into `matches`, or -1. */
-  readonly matchIndex: Int32Array;
+  /** Per item: its recorded vendor name's number (one per distinct recorded name). */
+  readonly nameCode: Int32Array;
+  /** Per recorded name: its name match, an index into `matches`, or -1. */
+  readonly nameMatch: Int32Array;
+  /** Per recorded name: the entity index it resolved to, or -1. */
+  readonly nameEntity: Int32Array;
+  /** Per recorded name: its vendor identity code, an index into `vendorKeys`. */
+  readonly nameVendor: Int32Array;
   /** Distinct name matches (one object per registry name). */
   readonly matches: readonly VendorMatch[];
-  /** Entity index of each item's vendor, or -1. */
-  readonly itemEntity: Int32Array;
   /** The category entities an item belongs to besides its vendor's (rare: kept sparse). */
   readonly categoriesOf: ReadonlyMap<number, readonly number[]>;
-  /** Per item: vendor identity code, an index into `vendorKeys`. */
-  readonly vendorCode: Int32Array;
   /** Vendor identity for diversity and shares: entity id, known vendor id, or normalised name. */
   readonly vendorKeys: readonly string[];
   /** Per item: bit of its kind. */
@@ -125,18 +130,18 @@ export interface PreparedInventory {
   readonly procured: Int32Array;
   /** Per item: its fixed domain's code, NO_DOMAIN_SLOT, or MOVING_SLOT. */
   readonly slot: Uint8Array;
+  /** Per item: FLAG_* bits (cannot route or see user data, sanctions-affected, sensitive site). */
+  readonly flags: Uint8Array;
   /** Per item: traffic in thousandths of a GB per day (an integer), and premises served. */
-  readonly traffic: Float64Array;
-  readonly premises: Float64Array;
+  readonly traffic: Int32Array | Float64Array;
+  readonly premises: Int32Array | Float64Array;
   /** Site index per item (-1 when none). */
   readonly siteIndex: Int32Array;
   readonly siteCount: number;
-  /** The site of each item, when the inventory knows it. */
-  readonly siteOfItem: readonly (Site | undefined)[];
+  /** The inventory's sites, by site index. */
+  readonly sites: readonly Site[];
   /** Items of each entity (by name, or by a category's match) by slot. */
   readonly byEntity: Buckets;
-  /** Every item by slot (key 0). */
-  readonly bySlot: Buckets;
   /** Items of each entity that carry events. */
   readonly eventsByEntity: readonly Int32Array[];
   /** Items whose components include each entity (for `review` findings). */
@@ -155,6 +160,22 @@ export function bucket(buckets: Buckets, key: number, slot: number): Int32Array 
   return buckets.items.subarray(buckets.start[at] ?? 0, buckets.start[at + 1] ?? 0);
 }
 
+/** The entity index of item i's vendor, or -1. */
+export function entityOf(prepared: PreparedInventory, i: number): number {
+  return prepared.nameEntity[prepared.nameCode[i] ?? 0] ?? -1;
+}
+
+/** The vendor identity code of item i (an index into vendorKeys). */
+export function vendorCodeOf(prepared: PreparedInventory, i: number): number {
+  return prepared.nameVendor[prepared.nameCode[i] ?? 0] ?? 0;
+}
+
+/** The site of item i, when the inventory knows it. */
+export function siteOf(prepared: PreparedInventory, i: number): Site | undefined {
+  const s = prepared.siteIndex[i] ?? -1;
+  return s < 0 ? undefined : prepared.sites[s];
+}
+
 /** The domain code of an item on `day` (walks a domain history). */
 export function domainOn(item: InventoryItem, day: Day): number {
   let code = NO_DOMAIN;
@@ -166,6 +187,7 @@ export function domainOn(item: InventoryItem, day: Day): number {
 }
 
 interface VendorFacts {
+  readonly code: number;
   readonly match: number;
   readonly entity: number;
   readonly vendor: number;
@@ -191,26 +213,22 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
 
   const siteList = [...inventory.sites.values()];
   const siteNumber = new Map([...inventory.sites.keys()].map((id, i) => [id, i]));
-  const ids = new Array<string>(n);
   const siteIndex = new Int32Array(n);
-  const siteOfItem = new Array<Site | undefined>(n);
-  const matchIndex = new Int32Array(n);
-  const itemEntity = new Int32Array(n);
-  const vendorCode = new Int32Array(n);
+  const nameCode = new Int32Array(n);
   const kindBit = new Uint8Array(n);
   const techBits = new Uint32Array(n);
   const installed = new Int32Array(n);
   const removed = new Int32Array(n);
   const procured = new Int32Array(n);
   const slot = new Uint8Array(n);
-  const traffic = new Float64Array(n);
-  const premises = new Float64Array(n);
+  const flags = new Uint8Array(n);
+  let traffic: Int32Array | Float64Array = new Int32Array(n);
+  let premises: Int32Array | Float64Array = new Int32Array(n);
   const categoriesOf = new Map<number, number[]>();
   const eventLists: number[][] = entityIds.map(() => []);
   const componentLists: number[][] = entityIds.map(() => []);
   const componentHits = new Map<number, ComponentHit[]>();
   const entityCounts = new Int32Array(entityCount * SLOTS + 1);
-  const slotCounts = new Int32Array(SLOTS + 1);
 
   // One resolution per distinct recorded name: a national inventory has a few hundred.
   const facts = new Map<string, VendorFacts>();
@@ -237,6 +255,7 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
       vendorNumber.set(key, v);
     }
     const found = {
+      code: facts.size,
       match: m,
       entity: affiliated ? (entityIndex.get(match.identity) ?? -1) : -1,
       vendor: v,
@@ -250,21 +269,20 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
   for (let i = 0; i < n; i += 1) {
     const item = items[i] as InventoryItem;
     const id = item.id;
-    ids[i] = id;
+    // Inventories are usually sorted by id: then ranks are indices and sorting ids is free.
     if (i > 0 && previousId >= id) sortedById = false;
     previousId = id;
     const s = item.site === undefined ? -1 : (siteNumber.get(item.site) ?? -1);
     siteIndex[i] = s;
     const site = s < 0 ? undefined : siteList[s];
-    siteOfItem[i] = site;
     const vendor = facts.get(item.vendor) ?? factsOf(item.vendor);
-    matchIndex[i] = vendor.match;
+    nameCode[i] = vendor.code;
     const entity = vendor.entity;
-    itemEntity[i] = entity;
-    vendorCode[i] = vendor.vendor;
     kindBit[i] = KIND_BIT.get(item.kind) ?? 0;
     let bits = 0;
-    for (const t of item.technology) bits |= TECH_BIT.get(t) ?? 0;
+    const technology = item.technology;
+    for (let t = 0; t < technology.length; t += 1)
+      bits |= TECH_BIT.get(technology[t] as Technology) ?? 0;
     techBits[i] = bits;
     installed[i] = item.installed ?? DAY_UNKNOWN;
     removed[i] = item.removed ?? DAY_NEVER;
@@ -278,9 +296,17 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
           ? (DOMAIN_CODE.get(first.domain) ?? NO_DOMAIN_SLOT)
           : MOVING_SLOT;
     slot[i] = code;
-    slotCounts[code] = (slotCounts[code] ?? 0) + 1;
-    traffic[i] = Math.round((item.trafficGbPerDay ?? 0) * TRAFFIC_SCALE);
-    premises[i] = item.premisesServed ?? 0;
+    flags[i] =
+      (item.canRouteOrViewUserData ? 0 : FLAG_NO_USER_DATA) |
+      (item.sanctionsAffected ? FLAG_SANCTIONS : 0) |
+      (site?.sensitive === true ? FLAG_SENSITIVE_SITE : 0);
+    // Validated inventories fit 32 bits (schema bounds); anything else widens the column.
+    const t = Math.round((item.trafficGbPerDay ?? 0) * TRAFFIC_SCALE);
+    if (t !== (t | 0) && traffic instanceof Int32Array) traffic = Float64Array.from(traffic);
+    traffic[i] = t;
+    const p = item.premisesServed ?? 0;
+    if (p !== (p | 0) && premises instanceof Int32Array) premises = Float64Array.from(premises);
+    premises[i] = p;
     const hasEvents = item.events.length > 0;
     if (entity >= 0) {
       const at = entity * SLOTS + code;
@@ -312,19 +338,20 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
   }
 
   // Second pass: place every item in its buckets, in inventory order.
+  const names = [...facts.values()];
+  const nameMatch = Int32Array.from(names, (f) => f.match);
+  const nameEntity = Int32Array.from(names, (f) => f.entity);
+  const nameVendor = Int32Array.from(names, (f) => f.vendor);
   const byEntity = bucketsFrom(entityCounts);
-  const bySlot = bucketsFrom(slotCounts);
   const entityFill = byEntity.start.slice();
-  const slotFill = bySlot.start.slice();
   const place = (into: Buckets, fill: Int32Array, at: number, i: number): void => {
     const k = fill[at] ?? 0;
     into.items[k] = i;
     fill[at] = k + 1;
   };
   for (let i = 0; i < n; i += 1) {
+    const entity = nameEntity[nameCode[i] ?? 0] ?? -1;
     const code = slot[i] ?? 0;
-    place(bySlot, slotFill, code, i);
-    const entity = itemEntity[i] ?? -1;
     if (entity >= 0) place(byEntity, entityFill, entity * SLOTS + code, i);
   }
   for (const [i, list] of categoriesOf) {
@@ -334,22 +361,22 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
 
   let order: { rank: Uint32Array; byRank: Uint32Array } | undefined;
   const ranks = (): { rank: Uint32Array; byRank: Uint32Array } =>
-    (order ??= rankById(ids, sortedById));
+    (order ??= rankById(items, sortedById));
   let scratch: Scratch | undefined;
   return {
     inventory,
     items,
     size: n,
-    ids,
     sortedById,
     entityIds,
     entityIndex,
     isCategory,
-    matchIndex,
+    nameCode,
+    nameMatch,
+    nameEntity,
+    nameVendor,
     matches,
-    itemEntity,
     categoriesOf,
-    vendorCode,
     vendorKeys,
     kindBit,
     technologyBits: techBits,
@@ -357,13 +384,13 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
     removed,
     procured,
     slot,
+    flags,
     traffic,
     premises,
     siteIndex,
     siteCount: siteList.length,
-    siteOfItem,
+    sites: siteList,
     byEntity,
-    bySlot,
     eventsByEntity: eventLists.map((list) => Int32Array.from(list)),
     componentByEntity: componentLists.map((list) => Int32Array.from(list)),
     componentHits,
@@ -385,18 +412,19 @@ function bucketsFrom(counts: Int32Array): Buckets {
 }
 
 function newScratch(n: number): Scratch {
-  const marks = new Uint32Array(n);
+  // Small element types: V8 runs a full collection of the (large) heap once a process allocates
+  // more than about 64 MB of array buffers since the last one, and a national inventory's
+  // columns and scratch arrays come close.
+  const marks = new Uint16Array(n);
   let mark = 0;
   return {
     candidates: new Int32Array(n),
-    via: new Int32Array(n),
+    via: new Uint16Array(n),
     marks,
-    hit: new Uint8Array(n),
-    exempt: new Uint16Array(n),
-    touched: new Int32Array(n),
+    state: new Uint16Array(n),
     nextMark() {
       mark += 1;
-      if (mark === 0xffffffff) {
+      if (mark === 0xffff) {
         marks.fill(0);
         mark = 1;
       }
@@ -410,10 +438,10 @@ function newScratch(n: number): Scratch {
  * first pass checks), which saves the sort of a million strings.
  */
 function rankById(
-  ids: readonly string[],
+  items: readonly InventoryItem[],
   sorted: boolean,
 ): { rank: Uint32Array; byRank: Uint32Array } {
-  const n = ids.length;
+  const n = items.length;
   const byRank = new Uint32Array(n);
   const rank = new Uint32Array(n);
   if (sorted) {
@@ -421,8 +449,8 @@ function rankById(
     return { rank, byRank };
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
-    const x = ids[a] ?? '';
-    const y = ids[b] ?? '';
+    const x = (items[a] as InventoryItem).id;
+    const y = (items[b] as InventoryItem).id;
     return x < y ? -1 : x > y ? 1 : 0;
   });
   order.forEach((index, position) => {

@@ -6,16 +6,17 @@
  */
 import { addYears, type Day } from '../inventory/day.js';
 import { DOMAINS, type InventoryItem, type Operator } from '../inventory/model.js';
+import { indexPredicate, type IndexPredicate } from './columns.js';
 import type { CompiledPack, CompiledRule, PackEntity } from './model.js';
 import {
   bucket,
   domainCode,
+  entityOf,
   kindBits,
   MOVING_SLOT,
   technologyBits,
   type PreparedInventory,
 } from './prepare.js';
-import type { ItemPredicate } from './where.js';
 
 /** An entity of a rule's scope, with the item kinds it counts for that rule. */
 export interface ScopedEntity {
@@ -36,7 +37,7 @@ export interface RuleScope {
   readonly overlapping: boolean;
   /** Technology bits the item must share, when the rule names technologies. */
   readonly technology: number | undefined;
-  readonly where: ItemPredicate | undefined;
+  readonly where: IndexPredicate | undefined;
   /** Per domain code (and NO_DOMAIN): 1 when in the rule's domains. */
   readonly domainMask: Uint8Array;
   /** Buckets to visit: the fixed domains in scope, then the items with a domain history. */
@@ -93,7 +94,7 @@ function buildScope(
     inScope,
     overlapping: entities.length > 1 && entities.some((s) => prepared.isCategory[s.index] === 1),
     technology: rule.technology === undefined ? undefined : technologyBits(rule.technology),
-    where: rule.where.item,
+    where: indexPredicate(prepared, rule.where),
     domainMask,
     slots,
   };
@@ -116,10 +117,7 @@ export function itemInScope(
     ((prepared.technologyBits[index] ?? 0) & scope.technology) === 0
   )
     return false;
-  return (
-    scope.where === undefined ||
-    scope.where(prepared.items[index] as InventoryItem, prepared.siteOfItem[index])
-  );
+  return scope.where === undefined || scope.where(index);
 }
 
 /** Where a pass finds its candidates. */
@@ -140,7 +138,6 @@ export function gatherCandidates(
   const { candidates, via, marks } = prepared.scratch();
   const dedupe = source === 'components' || scope.overlapping;
   const mark = dedupe ? prepared.scratch().nextMark() : 0;
-  const own = prepared.itemEntity;
   let count = 0;
   const take = (list: Int32Array, position: number): void => {
     for (let k = 0; k < list.length; k += 1) {
@@ -148,7 +145,7 @@ export function gatherCandidates(
       if (dedupe) {
         if (marks[i] === mark) continue;
         marks[i] = mark;
-        if (source === 'components' && scope.inScope[own[i] ?? -1] === 1) continue;
+        if (source === 'components' && scope.inScope[entityOf(prepared, i)] === 1) continue;
       }
       candidates[count] = i;
       via[count] = position;

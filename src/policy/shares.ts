@@ -12,6 +12,7 @@ import {
   MOVING_SLOT,
   NO_DOMAIN,
   NO_DOMAIN_SLOT,
+  vendorCodeOf,
   type PreparedInventory,
 } from './prepare.js';
 
@@ -53,7 +54,7 @@ export function vendorShares(prepared: PreparedInventory, day: Day): ShareRow[] 
       fixed < NO_DOMAIN_SLOT ? fixed : fixed === MOVING_SLOT ? domainOn(item, day) : NO_DOMAIN;
     const domain = DOMAINS[code];
     if (domain === undefined) continue;
-    const vendor = prepared.vendorKeys[prepared.vendorCode[i] ?? -1] ?? item.vendor;
+    const vendor = prepared.vendorKeys[vendorCodeOf(prepared, i)] ?? item.vendor;
     const site = prepared.siteIndex[i] ?? -1;
     const traffic = prepared.traffic[i] ?? 0;
     const premises = prepared.premises[i] ?? 0;

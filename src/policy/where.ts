@@ -8,7 +8,8 @@ import { parseDay, type Day } from '../inventory/day.js';
 import type { InventoryItem, Operator, Site } from '../inventory/model.js';
 import type { WhereInput } from './schema.js';
 
-type Value = string | number | boolean | readonly string[] | undefined;
+/** A field's value as a `where` test sees it. */
+export type Value = string | number | boolean | readonly string[] | undefined;
 type FieldType = 'string' | 'boolean' | 'number' | 'date' | 'list';
 
 interface ItemField {
@@ -69,6 +70,14 @@ export type OperatorPredicate = (operator: Operator) => boolean;
 export interface CompiledWhere {
   readonly item: ItemPredicate | undefined;
   readonly operator: OperatorPredicate | undefined;
+  /** The item and site tests of `item`, by field key (for column-backed evaluation). */
+  readonly itemTests: readonly FieldTest[];
+}
+
+/** One condition of a `where` map on one field. */
+export interface FieldTest {
+  readonly key: string;
+  readonly test: Test;
 }
 
 /** A key of a `where` map that cannot be compiled, and why. */
@@ -77,14 +86,15 @@ export interface WhereProblem {
   readonly message: string;
 }
 
-type Test = (value: Value) => boolean;
+/** A condition on one field's value. */
+export type Test = (value: Value) => boolean;
 
 /** Compiles a `where` map; problems (unknown fields, wrong value types) are returned, not thrown. */
 export function compileWhere(
   where: WhereInput | undefined,
   problems: WhereProblem[],
 ): CompiledWhere {
-  const itemTests: { get: ItemField['get']; test: Test }[] = [];
+  const itemTests: { key: string; get: ItemField['get']; test: Test }[] = [];
   const operatorTests: { get: OperatorField['get']; test: Test }[] = [];
   for (const [key, condition] of Object.entries(where ?? {})) {
     const field = ITEM_FIELDS[key] ?? OPERATOR_FIELDS[key];
@@ -101,9 +111,13 @@ export function compileWhere(
     const test = compileCondition(key, field.type, condition, problems);
     if (test === undefined) continue;
     if (key in OPERATOR_FIELDS) operatorTests.push({ get: (field as OperatorField).get, test });
-    else itemTests.push({ get: (field as ItemField).get, test });
+    else itemTests.push({ key, get: (field as ItemField).get, test });
   }
-  return { item: allItemTests(itemTests), operator: allOperatorTests(operatorTests) };
+  return {
+    item: allItemTests(itemTests),
+    operator: allOperatorTests(operatorTests),
+    itemTests: itemTests.map(({ key, test }) => ({ key, test })),
+  };
 }
 
 /**
