@@ -149,8 +149,6 @@ export interface PreparedInventory {
   readonly componentHits: ReadonlyMap<number, readonly ComponentHit[]>;
   /** Item indices in ascending id order (identity when sortedById). */
   byRank(): Uint32Array;
-  /** rank[i] = position of item i in id order. */
-  rank(): Uint32Array;
   scratch(): Scratch;
 }
 
@@ -395,7 +393,6 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
     componentByEntity: componentLists.map((list) => Int32Array.from(list)),
     componentHits,
     byRank: () => ranks().byRank,
-    rank: () => ranks().rank,
     scratch: () => (scratch ??= newScratch(n)),
   };
 }
