@@ -4,10 +4,15 @@
  * items an exemption takes out of a finding. Semantics: nospy policy reference §5 and the RULE
  * KINDS of policy-packs.yaml -- point-in-time state at T, deadline days compliant, a removed item
  * counted from its first day out of service, domain moves as installs, integer share maths.
+ *
+ * Speed: the inventory is prepared once (prepare.ts) and shared by every pack. Each rule gathers
+ * the items of its entities in its domains (scope.ts), then one loop per rule kind tests the
+ * typed columns first (in service? domain? kind? technology?) and reads an item object only for
+ * the rare qualifiers (purposes, `where`, domain histories, events).
  */
 import type { Day } from '../inventory/day.js';
 import type { InventoryItem } from '../inventory/model.js';
-import { measureResult, TRAFFIC_SCALE, type MeasureResult } from './cap.js';
+import { measureResult, type MeasureResult } from './cap.js';
 import {
   RuleHits,
   type Evaluation,
@@ -16,17 +21,26 @@ import {
   type Measurement,
   type Sink,
 } from './findings.js';
-import type { CompiledPack, CompiledRule, PackEntity } from './model.js';
-import { domainCode, NO_DOMAIN, type PreparedInventory } from './prepare.js';
+import type { CompiledPack, CompiledRule } from './model.js';
+import {
+  domainCode,
+  domainOn,
+  DAY_UNKNOWN,
+  MOVING_SLOT,
+  NO_DOMAIN,
+  NO_DOMAIN_SLOT,
+  vendorCodeOf,
+  type PreparedInventory,
+} from './prepare.js';
 import type { Measure } from './schema.js';
 import {
   firstScopeEntry,
-  forEachCandidate,
+  gatherCandidates,
   itemInScope,
   operatorInScope,
-  overlaps,
-  siteOf,
+  ruleScope,
   stateRuleStart,
+  type RuleScope,
 } from './scope.js';
 
 export type { Evaluation, ExemptItems, Finding, Measurement, VendorEvidence } from './findings.js';
@@ -57,77 +71,119 @@ function evaluateRule(
   T: Day,
   sink: Sink,
 ): void {
-  const operator = prepared.inventory.operator;
-  if (!operatorInScope(rule, operator)) return;
+  if (!operatorInScope(rule, prepared.inventory.operator)) return;
   if (rule.kind === 'cap' || rule.kind === 'diversity') {
     evaluateShareRule(prepared, pack, rule, T, sink);
     return;
   }
+  if (rule.kind === 'exclude' || rule.kind === 'remove') {
+    // State at T: in force from `start`, item in service and in scope that day.
+    const start = stateRuleStart(rule, prepared.inventory.operator);
+    if (start === undefined || T < start) return;
+  }
+  const scope = ruleScope(prepared, pack, rule);
   const hits = new RuleHits(prepared, pack, rule);
-  const view = prepared.dayView(T);
-  const domainMask = maskOf(rule);
-  const items = prepared.items;
-  let visit: (index: number, entity: PackEntity, review: boolean) => void;
+  const source = rule.kind === 'no_event' ? 'events' : 'domains';
+  visitRule(prepared, scope, rule, T, hits, gatherCandidates(prepared, scope, source), false);
+  if (rule.matchComponents)
+    visitRule(
+      prepared,
+      scope,
+      rule,
+      T,
+      hits,
+      gatherCandidates(prepared, scope, 'components'),
+      true,
+    );
+  hits.flush(sink);
+}
+
+/** The domain code of item i on `day`: its fixed domain, or from its domain history. */
+function domainAt(prepared: PreparedInventory, i: number, day: Day): number {
+  const slot = prepared.slot[i] ?? NO_DOMAIN_SLOT;
+  if (slot < NO_DOMAIN_SLOT) return slot;
+  return slot === MOVING_SLOT ? domainOn(prepared.items[i] as InventoryItem, day) : NO_DOMAIN;
+}
+
+/** Fires the rule for each of the `count` gathered candidates it applies to. */
+function visitRule(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  rule: CompiledRule,
+  T: Day,
+  hits: RuleHits,
+  count: number,
+  review: boolean,
+): void {
+  const { candidates, via } = prepared.scratch();
+  const { installed, removed, procured, slot } = prepared;
+  const mask = scope.domainMask;
+  const entities = scope.entities;
   switch (rule.kind) {
     case 'exclude':
-    case 'remove': {
-      // State at T: in force from `start`, item in service and in scope that day.
-      const start = stateRuleStart(rule, operator);
-      if (start === undefined || T < start) return;
-      const { active, domain } = view;
-      visit = (index, entity, review) => {
-        if (active[index] !== 1 || domainMask[domain[index] ?? NO_DOMAIN] !== 1) return;
-        if (itemInScope(rule, entity, items[index] as InventoryItem, siteOf(prepared, index)))
-          hits.fire(index, T, review);
-      };
-      break;
-    }
+    case 'remove':
+      for (let k = 0; k < count; k += 1) {
+        const i = candidates[k] ?? 0;
+        if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
+        if (mask[domainAt(prepared, i, T)] !== 1) continue;
+        const entity = entities[via[k] ?? 0];
+        if (entity !== undefined && itemInScope(prepared, scope, entity, i))
+          hits.fire(i, T, review);
+      }
+      return;
     case 'no_new_install': {
       const accept = (e: Day): boolean => e <= T && opensAfter(rule, e);
-      visit = (index, entity, review) => {
-        const item = items[index] as InventoryItem;
-        if (!itemInScope(rule, entity, item, siteOf(prepared, index))) return;
-        const entry = firstScopeEntry(rule, item, accept);
-        if (entry !== undefined) hits.fire(index, entry, review);
-      };
-      break;
+      for (let k = 0; k < count; k += 1) {
+        const i = candidates[k] ?? 0;
+        let entry: Day | undefined;
+        if (slot[i] === MOVING_SLOT) {
+          entry = firstScopeEntry(rule, prepared.items[i] as InventoryItem, accept);
+        } else {
+          // A fixed domain: the only scope entry is the install day.
+          const day = installed[i] ?? DAY_UNKNOWN;
+          if (day !== DAY_UNKNOWN && mask[domainAt(prepared, i, day)] === 1 && accept(day))
+            entry = day;
+        }
+        if (entry === undefined) continue;
+        const entity = entities[via[k] ?? 0];
+        if (entity !== undefined && itemInScope(prepared, scope, entity, i))
+          hits.fire(i, entry, review);
+      }
+      return;
     }
     case 'no_new_procurement':
-      visit = (index, entity, review) => {
-        const item = items[index] as InventoryItem;
-        const bought = item.procured;
-        if (bought === undefined || bought > T || !opensAfter(rule, bought)) return;
-        if (domainMask[procurementDomain(item, bought)] !== 1) return;
-        if (itemInScope(rule, entity, item, siteOf(prepared, index)))
-          hits.fire(index, bought, review);
-      };
-      break;
+      for (let k = 0; k < count; k += 1) {
+        const i = candidates[k] ?? 0;
+        const bought = procured[i] ?? DAY_UNKNOWN;
+        if (bought === DAY_UNKNOWN || bought > T || !opensAfter(rule, bought)) continue;
+        if (mask[procurementDomain(prepared, i, bought)] !== 1) continue;
+        const entity = entities[via[k] ?? 0];
+        if (entity !== undefined && itemInScope(prepared, scope, entity, i))
+          hits.fire(i, bought, review);
+      }
+      return;
     case 'no_event':
-      visit = (index, entity, review) => {
-        const item = items[index] as InventoryItem;
-        if (item.events.length === 0) return;
-        const from = rule.from ?? (entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
+      for (let k = 0; k < count; k += 1) {
+        const i = candidates[k] ?? 0;
+        const entity = entities[via[k] ?? 0];
+        if (entity === undefined) continue;
+        const item = prepared.items[i] as InventoryItem;
+        const from = rule.from ?? (entity.entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
         const event = item.events.find(
           (e) =>
             e.type === rule.eventType &&
             e.date >= from &&
             e.date <= T &&
-            (!rule.domainsExplicit || domainMask[domainOn(item, e.date)] === 1),
+            (!rule.domainsExplicit || mask[domainOn(item, e.date)] === 1),
         );
-        if (event !== undefined && itemInScope(rule, entity, item, siteOf(prepared, index))) {
-          hits.fire(index, event.date, review);
-        }
-      };
-      break;
+        if (event !== undefined && itemInScope(prepared, scope, entity, i))
+          hits.fire(i, event.date, review);
+      }
+      return;
+    case 'cap':
+    case 'diversity':
+      return;
   }
-  forEachCandidate(prepared, pack, rule, false, (index, entity) => {
-    visit(index, entity, false);
-  });
-  if (rule.matchComponents)
-    forEachCandidate(prepared, pack, rule, true, (index, entity) => {
-      visit(index, entity, true);
-    });
-  hits.flush(sink);
 }
 
 /** An event rule's window: e > after, or e >= from. */
@@ -135,32 +191,42 @@ function opensAfter(rule: CompiledRule, day: Day): boolean {
   return rule.after !== undefined ? day > rule.after : rule.from !== undefined && day >= rule.from;
 }
 
-function domainOn(item: InventoryItem, day: Day): number {
-  let code = NO_DOMAIN;
-  for (const span of item.domains) {
-    if (span.from > day) break;
-    code = domainCode(span.domain);
-  }
-  return code;
-}
-
 /** The domain an item was bought for: its domain that day, else the first it is recorded in. */
-function procurementDomain(item: InventoryItem, day: Day): number {
-  const code = domainOn(item, day);
+function procurementDomain(prepared: PreparedInventory, i: number, day: Day): number {
+  const code = domainAt(prepared, i, day);
   if (code !== NO_DOMAIN) return code;
-  const first = item.domains[0];
+  const first = (prepared.items[i] as InventoryItem).domains[0];
   return first === undefined ? NO_DOMAIN : domainCode(first.domain);
 }
 
-const masks = new WeakMap<CompiledRule, Uint8Array>();
-function maskOf(rule: CompiledRule): Uint8Array {
-  let mask = masks.get(rule);
-  if (mask === undefined) {
-    mask = new Uint8Array(256);
-    for (const d of rule.domains) mask[domainCode(d)] = 1;
-    masks.set(rule, mask);
+/**
+ * The active equipment of a share rule's domain on T that passes its technology and `where`
+ * filters, written into `out`; returns how many. One scan of the slot column finds the items of
+ * the domain (and those with a domain history, checked on T).
+ */
+function population(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  code: number,
+  T: Day,
+  out: Int32Array,
+): number {
+  const { installed, removed, kindBit, technologyBits, items, slot } = prepared;
+  const equipment = 1; // ITEM_KINDS[0]
+  let count = 0;
+  for (let i = 0; i < prepared.size; i += 1) {
+    const s = slot[i] ?? NO_DOMAIN_SLOT;
+    if (s !== code && s !== MOVING_SLOT) continue;
+    if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
+    if ((kindBit[i] ?? 0) !== equipment) continue;
+    if (scope.technology !== undefined && ((technologyBits[i] ?? 0) & scope.technology) === 0)
+      continue;
+    if (s === MOVING_SLOT && domainOn(items[i] as InventoryItem, T) !== code) continue;
+    if (scope.where !== undefined && !scope.where(i)) continue;
+    out[count] = i;
+    count += 1;
   }
-  return mask;
+  return count;
 }
 
 /** Caps and diversity: shares of the active equipment of one domain on T. */
@@ -173,102 +239,119 @@ function evaluateShareRule(
 ): void {
   if (rule.kind === 'cap' && !(rule.by !== undefined && T > rule.by)) return;
   if (rule.kind === 'diversity' && rule.effective !== undefined && T < rule.effective) return;
-  const n = prepared.items.length;
-  const inEntity = new Uint8Array(n);
-  forEachCandidate(prepared, pack, rule, false, (index, entity) => {
-    if (itemInScope(rule, entity, prepared.items[index] as InventoryItem, siteOf(prepared, index)))
-      inEntity[index] = 1;
-  });
-  const view = prepared.dayView(T);
+  const scope = ruleScope(prepared, pack, rule);
   const code = domainCode([...rule.domains][0] ?? 'lab');
-  const population: number[] = [];
-  const entityItems: number[] = [];
-  for (const i of view.byDomain(code)) {
-    const item = prepared.items[i] as InventoryItem;
-    if (item.kind !== 'equipment') continue;
-    if (rule.technology !== undefined && !overlaps(item.technology, rule.technology)) continue;
-    if (rule.where.item !== undefined && !rule.where.item(item, siteOf(prepared, i))) continue;
-    population.push(i);
-    if (inEntity[i] === 1) entityItems.push(i);
+  const scratch = prepared.scratch();
+  // Entity items first (those an entity of the rule reaches and that pass its qualifiers),
+  // marked, so that the candidates array is free again for the population.
+  let mark = 0;
+  if (rule.kind === 'cap') {
+    const count = gatherCandidates(prepared, scope, 'domains');
+    mark = scratch.nextMark();
+    for (let k = 0; k < count; k += 1) {
+      const i = scratch.candidates[k] ?? 0;
+      const entity = scope.entities[scratch.via[k] ?? 0];
+      if (entity !== undefined && itemInScope(prepared, scope, entity, i)) scratch.marks[i] = mark;
+    }
   }
+  const members = scratch.candidates;
+  const size = population(prepared, scope, code, T, members);
   if (rule.kind === 'diversity') {
-    const vendors = new Set(population.map((i) => prepared.vendorKey[i]));
-    if (population.length > 0 && vendors.size < (rule.minVendors ?? 2)) {
+    if (size > 0 && distinctVendors(prepared, members, size, rule.minVendors ?? 2)) {
       const hits = new RuleHits(prepared, pack, rule);
-      for (const i of population) hits.fire(i, T, false);
+      for (let k = 0; k < size; k += 1) hits.fire(members[k] ?? 0, T, false);
       hits.flush(sink);
     }
     return;
   }
-  const measures = capMeasures(prepared, rule, population, inEntity);
+  const totals = capTotals(prepared, rule, members, size, scratch.marks, mark);
+  const measures: Partial<Record<Measure, MeasureResult>> = {};
+  for (const measure of rule.measures ?? []) {
+    const t = totals[measure];
+    if (t.denominator > 0)
+      measures[measure] = measureResult(
+        measure,
+        t,
+        rule.capNumerator ?? 0,
+        rule.capDenominator ?? 1,
+      );
+  }
   if (Object.keys(measures).length === 0) return;
   sink.measurements.push({ pack: pack.id, rule: rule.id, measures });
   if (Object.values(measures).some((m) => m.breach)) {
     const hits = new RuleHits(prepared, pack, rule);
-    for (const i of entityItems) hits.fire(i, T, false);
+    for (let k = 0; k < size; k += 1) {
+      const i = members[k] ?? 0;
+      if (scratch.marks[i] === mark) hits.fire(i, T, false);
+    }
     hits.flush(sink);
   }
 }
 
-/** Every measure of a cap with a non-zero denominator. */
-export function capMeasures(
+/** Whether the population has fewer than `minVendors` vendor identities (aliases count once). */
+function distinctVendors(
   prepared: PreparedInventory,
-  rule: CompiledRule,
-  population: readonly number[],
-  inEntity: Uint8Array,
-): Partial<Record<Measure, MeasureResult>> {
-  const totals = capTotals(prepared, rule, population, inEntity);
-  const out: Partial<Record<Measure, MeasureResult>> = {};
-  for (const measure of rule.measures ?? []) {
-    const t = totals[measure];
-    if (t.denominator > 0)
-      out[measure] = measureResult(measure, t, rule.capNumerator ?? 0, rule.capDenominator ?? 1);
+  members: Int32Array,
+  size: number,
+  minVendors: number,
+): boolean {
+  const seen = new Uint8Array(prepared.vendorKeys.length);
+  let distinct = 0;
+  for (let k = 0; k < size && distinct < minVendors; k += 1) {
+    const v = vendorCodeOf(prepared, members[k] ?? 0);
+    if (seen[v] === 0) {
+      seen[v] = 1;
+      distinct += 1;
+    }
   }
-  return out;
+  return distinct < minVendors;
 }
 
-/** Integer totals of each measure over a cap's population. */
-export function capTotals(
+/**
+ * Integer totals of each measure over a cap's population, in one pass: sites are counted once
+ * each through per-site flags, traffic in thousandths of a GB, premises as counts. Item i is an
+ * entity item when marks[i] === mark.
+ */
+function capTotals(
   prepared: PreparedInventory,
   rule: CompiledRule,
-  population: readonly number[],
-  inEntity: Uint8Array,
+  members: Int32Array,
+  size: number,
+  marks: Uint16Array,
+  mark: number,
 ): Record<Measure, { numerator: number; denominator: number }> {
   const wantSites = rule.measures?.includes('sites') === true;
-  const siteAll = wantSites ? new Uint8Array(prepared.siteCount) : undefined;
-  const siteEntity = wantSites ? new Uint8Array(prepared.siteCount) : undefined;
+  // Per site: bit 1 counted in the population, bit 2 counted for the entities.
+  const siteSeen = new Uint8Array(wantSites ? prepared.siteCount : 0);
+  const { traffic, premises, siteIndex } = prepared;
   let sites = 0;
   let entitySites = 0;
-  let traffic = 0;
-  let entityTraffic = 0;
-  let premises = 0;
-  let entityPremises = 0;
-  for (const i of population) {
-    const item = prepared.items[i] as InventoryItem;
-    const own = inEntity[i] === 1;
-    const t = Math.round((item.trafficGbPerDay ?? 0) * TRAFFIC_SCALE);
-    const p = item.premisesServed ?? 0;
-    traffic += t;
-    premises += p;
+  let trafficAll = 0;
+  let trafficOwn = 0;
+  let premisesAll = 0;
+  let premisesOwn = 0;
+  for (let k = 0; k < size; k += 1) {
+    const i = members[k] ?? 0;
+    const own = marks[i] === mark;
+    const t = traffic[i] ?? 0;
+    const p = premises[i] ?? 0;
+    trafficAll += t;
+    premisesAll += p;
     if (own) {
-      entityTraffic += t;
-      entityPremises += p;
+      trafficOwn += t;
+      premisesOwn += p;
     }
-    const s = prepared.siteIndex[i] ?? -1;
-    if (siteAll !== undefined && siteEntity !== undefined && s >= 0) {
-      if (siteAll[s] === 0) {
-        siteAll[s] = 1;
-        sites += 1;
-      }
-      if (own && siteEntity[s] === 0) {
-        siteEntity[s] = 1;
-        entitySites += 1;
-      }
+    const s = siteIndex[i] ?? -1;
+    if (wantSites && s >= 0) {
+      const seen = siteSeen[s] ?? 0;
+      if ((seen & 1) === 0) sites += 1;
+      if (own && (seen & 2) === 0) entitySites += 1;
+      siteSeen[s] = seen | 1 | (own ? 2 : 0);
     }
   }
   return {
     sites: { numerator: entitySites, denominator: sites },
-    traffic: { numerator: entityTraffic, denominator: traffic },
-    premises: { numerator: entityPremises, denominator: premises },
+    traffic: { numerator: trafficOwn, denominator: trafficAll },
+    premises: { numerator: premisesOwn, denominator: premisesAll },
   };
 }

@@ -4,12 +4,12 @@
  */
 import type { Day } from '../inventory/day.js';
 import type { InventoryItem } from '../inventory/model.js';
-import type { NameRole, VendorMatch } from '../inventory/vendor.js';
+import type { NameRole } from '../inventory/vendor.js';
 import type { MeasureResult } from './cap.js';
-import type { CompiledExemption, CompiledPack, CompiledRule } from './model.js';
-import type { PreparedInventory } from './prepare.js';
+import type { CompiledPack, CompiledRule } from './model.js';
+import type { PreparedInventory, Scratch } from './prepare.js';
 import type { Measure, RuleStatus } from './schema.js';
-import { siteOf } from './scope.js';
+import { indexPredicate, type IndexPredicate } from './columns.js';
 
 /** Which registry name a finding's recorded vendor matched. */
 export interface VendorEvidence {
@@ -33,7 +33,7 @@ export interface Finding {
   readonly unverified?: true;
   readonly vendors: readonly VendorEvidence[];
   /** Inventory indices of `items`, same order (for the plan; not part of the document). */
-  readonly indices: readonly number[];
+  readonly indices: Int32Array;
 }
 
 export interface Measurement {
@@ -68,11 +68,18 @@ export interface Sink {
 
 /** Collects the firing items of one rule, splitting off exempt ones. */
 export class RuleHits {
-  readonly direct: number[] = [];
-  readonly review: number[] = [];
-  readonly exempt = new Map<string, number[]>();
-  unverified = false;
-  private readonly exemptions: readonly CompiledExemption[];
+  private unverified = false;
+  private touched = 0;
+  private direct = 0;
+  private review = 0;
+  /** Per exemption of the pack (in pack order): how many items it took out. */
+  private readonly exemptCounts: Int32Array;
+  /** The exemptions that apply to this rule and operator, with their index in the pack. */
+  private readonly exemptions: readonly {
+    readonly at: number;
+    readonly test: IndexPredicate | undefined;
+  }[];
+  private readonly scratch: Scratch;
 
   constructor(
     private readonly prepared: PreparedInventory,
@@ -80,28 +87,41 @@ export class RuleHits {
     private readonly rule: CompiledRule,
   ) {
     const operator = prepared.inventory.operator;
-    this.exemptions = pack.exemptions.filter(
-      (e) => e.rules.has(rule.id) && (e.where.operator === undefined || e.where.operator(operator)),
-    );
+    this.exemptions = pack.exemptions
+      .map((e, at) => ({ e, at }))
+      .filter(
+        ({ e }) =>
+          e.rules.has(rule.id) && (e.where.operator === undefined || e.where.operator(operator)),
+      )
+      .map(({ e, at }) => ({ at, test: indexPredicate(prepared, e.where) }));
+    this.exemptCounts = new Int32Array(pack.exemptions.length);
+    this.scratch = prepared.scratch();
   }
 
   fire(index: number, decisiveDay: Day, review: boolean): void {
+    const { state } = this.scratch;
+    const before = state[index] ?? 0;
+    const fresh = before === 0;
     if (this.exemptions.length > 0) {
-      const item = this.prepared.items[index] as InventoryItem;
       for (const exemption of this.exemptions) {
-        if (
-          exemption.where.item !== undefined &&
-          !exemption.where.item(item, siteOf(this.prepared, index))
-        )
-          continue;
-        const list = this.exempt.get(exemption.id) ?? [];
-        list.push(index);
-        this.exempt.set(exemption.id, list);
+        if (exemption.test !== undefined && !exemption.test(index)) continue;
+        if (before >>> 2 === 0) {
+          state[index] = before | ((exemption.at + 1) << 2);
+          this.exemptCounts[exemption.at] = (this.exemptCounts[exemption.at] ?? 0) + 1;
+          if (fresh) this.touched += 1;
+        }
         return;
       }
     }
-    (review ? this.review : this.direct).push(index);
+    const bit = review ? 2 : 1;
+    if ((before & bit) === 0) {
+      state[index] = before | bit;
+      if (review) this.review += 1;
+      else this.direct += 1;
+      if (fresh) this.touched += 1;
+    }
     if (
+      !this.unverified &&
       this.rule.uncertainDays.length > 0 &&
       this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS)
     ) {
@@ -111,42 +131,81 @@ export class RuleHits {
 
   flush(sink: Sink): void {
     const { prepared, pack, rule } = this;
+    const { state } = this.scratch;
+    const order = this.inIdOrder();
+    const direct = new Int32Array(this.direct);
+    const review = new Int32Array(this.review);
+    const exempted = Array.from(this.exemptCounts, (count) => new Int32Array(count));
+    let d = 0;
+    let r = 0;
+    const e = new Int32Array(exempted.length);
+    for (let k = 0; k < order.length; k += 1) {
+      const i = order[k] ?? 0;
+      const h = state[i] ?? 0;
+      if ((h & 1) !== 0) direct[d++] = i;
+      if ((h & 2) !== 0) review[r++] = i;
+      if (h >>> 2 !== 0) {
+        const at = (h >>> 2) - 1;
+        const list = exempted[at];
+        if (list !== undefined) list[(e[at] = (e[at] ?? 0) + 1) - 1] = i;
+      }
+    }
+    for (let k = 0; k < order.length; k += 1) state[order[k] ?? 0] = 0;
     const base = { pack: pack.id, rule: rule.id, title: rule.title };
     const unverified = rule.unverified || this.unverified ? { unverified: true as const } : {};
-    for (const [list, review] of [
-      [this.direct, false],
-      [this.review, true],
+    for (const [indices, isReview] of [
+      [direct, false],
+      [review, true],
     ] as const) {
-      if (list.length === 0) continue;
-      const indices = prepared.sortByItemId(list);
+      if (indices.length === 0) continue;
       sink.findings.push({
         ...base,
-        status: review ? 'review' : rule.status,
+        status: isReview ? 'review' : rule.status,
         items: idsOf(prepared, indices),
         ...unverified,
-        vendors: evidence(prepared, pack, rule, indices, review ? 'component' : 'vendor'),
+        vendors: evidence(prepared, pack, rule, indices, isReview ? 'component' : 'vendor'),
         indices,
       });
     }
     // In the pack's order of exemptions, whatever order the items were met in.
-    for (const { id } of pack.exemptions) {
-      const items = this.exempt.get(id);
-      if (items !== undefined) {
+    pack.exemptions.forEach(({ id }, at) => {
+      const indices = exempted[at];
+      if (indices !== undefined && indices.length > 0) {
         sink.exempt.push({
           pack: pack.id,
           rule: rule.id,
           exemption: id,
-          items: idsOf(prepared, prepared.sortByItemId(items)),
+          items: idsOf(prepared, indices),
         });
       }
+    });
+  }
+
+  /** The touched items in ascending id order: one scan of the id order over the flags. */
+  private inIdOrder(): Int32Array {
+    const { prepared } = this;
+    const { state } = this.scratch;
+    const count = this.touched;
+    const out = new Int32Array(count);
+    if (count === 0) return out;
+    let k = 0;
+    if (prepared.sortedById) {
+      for (let i = 0; i < prepared.size && k < count; i += 1) if (state[i] !== 0) out[k++] = i;
+    } else {
+      const byRank = prepared.byRank();
+      for (let r = 0; r < prepared.size && k < count; r += 1) {
+        const i = byRank[r] ?? 0;
+        if (state[i] !== 0) out[k++] = i;
+      }
     }
+    return out;
   }
 }
 
-function idsOf(prepared: PreparedInventory, indices: readonly number[]): string[] {
+function idsOf(prepared: PreparedInventory, indices: Int32Array): string[] {
+  const items = prepared.items;
   const out = new Array<string>(indices.length);
-  for (let k = 0; k < indices.length; k += 1)
-    out[k] = (prepared.items[indices[k] ?? 0] as InventoryItem).id;
+  for (let k = 0; k < indices.length; k += 1) out[k] = (items[indices[k] ?? 0] as InventoryItem).id;
   return out;
 }
 
@@ -155,11 +214,12 @@ function evidence(
   prepared: PreparedInventory,
   pack: CompiledPack,
   rule: CompiledRule,
-  indices: readonly number[],
+  indices: Int32Array,
   via: 'vendor' | 'component',
 ): VendorEvidence[] {
   if (rule.kind === 'diversity') return [];
   const scope = new Set(rule.entities);
+  const inScope = prepared.entityIds.map((id) => scope.has(id));
   const byKey = new Map<string, { e: Omit<VendorEvidence, 'items'>; items: number }>();
   const add = (e: Omit<VendorEvidence, 'items'>): void => {
     const key = `${e.recorded}\u0000${e.entity}`;
@@ -167,10 +227,14 @@ function evidence(
     if (found === undefined) byKey.set(key, { e, items: 1 });
     else found.items += 1;
   };
-  let categories: { id: string; items: ReadonlySet<number> }[] | undefined;
-  const byMatch = new Map<VendorMatch, { recorded: string; entity: string; items: number }>();
-  for (const i of indices) {
-    const item = prepared.items[i] as InventoryItem;
+  let categories: number[] | undefined;
+  // Per distinct name match (one per registry name): items counted, and the recorded name of
+  // the first item (in id order) that matched it.
+  const counts = new Int32Array(prepared.matches.length);
+  const firstRecorded = new Array<string | undefined>(prepared.matches.length);
+  const matchOrder: number[] = [];
+  for (let k = 0; k < indices.length; k += 1) {
+    const i = indices[k] ?? 0;
     if (via === 'component') {
       for (const hit of prepared.componentHits.get(i) ?? []) {
         const entity = prepared.entityIds[hit.entity] ?? '';
@@ -179,27 +243,36 @@ function evidence(
       }
       continue;
     }
-    const match = prepared.matchOf[i];
-    const entity = prepared.entityIds[prepared.itemEntity[i] ?? -1];
-    if (match !== undefined && entity !== undefined && scope.has(entity)) {
-      // One match object per distinct recorded name: count by identity, describe once.
-      const counted = byMatch.get(match);
-      if (counted === undefined) byMatch.set(match, { recorded: item.vendor, entity, items: 1 });
-      else counted.items += 1;
+    const name = prepared.nameCode[i] ?? 0;
+    const m = prepared.nameMatch[name] ?? -1;
+    const e = prepared.nameEntity[name] ?? -1;
+    if (m >= 0 && e >= 0 && inScope[e] === true) {
+      if (counts[m] === 0) {
+        matchOrder.push(m);
+        firstRecorded[m] = (prepared.items[i] as InventoryItem).vendor;
+      }
+      counts[m] = (counts[m] ?? 0) + 1;
       continue;
     }
     // Reached through a category entity, matched on item fields rather than on a name.
     categories ??= pack.entities
-      .filter((e) => scope.has(e.id))
-      .map((e) => ({
-        id: e.id,
-        items: new Set(prepared.byEntity[prepared.entityIndex.get(e.id) ?? -1] ?? []),
-      }));
-    const category = categories.find((c) => c.items.has(i));
-    if (category !== undefined)
-      add({ recorded: item.vendor, entity: category.id, role: 'category', name: category.id, via });
+      .filter((entity) => scope.has(entity.id))
+      .map((entity) => prepared.entityIndex.get(entity.id) ?? -1);
+    const category = categories.find(
+      (c) => c >= 0 && (e === c || prepared.categoriesOf.get(i)?.includes(c) === true),
+    );
+    if (category !== undefined) {
+      const id = prepared.entityIds[category] ?? '';
+      const recorded = (prepared.items[i] as InventoryItem).vendor;
+      add({ recorded, entity: id, role: 'category', name: id, via });
+    }
   }
-  for (const [match, { recorded, entity, items }] of byMatch) {
+  for (const m of matchOrder) {
+    const match = prepared.matches[m];
+    const recorded = firstRecorded[m];
+    if (match === undefined || recorded === undefined) continue;
+    const entity = match.identity;
+    const items = counts[m] ?? 0;
     const key = `${recorded}\u0000${entity}`;
     const found = byKey.get(key);
     const e = { recorded, entity, role: match.role, name: match.name, via };

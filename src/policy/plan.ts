@@ -7,7 +7,7 @@ import type { Day } from '../inventory/day.js';
 import { excessOver, TRAFFIC_SCALE } from './cap.js';
 import { evaluatePacks } from './evaluate.js';
 import type { CompiledPack, CompiledRule } from './model.js';
-import type { PreparedInventory } from './prepare.js';
+import { vendorCodeOf, type PreparedInventory } from './prepare.js';
 import type { Measure, RuleStatus } from './schema.js';
 import { stateRuleStart } from './scope.js';
 
@@ -70,7 +70,7 @@ export function planRemediation(
         if (finding.status === 'review') continue;
         const byVendor = new Map<string, string[]>();
         finding.indices.forEach((index, k) => {
-          const vendor = prepared.vendorKey[index] ?? '?';
+          const vendor = prepared.vendorKeys[vendorCodeOf(prepared, index)] ?? '?';
           const list = byVendor.get(vendor) ?? [];
           list.push(finding.items[k] ?? '');
           byVendor.set(vendor, list);

@@ -1,22 +1,27 @@
 /**
- * Work done once per inventory, shared by every pack and every date: each distinct recorded
- * vendor name is resolved once, items are indexed by the entity they belong to, and the state
- * of every item on a given day (active? in which domain?) is computed once per day.
+ * Work done once per inventory, shared by every pack, rule and date. Each distinct recorded
+ * vendor name is resolved once; the fields rules test are copied into typed columns (days as
+ * integers, kinds and technologies as bit masks, traffic in integer thousandths of a GB); and
+ * items are bucketed by entity and by domain, so that a rule visits only the items of its
+ * entities in its domains, in a few sequential passes over integer arrays.
  */
 import type { Day } from '../inventory/day.js';
 import {
   DOMAINS,
+  ITEM_KINDS,
+  TECHNOLOGIES,
   type Domain,
   type Inventory,
   type InventoryItem,
+  type ItemKind,
   type Site,
+  type Technology,
 } from '../inventory/model.js';
 import { normaliseVendorName, VendorResolver, type VendorMatch } from '../inventory/vendor.js';
+import { TRAFFIC_SCALE } from './cap.js';
 import { identitiesOf } from './registry.js';
 import type { RegistryInput } from './schema.js';
 import { compileWhere, type ItemPredicate } from './where.js';
-
-const MAX_CACHED_DAYS = 4;
 
 /** No domain on that day (before the first span of a domain history). */
 export const NO_DOMAIN = 255;
@@ -27,6 +32,39 @@ export function domainCode(domain: Domain): number {
   return DOMAIN_CODE.get(domain) ?? NO_DOMAIN;
 }
 
+/** Bucket of the items that have no domain at all. */
+export const NO_DOMAIN_SLOT = DOMAINS.length;
+/** Bucket of the items with a domain history: their domain depends on the day. */
+export const MOVING_SLOT = DOMAINS.length + 1;
+const SLOTS = DOMAINS.length + 2;
+
+/** `installed`/`procured` column value of an unknown day. */
+export const DAY_UNKNOWN = -2147483648;
+/** `removed` column value of an item still in service. */
+export const DAY_NEVER = 2147483647;
+
+/** Bits of the `flags` column. */
+export const FLAG_NO_USER_DATA = 1;
+export const FLAG_SANCTIONS = 2;
+export const FLAG_SENSITIVE_SITE = 4;
+
+const KIND_BIT = new Map<ItemKind, number>(ITEM_KINDS.map((k, i) => [k, 1 << i]));
+const TECH_BIT = new Map<Technology, number>(TECHNOLOGIES.map((t, i) => [t, 1 << i]));
+
+/** Bit mask of item kinds (bit i: ITEM_KINDS[i]). */
+export function kindBits(kinds: Iterable<ItemKind>): number {
+  let bits = 0;
+  for (const kind of kinds) bits |= KIND_BIT.get(kind) ?? 0;
+  return bits;
+}
+
+/** Bit mask of technologies (bit i: TECHNOLOGIES[i]). */
+export function technologyBits(technologies: Iterable<Technology>): number {
+  let bits = 0;
+  for (const t of technologies) bits |= TECH_BIT.get(t) ?? 0;
+  return bits;
+}
+
 /** How a component of an item matched an entity. */
 export interface ComponentHit {
   readonly entity: number;
@@ -34,46 +72,123 @@ export interface ComponentHit {
   readonly match: VendorMatch;
 }
 
-/** The items' state on one day. */
-export interface DayView {
-  readonly day: Day;
-  /** 1 when the item is in service that day. */
-  readonly active: Uint8Array;
-  /** Domain code that day, or NO_DOMAIN. */
-  readonly domain: Uint8Array;
-  /** Active items by domain code, in inventory order (built on first use). */
-  byDomain(code: number): readonly number[];
+/** Item indices grouped by a key and a slot, as one array with offsets (ascending in each). */
+export interface Buckets {
+  readonly items: Int32Array;
+  /** Items of (key, slot) are items[start[key * SLOTS + slot] .. start[key * SLOTS + slot + 1]). */
+  readonly start: Int32Array;
+}
+
+/** Scratch arrays one rule evaluation uses (one evaluation at a time: the evaluator is sync). */
+export interface Scratch {
+  /** Candidate items of a pass, and the position in the rule's scope of the entity each came by. */
+  readonly candidates: Int32Array;
+  readonly via: Uint16Array;
+  /** `marks[i] === mark` means item i was met in this pass. */
+  readonly marks: Uint16Array;
+  /**
+   * Per item: bit 1 fired directly, bit 2 fired for review, and from bit 4 on 1 + the pack's
+   * index of the exemption it fell under (a pack has at most 256).
+   */
+  readonly state: Uint16Array;
+  nextMark(): number;
 }
 
 export interface PreparedInventory {
   readonly inventory: Inventory;
   readonly items: readonly InventoryItem[];
+  readonly size: number;
+  /** Whether the items are in ascending id order (then rank = index). */
+  readonly sortedById: boolean;
   readonly entityIds: readonly string[];
   readonly entityIndex: ReadonlyMap<string, number>;
-  /** The name match of each item's vendor (shared objects: one per distinct recorded name). */
-  readonly matchOf: readonly (VendorMatch | undefined)[];
-  /** Entity index of each item's vendor, or -1. */
-  readonly itemEntity: Int32Array;
-  /** Items of each entity (by name, or by a category's item-field match). */
-  readonly byEntity: readonly (readonly number[])[];
-  /** Items whose components include each entity (for `review` findings). */
-  readonly componentByEntity: readonly (readonly number[])[];
-  readonly componentHits: ReadonlyMap<number, readonly ComponentHit[]>;
+  /** Per entity: 1 when it is a category, matched on item fields rather than names. */
+  readonly isCategory: Uint8Array;
+  /** Per item: its recorded vendor name's number (one per distinct recorded name). */
+  readonly nameCode: Int32Array;
+  /** Per recorded name: its name match, an index into `matches`, or -1. */
+  readonly nameMatch: Int32Array;
+  /** Per recorded name: the entity index it resolved to, or -1. */
+  readonly nameEntity: Int32Array;
+  /** Per recorded name: its vendor identity code, an index into `vendorKeys`. */
+  readonly nameVendor: Int32Array;
+  /** Distinct name matches (one object per registry name). */
+  readonly matches: readonly VendorMatch[];
+  /** The category entities an item belongs to besides its vendor's (rare: kept sparse). */
+  readonly categoriesOf: ReadonlyMap<number, readonly number[]>;
   /** Vendor identity for diversity and shares: entity id, known vendor id, or normalised name. */
-  readonly vendorKey: readonly string[];
+  readonly vendorKeys: readonly string[];
+  /** Per item: bit of its kind. */
+  readonly kindBit: Uint8Array;
+  /** Per item: bits of its technologies. */
+  readonly technologyBits: Uint32Array;
+  /** Per item: first day in service, or DAY_UNKNOWN. */
+  readonly installed: Int32Array;
+  /** Per item: first day out of service, or DAY_NEVER. */
+  readonly removed: Int32Array;
+  /** Per item: day bought, or DAY_UNKNOWN. */
+  readonly procured: Int32Array;
+  /** Per item: its fixed domain's code, NO_DOMAIN_SLOT, or MOVING_SLOT. */
+  readonly slot: Uint8Array;
+  /** Per item: FLAG_* bits (cannot route or see user data, sanctions-affected, sensitive site). */
+  readonly flags: Uint8Array;
+  /** Per item: traffic in thousandths of a GB per day (an integer), and premises served. */
+  readonly traffic: Int32Array | Float64Array;
+  readonly premises: Int32Array | Float64Array;
   /** Site index per item (-1 when none). */
   readonly siteIndex: Int32Array;
   readonly siteCount: number;
-  /** The site of each item, when the inventory knows it. */
-  readonly siteOfItem: readonly (Site | undefined)[];
-  dayView(day: Day): DayView;
-  /**
-   * A fresh mark for "seen in this pass": `marks[i] === mark` means item i was seen. Saves a
-   * Set of a million entries per rule.
-   */
-  nextMark(): { readonly marks: Uint32Array; readonly mark: number };
-  /** Item indices in ascending order of item id. */
-  sortByItemId(indices: readonly number[]): number[];
+  /** The inventory's sites, by site index. */
+  readonly sites: readonly Site[];
+  /** Items of each entity (by name, or by a category's match) by slot. */
+  readonly byEntity: Buckets;
+  /** Items of each entity that carry events. */
+  readonly eventsByEntity: readonly Int32Array[];
+  /** Items whose components include each entity (for `review` findings). */
+  readonly componentByEntity: readonly Int32Array[];
+  readonly componentHits: ReadonlyMap<number, readonly ComponentHit[]>;
+  /** Item indices in ascending id order (identity when sortedById). */
+  byRank(): Uint32Array;
+  scratch(): Scratch;
+}
+
+/** The items of (key, slot) in `buckets`. */
+export function bucket(buckets: Buckets, key: number, slot: number): Int32Array {
+  const at = key * SLOTS + slot;
+  return buckets.items.subarray(buckets.start[at] ?? 0, buckets.start[at + 1] ?? 0);
+}
+
+/** The entity index of item i's vendor, or -1. */
+export function entityOf(prepared: PreparedInventory, i: number): number {
+  return prepared.nameEntity[prepared.nameCode[i] ?? 0] ?? -1;
+}
+
+/** The vendor identity code of item i (an index into vendorKeys). */
+export function vendorCodeOf(prepared: PreparedInventory, i: number): number {
+  return prepared.nameVendor[prepared.nameCode[i] ?? 0] ?? 0;
+}
+
+/** The site of item i, when the inventory knows it. */
+export function siteOf(prepared: PreparedInventory, i: number): Site | undefined {
+  const s = prepared.siteIndex[i] ?? -1;
+  return s < 0 ? undefined : prepared.sites[s];
+}
+
+/** The domain code of an item on `day` (walks a domain history). */
+export function domainOn(item: InventoryItem, day: Day): number {
+  let code = NO_DOMAIN;
+  for (const span of item.domains) {
+    if (span.from > day) break;
+    code = DOMAIN_CODE.get(span.domain) ?? NO_DOMAIN;
+  }
+  return code;
+}
+
+interface VendorFacts {
+  readonly code: number;
+  readonly match: number;
+  readonly entity: number;
+  readonly vendor: number;
 }
 
 /** Resolves and indexes an inventory against a registry. */
@@ -81,47 +196,129 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
   const items = inventory.items;
   const n = items.length;
   const entityIds = Object.keys(registry.entities);
+  const entityCount = entityIds.length;
   const entityIndex = new Map(entityIds.map((id, i) => [id, i]));
   const resolver = new VendorResolver(identitiesOf(registry));
+  const isCategory = new Uint8Array(entityCount);
   const categories: { entity: number; test: ItemPredicate }[] = [];
   for (const [id, entity] of Object.entries(registry.entities)) {
     if (entity.match === undefined) continue;
+    const index = entityIndex.get(id) ?? -1;
+    isCategory[index] = 1;
     const test = compileWhere(entity.match, []).item;
-    if (test !== undefined) categories.push({ entity: entityIndex.get(id) ?? -1, test });
+    if (test !== undefined) categories.push({ entity: index, test });
   }
 
-  const siteIds = [...inventory.sites.keys()];
-  const siteNumber = new Map(siteIds.map((id, i) => [id, i]));
+  const siteList = [...inventory.sites.values()];
+  const siteNumber = new Map([...inventory.sites.keys()].map((id, i) => [id, i]));
   const siteIndex = new Int32Array(n);
-  const siteOfItem: (Site | undefined)[] = new Array<Site | undefined>(n);
-  const matchOf: (VendorMatch | undefined)[] = new Array<VendorMatch | undefined>(n);
-  const itemEntity = new Int32Array(n);
-  const byEntity: number[][] = entityIds.map(() => []);
-  const componentByEntity: number[][] = entityIds.map(() => []);
+  const nameCode = new Int32Array(n);
+  const kindBit = new Uint8Array(n);
+  const techBits = new Uint32Array(n);
+  const installed = new Int32Array(n);
+  const removed = new Int32Array(n);
+  const procured = new Int32Array(n);
+  const slot = new Uint8Array(n);
+  const flags = new Uint8Array(n);
+  let traffic: Int32Array | Float64Array = new Int32Array(n);
+  let premises: Int32Array | Float64Array = new Int32Array(n);
+  const categoriesOf = new Map<number, number[]>();
+  const eventLists: number[][] = entityIds.map(() => []);
+  const componentLists: number[][] = entityIds.map(() => []);
   const componentHits = new Map<number, ComponentHit[]>();
-  const vendorKey: string[] = new Array<string>(n);
-  const keyMemo = new Map<string, string>();
+  const entityCounts = new Int32Array(entityCount * SLOTS + 1);
 
+  // One resolution per distinct recorded name: a national inventory has a few hundred.
+  const facts = new Map<string, VendorFacts>();
+  const matches: VendorMatch[] = [];
+  const matchNumber = new Map<VendorMatch, number>();
+  const vendorKeys: string[] = [];
+  const vendorNumber = new Map<string, number>();
+  const factsOf = (recorded: string): VendorFacts => {
+    const match = resolver.resolve(recorded);
+    const affiliated = match !== undefined && match.role !== 'not-affiliated';
+    let m = -1;
+    if (match !== undefined) {
+      m = matchNumber.get(match) ?? matches.length;
+      if (m === matches.length) {
+        matches.push(match);
+        matchNumber.set(match, m);
+      }
+    }
+    const key = affiliated ? match.identity : normaliseVendorName(recorded) || recorded;
+    let v = vendorNumber.get(key);
+    if (v === undefined) {
+      v = vendorKeys.length;
+      vendorKeys.push(key);
+      vendorNumber.set(key, v);
+    }
+    const found = {
+      code: facts.size,
+      match: m,
+      entity: affiliated ? (entityIndex.get(match.identity) ?? -1) : -1,
+      vendor: v,
+    };
+    facts.set(recorded, found);
+    return found;
+  };
+
+  let sortedById = true;
+  let previousId = '';
   for (let i = 0; i < n; i += 1) {
     const item = items[i] as InventoryItem;
-    siteIndex[i] = item.site === undefined ? -1 : (siteNumber.get(item.site) ?? -1);
-    const site = item.site === undefined ? undefined : inventory.sites.get(item.site);
-    siteOfItem[i] = site;
-    const match = resolver.resolve(item.vendor);
-    matchOf[i] = match;
-    const affiliated = match !== undefined && match.role !== 'not-affiliated';
-    const entity = affiliated ? (entityIndex.get(match.identity) ?? -1) : -1;
-    itemEntity[i] = entity;
-    if (entity >= 0) byEntity[entity]?.push(i);
-    let key = keyMemo.get(item.vendor);
-    if (key === undefined) {
-      key = affiliated ? match.identity : normaliseVendorName(item.vendor) || item.vendor;
-      keyMemo.set(item.vendor, key);
+    const id = item.id;
+    // Inventories are usually sorted by id: then ranks are indices and sorting ids is free.
+    if (i > 0 && previousId >= id) sortedById = false;
+    previousId = id;
+    const s = item.site === undefined ? -1 : (siteNumber.get(item.site) ?? -1);
+    siteIndex[i] = s;
+    const site = s < 0 ? undefined : siteList[s];
+    const vendor = facts.get(item.vendor) ?? factsOf(item.vendor);
+    nameCode[i] = vendor.code;
+    const entity = vendor.entity;
+    kindBit[i] = KIND_BIT.get(item.kind) ?? 0;
+    let bits = 0;
+    const technology = item.technology;
+    for (let t = 0; t < technology.length; t += 1)
+      bits |= TECH_BIT.get(technology[t] as Technology) ?? 0;
+    techBits[i] = bits;
+    installed[i] = item.installed ?? DAY_UNKNOWN;
+    removed[i] = item.removed ?? DAY_NEVER;
+    procured[i] = item.procured ?? DAY_UNKNOWN;
+    const spans = item.domains;
+    const first = spans[0];
+    const code =
+      first === undefined
+        ? NO_DOMAIN_SLOT
+        : spans.length === 1 && first.from === -Infinity
+          ? (DOMAIN_CODE.get(first.domain) ?? NO_DOMAIN_SLOT)
+          : MOVING_SLOT;
+    slot[i] = code;
+    flags[i] =
+      (item.canRouteOrViewUserData ? 0 : FLAG_NO_USER_DATA) |
+      (item.sanctionsAffected ? FLAG_SANCTIONS : 0) |
+      (site?.sensitive === true ? FLAG_SENSITIVE_SITE : 0);
+    // Validated inventories fit 32 bits (schema bounds); anything else widens the column.
+    const t = Math.round((item.trafficGbPerDay ?? 0) * TRAFFIC_SCALE);
+    if (t !== (t | 0) && traffic instanceof Int32Array) traffic = Float64Array.from(traffic);
+    traffic[i] = t;
+    const p = item.premisesServed ?? 0;
+    if (p !== (p | 0) && premises instanceof Int32Array) premises = Float64Array.from(premises);
+    premises[i] = p;
+    const hasEvents = item.events.length > 0;
+    if (entity >= 0) {
+      const at = entity * SLOTS + code;
+      entityCounts[at] = (entityCounts[at] ?? 0) + 1;
+      if (hasEvents) eventLists[entity]?.push(i);
     }
-    vendorKey[i] = key;
     for (const category of categories) {
       if (category.entity >= 0 && category.entity !== entity && category.test(item, site)) {
-        byEntity[category.entity]?.push(i);
+        const list = categoriesOf.get(i);
+        if (list === undefined) categoriesOf.set(i, [category.entity]);
+        else list.push(category.entity);
+        const at = category.entity * SLOTS + code;
+        entityCounts[at] = (entityCounts[at] ?? 0) + 1;
+        if (hasEvents) eventLists[category.entity]?.push(i);
       }
     }
     if (item.components.length > 0) {
@@ -132,114 +329,130 @@ export function prepareInventory(inventory: Inventory, registry: RegistryInput):
         const e = entityIndex.get(m.identity);
         if (e === undefined || hits.some((h) => h.entity === e)) continue;
         hits.push({ entity: e, vendor: component.vendor, match: m });
-        componentByEntity[e]?.push(i);
+        componentLists[e]?.push(i);
       }
       if (hits.length > 0) componentHits.set(i, hits);
     }
   }
 
-  const views = new Map<Day, DayView>();
-  const marks = new Uint32Array(n);
-  let mark = 0;
+  // Second pass: place every item in its buckets, in inventory order.
+  const names = [...facts.values()];
+  const nameMatch = Int32Array.from(names, (f) => f.match);
+  const nameEntity = Int32Array.from(names, (f) => f.entity);
+  const nameVendor = Int32Array.from(names, (f) => f.vendor);
+  const byEntity = bucketsFrom(entityCounts);
+  const entityFill = byEntity.start.slice();
+  const place = (into: Buckets, fill: Int32Array, at: number, i: number): void => {
+    const k = fill[at] ?? 0;
+    into.items[k] = i;
+    fill[at] = k + 1;
+  };
+  for (let i = 0; i < n; i += 1) {
+    const entity = nameEntity[nameCode[i] ?? 0] ?? -1;
+    const code = slot[i] ?? 0;
+    if (entity >= 0) place(byEntity, entityFill, entity * SLOTS + code, i);
+  }
+  for (const [i, list] of categoriesOf) {
+    const code = slot[i] ?? 0;
+    for (const entity of list) place(byEntity, entityFill, entity * SLOTS + code, i);
+  }
+
   let order: { rank: Uint32Array; byRank: Uint32Array } | undefined;
+  const ranks = (): { rank: Uint32Array; byRank: Uint32Array } =>
+    (order ??= rankById(items, sortedById));
+  let scratch: Scratch | undefined;
   return {
     inventory,
     items,
+    size: n,
+    sortedById,
     entityIds,
     entityIndex,
-    matchOf,
-    itemEntity,
-    byEntity,
-    componentByEntity,
-    componentHits,
-    vendorKey,
+    isCategory,
+    nameCode,
+    nameMatch,
+    nameEntity,
+    nameVendor,
+    matches,
+    categoriesOf,
+    vendorKeys,
+    kindBit,
+    technologyBits: techBits,
+    installed,
+    removed,
+    procured,
+    slot,
+    flags,
+    traffic,
+    premises,
     siteIndex,
-    siteCount: siteIds.length,
-    siteOfItem,
+    siteCount: siteList.length,
+    sites: siteList,
+    byEntity,
+    eventsByEntity: eventLists.map((list) => Int32Array.from(list)),
+    componentByEntity: componentLists.map((list) => Int32Array.from(list)),
+    componentHits,
+    byRank: () => ranks().byRank,
+    scratch: () => (scratch ??= newScratch(n)),
+  };
+}
+
+/** Offsets from per-bucket counts (counts has one spare entry at the end). */
+function bucketsFrom(counts: Int32Array): Buckets {
+  const start = new Int32Array(counts.length);
+  let total = 0;
+  for (let k = 0; k < counts.length; k += 1) {
+    start[k] = total;
+    total += counts[k] ?? 0;
+  }
+  return { items: new Int32Array(total), start };
+}
+
+function newScratch(n: number): Scratch {
+  // Small element types: V8 runs a full collection of the (large) heap once a process allocates
+  // more than about 64 MB of array buffers since the last one, and a national inventory's
+  // columns and scratch arrays come close.
+  const marks = new Uint16Array(n);
+  let mark = 0;
+  return {
+    candidates: new Int32Array(n),
+    via: new Uint16Array(n),
+    marks,
+    state: new Uint16Array(n),
     nextMark() {
       mark += 1;
-      return { marks, mark };
-    },
-    sortByItemId(indices) {
-      order ??= rankById(items);
-      const { rank, byRank } = order;
-      const keyed = Uint32Array.from(indices, (i) => rank[i] ?? 0).sort();
-      const out = new Array<number>(keyed.length);
-      for (let k = 0; k < keyed.length; k += 1) out[k] = byRank[keyed[k] ?? 0] ?? 0;
-      return out;
-    },
-    dayView(day) {
-      let view = views.get(day);
-      if (view === undefined) {
-        // A few days are kept (a check, a plan's deadlines); each costs 2 bytes per item.
-        if (views.size >= MAX_CACHED_DAYS) views.delete(views.keys().next().value ?? day);
-        view = buildDayView(items, day);
-        views.set(day, view);
+      if (mark === 0xffff) {
+        marks.fill(0);
+        mark = 1;
       }
-      return view;
+      return mark;
     },
   };
 }
 
 /**
- * rank[i] = position of item i in id order. Inventories are usually already sorted by id, so
- * one linear check often saves the sort of a million strings.
+ * rank[i] = position of item i in id order. Inventories are usually already sorted by id (the
+ * first pass checks), which saves the sort of a million strings.
  */
-function rankById(items: readonly InventoryItem[]): { rank: Uint32Array; byRank: Uint32Array } {
+function rankById(
+  items: readonly InventoryItem[],
+  sorted: boolean,
+): { rank: Uint32Array; byRank: Uint32Array } {
   const n = items.length;
-  const rank = new Uint32Array(n);
-  let sorted = true;
-  for (let i = 1; i < n && sorted; i += 1) {
-    if ((items[i - 1] as InventoryItem).id >= (items[i] as InventoryItem).id) sorted = false;
-  }
-  if (sorted) {
-    for (let i = 0; i < n; i += 1) rank[i] = i;
-  } else {
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
-      const x = (items[a] as InventoryItem).id;
-      const y = (items[b] as InventoryItem).id;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    order.forEach((index, position) => (rank[index] = position));
-  }
   const byRank = new Uint32Array(n);
-  for (let i = 0; i < n; i += 1) byRank[rank[i] ?? 0] = i;
-  return { rank, byRank };
-}
-
-function buildDayView(items: readonly InventoryItem[], day: Day): DayView {
-  const n = items.length;
-  const active = new Uint8Array(n);
-  const domain = new Uint8Array(n);
-  for (let i = 0; i < n; i += 1) {
-    const item = items[i] as InventoryItem;
-    active[i] =
-      (item.installed === undefined || item.installed <= day) &&
-      (item.removed === undefined || day < item.removed)
-        ? 1
-        : 0;
-    let code = NO_DOMAIN;
-    for (const span of item.domains) {
-      if (span.from > day) break;
-      code = DOMAIN_CODE.get(span.domain) ?? NO_DOMAIN;
-    }
-    domain[i] = code;
+  const rank = new Uint32Array(n);
+  if (sorted) {
+    for (let i = 0; i < n; i += 1) byRank[i] = rank[i] = i;
+    return { rank, byRank };
   }
-  let lists: number[][] | undefined;
-  return {
-    day,
-    active,
-    domain,
-    byDomain(code) {
-      if (lists === undefined) {
-        const built: number[][] = DOMAINS.map(() => []);
-        for (let i = 0; i < n; i += 1) {
-          const c = domain[i] ?? NO_DOMAIN;
-          if (active[i] === 1 && c !== NO_DOMAIN) built[c]?.push(i);
-        }
-        lists = built;
-      }
-      return lists[code] ?? [];
-    },
-  };
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    const x = (items[a] as InventoryItem).id;
+    const y = (items[b] as InventoryItem).id;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  order.forEach((index, position) => {
+    rank[index] = position;
+    byRank[position] = index;
+  });
+  return { rank, byRank };
 }

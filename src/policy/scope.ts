@@ -1,92 +1,167 @@
 /**
  * Which items a rule can see, and when each item entered its scope. Shared by the evaluator and
- * the remediation plan.
+ * the remediation plan. A rule's scope is worked out once per prepared inventory (entity
+ * positions, bit masks, the buckets to visit); candidates are then gathered into a scratch array
+ * in one tight loop per bucket.
  */
 import { addYears, type Day } from '../inventory/day.js';
-import { type InventoryItem, type Operator, type Site } from '../inventory/model.js';
+import { DOMAINS, type InventoryItem, type Operator } from '../inventory/model.js';
+import { indexPredicate, type IndexPredicate } from './columns.js';
 import type { CompiledPack, CompiledRule, PackEntity } from './model.js';
-import type { PreparedInventory } from './prepare.js';
+import {
+  bucket,
+  domainCode,
+  entityOf,
+  kindBits,
+  MOVING_SLOT,
+  technologyBits,
+  type PreparedInventory,
+} from './prepare.js';
 
-/** Item-level filters every rule kind shares: kind, technology, where, entity qualifiers. */
-export function itemInScope(
-  rule: CompiledRule,
-  entity: PackEntity,
-  item: InventoryItem,
-  site: Site | undefined,
-): boolean {
-  if (!rule.kinds.has(item.kind)) return false;
-  if (entity.kinds !== undefined && !entity.kinds.has(item.kind)) return false;
-  if (
-    entity.purposes !== undefined &&
-    (item.purpose === undefined || !entity.purposes.has(item.purpose))
-  ) {
-    return false;
-  }
-  if (rule.technology !== undefined && !overlaps(item.technology, rule.technology)) return false;
-  return rule.where.item === undefined || rule.where.item(item, site);
-}
-
-/** Whether any of `values` is in `set` (a plain loop: this runs once per item per rule). */
-export function overlaps<T>(values: readonly T[], set: ReadonlySet<T>): boolean {
-  for (let k = 0; k < values.length; k += 1) if (set.has(values[k] as T)) return true;
-  return false;
-}
-
-/**
- * Visits each item a rule reaches through its entities once, with the entity it was first
- * reached by (for offsets from `listed_on`, the earliest-listed one). With `components`, the
- * items reached through a component's vendor but not through their own vendor.
- */
-export function forEachCandidate(
-  prepared: PreparedInventory,
-  pack: CompiledPack,
-  rule: CompiledRule,
-  components: boolean,
-  visit: (index: number, entity: PackEntity) => void,
-): void {
-  const scope = scopeOf(prepared, pack, rule);
-  const { marks, mark } = prepared.nextMark();
-  const own = prepared.itemEntity;
-  const inScope = new Set(scope.map((s) => s.index));
-  for (const { entity, index } of scope) {
-    const list = (components ? prepared.componentByEntity[index] : prepared.byEntity[index]) ?? [];
-    for (let k = 0; k < list.length; k += 1) {
-      const i = list[k] ?? 0;
-      if (marks[i] === mark) continue;
-      marks[i] = mark;
-      if (components && inScope.has(own[i] ?? -1)) continue;
-      visit(i, entity);
-    }
-  }
-}
-
-interface ScopedEntity {
+/** An entity of a rule's scope, with the item kinds it counts for that rule. */
+export interface ScopedEntity {
   readonly entity: PackEntity;
   readonly index: number;
+  /** The rule's kinds narrowed by the entity's `kinds` qualifier. */
+  readonly kinds: number;
+  readonly purposes: ReadonlySet<string> | undefined;
 }
 
-const scopes = new WeakMap<CompiledRule, ScopedEntity[]>();
-function scopeOf(
+/** A rule's scope against one prepared inventory. */
+export interface RuleScope {
+  /** In order of listing date: an item reached by two entities counts for the earlier one. */
+  readonly entities: readonly ScopedEntity[];
+  /** Per entity index: 1 when the entity is in scope. */
+  readonly inScope: Uint8Array;
+  /** Whether an item can be reached through two entities of the scope (a category is in it). */
+  readonly overlapping: boolean;
+  /** Technology bits the item must share, when the rule names technologies. */
+  readonly technology: number | undefined;
+  readonly where: IndexPredicate | undefined;
+  /** Per domain code (and NO_DOMAIN): 1 when in the rule's domains. */
+  readonly domainMask: Uint8Array;
+  /** Buckets to visit: the fixed domains in scope, then the items with a domain history. */
+  readonly slots: readonly number[];
+}
+
+/** The rule's scope, worked out once per prepared inventory and rule. */
+export function ruleScope(
   prepared: PreparedInventory,
   pack: CompiledPack,
   rule: CompiledRule,
-): ScopedEntity[] {
-  let scope = scopes.get(rule);
+): RuleScope {
+  let byRule = scopes.get(prepared);
+  if (byRule === undefined) {
+    byRule = new WeakMap();
+    scopes.set(prepared, byRule);
+  }
+  let scope = byRule.get(rule);
   if (scope === undefined) {
-    scope = rule.entities
-      .map((id) => pack.entities.find((e) => e.id === id))
-      .filter((e): e is PackEntity => e !== undefined)
-      .sort((a, b) => (a.listedOn ?? 0) - (b.listedOn ?? 0))
-      .map((entity) => ({ entity, index: prepared.entityIndex.get(entity.id) ?? -1 }))
-      .filter((s) => s.index >= 0);
-    scopes.set(rule, scope);
+    scope = buildScope(prepared, pack, rule);
+    byRule.set(rule, scope);
   }
   return scope;
 }
 
-/** The site of an item, if the inventory knows it. */
-export function siteOf(prepared: PreparedInventory, index: number): Site | undefined {
-  return prepared.siteOfItem[index];
+const scopes = new WeakMap<PreparedInventory, WeakMap<CompiledRule, RuleScope>>();
+
+function buildScope(
+  prepared: PreparedInventory,
+  pack: CompiledPack,
+  rule: CompiledRule,
+): RuleScope {
+  const ruleKinds = kindBits(rule.kinds);
+  const entities = rule.entities
+    .map((id) => pack.entities.find((e) => e.id === id))
+    .filter((e): e is PackEntity => e !== undefined)
+    .sort((a, b) => (a.listedOn ?? 0) - (b.listedOn ?? 0))
+    .map((entity) => ({
+      entity,
+      index: prepared.entityIndex.get(entity.id) ?? -1,
+      kinds: entity.kinds === undefined ? ruleKinds : ruleKinds & kindBits(entity.kinds),
+      purposes: entity.purposes,
+    }))
+    .filter((s) => s.index >= 0);
+  const inScope = new Uint8Array(prepared.entityIds.length);
+  for (const s of entities) inScope[s.index] = 1;
+  const domainMask = new Uint8Array(256);
+  for (const d of rule.domains) domainMask[domainCode(d)] = 1;
+  const slots: number[] = [];
+  for (let code = 0; code < DOMAINS.length; code += 1) if (domainMask[code] === 1) slots.push(code);
+  slots.push(MOVING_SLOT);
+  return {
+    entities,
+    inScope,
+    overlapping: entities.length > 1 && entities.some((s) => prepared.isCategory[s.index] === 1),
+    technology: rule.technology === undefined ? undefined : technologyBits(rule.technology),
+    where: indexPredicate(prepared, rule.where),
+    domainMask,
+    slots,
+  };
+}
+
+/** Item-level filters every rule kind shares: kind, entity qualifiers, technology, where. */
+export function itemInScope(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  entity: ScopedEntity,
+  index: number,
+): boolean {
+  if (((prepared.kindBit[index] ?? 0) & entity.kinds) === 0) return false;
+  if (entity.purposes !== undefined) {
+    const purpose = (prepared.items[index] as InventoryItem).purpose;
+    if (purpose === undefined || !entity.purposes.has(purpose)) return false;
+  }
+  if (
+    scope.technology !== undefined &&
+    ((prepared.technologyBits[index] ?? 0) & scope.technology) === 0
+  )
+    return false;
+  return scope.where === undefined || scope.where(index);
+}
+
+/** Where a pass finds its candidates. */
+export type CandidateSource = 'domains' | 'events' | 'components';
+
+/**
+ * Gathers each item a rule reaches through its entities once into the scratch `candidates`
+ * array, with the scope position of the entity it was first reached by (for offsets from
+ * `listed_on`, the earliest-listed one) in `via`; returns how many. `domains`: the items in the
+ * rule's domains (or with a domain history); `events`: the items that carry events;
+ * `components`: the items reached through a component's vendor but not through their own.
+ */
+export function gatherCandidates(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  source: CandidateSource,
+): number {
+  const { candidates, via, marks } = prepared.scratch();
+  const dedupe = source === 'components' || scope.overlapping;
+  const mark = dedupe ? prepared.scratch().nextMark() : 0;
+  let count = 0;
+  const take = (list: Int32Array, position: number): void => {
+    for (let k = 0; k < list.length; k += 1) {
+      const i = list[k] ?? 0;
+      if (dedupe) {
+        if (marks[i] === mark) continue;
+        marks[i] = mark;
+        if (source === 'components' && scope.inScope[entityOf(prepared, i)] === 1) continue;
+      }
+      candidates[count] = i;
+      via[count] = position;
+      count += 1;
+    }
+  };
+  scope.entities.forEach((s, position) => {
+    if (source === 'domains') {
+      for (const slot of scope.slots) take(bucket(prepared.byEntity, s.index, slot), position);
+    } else if (source === 'events') {
+      take(prepared.eventsByEntity[s.index] ?? new Int32Array(0), position);
+    } else {
+      take(prepared.componentByEntity[s.index] ?? new Int32Array(0), position);
+    }
+  });
+  return count;
 }
 
 /** Whether the rule's operator conditions hold for this operator. */
@@ -120,7 +195,7 @@ export function stateRuleStart(rule: CompiledRule, operator: Operator): Day | un
  * The first day on which an item entered the rule's domains and that `accept`s: its install day
  * if its domain that day is in scope, then every later move from out of scope into scope (a
  * spare moved into live service is an install). Policy reference, RULE KINDS, no_new_install.
- * No list is built: this runs once per candidate item per installation rule.
+ * No list is built: this runs once per candidate item with a domain history.
  */
 export function firstScopeEntry(
   rule: CompiledRule,

@@ -6,7 +6,15 @@
 import type { Day } from '../inventory/day.js';
 import { DOMAINS, type InventoryItem } from '../inventory/model.js';
 import { roundShare, TRAFFIC_SCALE } from './cap.js';
-import type { PreparedInventory } from './prepare.js';
+import {
+  domainOn,
+  kindBits,
+  MOVING_SLOT,
+  NO_DOMAIN,
+  NO_DOMAIN_SLOT,
+  vendorCodeOf,
+  type PreparedInventory,
+} from './prepare.js';
 
 export interface ShareRow {
   readonly domain: string;
@@ -34,34 +42,39 @@ const tally = (): Tally => ({ items: 0, sites: new Set(), traffic: 0, premises: 
 
 /** Vendor shares of active equipment on `day`, sorted by domain, technology, then share. */
 export function vendorShares(prepared: PreparedInventory, day: Day): ShareRow[] {
-  const view = prepared.dayView(day);
   const groups = new Map<string, { total: Tally; vendors: Map<string, Tally> }>();
-  for (let code = 0; code < DOMAINS.length; code += 1) {
-    for (const i of view.byDomain(code)) {
-      const item = prepared.items[i] as InventoryItem;
-      if (item.kind !== 'equipment') continue;
-      const vendor = prepared.vendorKey[i] ?? item.vendor;
-      const site = prepared.siteIndex[i] ?? -1;
-      const traffic = Math.round((item.trafficGbPerDay ?? 0) * TRAFFIC_SCALE);
-      const premises = item.premisesServed ?? 0;
-      for (const technology of item.technology.length === 0 ? ['-'] : item.technology) {
-        const key = `${DOMAINS[code] ?? ''}\u0000${technology}`;
-        let group = groups.get(key);
-        if (group === undefined) {
-          group = { total: tally(), vendors: new Map() };
-          groups.set(key, group);
-        }
-        let own = group.vendors.get(vendor);
-        if (own === undefined) {
-          own = tally();
-          group.vendors.set(vendor, own);
-        }
-        for (const t of [group.total, own]) {
-          t.items += 1;
-          t.traffic += traffic;
-          t.premises += premises;
-          if (site >= 0) t.sites.add(site);
-        }
+  const { installed, removed, kindBit, slot } = prepared;
+  const equipment = kindBits(['equipment']);
+  for (let i = 0; i < prepared.size; i += 1) {
+    if (!((installed[i] ?? 0) <= day && day < (removed[i] ?? 0))) continue;
+    if (kindBit[i] !== equipment) continue;
+    const item = prepared.items[i] as InventoryItem;
+    const fixed = slot[i] ?? NO_DOMAIN_SLOT;
+    const code =
+      fixed < NO_DOMAIN_SLOT ? fixed : fixed === MOVING_SLOT ? domainOn(item, day) : NO_DOMAIN;
+    const domain = DOMAINS[code];
+    if (domain === undefined) continue;
+    const vendor = prepared.vendorKeys[vendorCodeOf(prepared, i)] ?? item.vendor;
+    const site = prepared.siteIndex[i] ?? -1;
+    const traffic = prepared.traffic[i] ?? 0;
+    const premises = prepared.premises[i] ?? 0;
+    for (const technology of item.technology.length === 0 ? ['-'] : item.technology) {
+      const key = `${domain}\u0000${technology}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { total: tally(), vendors: new Map() };
+        groups.set(key, group);
+      }
+      let own = group.vendors.get(vendor);
+      if (own === undefined) {
+        own = tally();
+        group.vendors.set(vendor, own);
+      }
+      for (const t of [group.total, own]) {
+        t.items += 1;
+        t.traffic += traffic;
+        t.premises += premises;
+        if (site >= 0) t.sites.add(site);
       }
     }
   }

@@ -8,7 +8,8 @@ import { parseDay, type Day } from '../inventory/day.js';
 import type { InventoryItem, Operator, Site } from '../inventory/model.js';
 import type { WhereInput } from './schema.js';
 
-type Value = string | number | boolean | readonly string[] | undefined;
+/** A field's value as a `where` test sees it. */
+export type Value = string | number | boolean | readonly string[] | undefined;
 type FieldType = 'string' | 'boolean' | 'number' | 'date' | 'list';
 
 interface ItemField {
@@ -69,6 +70,14 @@ export type OperatorPredicate = (operator: Operator) => boolean;
 export interface CompiledWhere {
   readonly item: ItemPredicate | undefined;
   readonly operator: OperatorPredicate | undefined;
+  /** The item and site tests of `item`, by field key (for column-backed evaluation). */
+  readonly itemTests: readonly FieldTest[];
+}
+
+/** One condition of a `where` map on one field. */
+export interface FieldTest {
+  readonly key: string;
+  readonly test: Test;
 }
 
 /** A key of a `where` map that cannot be compiled, and why. */
@@ -77,14 +86,15 @@ export interface WhereProblem {
   readonly message: string;
 }
 
-type Test = (value: Value) => boolean;
+/** A condition on one field's value. */
+export type Test = (value: Value) => boolean;
 
 /** Compiles a `where` map; problems (unknown fields, wrong value types) are returned, not thrown. */
 export function compileWhere(
   where: WhereInput | undefined,
   problems: WhereProblem[],
 ): CompiledWhere {
-  const itemTests: { get: ItemField['get']; test: Test }[] = [];
+  const itemTests: { key: string; get: ItemField['get']; test: Test }[] = [];
   const operatorTests: { get: OperatorField['get']; test: Test }[] = [];
   for (const [key, condition] of Object.entries(where ?? {})) {
     const field = ITEM_FIELDS[key] ?? OPERATOR_FIELDS[key];
@@ -101,17 +111,41 @@ export function compileWhere(
     const test = compileCondition(key, field.type, condition, problems);
     if (test === undefined) continue;
     if (key in OPERATOR_FIELDS) operatorTests.push({ get: (field as OperatorField).get, test });
-    else itemTests.push({ get: (field as ItemField).get, test });
+    else itemTests.push({ key, get: (field as ItemField).get, test });
   }
   return {
-    item:
-      itemTests.length === 0
-        ? undefined
-        : (item, site) => itemTests.every((t) => t.test(t.get(item, site))),
-    operator:
-      operatorTests.length === 0
-        ? undefined
-        : (operator) => operatorTests.every((t) => t.test(t.get(operator))),
+    item: allItemTests(itemTests),
+    operator: allOperatorTests(operatorTests),
+    itemTests: itemTests.map(({ key, test }) => ({ key, test })),
+  };
+}
+
+/**
+ * One predicate for a conjunction of item tests. Exemptions and rule filters run once per
+ * candidate item, so the common one- and two-test maps get a direct closure instead of an
+ * `every` over a list.
+ */
+function allItemTests(
+  tests: readonly { get: ItemField['get']; test: Test }[],
+): ItemPredicate | undefined {
+  const [a, b] = tests;
+  if (a === undefined) return undefined;
+  if (b === undefined) return (item, site) => a.test(a.get(item, site));
+  if (tests.length === 2)
+    return (item, site) => a.test(a.get(item, site)) && b.test(b.get(item, site));
+  return (item, site) => {
+    for (const t of tests) if (!t.test(t.get(item, site))) return false;
+    return true;
+  };
+}
+
+function allOperatorTests(
+  tests: readonly { get: OperatorField['get']; test: Test }[],
+): OperatorPredicate | undefined {
+  if (tests.length === 0) return undefined;
+  return (operator) => {
+    for (const t of tests) if (!t.test(t.get(operator))) return false;
+    return true;
   };
 }
 

@@ -49,7 +49,7 @@ export function evaluate(
   input: InventoryInput | PreparedInventory,
   date: string,
 ): Evaluation {
-  const prepared = 'dayView' in input ? input : prepare(input);
+  const prepared = 'entityIds' in input ? input : prepare(input);
   const day = parseDay(date);
   if (day === undefined) throw new Error(`bad test date ${date}`);
   return evaluatePacks(prepared, packIds.map(shippedPack), day);
