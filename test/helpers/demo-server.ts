@@ -12,7 +12,7 @@ import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { loadConfig } from '../../src/config/load.js';
 import { buildDemoWorld } from '../../src/demo/world.js';
 import { openLog } from '../../src/log/open-log.js';
-import { engineView } from '../../src/server/api/report-view.js';
+import { engineView, publishedLogState } from '../../src/server/api/report-view.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../src/server/dashboard.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
 import { loadTrustFile } from '../../src/statements/files.js';
@@ -49,15 +49,7 @@ export async function startDemoServer(): Promise<DemoServer> {
     submitToken,
     trust: loadTrustFile(join(data, 'trust.yaml')),
     blobs: new FsBlobStore({ root: join(data, 'log', 'blobs') }),
-    product: engineView(loaded, () => {
-      const published = log.sequencer.published;
-      return {
-        origin: signer.name,
-        size: published.size,
-        checkpoint: published.cosignedNote ?? published.note,
-        verifierKey: signer.vkey,
-      };
-    }),
+    product: engineView(loaded, publishedLogState(log.sequencer, signer)),
     dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
     onClose: () => log.close(),
   });

@@ -9,9 +9,11 @@ import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
+import type { Sequencer } from '../../log/sequencer.js';
 import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/service.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
+import type { NoteSigner } from '../../tlog/note-key.js';
 import { CachedView } from './cached-view.js';
 import { complianceRecords } from './compliance-records.js';
 import { countLegs, deviceRecord } from './device-records.js';
@@ -113,6 +115,19 @@ export function snapshotFromReport(
     releases: releases.map((r) => ({ ...r, vendor: vendorOf(r.vendor)?.id ?? vendorId(r.vendor) })),
     compliance: extras.compliance === undefined ? [] : complianceRecords(extras.compliance),
     log,
+  };
+}
+
+/** The log head the read API shows: the sequencer's latest (cosigned when it is) checkpoint. */
+export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () => LogState {
+  return () => {
+    const published = sequencer.published;
+    return {
+      origin: signer.name,
+      size: published.size,
+      checkpoint: published.cosignedNote ?? published.note,
+      verifierKey: signer.vkey,
+    };
   };
 }
 
