@@ -79,14 +79,19 @@ export const checkSchema = z
     /** Flow files (NDJSON or CSV) or flow stores (`<data>/flows` directories), docs/flows.md. */
     flows: z.array(z.string().min(1)).max(1024).default([]),
     /**
-     * Firmware images to scan, each optionally with the MUD file its listeners and destinations
-     * are compared with (default: the MUD file its logged release names, from the blob store).
+     * Firmware images to scan, each optionally with the MUD file and the CycloneDX SBOM (its
+     * `services`) its listeners and destinations are compared with (default: those its logged
+     * release names, from the blob store).
      */
     firmware: z
       .array(
         z.union([
           z.string().min(1),
-          z.strictObject({ image: z.string().min(1), mud: z.string().min(1).optional() }),
+          z.strictObject({
+            image: z.string().min(1),
+            mud: z.string().min(1).optional(),
+            sbom: z.string().min(1).optional(),
+          }),
         ]),
       )
       .max(1024)

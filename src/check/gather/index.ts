@@ -20,7 +20,7 @@ import { CheckError } from '../errors.js';
 import type { CheckEvidence, ComponentVulnerability, ScannedImage } from '../evidence.js';
 import { checkReport, type Report } from '../report.js';
 import { openBlobSource } from './blobs.js';
-import { isRelease, releasedMud, releaseVulnerabilities } from './releases.js';
+import { isRelease, releasedDeclarations, releaseVulnerabilities } from './releases.js';
 import { readFlowSources } from './flows.js';
 import { isLogUrl, readLogStatements } from './log.js';
 
@@ -88,10 +88,11 @@ export async function gatherEvidence(
   const flowFiles = check.flows.map((f) => path('flows', f));
   const images = check.firmware.map((f) =>
     typeof f === 'string'
-      ? { image: path('firmware', f), mud: undefined }
+      ? { image: path('firmware', f), mud: undefined, sbom: undefined }
       : {
           image: path('firmware', f.image),
           mud: f.mud === undefined ? undefined : path('firmware', f.mud),
+          sbom: f.sbom === undefined ? undefined : path('firmware', f.sbom),
         },
   );
   const sboms = check.sboms.map((f) => path('sboms', f));
@@ -148,11 +149,18 @@ export async function gatherEvidence(
 
     options.onStage?.('firmware');
     const firmware: ScannedImage[] = [];
-    for (const { image, mud } of images) {
-      const declared = mud ?? (await releasedMud(image, releases, blobs));
+    for (const { image, mud, sbom } of images) {
+      // Named files win; otherwise what the image's logged release declares.
+      const released =
+        mud === undefined || sbom === undefined
+          ? await releasedDeclarations(image, releases, blobs)
+          : {};
+      const mudFile = mud ?? released.mud;
+      const sbomFile = sbom ?? released.sbom;
       const report = scanFirmware(image, {
         limits: config.firmware,
-        ...(declared === undefined ? {} : { mudFile: declared }),
+        ...(mudFile === undefined ? {} : { mudFile }),
+        ...(sbomFile === undefined ? {} : { sbomFile }),
       });
       firmware.push({
         image: relative(base, image),

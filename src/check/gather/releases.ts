@@ -1,5 +1,6 @@
 /**
- * What the logged releases bring to a check: the MUD file a scanned image's release declares,
+ * What the logged releases bring to a check: the MUD file and SBOM services a scanned image's
+ * release declares,
  * and the advisories that apply to the components of a release's SBOM.
  */
 import { createHash } from 'node:crypto';
@@ -24,23 +25,52 @@ export async function fileSha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** What the logged release of an image declares about its network behaviour, as files. */
+export interface ReleasedDeclarations {
+  /** The release's MUD file. */
+  readonly mud?: string;
+  /** The release's SBOM, when it is CycloneDX and lists services (which declare behaviour too). */
+  readonly sbom?: string;
+}
+
+/** Whether an SBOM's text is CycloneDX JSON with at least one service. */
+function declaresServices(text: string): boolean {
+  try {
+    const doc: unknown = JSON.parse(text);
+    if (typeof doc !== 'object' || doc === null) return false;
+    const { bomFormat, services } = doc as { bomFormat?: unknown; services?: unknown };
+    return bomFormat === 'CycloneDX' && Array.isArray(services) && services.length > 0;
+  } catch {
+    // Not JSON: the SBOM stage reports it; it declares nothing here.
+    return false;
+  }
+}
+
 /**
- * A file holding the MUD file that the logged release of `image` declares (the latest release
- * naming the image's digest), read from the blob store; undefined when no release names the
- * image or the store does not hold the MUD file.
+ * The files the logged release of `image` (the latest release naming the image's digest)
+ * declares, read from the blob store: its MUD file, and its SBOM when that lists CycloneDX
+ * `services` — an SBOM without services declares nothing, so it must not make every listener
+ * undeclared. Empty when no release names the image or the store holds neither document.
  */
-export async function releasedMud(
+export async function releasedDeclarations(
   image: string,
   releases: readonly LoggedRelease[],
   blobs: BlobSource | undefined,
-): Promise<string | undefined> {
-  if (blobs === undefined || releases.length === 0) return undefined;
+): Promise<ReleasedDeclarations> {
+  if (blobs === undefined || releases.length === 0) return {};
   const digest = await fileSha256(image);
   const release = releases.findLast((r) =>
     r.statement.subject.some((s) => s.digest.sha256 === digest),
   );
-  if (release === undefined) return undefined;
-  return blobs.file(release.statement.predicate.mud.digest.sha256);
+  if (release === undefined) return {};
+  const mud = await blobs.file(release.statement.predicate.mud.digest.sha256);
+  const sbomHex = release.statement.predicate.sbom.digest.sha256;
+  const sbomBytes = await blobs.get(sbomHex);
+  const sbom =
+    sbomBytes !== undefined && declaresServices(sbomBytes.toString('utf8'))
+      ? await blobs.file(sbomHex)
+      : undefined;
+  return { ...(mud === undefined ? {} : { mud }), ...(sbom === undefined ? {} : { sbom }) };
 }
 
 /**
