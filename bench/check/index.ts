@@ -45,7 +45,7 @@ const statements = time('generate 1,000 releases + 100,000 deployments', () => {
         validity: { from: '2026-01-01', until: '2027-12-31' },
         scope: { products: ['router'] },
         clauses: [
-          { clause: 'firmware-logged-before-deployment' },
+          { clause: 'firmware-logged-before-deployment', securityFixDays: 30 },
           { clause: 'canary-every', days: 30 },
         ],
       },
@@ -60,7 +60,9 @@ const statements = time('generate 1,000 releases + 100,000 deployments', () => {
         vendor: r % 2 === 0 ? 'Acme Networks' : 'Globex Telecom Systems',
         models: ['R1'],
         version: `${r}`,
-        releasedAt: '2026-01-02',
+        // The last ten releases fix advisories: every device on an older one is past the window.
+        releasedAt: r >= RELEASES - 10 ? '2026-03-01' : '2026-01-02',
+        ...(r >= RELEASES - 10 ? { securityFix: { advisories: [`CVE-2026-${r}`] } } : {}),
         sbom: { format: 'cyclonedx', digest: { sha256: hex(0) } },
         mud: { digest: { sha256: hex(0) }, url: 'https://mud.example/r1.json' },
       },
