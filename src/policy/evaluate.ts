@@ -31,7 +31,7 @@ import {
   NO_DOMAIN_SLOT,
   vendorCodeOf,
   type PreparedInventory,
-} from './prepare.js';
+} from './prepared.js';
 import type { Measure } from './schema.js';
 import {
   firstScopeEntry,

@@ -14,7 +14,7 @@ import {
   NO_DOMAIN_SLOT,
   vendorCodeOf,
   type PreparedInventory,
-} from './prepare.js';
+} from './prepared.js';
 
 export interface ShareRow {
   readonly domain: string;

@@ -4,7 +4,7 @@
  * and the advisories that apply to the components of a release's SBOM.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import type { AdvisoryIndex } from '../../osv/advisory-index.js';
 import type { SbomDocument } from '../../sbom/model.js';
 import { findVulnerabilities } from '../../sbom/vulnerabilities.js';
@@ -64,11 +64,11 @@ export async function releasedDeclarations(
   );
   if (release === undefined) return {};
   const mud = await blobs.file(release.statement.predicate.mud.digest.sha256);
-  const sbomHex = release.statement.predicate.sbom.digest.sha256;
-  const sbomBytes = await blobs.get(sbomHex);
+  // One verified read of the SBOM (a fetch, for a store behind a URL); then look at the copy.
+  const sbomFile = await blobs.file(release.statement.predicate.sbom.digest.sha256);
   const sbom =
-    sbomBytes !== undefined && declaresServices(sbomBytes.toString('utf8'))
-      ? await blobs.file(sbomHex)
+    sbomFile !== undefined && declaresServices(readFileSync(sbomFile, 'utf8'))
+      ? sbomFile
       : undefined;
   return { ...(mud === undefined ? {} : { mud }), ...(sbom === undefined ? {} : { sbom }) };
 }
