@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import { leafHash as computeLeafHash } from '../tlog/hash.js';
-import { treeRoot, visitAppendedLeaf, type HashReader } from '../tlog/tree.js';
 import { signCheckpoint } from '../tlog/checkpoint.js';
 import type { NoteSigner } from '../tlog/note-key.js';
-import { LeafIndex } from '../tlog/leaf-index.js';
 import type { IndexedLeaf, LogStore, StoredCheckpoint, TileRow } from '../store/log-store.js';
+import { assignIndexes, type NewLeaves } from './batch-indexes.js';
+import { Acknowledgements, type Sequenced, type Writer } from './acknowledgements.js';
 import { LogError } from './errors.js';
+import { extendRightEdge } from './right-edge.js';
 import { TileBuilder } from './tile-builder.js';
 import { loadLogState } from './log-state.js';
 
@@ -35,30 +36,16 @@ export interface SequencerOptions {
   readonly awaitCosigning?: boolean | undefined;
 }
 
-export interface Sequenced {
-  readonly index: number;
-  readonly leafHash: Buffer;
-}
+export type { Sequenced };
 
-interface Pending {
+interface Pending extends Writer {
   readonly entry: Uint8Array;
-  readonly leafHash: Buffer;
-  readonly resolve: (value: Sequenced) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-interface AwaitingAck {
-  readonly index: number;
-  readonly pending: Pending;
 }
 
 /** A batch handed to the store and not yet durable. */
-interface InFlight {
+interface InFlight extends NewLeaves {
+  /** Its new leaves are at indexes fromSize, fromSize + 1, … (later batches de-duplicate against them). */
   readonly fromSize: number;
-  /** The batch's new leaves, at indexes fromSize, fromSize + 1, … */
-  readonly fresh: readonly IndexedLeaf[];
-  /** Their leaf hashes → position in `fresh`, so later batches de-duplicate against them. */
-  readonly leaves: LeafIndex;
   /** Settles (never rejects) once the writers of the batch were answered. */
   settled: Promise<void>;
 }
@@ -103,8 +90,7 @@ export class Sequencer {
   #queue: Pending[] = [];
   /** When the oldest queued entry was queued (performance.now()), for `maxBatchDelayMs`. */
   #queuedSince = 0;
-  #awaiting: AwaitingAck[] = [];
-  #acknowledgedSize = 0;
+  #acknowledgements = new Acknowledgements(0);
   /** The size, right edge and open tiles of the tree including the batches in flight. */
   #size = 0;
   #frontier: Buffer[] = [];
@@ -142,10 +128,11 @@ export class Sequencer {
     const state = await loadLogState(options.store, options.signer);
     const sequencer = new Sequencer(options, state.checkpoint);
     sequencer.#size = state.checkpoint.size;
-    sequencer.#acknowledgedSize =
+    sequencer.#acknowledgements = new Acknowledgements(
       options.awaitCosigning !== true || state.checkpoint.cosignedNote !== undefined
         ? state.checkpoint.size
-        : 0;
+        : 0,
+    );
     sequencer.#frontier = state.frontier;
     sequencer.#tiles = state.tiles;
     if (state.checkpoint.size === 0 && state.fresh) {
@@ -224,19 +211,7 @@ export class Sequencer {
       this.#published = checkpoint;
     }
     if (checkpoint.size === this.#checkpoint.size) this.#checkpoint = checkpoint;
-    const size = checkpoint.size;
-    if (size <= this.#acknowledgedSize) return;
-    this.#acknowledgedSize = size;
-    // A duplicate may wait on an older index than entries queued before it: scan them all.
-    const still: AwaitingAck[] = [];
-    for (const awaiting of this.#awaiting) {
-      if (awaiting.index < size) {
-        awaiting.pending.resolve({ index: awaiting.index, leafHash: awaiting.pending.leafHash });
-      } else {
-        still.push(awaiting);
-      }
-    }
-    this.#awaiting = still;
+    this.#acknowledgements.advance(checkpoint.size);
   }
 
   /** Stops taking entries, sequences everything already queued, and signs the final checkpoint. */
@@ -255,8 +230,7 @@ export class Sequencer {
 
   /** Rejects the entries still waiting for a witness quorum (on shutdown). */
   abandonAwaiting(reason: LogError): void {
-    for (const { pending } of this.#awaiting) pending.reject(reason);
-    this.#awaiting = [];
+    this.#acknowledgements.abandon(reason);
   }
 
   #schedule(): void {
@@ -357,30 +331,16 @@ export class Sequencer {
       return;
     }
     const fromSize = this.#size;
-    const fresh: IndexedLeaf[] = [];
-    const leaves = new LeafIndex(batch.length);
-    const indexes = new Array<number>(batch.length);
+    let assigned: ReturnType<typeof assignIndexes>;
     let prepared: { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'> };
     try {
-      batch.forEach((pending, i) => {
-        const hash = pending.leafHash;
-        let index = known.size === 0 ? undefined : known.get(hash.toString('latin1'));
-        for (let b = 0; index === undefined && b < inFlight.length; b += 1) {
-          index = findFresh(inFlight[b] as InFlight, hash);
-        }
-        index ??= findFresh({ fresh, leaves }, hash);
-        if (index === undefined) {
-          index = fromSize + fresh.length;
-          leaves.add(hash, fresh.length);
-          fresh.push({ index, leafHash: hash, entry: pending.entry });
-        }
-        indexes[i] = index;
-      });
-      prepared = this.#append(fresh, fromSize);
+      assigned = assignIndexes(batch, known, inFlight, fromSize);
+      prepared = this.#append(assigned.fresh, fromSize);
     } catch (error) {
       this.#fail(batch, error);
       return;
     }
+    const { fresh, leaves, indexes } = assigned;
     const record: InFlight = { fromSize, fresh, leaves, settled: Promise.resolve() };
     const { checkpoint, tiles } = prepared;
     let written: Promise<void>;
@@ -393,7 +353,7 @@ export class Sequencer {
       () => {
         this.#durable(record, checkpoint);
         batch.forEach((pending, i) => {
-          this.#acknowledge(indexes[i] as number, pending);
+          this.#acknowledgements.answer(indexes[i] as number, pending);
         });
       },
       (error: unknown) => {
@@ -413,23 +373,7 @@ export class Sequencer {
     fresh: readonly IndexedLeaf[],
     fromSize: number,
   ): { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'> } {
-    const frontier = this.#frontier;
-    const read: HashReader = (level) => {
-      const hash = frontier[level];
-      if (hash === undefined) throw new Error(`no stored hash at level ${level} on the right edge`);
-      return hash;
-    };
-    const tiles = this.#tiles;
-    const store = (level: number, index: number, hash: Buffer): void => {
-      frontier[level] = hash;
-      tiles.add(level, index, hash);
-    };
-    let size = fromSize;
-    for (const leaf of fresh) {
-      visitAppendedLeaf(size, leaf.leafHash, read, store);
-      size += 1;
-    }
-    const rootHash = treeRoot(size, read);
+    const { size, rootHash } = extendRightEdge(this.#frontier, this.#tiles, fromSize, fresh);
     const note = signCheckpoint(
       { origin: this.origin, size, rootHash, extensions: [] },
       this.#signer,
@@ -444,7 +388,7 @@ export class Sequencer {
     this.#inFlight = this.#inFlight.filter((other) => other !== record);
     this.#checkpoint = { ...checkpoint, cosignedNote: undefined };
     if (!this.#awaitCosigning) {
-      this.#acknowledgedSize = checkpoint.size;
+      this.#acknowledgements.advance(checkpoint.size);
       this.#published = this.#checkpoint;
     } else if (this.#published.note === '') {
       this.#published = this.#checkpoint;
@@ -461,11 +405,6 @@ export class Sequencer {
     const cause = this.#batchFailure.error;
     for (const pending of batch) pending.reject(cause);
     if (this.#pumping === undefined && this.#queue.length > 0) this.#schedule();
-  }
-
-  #acknowledge(index: number, pending: Pending): void {
-    if (index < this.#acknowledgedSize) pending.resolve({ index, leafHash: pending.leafHash });
-    else this.#awaiting.push({ index, pending });
   }
 
   /**
@@ -496,15 +435,6 @@ export class Sequencer {
     for (const pending of this.#queue) pending.reject(error);
     this.#queue = [];
   }
-}
-
-/** The index of `hash` among a batch's new leaves, if it is one of them. */
-function findFresh(batch: Pick<InFlight, 'fresh' | 'leaves'>, hash: Buffer): number | undefined {
-  const position = batch.leaves.find(
-    hash,
-    (candidate) => batch.fresh[candidate]?.leafHash.equals(hash) === true,
-  );
-  return position === undefined ? undefined : batch.fresh[position]?.index;
 }
 
 function toError(error: unknown): Error {
