@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { errorText } from '../errors/error-text.js';
 import { FlowError } from './errors.js';
 import { FlowDecoder } from './flow-decoder.js';
 import type { FlowRecord } from './flow-record.js';
@@ -34,11 +35,10 @@ export async function decodeCaptureFile(
     bytes = await readFile(path);
   } catch (error) {
     if (error instanceof FlowError) throw error;
-    throw new FlowError(
-      'FLOW_FILE_UNREADABLE',
-      `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      { where: path, cause: error },
-    );
+    throw new FlowError('FLOW_FILE_UNREADABLE', `cannot read ${path}: ${errorText(error)}`, {
+      where: path,
+      cause: error,
+    });
   }
   const capture: CaptureCounters = { frames: 0, udp: 0, skipped: 0 };
   const out: FlowRecord[] = [];

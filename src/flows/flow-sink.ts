@@ -5,6 +5,7 @@
  * queue (whose overflow is counted) instead of an unbounded in-memory write queue.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { errorText } from '../errors/error-text.js';
 import { FlowError } from './errors.js';
 
 export interface FlowSink {
@@ -24,7 +25,7 @@ export function writeAll(fd: number, bytes: Uint8Array): number {
 }
 
 export function outputError(where: string, error: unknown): FlowError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   return new FlowError('FLOW_COLLECTOR_OUTPUT', `cannot write ${where}: ${reason}`, {
     where,
     cause: error,

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { errorText } from '../errors/error-text.js';
 import { FlowError, type FlowErrorCode } from './errors.js';
 
 /** One line of a text file, without its line ending, and its 1-based number. */
@@ -73,7 +74,7 @@ function decode(parts: readonly Buffer[]): string {
 }
 
 function unreadable(path: string, error: unknown): FlowError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   return new FlowError('FLOW_FILE_UNREADABLE', `cannot read ${path}: ${reason}`, {
     where: path,
     cause: error,

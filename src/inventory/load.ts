@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import type { z } from 'zod';
+import { errorText } from '../errors/error-text.js';
 import { readCsvItems } from './csv.js';
 import { InventoryError } from './errors.js';
 import { describeIssue, pathText } from './issues.js';
@@ -151,7 +152,7 @@ function parseJson(file: string, text: string): ParsedDocument {
     value = JSON.parse(text);
   } catch (error) {
     // Node 20's JSON.parse names no position: the YAML parser (JSON is YAML 1.2) finds it.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     const { syntax } = parseYamlSource(file, text);
     const where = syntax?.where ?? `${file}:1:1`;
     throw new InventoryError('INVENTORY_SYNTAX', `${where}: ${syntax?.message ?? message}`, {

@@ -11,7 +11,6 @@
  * offline checking cannot show is that the list is complete: a release left out of the list
  * would go unseen. That needs the log itself (`absence-log.ts`).
  */
-import { isNospyError } from '../errors/nospy-error.js';
 import type { Checkpoint } from '../tlog/checkpoint.js';
 import { sameHash } from '../tlog/proof.js';
 import { judgeCheckpoint, verifyBundle, type BundleCheckId } from './bundle.js';
@@ -336,11 +335,6 @@ export function fail(id: AbsenceCheckId, message: string): AbsenceCheck {
 
 function warn(id: AbsenceCheckId, message: string): AbsenceCheck {
   return { id, status: 'warn', message };
-}
-
-export function errorText(error: unknown): string {
-  if (isNospyError(error) || error instanceof Error) return error.message;
-  return String(error);
 }
 
 function invalid(where: string, message: string): StatementError {

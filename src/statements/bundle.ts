@@ -13,7 +13,7 @@
  */
 import { openCheckpoint, type Checkpoint } from '../tlog/checkpoint.js';
 import { leafHash } from '../tlog/hash.js';
-import { isNospyError } from '../errors/nospy-error.js';
+import { errorText } from '../errors/error-text.js';
 import { parseTlogProof, type TlogProof } from '../tlog/proof-bundle.js';
 import { verifyInclusion } from '../tlog/proof.js';
 import { keyHandle } from '../tlog/note-key.js';
@@ -255,11 +255,6 @@ function pass(id: BundleCheckId, message: string): BundleCheck {
 
 function fail(id: BundleCheckId, message: string): BundleCheck {
   return { id, status: 'fail', message };
-}
-
-function errorText(error: unknown): string {
-  if (isNospyError(error) || error instanceof Error) return error.message;
-  return String(error);
 }
 
 function invalid(where: string, message: string): StatementError {

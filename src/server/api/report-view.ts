@@ -9,6 +9,7 @@ import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
+import { errorText } from '../../errors/error-text.js';
 import type { Sequencer } from '../../log/sequencer.js';
 import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/service.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
@@ -156,7 +157,7 @@ export function engineView(loaded: LoadedConfig, log: () => LogState): CachedVie
       } catch (error) {
         throw new ApiError(
           'API_REPORT_FAILED',
-          `the check engine could not compute a report: ${error instanceof Error ? error.message : String(error)}`,
+          `the check engine could not compute a report: ${errorText(error)}`,
           { cause: error },
         );
       }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { errorText } from '../../errors/error-text.js';
 import { StoreError } from '../errors.js';
 
 export type SqliteDatabase = Database.Database;
@@ -30,8 +31,4 @@ export function openDatabase(dataDir: string): SqliteDatabase {
       cause: error,
     });
   }
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -12,7 +12,8 @@ import { LeafIndex } from '../../tlog/leaf-index.js';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { TILE_WIDTH } from '../../tlog/tiles.js';
 import { BatchWriter } from './batch-writer.js';
-import { DATABASE_FILE, errorText, openDatabase, type SqliteDatabase } from './database.js';
+import { errorText } from '../../errors/error-text.js';
+import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log_identity (

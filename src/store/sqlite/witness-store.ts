@@ -1,6 +1,7 @@
 import type { WitnessLogState, WitnessStore } from '../log-store.js';
 import { StoreError } from '../errors.js';
-import { errorText, openDatabase, type SqliteDatabase } from './database.js';
+import { errorText } from '../../errors/error-text.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS witness_logs (
