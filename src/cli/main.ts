@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { outcomeOf } from '../errors/catalogue.js';
 import { isNospyError } from '../errors/nospy-error.js';
 import { createLogger } from '../logging/logger.js';
 import type { LevelWithSilent } from 'pino';
 import { CliError } from './errors.js';
+import { exitCodeOf } from './exit-codes.js';
 import type { CommandContext } from './context.js';
 import { buildProgram, joinSubcommandVersionValue } from './program.js';
 
@@ -87,7 +87,7 @@ function exitCodeFor(error: unknown, stderr: NodeJS.WritableStream): number {
   }
   if (isNospyError(error)) {
     stderr.write(`nospy: ${error.message} [${error.code}]\n`);
-    return outcomeOf(error.code).exit;
+    return exitCodeOf(error);
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   stderr.write(`nospy: internal error: ${detail}\n`);

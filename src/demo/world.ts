@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import { openLog } from '../log/open-log.js';
 import { createServer } from '../server/server.js';
-import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../server/blob-auth.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../server/auth/blob-writer.js';
 import {
   acceptStatement,
   cosignStatement,

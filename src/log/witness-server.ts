@@ -1,5 +1,6 @@
 import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
+import { TlogError } from '../tlog/errors.js';
 import {
   decideAddCheckpoint,
   MAX_ADD_CHECKPOINT_BYTES,
@@ -7,8 +8,9 @@ import {
 } from '../tlog/witness.js';
 import type { NoteSigner, NoteVerifier } from '../tlog/note-key.js';
 import type { WitnessStore } from '../store/log-store.js';
-import { replyWithError, sendError } from '../server/error-reply.js';
-import type { LogServer } from '../server/server.js';
+import { errorHandler, sendError } from '../server/error-reply.js';
+import { LogError } from './errors.js';
+import type { LogServer } from '../server/log-routes.js';
 
 export interface WitnessServerOptions {
   /** The witness's cosignature/v1 (type 0x04) key. */
@@ -42,11 +44,20 @@ export async function createWitnessServer(options: WitnessServerOptions): Promis
     bodyLimit: MAX_ADD_CHECKPOINT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
   });
-  app.setErrorHandler((error, request, reply) =>
-    replyWithError(error instanceof Error ? error : new Error(String(error)), request, reply),
+  app.setErrorHandler(
+    errorHandler(
+      (limit) =>
+        new TlogError(
+          'TLOG_WITNESS_REQUEST_TOO_LARGE',
+          `an add-checkpoint request is at most ${limit} bytes (c2sp.org/tlog-witness); this request body is larger`,
+        ),
+    ),
   );
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
+    sendError(
+      reply,
+      new LogError('LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
+    ),
   );
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
@@ -55,7 +66,7 @@ export async function createWitnessServer(options: WitnessServerOptions): Promis
 
   // One decision at a time: the check against the latest state and its update are one step.
   let queue: Promise<unknown> = Promise.resolve();
-  app.post('/add-checkpoint', async (request, reply) => {
+  app.post('/add-checkpoint', { bodyLimit: MAX_ADD_CHECKPOINT_BYTES }, async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const decide = async () => {
       const decision = decideAddCheckpoint({

@@ -1,52 +1,64 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { outcomeOf } from '../errors/catalogue.js';
-import { isNospyError } from '../errors/nospy-error.js';
-import { MAX_ENTRY_BYTES } from '../tlog/tiles.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorText } from '../errors/error-text.js';
+import { isNospyError, type NospyError } from '../errors/nospy-error.js';
+import { httpStatusOf } from './http-status.js';
 
-/** The one shape of every error the HTTP API answers. */
+/** The one shape of every error the HTTP API answers (docs/api.md). */
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string };
 }
 
-/** Sends `{error: {code, message}}` with the status the error catalogue gives the code. */
-export function sendError(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-): FastifyReply {
+/**
+ * What a 500 says instead of the error's message: those messages are written for the operator
+ * and name server paths, database files and internals, so they go to the server's log only.
+ */
+export const INTERNAL_MESSAGE = "internal error: the server's log has the details";
+
+/**
+ * Answers `{"error": {"code", "message"}}` for whatever a route threw or refused: one of our
+ * errors with the status of its code (`http-status.ts`), a Fastify request error (a malformed or
+ * unacceptable request) as `LOG_USAGE` with the 4xx Fastify gives it, anything else as a 500
+ * `INTERNAL`. A 5xx is logged with its cause; a 500 tells the client no more than its code.
+ * Errors are never cached: the same request may succeed later (a tile beyond today's tree).
+ */
+export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  const { status, code, message } = answerOf(error);
+  if (status >= 500) reply.log.error({ err: error }, 'request failed');
   const body: ErrorBody = { error: { code, message } };
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('application/json; charset=utf-8')
+    .send(body);
 }
 
 /**
- * Maps whatever a handler threw to the JSON error shape: our own errors through the catalogue,
- * Fastify's request errors (body too large, bad content) to their 4xx, anything else to 500
- * without leaking internals.
+ * A Fastify error handler answering through `sendError`. A body over the route's limit is
+ * answered with `tooLarge(limit)`: the error of what the route takes (an entry, an envelope, a
+ * blob, a witness request), naming that route's own limit.
  */
-export function replyWithError(
-  error: FastifyError | Error,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): FastifyReply {
+export function errorHandler(
+  tooLarge: (limitBytes: number) => NospyError,
+): (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, request, reply) =>
+    sendError(reply, isBodyTooLarge(error) ? tooLarge(request.routeOptions.bodyLimit) : error);
+}
+
+/** Fastify refused a body over the route's limit, by Content-Length or while reading it. */
+function isBodyTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+}
+
+function answerOf(error: unknown): { status: number; code: string; message: string } {
   if (isNospyError(error)) {
-    const { http } = outcomeOf(error.code);
-    if (http >= 500) request.log.error({ err: error }, 'request failed');
-    return sendError(reply, http, error.code, error.message);
+    const status = httpStatusOf(error);
+    // A code no route should meet is a bug: answered as INTERNAL.
+    if (status === undefined) return { status: 500, code: 'INTERNAL', message: INTERNAL_MESSAGE };
+    return { status, code: error.code, message: status === 500 ? INTERNAL_MESSAGE : error.message };
   }
-  const fastifyError = error as FastifyError;
-  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return sendError(
-      reply,
-      413,
-      'LOG_ENTRY_TOO_LARGE',
-      `an entry is at most ${MAX_ENTRY_BYTES} bytes (c2sp.org/tlog-tiles); this request body is larger`,
-    );
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, code: 'LOG_USAGE', message: errorText(error) };
   }
-  const status = fastifyError.statusCode;
-  if (status !== undefined && status >= 400 && status < 500) {
-    return sendError(reply, status, 'LOG_USAGE', fastifyError.message);
-  }
-  request.log.error({ err: error }, 'request failed');
-  return sendError(reply, 500, 'INTERNAL', 'internal error');
+  return { status: 500, code: 'INTERNAL', message: INTERNAL_MESSAGE };
 }

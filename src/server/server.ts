@@ -1,36 +1,27 @@
-import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RawServerDefault } from 'fastify';
+import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { LogStore } from '../store/log-store.js';
 import type { Sequencer } from '../log/sequencer.js';
 import { TreeReader } from '../log/tree-reader.js';
-import { replyWithError, sendError } from './error-reply.js';
+import { LogError } from '../log/errors.js';
+import { errorHandler, sendError } from './error-reply.js';
 import { tileRoutes } from './routes/tiles.js';
 import { addRoutes } from './routes/add.js';
 import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
 import { statementRoutes } from './routes/statements.js';
-import { blobRoutes } from './blob-routes.js';
+import { blobRoutes } from './resources/blobs.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { StatementIndexer } from '../statements/log-index.js';
 import type { Trust } from '../statements/trust.js';
 import type { ProductView } from './api/view.js';
-import { apiRoutes } from './api/routes.js';
+import { readApiRoutes } from './resources/read-api.js';
 import { registerOpenApi } from './openapi.js';
 import { registerMetrics } from './metrics.js';
 import { dashboardRoutes } from './dashboard.js';
+import type { LogRouteOptions, LogServer } from './log-routes.js';
 
-/** The Fastify instance of a log server. */
-export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
-
-/** What the log's route groups are handed. */
-export interface LogRouteOptions {
-  readonly log: Sequencer;
-  readonly store: LogStore;
-  /** Reads tiles for proofs, with a cache of full tiles shared by all requests. */
-  readonly tree: TreeReader;
-}
+export type { LogRouteOptions, LogServer } from './log-routes.js';
 
 export interface ServerOptions {
   readonly log: Sequencer;
@@ -74,11 +65,20 @@ export function createServer(options: ServerOptions): LogServer {
     store: options.store,
     tree: new TreeReader((level, index) => options.store.readTile(level, index)),
   };
-  app.setErrorHandler((error, request, reply) =>
-    replyWithError(error instanceof Error ? error : new Error(String(error)), request, reply),
+  app.setErrorHandler(
+    errorHandler(
+      (limit) =>
+        new LogError(
+          'LOG_ENTRY_TOO_LARGE',
+          `an entry is at most ${limit} bytes (c2sp.org/tlog-tiles); this request body is larger`,
+        ),
+    ),
   );
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
+    sendError(
+      reply,
+      new LogError('LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
+    ),
   );
   // Before every route: swagger documents the routes registered after it.
   registerOpenApi(app, '0.1.0');
@@ -93,7 +93,7 @@ export function createServer(options: ServerOptions): LogServer {
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
   });
-  if (options.product !== undefined) void app.register(apiRoutes, { view: options.product });
+  if (options.product !== undefined) void app.register(readApiRoutes, { view: options.product });
   if (options.dashboard !== undefined)
     void app.register(dashboardRoutes, { dir: options.dashboard });
   // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.

@@ -13,7 +13,8 @@ export type TlogErrorCode =
   | 'TLOG_TILE_PATH_INVALID'
   | 'TLOG_TILE_INVALID'
   | 'TLOG_ENTRY_TOO_LARGE'
-  | 'TLOG_WITNESS_REQUEST_INVALID';
+  | 'TLOG_WITNESS_REQUEST_INVALID'
+  | 'TLOG_WITNESS_REQUEST_TOO_LARGE';
 
 /** Malformed or unverifiable transparency-log material: keys, notes, proofs, tiles. */
 export class TlogError extends NospyError<TlogErrorCode> {

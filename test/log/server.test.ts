@@ -4,7 +4,7 @@ import { openCheckpoint } from '../../src/tlog/checkpoint.js';
 import { leafHash } from '../../src/tlog/hash.js';
 import { rootFromLeafHashes } from '../../src/tlog/tree.js';
 import { decodeEntryBundle } from '../../src/tlog/tiles.js';
-import { add, checkpointOf, startLog, tempDir, type RunningLog } from './helpers.js';
+import { add, checkpointOf, startLog, tempDir, TOKEN, type RunningLog } from './helpers.js';
 
 let temp: ReturnType<typeof tempDir>;
 let server: RunningLog;
@@ -62,6 +62,19 @@ describe('POST /add', () => {
       const again = (await (await add(server.url, 'same')).json()) as { index: number };
       expect(again.index).toBe(first.index);
       expect(openCheckpoint(await checkpointOf(server.url), server.key).checkpoint.size).toBe(2);
+    });
+  });
+
+  describe('when the Authorization scheme is written in another case', () => {
+    it('takes the token whatever the case of the scheme "Bearer" (RFC 9110 §11.1)', async () => {
+      for (const scheme of ['bearer', 'BEARER']) {
+        const response = await fetch(`${server.url}/add`, {
+          method: 'POST',
+          headers: { authorization: `${scheme} ${TOKEN}` },
+          body: `added with ${scheme}`,
+        });
+        expect(response.status, scheme).toBe(200);
+      }
     });
   });
 

@@ -9,7 +9,7 @@ import {
   type NoteSigner,
 } from '../../src/tlog/note-key.js';
 import { signCheckpoint } from '../../src/tlog/checkpoint.js';
-import { formatAddCheckpointRequest } from '../../src/tlog/witness.js';
+import { formatAddCheckpointRequest, MAX_ADD_CHECKPOINT_BYTES } from '../../src/tlog/witness.js';
 import { MemoryTree } from '../../src/tlog/memory-tree.js';
 import { consistencyProof } from '../../src/tlog/tree.js';
 import { SqliteWitnessStore } from '../../src/store/sqlite/witness-store.js';
@@ -144,6 +144,17 @@ describe('the witness (c2sp.org/tlog-witness add-checkpoint)', () => {
         ),
       });
       expect((await post(witness.url, body)).status).toBe(404);
+      expect(await stateSize()).toBe(4);
+    });
+
+    it('answers 413 TLOG_WITNESS_REQUEST_TOO_LARGE naming its own limit to a body over it', async () => {
+      const response = await post(witness.url, 'x'.repeat(MAX_ADD_CHECKPOINT_BYTES + 1));
+      expect(response.status).toBe(413);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('TLOG_WITNESS_REQUEST_TOO_LARGE');
+      // The witness's limit, not the log's entry limit (65,535 bytes).
+      expect(error.message).toContain(String(MAX_ADD_CHECKPOINT_BYTES));
+      expect(error.message).not.toContain('65535');
       expect(await stateSize()).toBe(4);
     });
 

@@ -230,7 +230,9 @@ describe('PUT /v1/blobs on the demo server', () => {
   it('answers 401 without the operator token and stores nothing', async () => {
     const response = await put({});
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: string }).error).toBe('BLOB_UNAUTHORIZED');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'BLOB_UNAUTHORIZED',
+    );
     expect((await fetch(`${demo.url}/v1/blobs/sha256:${hex}`)).status).toBe(404);
   });
 

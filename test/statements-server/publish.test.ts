@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/blob-auth.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/auth/blob-writer.js';
 import { serializeEnvelope, MAX_ENVELOPE_BYTES } from '../../src/statements/dsse.js';
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { leafHash } from '../../src/tlog/hash.js';

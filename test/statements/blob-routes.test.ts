@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
-import { blobRoutes } from '../../src/server/blob-routes.js';
-import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/blob-auth.js';
+import { blobRoutes } from '../../src/server/resources/blobs.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/auth/blob-writer.js';
+import type { ErrorBody } from '../../src/server/error-reply.js';
 import { parseTrustFile } from '../../src/statements/trust.js';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
 
@@ -50,6 +51,14 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** Every error is the API's one shape (docs/api.md). */
+const errorOf = async (response: Response): Promise<ErrorBody> => {
+  const body = (await response.json()) as ErrorBody;
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
+  return body;
+};
+
 const put = (
   digest: string,
   body: Uint8Array,
@@ -68,9 +77,9 @@ describe('who may PUT /v1/blobs', () => {
   const refused = async (auth: Record<string, string>, why: RegExp): Promise<void> => {
     const response = await put(digest, doc, 'application/json', auth);
     expect(response.status).toBe(401);
-    const body = (await response.json()) as { error: string; message: string };
-    expect(body.error).toBe('BLOB_UNAUTHORIZED');
-    expect(body.message).toMatch(why);
+    const { error } = await errorOf(response);
+    expect(error.code).toBe('BLOB_UNAUTHORIZED');
+    expect(error.message).toMatch(why);
     expect((await fetch(`${base}/v1/blobs/${digest}`)).status).toBe(404);
   };
 
@@ -143,7 +152,7 @@ describe('PUT /v1/blobs/sha256:<hex> on a real listening server', () => {
     const wrong = sha(Buffer.from('something else'));
     const response = await put(`sha256:${wrong}`, mud);
     expect(response.status).toBe(422);
-    expect(((await response.json()) as { error: string }).error).toBe('BLOB_DIGEST_MISMATCH');
+    expect((await errorOf(response)).error.code).toBe('BLOB_DIGEST_MISMATCH');
     expect((await fetch(`${base}/v1/blobs/sha256:${wrong}`)).status).toBe(404);
     expect(readdirSync(join(root, 'tmp'))).toEqual([]);
   });
@@ -157,7 +166,7 @@ describe('PUT /v1/blobs/sha256:<hex> on a real listening server', () => {
     ]) {
       const response = await put(digest, mud);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toBe('BLOB_DIGEST_INVALID');
+      expect((await errorOf(response)).error.code).toBe('BLOB_DIGEST_INVALID');
     }
   });
 
@@ -165,7 +174,7 @@ describe('PUT /v1/blobs/sha256:<hex> on a real listening server', () => {
     const big = Buffer.alloc(MAX + 1, 7);
     const response = await put(`sha256:${sha(big)}`, big, 'application/octet-stream');
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { error: string }).error).toBe('BLOB_TOO_LARGE');
+    expect((await errorOf(response)).error.code).toBe('BLOB_TOO_LARGE');
   });
   it('stops a chunked upload with no Content-Length at the bound with 413, storing nothing', async () => {
     const big = Buffer.alloc(MAX * 2, 9);
@@ -206,6 +215,49 @@ describe('GET /v1/blobs/sha256:<hex>', () => {
   it('answers 404 BLOB_NOT_FOUND for a blob it does not hold', async () => {
     const response = await fetch(`${base}/v1/blobs/sha256:${'0'.repeat(64)}`);
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: string }).error).toBe('BLOB_NOT_FOUND');
+    expect((await errorOf(response)).error.code).toBe('BLOB_NOT_FOUND');
   });
+});
+
+describe("when the blob store fails on the server's disk", () => {
+  // A store whose directories are files: every write or read of them fails with an error that
+  // names the absolute path, which is the operator's business, not the client's.
+  let broken: string;
+  let server: FastifyInstance;
+
+  beforeAll(async () => {
+    broken = mkdtempSync(join(tmpdir(), 'nospy-blob-broken-'));
+    writeFileSync(join(broken, 'tmp'), 'a file where the temporary directory belongs');
+    mkdirSync(join(broken, 'sha256'));
+    writeFileSync(join(broken, 'sha256', sha(mud).slice(0, 2)), 'a file where a directory belongs');
+    server = Fastify();
+    await server.register(blobRoutes, {
+      store: new FsBlobStore({ root: broken, maxBytes: MAX }),
+      maxBytes: MAX,
+      writers: { token: TOKEN },
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(broken, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['PUT', { payload: mud, headers: { authorization: `Bearer ${TOKEN}` } }],
+    ['GET', {}],
+  ] as const)(
+    "answers %s with 500 BLOB_IO without naming the server's paths",
+    async (method, request) => {
+      const response = await server.inject({
+        method,
+        url: `/v1/blobs/sha256:${sha(mud)}`,
+        ...request,
+      });
+      expect(response.statusCode).toBe(500);
+      expect(response.json<ErrorBody>().error.code).toBe('BLOB_IO');
+      expect(response.body).not.toContain(broken);
+      expect(response.body).not.toContain(tmpdir());
+    },
+  );
 });

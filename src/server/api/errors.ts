@@ -9,3 +9,8 @@ export type ApiErrorCode = 'API_BAD_REQUEST' | 'API_NOT_FOUND' | 'API_REPORT_FAI
 export class ApiError extends NospyError<ApiErrorCode> {
   override readonly name = 'ApiError';
 }
+
+/** The 404 of an id the current report does not hold. */
+export function notInReport(what: 'finding' | 'device' | 'vendor', id: string): ApiError {
+  return new ApiError('API_NOT_FOUND', `no ${what} ${JSON.stringify(id)} in the report`);
+}

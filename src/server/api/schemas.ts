@@ -230,3 +230,8 @@ export const ComplianceResponse = z.object({
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
+
+/** The errors of a route with an id in its path: a malformed id (400), an unknown one (404). */
+export const BY_ID_ERRORS = { 400: ErrorResponse, 404: ErrorResponse };
+/** The error of a route with a query: a parameter the schema refuses (400). */
+export const QUERY_ERRORS = { 400: ErrorResponse };

@@ -199,3 +199,8 @@ export interface ProductSnapshot {
 export interface ProductView {
   snapshot(): Promise<ProductSnapshot>;
 }
+
+/** What each resource of the read API is handed. */
+export interface ReadRouteOptions {
+  readonly view: ProductView;
+}

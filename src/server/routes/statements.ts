@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import { LogError } from '../../log/errors.js';
 import type { StatementIndexRow } from '../../store/log-store.js';
 import { inclusionProof } from '../../tlog/tree.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
@@ -14,8 +14,10 @@ import {
 } from '../../statements/log-index.js';
 import { PREDICATES, predicateNameOf, type PredicateName } from '../../statements/statement.js';
 import type { Trust } from '../../statements/trust.js';
-import type { LogRouteOptions } from '../server.js';
-import { replyWithError, sendError } from '../error-reply.js';
+import { bearerToken, sameToken } from '../auth/bearer.js';
+import type { LogRouteOptions } from '../log-routes.js';
+import { errorHandler } from '../error-reply.js';
+import { parseIndexParam } from './index-param.js';
 
 export interface StatementRouteOptions extends LogRouteOptions {
   /** Who may sign what; without one, POST /v1/statements answers 503 (reading still works). */
@@ -26,7 +28,6 @@ export interface StatementRouteOptions extends LogRouteOptions {
 }
 
 const DEFAULT_PAGE = 100;
-const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
 const SHA256 = /^sha256:[0-9a-f]{64}$/;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'from', 'limit'];
@@ -38,9 +39,7 @@ const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'from', 'limit'];
  * signatures on the envelope: only envelopes that every check accepts reach the log.
  */
 export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, options) => {
-  const { log, store, tree, trust, indexer } = options;
-  const expected =
-    options.statementToken === undefined ? undefined : digest(options.statementToken);
+  const { log, store, tree, trust, indexer, statementToken } = options;
 
   // The envelope is judged from its exact bytes; the limit is enforced while reading (Content-Length
   // first), so an oversized body is refused with 413 without being buffered.
@@ -52,47 +51,40 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
       done(null, body);
     },
   );
-  app.setErrorHandler((error, request, reply) => {
-    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(
-        reply,
-        413,
-        'STATEMENT_ENVELOPE_TOO_LARGE',
-        `an envelope is at most ${MAX_ENVELOPE_BYTES} bytes; this request body is larger`,
-      );
-    }
-    return replyWithError(
-      error instanceof Error ? error : new Error(String(error)),
-      request,
-      reply,
-    );
-  });
+  app.setErrorHandler(
+    errorHandler(
+      (limit) =>
+        new StatementError(
+          'STATEMENT_ENVELOPE_TOO_LARGE',
+          `an envelope is at most ${limit} bytes; this request body is larger`,
+        ),
+    ),
+  );
 
   app.post(
     '/v1/statements',
     {
       bodyLimit: MAX_ENVELOPE_BYTES,
-      // Before the body is read: a refused writer costs no buffering.
-      onRequest: async (request, reply) => {
+      // Before the body is read: a refused writer costs no buffering. What it throws is
+      // answered by the error handler.
+      onRequest: (request, _reply, done) => {
         if (trust === undefined) {
-          await sendError(
-            reply,
-            503,
+          throw new StatementError(
             'STATEMENT_NOT_ACCEPTING',
             'this log takes no statements: it was started without a trust file (--trust)',
           );
-          return;
         }
-        if (expected === undefined) return;
-        const match = /^Bearer ([\x21-\x7e]+)$/.exec(request.headers.authorization ?? '');
-        if (match?.[1] === undefined || !timingSafeEqual(digest(match[1]), expected)) {
-          await sendError(
-            reply,
-            401,
+        const token = bearerToken(request.headers.authorization);
+        if (
+          statementToken !== undefined &&
+          (token === undefined || !sameToken(token, statementToken))
+        ) {
+          throw new LogError(
             'LOG_UNAUTHORIZED',
             'POST /v1/statements needs the header "Authorization: Bearer <statement token>"',
           );
         }
+        done();
       },
     },
     async (request, reply) => {
@@ -126,7 +118,7 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
   app.get('/v1/statements', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const problem = badQuery(query);
-    if (problem !== undefined) return sendError(reply, 400, 'LOG_USAGE', problem);
+    if (problem !== undefined) throw new LogError('LOG_USAGE', problem);
     const text = (name: string): string | undefined =>
       typeof query[name] === 'string' ? query[name] : undefined;
     const below = log.published.size;
@@ -161,11 +153,9 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
 
   app.get('/v1/statements/:index', async (request, reply) => {
     const text = (request.params as { index: string }).index;
-    const index = Number(text);
-    if (!DECIMAL.test(text) || !Number.isSafeInteger(index)) {
-      return sendError(
-        reply,
-        400,
+    const index = parseIndexParam(text);
+    if (index === undefined) {
+      throw new LogError(
         'LOG_USAGE',
         `"${text.slice(0, 32)}" is not a log index (a decimal number)`,
       );
@@ -229,18 +219,13 @@ function badQuery(query: Record<string, unknown>): string | undefined {
   if (leafHash !== undefined && !HEX_HASH.test(leafHash)) {
     return `leafHash "${leafHash.slice(0, 80)}" is not 64 lowercase hex digits`;
   }
-  if (from !== undefined && (!DECIMAL.test(from) || !Number.isSafeInteger(Number(from)))) {
+  if (from !== undefined && parseIndexParam(from) === undefined) {
     return `from "${from.slice(0, 32)}" is not a log index`;
   }
-  if (
-    limit !== undefined &&
-    (!DECIMAL.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LISTED_STATEMENTS)
-  ) {
+  // A count is written as an index is.
+  const count = limit === undefined ? undefined : parseIndexParam(limit);
+  if (limit !== undefined && (count === undefined || count < 1 || count > MAX_LISTED_STATEMENTS)) {
     return `limit "${limit.slice(0, 32)}" is not a number from 1 to ${MAX_LISTED_STATEMENTS}`;
   }
   return undefined;
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { encodeEntryBundle, parseTilePath, TILE_WIDTH, tileWidthAt } from '../../tlog/tiles.js';
-import type { LogRouteOptions } from '../server.js';
-import { sendError } from '../error-reply.js';
+import { LogError } from '../../log/errors.js';
+import type { LogRouteOptions } from '../log-routes.js';
 
 /** c2sp.org/tlog-tiles: full tiles never change; clients and CDNs may keep them for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -33,24 +33,19 @@ export const tileRoutes: FastifyPluginAsync<LogRouteOptions> = (app, { log, stor
     const available = tileWidthAt(level, tile.index, size);
     // A partial tile of any width the log has passed stays servable (every checkpointed size).
     if (available === 0 || tile.width > available) {
-      return sendError(
-        reply,
-        404,
-        'LOG_NOT_FOUND',
-        `${request.url} is beyond the tree of size ${size}`,
-      );
+      throw new LogError('LOG_NOT_FOUND', `${request.url} is beyond the tree of size ${size}`);
     }
     let body: Buffer;
     if (tile.kind === 'hash') {
       const row = await store.readTile(tile.level, tile.index);
       if (row === undefined || row.length < tile.width * HASH_SIZE) {
-        return sendError(reply, 404, 'LOG_NOT_FOUND', `${request.url} is not stored`);
+        throw new LogError('LOG_NOT_FOUND', `${request.url} is not stored`);
       }
       body = row.subarray(0, tile.width * HASH_SIZE);
     } else {
       const entries = await store.readEntries(tile.index * TILE_WIDTH, tile.width);
       if (entries.length < tile.width) {
-        return sendError(reply, 404, 'LOG_NOT_FOUND', `${request.url} is not stored`);
+        throw new LogError('LOG_NOT_FOUND', `${request.url} is not stored`);
       }
       body = encodeEntryBundle(entries);
     }

@@ -3,17 +3,23 @@
  * A fastify plugin (register it; do not wrap it with fastify-plugin: its catch-all body parser
  * must stay inside its own encapsulation context).
  *
- * PUT needs the operator's bearer token or a vendor's signature over the digest (blob-auth.ts),
- * checked before the body is read: 401 BLOB_UNAUTHORIZED otherwise. It streams the body into the
- * store, which hashes it: 201 created, 200 when already held (idempotent), 400 bad digest, 413 too large (by Content-Length before reading, or while
+ * PUT needs the operator's bearer token or a vendor's signature over the digest
+ * (`auth/blob-writer.ts`), checked before the body is read: 401 BLOB_UNAUTHORIZED otherwise. It
+ * streams the body into the store, which hashes it: 201 created, 200 when already held
+ * (idempotent), 400 bad digest, 413 too large (by Content-Length before reading, or while
  * reading), 422 content does not match the digest. GET answers the bytes with immutable caching
  * (a digest names one content forever), 304 on a matching If-None-Match, 404 when absent.
+ * Errors are the API's `{"error": {"code", "message"}}` (`error-reply.ts`).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { outcomeOf } from '../errors/catalogue.js';
-import { parseBlobDigest, type BlobStore } from '../blobs/blob-store.js';
-import { BlobError } from '../blobs/errors.js';
-import { authenticateBlobWriter, BLOB_SIGNATURE_HEADER, type BlobWriters } from './blob-auth.js';
+import type { FastifyInstance } from 'fastify';
+import { parseBlobDigest, type BlobStore } from '../../blobs/blob-store.js';
+import { BlobError } from '../../blobs/errors.js';
+import {
+  authenticateBlobWriter,
+  BLOB_SIGNATURE_HEADER,
+  type BlobWriters,
+} from '../auth/blob-writer.js';
+import { errorHandler } from '../error-reply.js';
 
 export interface BlobRoutesOptions {
   readonly store: BlobStore;
@@ -40,36 +46,30 @@ export function blobRoutes(
     parsed(null, payload);
   });
 
-  app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof BlobError) {
-      return sendError(reply, outcomeOf(error.code).http, error.code, error.message);
-    }
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    return sendError(
-      reply,
-      status,
-      status === 413 ? 'BLOB_TOO_LARGE' : 'INTERNAL',
-      error instanceof Error ? error.message : String(error),
-    );
-  });
+  // Its own handler, not the log's: this plugin may be registered on a server of its own.
+  app.setErrorHandler(
+    errorHandler(
+      (limit) =>
+        new BlobError('BLOB_TOO_LARGE', `a blob is at most ${limit} bytes; this one is larger`),
+    ),
+  );
 
   app.put<{ Params: { digest: string } }>(
     '/v1/blobs/:digest',
     {
       bodyLimit: maxBytes,
-      // Before the body is read: a refused writer costs no buffering or hashing.
-      onRequest: async (request, reply) => {
+      // Before the body is read: a refused writer costs no buffering or hashing. What it throws
+      // is answered by the error handler.
+      onRequest: (request, _reply, done) => {
         const hex = parseBlobDigest(request.params.digest);
         const signature = request.headers[BLOB_SIGNATURE_HEADER];
         const writer = authenticateBlobWriter(options.writers, hex, {
           authorization: request.headers.authorization,
           signature: typeof signature === 'string' ? signature : undefined,
         });
-        if ('refused' in writer) {
-          await sendError(reply, 401, 'BLOB_UNAUTHORIZED', writer.refused);
-          return;
-        }
+        if ('refused' in writer) throw new BlobError('BLOB_UNAUTHORIZED', writer.refused);
         request.log.info({ digest: `sha256:${hex}`, writer }, 'blob upload');
+        done();
       },
     },
     async (request, reply) => {
@@ -113,13 +113,4 @@ export function blobRoutes(
       .send(blob.stream);
   });
   done();
-}
-
-function sendError(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').send({ error: code, message });
 }

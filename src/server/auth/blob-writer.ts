@@ -4,9 +4,9 @@
  * only content it vouches for (the store then checks the bytes against the digest), the same
  * way it authenticates a statement: by its key, not a shared secret.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { keyHandle, KEY_TYPE_ED25519, type NoteSigner } from '../tlog/note-key.js';
-import type { Trust } from '../statements/trust.js';
+import { keyHandle, KEY_TYPE_ED25519, type NoteSigner } from '../../tlog/note-key.js';
+import type { Trust } from '../../statements/trust.js';
+import { bearerToken, sameToken } from './bearer.js';
 
 /** The header carrying a vendor's signature: `<key name> <base64(key id ‖ Ed25519 signature)>`. */
 export const BLOB_SIGNATURE_HEADER = 'nospy-blob-signature';
@@ -35,26 +35,21 @@ export interface BlobWriters {
 export type BlobWriter =
   { readonly kind: 'operator' } | { readonly kind: 'vendor'; readonly key: string };
 
-const BEARER = /^Bearer ([\x21-\x7e]+)$/;
 // A key name has no spaces or '+'; the signature is 4 + 64 bytes: 91 base64 characters and '='.
 const SIGNATURE = /^([^\s+]{1,256}) ([A-Za-z0-9+/]{91}=)$/;
 
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
-}
-
 /**
  * The writer the request's headers authenticate for blob `hex`, or a reason it is refused.
- * Tokens are compared as SHA-256 digests in constant time so they do not leak through timing.
+ * The operator's token is compared in constant time (`sameToken`).
  */
 export function authenticateBlobWriter(
   writers: BlobWriters,
   hex: string,
   headers: { readonly authorization?: string | undefined; readonly signature?: string | undefined },
 ): BlobWriter | { readonly refused: string } {
-  const bearer = BEARER.exec(headers.authorization ?? '')?.[1];
+  const bearer = bearerToken(headers.authorization);
   if (bearer !== undefined && writers.token !== undefined) {
-    if (timingSafeEqual(digest(bearer), digest(writers.token))) return { kind: 'operator' };
+    if (sameToken(bearer, writers.token)) return { kind: 'operator' };
     return { refused: 'the bearer token is not the operator token' };
   }
   if (headers.signature !== undefined) {

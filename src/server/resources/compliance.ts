@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { packFindings } from '../api/query.js';
+import { ComplianceResponse } from '../api/schemas.js';
+import type { ReadRouteOptions } from '../api/view.js';
+
+/** `GET /v1/compliance`: per rule pack, its findings, vendor shares against caps, deadlines, plan. */
+export const complianceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { view }) => {
+  app.get(
+    '/v1/compliance',
+    {
+      schema: {
+        tags: ['read'],
+        summary: 'Per rule pack: findings, vendor shares vs caps, deadlines, plan',
+        response: { 200: ComplianceResponse },
+      },
+    },
+    async () => {
+      const s = await view.snapshot();
+      return {
+        packs: s.compliance.map((p) => ({
+          ...p,
+          findings: packFindings(s.findings, p.pack),
+          domains: p.domains.map((d) => ({
+            ...d,
+            // A share is over the cap only for the vendors the cap restricts.
+            shares: d.shares.map((share) => {
+              const capped = share.capped ?? true;
+              return { ...share, capped, overCap: capped && share.share > d.cap };
+            }),
+          })),
+          deadlines: [...p.deadlines],
+          plan: [...p.plan],
+        })),
+      };
+    },
+  );
+  return Promise.resolve();
+};
