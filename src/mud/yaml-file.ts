@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { parseYamlSource, positionOf } from '../config/yaml-source.js';
+import { parseYamlSource, positionOf } from '../yaml/source.js';
 import { MudError, type MudErrorCode } from './errors.js';
 
 /**
@@ -13,7 +13,7 @@ export function parseYamlWith<S extends z.ZodType>(
   schema: S,
   code: MudErrorCode,
 ): z.output<S> {
-  const { source: doc, syntax } = parseYamlSource(source, text);
+  const { source: doc, syntax } = parseYamlSource(text, source);
   if (syntax !== undefined) {
     throw new MudError(code, `${syntax.where}: ${syntax.message}`, { where: syntax.where });
   }
