@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { checkReport, type CheckEvidence, type LoggedStatement } from '../../src/check/index.js';
-import { realisticMudSet } from '../../src/mud/index.js';
+import { realisticMudSet } from '../mud/bench-set.js';
 import type { Statement } from '../../src/statements/index.js';
 
 const DEVICES = 100_000;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AgreementClause } from '../statements/predicates/agreement.js';
-import type { Statement } from '../statements/index.js';
+import type { Statement } from '../statements/statement.js';
 import type { CheckEvidence, InventoryDevice, LoggedStatement } from './evidence.js';
 import type {
   BrokenPromise,

@@ -1,5 +1,5 @@
 /** Hand-built evidence for the engine's unit tests: statements as logged, without I/O. */
-import type { Statement } from '../statements/index.js';
+import type { Statement } from '../statements/statement.js';
 import type { LoggedStatement } from './evidence.js';
 
 export const NOW = Date.UTC(2026, 5, 1);

@@ -8,7 +8,7 @@ import {
 import type { NoteSigner, NoteVerifier } from '../tlog/note-key.js';
 import type { WitnessStore } from '../store/log-store.js';
 import { replyWithError, sendError } from '../server/error-reply.js';
-import type { LogServer } from '../server/server.js';
+import type { LogServer } from '../server/log-server.js';
 
 export interface WitnessServerOptions {
   /** The witness's cosignature/v1 (type 0x04) key. */

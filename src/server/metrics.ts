@@ -1,7 +1,7 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sequencer } from '../log/sequencer.js';
 import type { ProductView } from './api/view.js';
-import type { LogServer } from './server.js';
+import type { LogServer } from './log-server.js';
 
 export interface MetricsOptions {
   readonly log: Sequencer;

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import type { LogServer } from './server.js';
+import type { LogServer } from './log-server.js';
 
 /**
  * Registers @fastify/swagger so that `GET /openapi.json` is generated from the routes' zod schemas

@@ -1,6 +1,4 @@
-import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RawServerDefault } from 'fastify';
+import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { LogStore } from '../store/log-store.js';
 import type { Sequencer } from '../log/sequencer.js';
@@ -20,17 +18,9 @@ import { apiRoutes } from './api/routes.js';
 import { registerOpenApi } from './openapi.js';
 import { registerMetrics } from './metrics.js';
 import { dashboardRoutes } from './dashboard.js';
+import type { LogRouteOptions, LogServer } from './log-server.js';
 
-/** The Fastify instance of a log server. */
-export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
-
-/** What the log's route groups are handed. */
-export interface LogRouteOptions {
-  readonly log: Sequencer;
-  readonly store: LogStore;
-  /** Reads tiles for proofs, with a cache of full tiles shared by all requests. */
-  readonly tree: TreeReader;
-}
+export type { LogRouteOptions, LogServer };
 
 export interface ServerOptions {
   readonly log: Sequencer;

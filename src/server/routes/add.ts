@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { MAX_ENTRY_BYTES } from '../../tlog/tiles.js';
-import type { LogRouteOptions } from '../server.js';
+import type { LogRouteOptions } from '../log-server.js';
 import { sendError } from '../error-reply.js';
 
 export interface AddRouteOptions extends LogRouteOptions {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { LogRouteOptions } from '../server.js';
+import type { LogRouteOptions } from '../log-server.js';
 
 /** `/healthz`: the process answers. `/readyz`: the log takes entries (not closing, not failed). */
 export const healthRoutes: FastifyPluginAsync<LogRouteOptions> = (app, options) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { inclusionProof } from '../../tlog/tree.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
-import type { LogRouteOptions } from '../server.js';
+import type { LogRouteOptions } from '../log-server.js';
 import { sendError } from '../error-reply.js';
 
 const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;

@@ -14,7 +14,7 @@ import {
 } from '../../statements/log-index.js';
 import { PREDICATES, predicateNameOf, type PredicateName } from '../../statements/statement.js';
 import type { Trust } from '../../statements/trust.js';
-import type { LogRouteOptions } from '../server.js';
+import type { LogRouteOptions } from '../log-server.js';
 import { replyWithError, sendError } from '../error-reply.js';
 
 export interface StatementRouteOptions extends LogRouteOptions {

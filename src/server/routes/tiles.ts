@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { encodeEntryBundle, parseTilePath, TILE_WIDTH, tileWidthAt } from '../../tlog/tiles.js';
-import type { LogRouteOptions } from '../server.js';
+import type { LogRouteOptions } from '../log-server.js';
 import { sendError } from '../error-reply.js';
 
 /** c2sp.org/tlog-tiles: full tiles never change; clients and CDNs may keep them for good. */

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+/**
+ * MUD inputs written as YAML (the operator context, the device map, access grants) parsed and
+ * validated from text; reading them from files is the loader's job (`load.ts`).
+ */
 import type { z } from 'zod';
 import { parseYamlSource, positionOf } from '../yaml/source.js';
 import { MudError, type MudErrorCode } from './errors.js';
@@ -33,28 +36,4 @@ export function parseYamlWith<S extends z.ZodType>(
   throw new MudError(code, problems.map((p) => p.text).join('\n'), {
     where: problems[0]?.where ?? source,
   });
-}
-
-/** Reads a YAML file of at most `maxBytes` and validates it; see {@link parseYamlWith}. */
-export function loadYamlWith<S extends z.ZodType>(
-  file: string,
-  schema: S,
-  code: MudErrorCode,
-  maxBytes: number,
-): z.output<S> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new MudError('MUD_UNREADABLE', `${file}: cannot read: ${(error as Error).message}`, {
-      where: file,
-      cause: error,
-    });
-  }
-  if (bytes.length > maxBytes) {
-    throw new MudError(code, `${file}: ${bytes.length} bytes, more than the ${maxBytes} allowed`, {
-      where: file,
-    });
-  }
-  return parseYamlWith(bytes.toString('utf8'), file, schema, code);
 }
