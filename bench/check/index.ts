@@ -8,8 +8,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { checkReport, type CheckEvidence, type LoggedStatement } from '../../src/check/index.js';
-import { realisticMudSet } from '../../src/mud/index.js';
+import { realisticMudSet } from '../mud/bench-set.js';
 import type { Statement } from '../../src/statements/index.js';
+import { AGREEMENT_PREDICATE_TYPE } from '../../src/statements/predicates/agreement.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../../src/statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../../src/statements/predicates/release.js';
 
 const DEVICES = 100_000;
 const RELEASES = 1_000;
@@ -37,7 +40,7 @@ const statements = time('generate 1,000 releases + 100,000 deployments', () => {
     push({
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: 'a', digest: { sha256: hex(0) } }],
-      predicateType: 'https://nospy.dev/predicates/agreement/v1',
+      predicateType: AGREEMENT_PREDICATE_TYPE,
       predicate: {
         agreementId: vendor,
         title: vendor,
@@ -55,7 +58,7 @@ const statements = time('generate 1,000 releases + 100,000 deployments', () => {
     push({
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: `fw-${r}`, digest: { sha256: hex(r + 1) } }],
-      predicateType: 'https://nospy.dev/predicates/release/v1',
+      predicateType: RELEASE_PREDICATE_TYPE,
       predicate: {
         vendor: r % 2 === 0 ? 'Acme Networks' : 'Globex Telecom Systems',
         models: ['R1'],
@@ -74,7 +77,7 @@ const statements = time('generate 1,000 releases + 100,000 deployments', () => {
     push({
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: 'fw', digest: { sha256: image } }],
-      predicateType: 'https://nospy.dev/predicates/deployment/v1',
+      predicateType: DEPLOYMENT_PREDICATE_TYPE,
       predicate: {
         operator: 'Op',
         device: {

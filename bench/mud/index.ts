@@ -6,7 +6,7 @@
 import { BlockList, isIPv4 } from 'node:net';
 import { cpuUsage } from 'node:process';
 import { BehaviourCheck } from '../../src/mud/behaviour.js';
-import { realisticMudSet } from '../../src/mud/bench-set.js';
+import { realisticMudSet } from './bench-set.js';
 import type { FlowRecord } from '../../src/flows/flow-record.js';
 
 const set = realisticMudSet({ records: 200_000 });

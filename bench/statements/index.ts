@@ -32,6 +32,7 @@ import { pino } from 'pino';
 import { openLog } from '../../src/log/open-log.js';
 import { createServer } from '../../src/server/server.js';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
+import { RELEASE_PREDICATE_TYPE } from '../../src/statements/predicates/release.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 const acme = loadPrivateKeyFile(`${examples}keys/example-acme-vendor.key`);
@@ -118,8 +119,7 @@ const CONCURRENCY = 32;
 const PUBLISH_SECONDS = 4;
 
 async function publishBench(): Promise<void> {
-  if (release.predicateType !== 'https://nospy.dev/predicates/release/v1')
-    throw new Error('not a release');
+  if (release.predicateType !== RELEASE_PREDICATE_TYPE) throw new Error('not a release');
   const dir = mkdtempSync(join(tmpdir(), 'nospy-bench-statements-'));
   const logKey = generateNoteKey('bench.example/log');
   const log = await openLog({ dataDir: dir, signer: logKey });

@@ -3,8 +3,11 @@
  * by id, and the finding constructor (stable ids). Pure.
  */
 import { createHash } from 'node:crypto';
-import type { AgreementClause } from '../statements/predicates/agreement.js';
-import type { Statement } from '../statements/index.js';
+import {
+  AGREEMENT_PREDICATE_TYPE,
+  type AgreementClause,
+} from '../statements/predicates/agreement.js';
+import type { Statement } from '../statements/statement.js';
 import type { CheckEvidence, InventoryDevice, LoggedStatement } from './evidence.js';
 import type {
   BrokenPromise,
@@ -14,6 +17,10 @@ import type {
   FindingSubject,
   Severity,
 } from './finding.js';
+import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
+import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
 
 export type StatementOf<P extends Statement['predicateType']> = LoggedStatement & {
   readonly statement: Extract<Statement, { predicateType: P }>;
@@ -28,6 +35,9 @@ export function vendorKey(name: string): string {
 export function digestRef(hex: string): string {
   return hex.startsWith('sha256:') ? hex : `sha256:${hex.toLowerCase()}`;
 }
+
+/** One day in milliseconds: the agreements' clauses count their windows in whole days. */
+export const DAY_MS = 86_400_000;
 
 /** Milliseconds since the epoch of an ISO date or date-time (a bare date is its start, UTC). */
 export function instant(text: string): number {
@@ -81,17 +91,14 @@ export function makeFinding(d: FindingDraft): Finding {
 
 /** The joined view of the evidence the rules share. */
 export class CheckContext {
-  readonly agreements: StatementOf<'https://nospy.dev/predicates/agreement/v1'>[] = [];
-  readonly releases: StatementOf<'https://nospy.dev/predicates/release/v1'>[] = [];
-  readonly grants: StatementOf<'https://nospy.dev/predicates/access/v1'>[] = [];
-  readonly deployments: StatementOf<'https://nospy.dev/predicates/deployment/v1'>[] = [];
-  readonly canaries: StatementOf<'https://nospy.dev/predicates/canary/v1'>[] = [];
+  readonly agreements: StatementOf<typeof AGREEMENT_PREDICATE_TYPE>[] = [];
+  readonly releases: StatementOf<typeof RELEASE_PREDICATE_TYPE>[] = [];
+  readonly grants: StatementOf<typeof ACCESS_PREDICATE_TYPE>[] = [];
+  readonly deployments: StatementOf<typeof DEPLOYMENT_PREDICATE_TYPE>[] = [];
+  readonly canaries: StatementOf<typeof CANARY_PREDICATE_TYPE>[] = [];
   readonly devices = new Map<string, InventoryDevice>();
   /** Releases by the hex image digests they name (a release lookup per device must be O(1)). */
-  readonly #releasesByDigest = new Map<
-    string,
-    StatementOf<'https://nospy.dev/predicates/release/v1'>[]
-  >();
+  readonly #releasesByDigest = new Map<string, StatementOf<typeof RELEASE_PREDICATE_TYPE>[]>();
 
   constructor(
     readonly evidence: CheckEvidence,
@@ -99,19 +106,19 @@ export class CheckContext {
   ) {
     for (const s of evidence.statements) {
       switch (s.statement.predicateType) {
-        case 'https://nospy.dev/predicates/agreement/v1':
+        case AGREEMENT_PREDICATE_TYPE:
           this.agreements.push(s as StatementOf<typeof s.statement.predicateType>);
           break;
-        case 'https://nospy.dev/predicates/release/v1':
+        case RELEASE_PREDICATE_TYPE:
           this.releases.push(s as StatementOf<typeof s.statement.predicateType>);
           break;
-        case 'https://nospy.dev/predicates/access/v1':
+        case ACCESS_PREDICATE_TYPE:
           this.grants.push(s as StatementOf<typeof s.statement.predicateType>);
           break;
-        case 'https://nospy.dev/predicates/deployment/v1':
+        case DEPLOYMENT_PREDICATE_TYPE:
           this.deployments.push(s as StatementOf<typeof s.statement.predicateType>);
           break;
-        case 'https://nospy.dev/predicates/canary/v1':
+        case CANARY_PREDICATE_TYPE:
           this.canaries.push(s as StatementOf<typeof s.statement.predicateType>);
           break;
       }
@@ -166,7 +173,7 @@ export class CheckContext {
   }
 
   /** Logged releases naming the digest (hex or `sha256:` form). */
-  releasesNaming(digest: string): StatementOf<'https://nospy.dev/predicates/release/v1'>[] {
+  releasesNaming(digest: string): StatementOf<typeof RELEASE_PREDICATE_TYPE>[] {
     const hex = digestRef(digest).slice('sha256:'.length);
     return this.#releasesByDigest.get(hex) ?? [];
   }

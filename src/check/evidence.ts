@@ -5,9 +5,9 @@
  */
 import type { Indicator } from '../firmware/indicators/types.js';
 import type { FlowRecord } from '../flows/flow-record.js';
-import type { BehaviourDevice } from '../mud/index.js';
+import type { BehaviourDevice } from '../mud/behaviour.js';
 import type { Evaluation } from '../policy/evaluate.js';
-import type { Statement } from '../statements/index.js';
+import type { Statement } from '../statements/statement.js';
 
 /** A statement read from the log, with what a third party needs to check it offline. */
 export interface LoggedStatement {

@@ -1,6 +1,11 @@
 /** Hand-built evidence for the engine's unit tests: statements as logged, without I/O. */
-import type { Statement } from '../statements/index.js';
+import type { Statement } from '../statements/statement.js';
 import type { LoggedStatement } from './evidence.js';
+import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
+import { AGREEMENT_PREDICATE_TYPE } from '../statements/predicates/agreement.js';
+import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
 
 export const NOW = Date.UTC(2026, 5, 1);
 export const ACME = 'Acme Networks';
@@ -20,13 +25,13 @@ export function agreement(
   vendor: string,
   clauses: Extract<
     Statement,
-    { predicateType: 'https://nospy.dev/predicates/agreement/v1' }
+    { predicateType: typeof AGREEMENT_PREDICATE_TYPE }
   >['predicate']['clauses'],
 ): Statement {
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'agreement.pdf', digest: { sha256: DIGEST } }],
-    predicateType: 'https://nospy.dev/predicates/agreement/v1',
+    predicateType: AGREEMENT_PREDICATE_TYPE,
     predicate: {
       agreementId: `${vendor}-1`,
       title: `${vendor} no-spy agreement`,
@@ -50,7 +55,7 @@ export function release(vendor: string, image: string, models = ['R1'], extra = 
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: `${vendor}-fw.bin`, digest: { sha256: image } }],
-    predicateType: 'https://nospy.dev/predicates/release/v1',
+    predicateType: RELEASE_PREDICATE_TYPE,
     predicate: {
       vendor,
       models,
@@ -72,7 +77,7 @@ export function deployment(
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'fw.bin', digest: { sha256: image } }],
-    predicateType: 'https://nospy.dev/predicates/deployment/v1',
+    predicateType: DEPLOYMENT_PREDICATE_TYPE,
     predicate: {
       operator: 'Example Telecom',
       device: { id: device, vendor, model: 'R1' },
@@ -86,7 +91,7 @@ export function canary(vendor: string, issuedAt: string): Statement {
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'canary.txt', digest: { sha256: DIGEST } }],
-    predicateType: 'https://nospy.dev/predicates/canary/v1',
+    predicateType: CANARY_PREDICATE_TYPE,
     predicate: {
       vendor,
       period: { from: issuedAt, until: issuedAt },
@@ -108,7 +113,7 @@ export function grant(
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'grant', digest: { sha256: DIGEST } }],
-    predicateType: 'https://nospy.dev/predicates/access/v1',
+    predicateType: ACCESS_PREDICATE_TYPE,
     predicate: {
       grantId: 'G-1',
       vendor,

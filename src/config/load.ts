@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../yaml/source.js';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { settingsFromEnv, type EnvSetting } from './env.js';
@@ -103,7 +103,7 @@ function readConfigFile(file: string): YamlSource {
       cause: error,
     });
   }
-  const { source, syntax } = parseYamlSource(file, text);
+  const { source, syntax } = parseYamlSource(text, file);
   if (syntax !== undefined) {
     throw new ConfigError('CONFIG_SYNTAX', `${syntax.where}: ${syntax.message}`, {
       where: syntax.where,

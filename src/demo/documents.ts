@@ -7,6 +7,10 @@ import { createHash } from 'node:crypto';
 import type { FlowRecord } from '../flows/flow-record.js';
 import type { Statement } from '../statements/index.js';
 import { keyHandle, type NoteSigner } from '../tlog/note-key.js';
+import { AGREEMENT_PREDICATE_TYPE } from '../statements/predicates/agreement.js';
+import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
 
 export const ACME = 'Acme Networks';
 export const GLOBEX = 'Globex Telecom Systems';
@@ -28,30 +32,25 @@ export const statementOf = (
   }) as Statement;
 
 export function agreement(vendor: string, key: NoteSigner, operatorKey: NoteSigner): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/agreement/v1',
-    `${vendor} no-spy agreement.pdf`,
-    sha256(vendor),
-    {
-      agreementId: `${vendor.split(' ')[0]?.toUpperCase() ?? 'X'}-ALBION-2026`,
-      title: `${vendor} no-spy agreement with ${OPERATOR}`,
-      parties: {
-        vendor: { name: vendor, key: keyHandle(key) },
-        operator: { name: OPERATOR, key: keyHandle(operatorKey) },
-      },
-      validity: { from: '2026-01-01', until: '2028-12-31' },
-      scope: { products: ['router'] },
-      clauses: [
-        { clause: 'firmware-logged-before-deployment' },
-        { clause: 'release-carries-sbom-and-mud' },
-        { clause: 'remote-access-only-under-cosigned-grant' },
-        { clause: 'canary-every', days: 30 },
-        // High and above: a CVSS 7.5 advisory against a shipped component counts.
-        { clause: 'critical-vulns-fixed-within', days: 30, severity: 'high' },
-        { clause: 'traffic-within-declared-mud' },
-      ],
+  return statementOf(AGREEMENT_PREDICATE_TYPE, `${vendor} no-spy agreement.pdf`, sha256(vendor), {
+    agreementId: `${vendor.split(' ')[0]?.toUpperCase() ?? 'X'}-ALBION-2026`,
+    title: `${vendor} no-spy agreement with ${OPERATOR}`,
+    parties: {
+      vendor: { name: vendor, key: keyHandle(key) },
+      operator: { name: OPERATOR, key: keyHandle(operatorKey) },
     },
-  );
+    validity: { from: '2026-01-01', until: '2028-12-31' },
+    scope: { products: ['router'] },
+    clauses: [
+      { clause: 'firmware-logged-before-deployment' },
+      { clause: 'release-carries-sbom-and-mud' },
+      { clause: 'remote-access-only-under-cosigned-grant' },
+      { clause: 'canary-every', days: 30 },
+      // High and above: a CVSS 7.5 advisory against a shipped component counts.
+      { clause: 'critical-vulns-fixed-within', days: 30, severity: 'high' },
+      { clause: 'traffic-within-declared-mud' },
+    ],
+  });
 }
 
 export function release(
@@ -62,22 +61,17 @@ export function release(
   mud: string,
   sbom: string,
 ): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/release/v1',
-    `${model}-${version}.tar.gz`,
-    sha256(image),
-    {
-      vendor,
-      models: [model],
-      version,
-      releasedAt: '2026-01-02',
-      sbom: { format: 'cyclonedx', digest: { sha256: sha256(sbom) }, inBlobStore: true },
-      mud: {
-        digest: { sha256: sha256(mud) },
-        url: `https://mud.${vendor.split(' ')[0]?.toLowerCase() ?? 'x'}.example/${model}.json`,
-      },
+  return statementOf(RELEASE_PREDICATE_TYPE, `${model}-${version}.tar.gz`, sha256(image), {
+    vendor,
+    models: [model],
+    version,
+    releasedAt: '2026-01-02',
+    sbom: { format: 'cyclonedx', digest: { sha256: sha256(sbom) }, inBlobStore: true },
+    mud: {
+      digest: { sha256: sha256(mud) },
+      url: `https://mud.${vendor.split(' ')[0]?.toLowerCase() ?? 'x'}.example/${model}.json`,
     },
-  );
+  });
 }
 
 export function deployment(
@@ -87,33 +81,23 @@ export function deployment(
   image: Buffer,
   observedAt: string,
 ): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/deployment/v1',
-    `${device} running image`,
-    sha256(image),
-    {
-      operator: OPERATOR,
-      device: { id: device, vendor, model, site: 'S01' },
-      observedAt,
-      method: 'image-hash',
-    },
-  );
+  return statementOf(DEPLOYMENT_PREDICATE_TYPE, `${device} running image`, sha256(image), {
+    operator: OPERATOR,
+    device: { id: device, vendor, model, site: 'S01' },
+    observedAt,
+    method: 'image-hash',
+  });
 }
 
 export function canary(vendor: string, day: string): Statement {
-  return statementOf(
-    'https://nospy.dev/predicates/canary/v1',
-    `${vendor} canary ${day}`,
-    sha256(`${vendor}${day}`),
-    {
-      vendor,
-      period: { from: '2026-01-01', until: day },
-      issuedAt: day,
-      text: `${vendor} has received no lawful access requests and no demands to weaken its products.`,
-      lawfulAccessRequests: { received: 0 },
-      nextDue: '2026-12-31',
-    },
-  );
+  return statementOf(CANARY_PREDICATE_TYPE, `${vendor} canary ${day}`, sha256(`${vendor}${day}`), {
+    vendor,
+    period: { from: '2026-01-01', until: day },
+    issuedAt: day,
+    text: `${vendor} has received no lawful access requests and no demands to weaken its products.`,
+    lawfulAccessRequests: { received: 0 },
+    nextDue: '2026-12-31',
+  });
 }
 
 export function mudFile(url: string, host: string): string {

@@ -44,6 +44,7 @@ import {
   statementOf,
 } from './documents.js';
 import { tarGz } from './tar.js';
+import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
 
 export { ACME, GLOBEX, OPERATOR } from './documents.js';
 
@@ -148,22 +149,17 @@ async function writeWorld(dir: string): Promise<void> {
 
   const cosigned = (s: Statement, a: NoteSigner, b: NoteSigner) =>
     cosignStatement(signStatement(s, a), b);
-  const grant = statementOf(
-    'https://nospy.dev/predicates/access/v1',
-    'grant ACME-2026-05',
-    sha256('grant'),
-    {
-      grantId: 'ACME-2026-05',
-      vendor: ACME,
-      operator: OPERATOR,
-      devices: ['acme-r1'],
-      window: { from: '2026-05-20T00:00:00Z', until: '2026-05-21T00:00:00Z' },
-      sourceNetworks: ['198.51.100.0/24'],
-      services: [{ protocol: 'tcp', ports: [22], name: 'ssh' }],
-      purpose: 'Upgrade R1 to 3.2 and verify routing tables.',
-      ticket: 'ALB-4711',
-    },
-  );
+  const grant = statementOf(ACCESS_PREDICATE_TYPE, 'grant ACME-2026-05', sha256('grant'), {
+    grantId: 'ACME-2026-05',
+    vendor: ACME,
+    operator: OPERATOR,
+    devices: ['acme-r1'],
+    window: { from: '2026-05-20T00:00:00Z', until: '2026-05-21T00:00:00Z' },
+    sourceNetworks: ['198.51.100.0/24'],
+    services: [{ protocol: 'tcp', ports: [22], name: 'ssh' }],
+    purpose: 'Upgrade R1 to 3.2 and verify routing tables.',
+    ticket: 'ALB-4711',
+  });
   const envelopes = [
     cosigned(agreement(ACME, keys.acme, keys.operator), keys.acme, keys.operator),
     cosigned(agreement(GLOBEX, keys.globex, keys.operator), keys.globex, keys.operator),

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../ip/family.js';
 
 /**
  * Address text for flow records, built straight from the exported bytes: dotted quad for IPv4,
@@ -81,7 +81,7 @@ function formatGroups(): string {
  * address. Zone IDs are refused: a flow record carries no zone.
  */
 export function canonicalAddress(text: string): string | undefined {
-  const family = isIP(text);
+  const family = ipFamily(text);
   if (family === 4) {
     const parts = text.split('.');
     return parts.map((part) => String(Number(part))).join('.');
@@ -91,7 +91,7 @@ export function canonicalAddress(text: string): string | undefined {
   return bytes === undefined ? undefined : formatIPv6(bytes, 0);
 }
 
-/** 16 bytes of an IPv6 address already accepted by `net.isIP`. */
+/** 16 bytes of an IPv6 address already accepted by `ipFamily`. */
 function parseIPv6(text: string): Uint8Array | undefined {
   const bytes = new Uint8Array(16);
   let head = text;

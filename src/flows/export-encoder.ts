@@ -5,7 +5,7 @@
  * Every datagram carries its template set first (exporters resend templates; a collector that
  * missed one still decodes), then one data set of at most `recordsPerDatagram` records.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../ip/family.js';
 import { FlowError } from './errors.js';
 import type { FlowRecord } from './flow-record.js';
 

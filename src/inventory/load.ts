@@ -12,7 +12,7 @@ import { InventoryError } from './errors.js';
 import { describeIssue, pathText } from './issues.js';
 import type { Inventory, InventoryItem, Operator, Site } from './model.js';
 import { inventoryFileSchema, itemSchema, toItem, toOperator, toSite } from './schema.js';
-import { parseYamlSource, positionOf, type YamlSource } from '../config/yaml-source.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../yaml/source.js';
 
 /** A YAML/JSON inventory is parsed whole with positions: beyond this, use CSV for the items. */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -134,7 +134,7 @@ function readBounded(file: string): string {
 }
 
 function parseYaml(file: string, text: string): ParsedDocument {
-  const { source, syntax } = parseYamlSource(file, text);
+  const { source, syntax } = parseYamlSource(text, file);
   if (syntax !== undefined) {
     throw new InventoryError('INVENTORY_SYNTAX', `${syntax.where}: ${syntax.message}`, {
       where: syntax.where,
@@ -153,7 +153,7 @@ function parseJson(file: string, text: string): ParsedDocument {
   } catch (error) {
     // Node 20's JSON.parse names no position: the YAML parser (JSON is YAML 1.2) finds it.
     const message = errorText(error);
-    const { syntax } = parseYamlSource(file, text);
+    const { syntax } = parseYamlSource(text, file);
     const where = syntax?.where ?? `${file}:1:1`;
     throw new InventoryError('INVENTORY_SYNTAX', `${where}: ${syntax?.message ?? message}`, {
       where,
@@ -165,7 +165,7 @@ function parseJson(file: string, text: string): ParsedDocument {
   return {
     value,
     locate: (path, key) => {
-      source ??= parseYamlSource(file, text).source;
+      source ??= parseYamlSource(text, file).source;
       return positionOf(source, path, key);
     },
   };

@@ -3,7 +3,7 @@
  * are strict: a misspelt field is an error, never silently ignored. Field names are the file's
  * snake_case ones; `toItem` turns a validated row into the model.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../ip/family.js';
 import { z } from 'zod';
 import { parseDay, type Day } from './day.js';
 import {
@@ -46,7 +46,7 @@ export const daySchema = z.string().transform((value, ctx): Day => {
 export const addressSchema = z.string().refine(
   (value) => {
     const [address = '', prefix, extra] = value.split('/');
-    const family = isIP(address);
+    const family = ipFamily(address);
     if (family === 0 || extra !== undefined) return false;
     if (prefix === undefined) return true;
     if (!/^\d{1,3}$/.test(prefix)) return false;

@@ -24,7 +24,7 @@ export const NTP_CONTROLLER = 'urn:ietf:params:mud:ntp';
  * allow anything); the implicit DNS and NTP rules follow the explicit ACEs (RFC 8520 §5, App. B).
  *
  * @example
- * const matcher = compileMud(parseMudText(json), loadMudContext('ctx.yaml'));
+ * const matcher = compileMud(parseMudText(json), parseMudContext(yaml, 'ctx.yaml'));
  * const direction = matcher.directionOf(record);
  * if (direction) console.log(matcher.match(record, direction).verdict);
  */

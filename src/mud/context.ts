@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { canonicalAddress, parsePrefix } from './ip.js';
-import { loadYamlWith, parseYamlWith } from './yaml-file.js';
+import { parseYamlWith } from './parse-yaml.js';
 
 /** A Thing the operator knows on its network, with the MUD URL it emitted (null when none). */
 export interface MudPeer {
@@ -42,7 +42,7 @@ export const LINK_SCOPE_NETWORKS: readonly string[] = [
   'ff05::/16',
 ];
 
-/** Largest context file read: contexts list peers and bindings, not traffic. */
+/** Largest context file read (by `loadMudContext`): contexts list peers and bindings, not traffic. */
 export const MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
 
 const address = z
@@ -115,11 +115,4 @@ export function toMudContext(input: z.output<typeof mudContextSchema>): MudConte
 /** Parses context YAML text; errors (MUD_CONTEXT_INVALID) name `source:line:column` and the field. */
 export function parseMudContext(text: string, source = 'context'): MudContext {
   return toMudContext(parseYamlWith(text, source, mudContextSchema, 'MUD_CONTEXT_INVALID'));
-}
-
-/** Reads and validates a context YAML file (`nospy mud check --context`). */
-export function loadMudContext(file: string): MudContext {
-  return toMudContext(
-    loadYamlWith(file, mudContextSchema, 'MUD_CONTEXT_INVALID', MAX_CONTEXT_BYTES),
-  );
 }

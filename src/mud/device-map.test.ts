@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDeviceMap } from './device-map.js';
+import { loadDeviceMap } from './load.js';
 import { accept, CONTEXT_YAML, mudJson } from './test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nospy-device-map-'));

@@ -1,16 +1,11 @@
-import { dirname, resolve } from 'node:path';
+/**
+ * The device map and access-grant files' schemas (pure); `load.ts` reads the files, and the MUD
+ * files and contexts a map names.
+ */
 import { z } from 'zod';
-import type { AccessGrant, BehaviourDevice } from './behaviour.js';
-import { compileMud } from './compile.js';
-import { loadMudContext } from './context.js';
 import { canonicalAddress, parsePrefix } from './ip.js';
-import { MudError } from './errors.js';
-import { loadMudFile } from './load.js';
-import type { MudFile } from './model.js';
-import { parseMudText } from './parse.js';
-import { loadYamlWith } from './yaml-file.js';
 
-/** Largest device map or grant file read. */
+/** Largest device map or grant file read (by `loadDeviceMap`, `loadGrants`). */
 export const MAX_DEVICE_MAP_BYTES = 4 * 1024 * 1024;
 
 const port = z.number().int().min(0).max(65535);
@@ -71,69 +66,3 @@ export const grantsSchema = z.strictObject({
     )
     .max(100_000),
 });
-
-/** A MUD reference by content: `sha256:` and 64 lowercase hex digits. */
-const MUD_DIGEST = /^sha256:([0-9a-f]{64})$/;
-
-export interface DeviceMapOptions {
-  /**
-   * The MUD file text with this hex SHA-256, for `mud: sha256:<hex>` references; undefined when
-   * it is not available. Without it, a digest reference is an error.
-   */
-  readonly mudByDigest?: (sha256Hex: string) => string | undefined;
-}
-
-/**
- * Loads a device map and, for each device, its MUD file and context, compiled. Addresses
- * default to the context's device addresses.
- */
-export function loadDeviceMap(file: string, options: DeviceMapOptions = {}): BehaviourDevice[] {
-  const map = loadYamlWith(file, deviceMapSchema, 'MUD_DEVICES_INVALID', MAX_DEVICE_MAP_BYTES);
-  const base = dirname(file);
-  return map.devices.map((entry) => {
-    const context = loadMudContext(resolve(base, entry.context));
-    const matcher = compileMud(mudOf(file, base, entry.id, entry.mud, options), context);
-    const addresses =
-      entry.addresses?.map((a) => canonicalAddress(a) ?? a) ?? context.device.addresses;
-    return {
-      id: entry.id,
-      addresses,
-      matcher,
-      localNetworks: context.localNetworks,
-      managementPorts: entry.management_ports ?? map.management_ports,
-    };
-  });
-}
-
-function mudOf(
-  file: string,
-  base: string,
-  device: string,
-  ref: string,
-  options: DeviceMapOptions,
-): MudFile {
-  const digest = MUD_DIGEST.exec(ref)?.[1];
-  if (digest === undefined) return loadMudFile(resolve(base, ref));
-  const text = options.mudByDigest?.(digest);
-  if (text === undefined) {
-    throw new MudError(
-      'MUD_DEVICES_INVALID',
-      `${file}: device ${device} names MUD file ${ref}, which no available source holds`,
-      { where: file },
-    );
-  }
-  try {
-    return parseMudText(text);
-  } catch (error) {
-    if (!(error instanceof MudError)) throw error;
-    throw new MudError(error.code, `${ref} (device ${device}): ${error.message}`, {
-      where: `${ref}:${error.where ?? '$'}`,
-      cause: error,
-    });
-  }
-}
-
-/** Loads access grants from YAML. */
-export function loadGrants(file: string): AccessGrant[] {
-  return loadYamlWith(file, grantsSchema, 'MUD_GRANTS_INVALID', MAX_DEVICE_MAP_BYTES).grants;
-}

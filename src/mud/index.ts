@@ -1,20 +1,19 @@
 /**
  * MUD (RFC 8520) checks of flow records: parse a MUD file leniently (deviations as data),
  * compile it against an operator context into a {@link MudMatcher}, judge records, and run the
- * behaviour check over many devices with access grants.
+ * behaviour check over many devices with access grants. The pure surface only: reading MUD
+ * files, contexts, device maps and grants from disk is `load.ts`'s, imported from there.
  *
  * @example
- * import { compileMud, loadMudContext, loadMudFile } from './mud/index.js';
- * const matcher = compileMud(loadMudFile('device.json'), loadMudContext('ctx.yaml'));
+ * import { compileMud, parseMudContext, parseMudText } from './mud/index.js';
+ * const matcher = compileMud(parseMudText(json), parseMudContext(yaml, 'ctx.yaml'));
  * const direction = matcher.directionOf(record);
  * const { verdict, rule } = matcher.match(record, direction ?? 'from-device');
  */
 export { compileMud, authorityOf, DNS_CONTROLLER, NTP_CONTROLLER } from './compile.js';
 export { DEFAULT_DENY, type MudDecision, type MudMatcher, type MudNote } from './matcher.js';
 export { parseMud, parseMudText, MUD_LIMITS } from './parse.js';
-export { loadMudFile } from './load.js';
 export {
-  loadMudContext,
   parseMudContext,
   toMudContext,
   mudContextSchema,
@@ -32,8 +31,7 @@ export {
   type BehaviourReport,
   type FindingKind,
 } from './behaviour.js';
-export { loadDeviceMap, loadGrants, deviceMapSchema, grantsSchema } from './device-map.js';
+export { deviceMapSchema, grantsSchema } from './device-map.js';
 export { verdictFor, formatVerdict, type MudVerdict } from './verdicts.js';
-export { realisticMudSet, type MudBenchSet, type MudBenchOptions } from './bench-set.js';
 export { MudError, type MudErrorCode } from './errors.js';
 export type * from './model.js';

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeIssue, pathText } from '../inventory/issues.js';
 import { VendorResolver } from '../inventory/vendor.js';
-import { parseYamlSource, positionOf, type YamlSource } from '../config/yaml-source.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../yaml/source.js';
 import { compilePack } from './compile.js';
 import { PolicyError } from './errors.js';
 import type { CompiledPack } from './model.js';
@@ -151,7 +151,7 @@ function readSource(file: string): YamlSource {
       { where: file, cause: error },
     );
   }
-  const { source, syntax } = parseYamlSource(file, text);
+  const { source, syntax } = parseYamlSource(text, file);
   if (syntax !== undefined) {
     throw new PolicyError('POLICY_PACK_SYNTAX', `${syntax.where}: ${syntax.message}`, {
       where: syntax.where,

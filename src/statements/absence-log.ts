@@ -9,17 +9,13 @@ import type { Checkpoint } from '../tlog/checkpoint.js';
 import { leafHash } from '../tlog/hash.js';
 import { MemoryTree } from '../tlog/memory-tree.js';
 import { sameHash } from '../tlog/proof.js';
-import {
-  decodeStatement,
-  fail,
-  pass,
-  vendorKey,
-  type AbsenceCheck,
-  type AbsenceEvidence,
-} from './absence.js';
+import { fail, pass, type AbsenceCheck } from './absence-checks.js';
+import type { AbsenceEvidence } from './absence-evidence.js';
 import { parseEnvelope } from './dsse.js';
 import { RELEASE_PREDICATE_TYPE } from './predicates/release.js';
+import { decodeStatement } from './statement.js';
 import type { Trust } from './trust.js';
+import { vendorKey } from './vendor-key.js';
 import { verifyStatement } from './verify.js';
 
 /** Reads `count` entries from `start` on (fewer only at the end of the copy). */

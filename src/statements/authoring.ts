@@ -25,7 +25,7 @@ import {
   type Statement,
   type StatementIssue,
 } from './statement.js';
-import { locate, parseYamlSource, type YamlSource } from './yaml-source.js';
+import { locate, parseStatementYaml, type YamlSource } from './yaml-document.js';
 
 /** Largest authoring file read: statements are pages, not data sets. */
 export const MAX_AUTHORING_BYTES = 256 * 1024;
@@ -59,7 +59,7 @@ export function authorStatement(
       { where: file },
     );
   }
-  const source = parseYamlSource(text, file, 'STATEMENT_AUTHORING_INVALID');
+  const source = parseStatementYaml(text, file, 'STATEMENT_AUTHORING_INVALID');
   const raw: unknown = source.doc.toJS();
   if (!isRecord(raw))
     throw problem(

@@ -4,12 +4,13 @@ import { formatBundle, parseBundle, verifyBundle } from './bundle.js';
 import { signStatement } from './sign.js';
 import { parseTrustFile } from './trust.js';
 import type { Statement } from './statement.js';
+import { CANARY_PREDICATE_TYPE } from './predicates/canary.js';
 
 const vendor = generateNoteKey('vendor.example/acme');
 const canary: Statement = {
   _type: 'https://in-toto.io/Statement/v1',
   subject: [{ name: 'canary', digest: { sha256: 'a'.repeat(64) } }],
-  predicateType: 'https://nospy.dev/predicates/canary/v1',
+  predicateType: CANARY_PREDICATE_TYPE,
   predicate: {
     vendor: 'acme',
     period: { from: '2026-01-01', until: '2026-03-31' },

@@ -44,13 +44,11 @@ export {
   parseBundle,
   verifyBundle,
 } from './bundle.js';
-export { MAX_ABSENCE_RELEASES, parseAbsence, verifyAbsence } from './absence.js';
-export type {
-  AbsenceCheck,
-  AbsenceCheckId,
-  AbsenceEvidence,
-  AbsenceVerification,
-} from './absence.js';
+export { MAX_ABSENCE_RELEASES, parseAbsence } from './absence-evidence.js';
+export type { AbsenceEvidence } from './absence-evidence.js';
+export { verifyAbsence } from './absence.js';
+export type { AbsenceVerification } from './absence.js';
+export type { AbsenceCheck, AbsenceCheckId } from './absence-checks.js';
 export { checkAbsenceInLog } from './absence-log.js';
 export type { EntryReader } from './absence-log.js';
 export { openLogCopy } from './log-copy.js';

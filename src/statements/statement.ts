@@ -5,6 +5,7 @@
  * checks these statements itself, and a field its checks would ignore must not look signed.)
  */
 import { z } from 'zod';
+import type { Envelope } from './dsse.js';
 import {
   ACCESS_PREDICATE_TYPE,
   accessPredicate,
@@ -190,4 +191,17 @@ function toIssues(issue: z.core.$ZodIssue): StatementIssue[] {
     return [{ path, message: `missing required field (expected ${issue.expected})` }];
   }
   return [{ path, message: issue.message }];
+}
+
+/** The in-toto statement in an envelope's payload, without judging it (the checks do that). */
+export function decodeStatement(envelope: Envelope): Statement | undefined {
+  try {
+    const json: unknown = JSON.parse(envelope.payload.toString('utf8'));
+    if (typeof json !== 'object' || json === null) return undefined;
+    const s = json as Partial<Statement>;
+    if (!Array.isArray(s.subject) || typeof s.predicate !== 'object') return undefined;
+    return s as Statement;
+  } catch {
+    return undefined;
+  }
 }

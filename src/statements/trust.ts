@@ -8,7 +8,7 @@ import { parseVerifierKey, type NoteVerifier } from '../tlog/note-key.js';
 import { StatementError } from './errors.js';
 import { shortText } from './predicates/common.js';
 import { formatIssue, toStatementIssues } from './statement.js';
-import { locate, parseYamlSource, type YamlSource } from './yaml-source.js';
+import { locate, parseStatementYaml, type YamlSource } from './yaml-document.js';
 
 export const PARTY_ROLES = ['vendor', 'operator', 'regulator', 'auditor'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
@@ -96,7 +96,7 @@ export interface Trust {
 
 /** Parses trust-file YAML; every problem names `file:line:column`. */
 export function parseTrustFile(text: string, file: string): Trust {
-  const source = parseYamlSource(text, file, 'STATEMENT_TRUST_INVALID');
+  const source = parseStatementYaml(text, file, 'STATEMENT_TRUST_INVALID');
   const result = trustFileSchema.safeParse(source.doc.toJS());
   if (!result.success) throw trustError(source, result.error.issues);
   const data = result.data;

@@ -14,6 +14,7 @@ import { loadPrivateKeyFile, loadStatementFile, loadTrustFile } from './files.js
 import { signStatement, statementPayload } from './sign.js';
 import type { Statement } from './statement.js';
 import { verifyStatement, type Check, type StatementVerification } from './verify.js';
+import { AGREEMENT_PREDICATE_TYPE } from './predicates/agreement.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 const key = (name: string): NoteSigner => loadPrivateKeyFile(`${examples}keys/${name}.key`);
@@ -141,8 +142,7 @@ describe('when an agreement is verified outside its validity period', () => {
 describe('when an agreement pins a key its party did not sign with', () => {
   it('rejects the signature with the pinned and the used key', () => {
     const statement = statementOf('agreement');
-    if (statement.predicateType !== 'https://nospy.dev/predicates/agreement/v1')
-      throw new Error('fixture');
+    if (statement.predicateType !== AGREEMENT_PREDICATE_TYPE) throw new Error('fixture');
     const pinned = {
       ...statement,
       predicate: {

@@ -14,6 +14,8 @@ import {
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { generateNoteKey, keyHandle } from '../../src/tlog/note-key.js';
 import { runCli } from '../helpers/run-cli.js';
+import { AGREEMENT_PREDICATE_TYPE } from '../../src/statements/predicates/agreement.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../../src/statements/predicates/deployment.js';
 
 const GLOBEX = 'Globex Telecom Systems';
 const IMAGE = 'e'.repeat(64);
@@ -37,7 +39,7 @@ describe('nospy check on a real log', () => {
     const agreement: Statement = {
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: 'agreement.pdf', digest: { sha256: 'c'.repeat(64) } }],
-      predicateType: 'https://nospy.dev/predicates/agreement/v1',
+      predicateType: AGREEMENT_PREDICATE_TYPE,
       predicate: {
         agreementId: 'GX-1',
         title: 'Globex no-spy agreement',
@@ -53,7 +55,7 @@ describe('nospy check on a real log', () => {
     const deployment: Statement = {
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: 'fw.bin', digest: { sha256: IMAGE } }],
-      predicateType: 'https://nospy.dev/predicates/deployment/v1',
+      predicateType: DEPLOYMENT_PREDICATE_TYPE,
       predicate: {
         operator: 'Example Telecom',
         device: { id: 'globex-1', vendor: GLOBEX, model: 'GX-9' },

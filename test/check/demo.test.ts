@@ -10,6 +10,7 @@ import { formatBundle, loadTrustFile, parseEnvelope } from '../../src/statements
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { runCli } from '../helpers/run-cli.js';
 import { PLANTED, plantedPairs } from './demo-findings.js';
+import { RELEASE_PREDICATE_TYPE } from '../../src/statements/predicates/release.js';
 
 const config = fileURLToPath(new URL('../../examples/demo/nospy.yaml', import.meta.url));
 
@@ -106,7 +107,7 @@ describe('the demo world', () => {
             };
           },
       )
-      .filter((s) => s.predicateType === 'https://nospy.dev/predicates/release/v1');
+      .filter((s) => s.predicateType === RELEASE_PREDICATE_TYPE);
     expect(releases.length).toBeGreaterThan(0);
     for (const r of releases) {
       for (const doc of [r.predicate.sbom, r.predicate.mud]) {

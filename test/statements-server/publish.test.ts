@@ -20,6 +20,7 @@ import { loadStatementFile } from '../../src/statements/files.js';
 import { signStatement } from '../../src/statements/sign.js';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
 import { EXAMPLES, key } from './helpers.js';
+import { AGREEMENT_PREDICATE_TYPE } from '../../src/statements/predicates/agreement.js';
 
 let temp: ReturnType<typeof tempDir>;
 let server: RunningServer;
@@ -110,8 +111,7 @@ describe('POST /v1/statements on a real server', () => {
 
     it('rejects an expired agreement naming its end date', async () => {
       const { statement } = loadStatementFile(`${EXAMPLES}statements/agreement.yaml`);
-      if (statement.predicateType !== 'https://nospy.dev/predicates/agreement/v1')
-        throw new Error('not an agreement');
+      if (statement.predicateType !== AGREEMENT_PREDICATE_TYPE) throw new Error('not an agreement');
       const expired = {
         ...statement,
         predicate: {

@@ -17,6 +17,9 @@ import { SqliteLogStore } from '../../src/store/sqlite/log-store.js';
 import { generateNoteKey, keyHandle } from '../../src/tlog/note-key.js';
 import { encodeEntryBundle, entriesPath, TILE_WIDTH } from '../../src/tlog/tiles.js';
 import { runCli } from '../helpers/run-cli.js';
+import { AGREEMENT_PREDICATE_TYPE } from '../../src/statements/predicates/agreement.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../../src/statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../../src/statements/predicates/release.js';
 
 const GLOBEX = 'Globex Telecom Systems';
 const ACME = 'Acme Networks';
@@ -30,7 +33,7 @@ function release(vendor: string, image: string, version: string): Statement {
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'fw.bin', digest: { sha256: image } }],
-    predicateType: 'https://nospy.dev/predicates/release/v1',
+    predicateType: RELEASE_PREDICATE_TYPE,
     predicate: {
       vendor,
       models: ['GX-9'],
@@ -101,7 +104,7 @@ beforeAll(async () => {
   const agreement: Statement = {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'agreement.pdf', digest: { sha256: 'c'.repeat(64) } }],
-    predicateType: 'https://nospy.dev/predicates/agreement/v1',
+    predicateType: AGREEMENT_PREDICATE_TYPE,
     predicate: {
       agreementId: 'GX-1',
       title: 'Globex no-spy agreement',
@@ -114,7 +117,7 @@ beforeAll(async () => {
   const deployment: Statement = {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'fw.bin', digest: { sha256: RUNNING } }],
-    predicateType: 'https://nospy.dev/predicates/deployment/v1',
+    predicateType: DEPLOYMENT_PREDICATE_TYPE,
     predicate: {
       operator: 'Example Telecom',
       device: { id: 'globex-1', vendor: GLOBEX, model: 'GX-9' },

@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import { scanFirmware } from '../../firmware/scan.js';
 import { loadInventory } from '../../inventory/load.js';
-import { loadDeviceMap } from '../../mud/index.js';
+import { loadDeviceMap } from '../../mud/load.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
 import { loadOsvSources } from '../../osv/load.js';
 import { checkInventory, parseDateFlag } from '../../policy/service.js';

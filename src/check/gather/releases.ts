@@ -11,11 +11,12 @@ import { findVulnerabilities } from '../../sbom/vulnerabilities.js';
 import type { StatementOf } from '../context.js';
 import type { ComponentVulnerability, LoggedStatement } from '../evidence.js';
 import type { BlobSource } from './blobs.js';
+import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 
-export type LoggedRelease = StatementOf<'https://nospy.dev/predicates/release/v1'>;
+export type LoggedRelease = StatementOf<typeof RELEASE_PREDICATE_TYPE>;
 
 export function isRelease(s: LoggedStatement): s is LoggedRelease {
-  return s.statement.predicateType === 'https://nospy.dev/predicates/release/v1';
+  return s.statement.predicateType === RELEASE_PREDICATE_TYPE;
 }
 
 /** Hex SHA-256 of a file, streamed (an image may be a gigabyte). */

@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../finding.js';
 import {
+  DAY_MS,
   iso,
   instant,
   makeFinding,
@@ -12,8 +13,7 @@ import {
   vendorKey,
   type CheckContext,
 } from '../context.js';
-
-const DAY_MS = 86_400_000;
+import { AGREEMENT_PREDICATE_TYPE } from '../../statements/predicates/agreement.js';
 
 /** Findings of kind `canary-lapsed`. */
 export function canaryLapses(ctx: CheckContext): Finding[] {
@@ -27,7 +27,7 @@ export function canaryLapses(ctx: CheckContext): Finding[] {
     const promise = ctx.clauseOf(vendor, 'canary-every');
     if (promise === undefined) continue;
     const p = promise.agreement.statement;
-    if (p.predicateType !== 'https://nospy.dev/predicates/agreement/v1') continue;
+    if (p.predicateType !== AGREEMENT_PREDICATE_TYPE) continue;
     const period = promise.clause.days * DAY_MS;
     const end = Math.min(ctx.now, instant(p.predicate.validity.until) + DAY_MS);
     const canaries = ctx.canaries

@@ -3,6 +3,7 @@
  * names, or whose release was logged only after the deployment was observed (agreement clause
  * `firmware-logged-before-deployment`).
  */
+import { MAX_ABSENCE_RELEASES } from '../../statements/absence-evidence.js';
 import type { Evidence, Finding } from '../finding.js';
 import {
   digestRef,
@@ -62,9 +63,6 @@ function observations(ctx: CheckContext): Observation[] {
   }
   return [...byKey.values()];
 }
-
-/** Most release statements one absence carries: its size stays bounded however big the log. */
-export const MAX_ABSENCE_RELEASES = 1000;
 
 /**
  * The proof that no release names `digest` at the checkpoint: the vendor's release statements

@@ -7,6 +7,7 @@
  */
 import type { Evidence, Finding } from '../finding.js';
 import {
+  DAY_MS,
   digestRef,
   instant,
   makeFinding,
@@ -16,10 +17,9 @@ import {
   type StatementOf,
 } from '../context.js';
 import type { LoggedStatement } from '../evidence.js';
+import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 
-const DAY_MS = 86_400_000;
-
-type Release = StatementOf<'https://nospy.dev/predicates/release/v1'>;
+type Release = StatementOf<typeof RELEASE_PREDICATE_TYPE>;
 
 /** What a device runs now: the inventory's record, else its latest deployment statement. */
 interface CurrentImage {

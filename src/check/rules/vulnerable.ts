@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../finding.js';
 import {
+  DAY_MS,
   instant,
   makeFinding,
   statementEvidence,
@@ -13,7 +14,6 @@ import {
 } from '../context.js';
 
 const RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, moderate: 2, low: 1 };
-const DAY_MS = 86_400_000;
 
 /** Findings of kind `vulnerable-component`. */
 export function vulnerableComponents(ctx: CheckContext): Finding[] {

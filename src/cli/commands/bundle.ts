@@ -13,14 +13,13 @@ import {
   readEnvelopeFile,
   writeFileAtomically,
 } from '../../statements/files.js';
+import type { AbsenceCheck } from '../../statements/absence-checks.js';
 import {
   isAbsenceDocument,
   MAX_ABSENCE_BYTES,
   parseAbsence,
-  verifyAbsence,
-  type AbsenceCheck,
-  type AbsenceVerification,
-} from '../../statements/absence.js';
+} from '../../statements/absence-evidence.js';
+import { verifyAbsence, type AbsenceVerification } from '../../statements/absence.js';
 import { checkAbsenceInLog } from '../../statements/absence-log.js';
 import { openLogCopy } from '../../statements/log-copy.js';
 import type { Trust } from '../../statements/trust.js';

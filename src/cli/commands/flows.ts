@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { FlagSetting } from '../../config/load.js';
 import { FlowCollector, type ListenerKind } from '../../flows/collector.js';
 import { decodeCaptureFile } from '../../flows/decode-capture.js';
 import { FlowFileWriter, type FlowFileFormat } from '../../flows/flow-file.js';
 import { FLOW_STORE_DIR } from '../../flows/flow-store.js';
 import { isZeekLog, readZeekConnLog } from '../../flows/zeek.js';
+import { configFlags } from '../config-flags.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from '../context.js';
 
@@ -118,9 +118,11 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
         throw new CliError('CLI_USAGE', 'give --out <file.ndjson>, --data [dir], or both');
       let store: string | undefined;
       if (options.data !== undefined) {
-        const flags: FlagSetting[] =
-          options.data === true ? [] : [{ flag: '--data', path: ['data'], value: options.data }];
-        store = join(resolve(ctx.cwd, ctx.config(flags).config.data), FLOW_STORE_DIR);
+        const data = options.data === true ? undefined : options.data;
+        store = join(
+          resolve(ctx.cwd, ctx.config(configFlags({ data })).config.data),
+          FLOW_STORE_DIR,
+        );
       }
       const out = options.out === undefined ? undefined : resolve(ctx.cwd, options.out);
       const collector = new FlowCollector({

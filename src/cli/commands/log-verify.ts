@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { LogError } from '../../log/errors.js';
 import { monitorLog } from '../../log/monitor.js';
 import { defaultStatePath, readMonitorState, writeMonitorState } from '../../log/monitor-state.js';
+import { toInt } from '../config-flags.js';
 import { printResult, type CommandContext } from '../context.js';
 import { readVerifier } from './key-file.js';
-import { toInt } from './serve.js';
 
 interface VerifyOptions {
   logVkey: string;

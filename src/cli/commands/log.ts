@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { FlagSetting } from '../../config/load.js';
 import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import { MAX_ENTRY_BYTES } from '../../tlog/tiles.js';
+import { configFlags } from '../config-flags.js';
 import { printResult, type CommandContext } from '../context.js';
 import { readSigner } from './key-file.js';
 import { registerLogVerifyCommand } from './log-verify.js';
@@ -24,9 +24,7 @@ export function registerLogCommands(program: Command, ctx: CommandContext): void
     .requiredOption('--log-key <file>', 'the log private key (PRIVATE+KEY+…)')
     .argument('<file...>', 'files to append, each one entry of at most 65,535 bytes')
     .action(async (files: string[], opts: { data?: string; logKey: string }) => {
-      const flags: FlagSetting[] =
-        opts.data === undefined ? [] : [{ flag: '--data', path: ['data'], value: opts.data }];
-      const { config } = ctx.config(flags);
+      const { config } = ctx.config(configFlags(opts));
       const signer = readSigner(ctx.cwd, opts.logKey);
       // Read and check every file before appending any, so a bad one appends nothing.
       const entries = files.map((file) => readEntry(ctx.cwd, file));

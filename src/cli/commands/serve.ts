@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import closeWithGrace from 'close-with-grace';
-import type { FlagSetting } from '../../config/load.js';
 import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
@@ -11,6 +10,7 @@ import { FsBlobStore } from '../../blobs/fs-blob-store.js';
 import { loadTrustFile } from '../../statements/files.js';
 import { join, resolve } from 'node:path';
 import { KEY_TYPE_COSIGNATURE_V1 } from '../../tlog/note-key.js';
+import { configFlags, toInt } from '../config-flags.js';
 import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
 
@@ -52,15 +52,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       'also require this bearer token on POST /v1/statements (or NOSPY_STATEMENT_TOKEN)',
     )
     .action(async (opts: ServeOptions) => {
-      const flags: FlagSetting[] = [];
-      if (opts.data !== undefined) flags.push({ flag: '--data', path: ['data'], value: opts.data });
-      if (opts.port !== undefined)
-        flags.push({ flag: '--port', path: ['server', 'port'], value: toInt('--port', opts.port) });
-      if (opts.host !== undefined)
-        flags.push({ flag: '--host', path: ['server', 'host'], value: opts.host });
-      if (opts.trust !== undefined)
-        flags.push({ flag: '--trust', path: ['trust'], value: opts.trust });
-      const loaded = ctx.config(flags);
+      const loaded = ctx.config(configFlags(opts));
       const { config } = loaded;
       // Loaded once, before the log opens: a bad trust file stops the start with its line.
       const trust =
@@ -147,15 +139,6 @@ function parseWitness(cwd: string, spec: string): WitnessEndpoint {
     );
   }
   return { verifier, url: match[2] };
-}
-
-export function toInt(flag: string, value: string): number {
-  if (!/^(0|[1-9][0-9]{0,8})$/.test(value)) {
-    throw new LogError('LOG_USAGE', `${flag} ${value}: expected a non-negative integer`, {
-      where: flag,
-    });
-  }
-  return Number(value);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,14 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import closeWithGrace from 'close-with-grace';
-import type { FlagSetting } from '../../config/load.js';
 import { LogError } from '../../log/errors.js';
 import { createWitnessServer } from '../../log/witness-server.js';
 import { SqliteWitnessStore } from '../../store/sqlite/witness-store.js';
 import { KEY_TYPE_COSIGNATURE_V1, KEY_TYPE_ED25519, withKeyType } from '../../tlog/note-key.js';
+import { configFlags } from '../config-flags.js';
 import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
-import { toInt } from './serve.js';
 
 interface WitnessServeOptions {
   data?: string;
@@ -42,13 +41,7 @@ export function registerWitnessCommands(program: Command, ctx: CommandContext): 
     .option('--port <port>', 'TCP port (config: server.port, default 8080)')
     .option('--host <host>', 'address to listen on (config: server.host, default 127.0.0.1)')
     .action(async (opts: WitnessServeOptions) => {
-      const flags: FlagSetting[] = [];
-      if (opts.data !== undefined) flags.push({ flag: '--data', path: ['data'], value: opts.data });
-      if (opts.port !== undefined)
-        flags.push({ flag: '--port', path: ['server', 'port'], value: toInt('--port', opts.port) });
-      if (opts.host !== undefined)
-        flags.push({ flag: '--host', path: ['server', 'host'], value: opts.host });
-      const { config } = ctx.config(flags);
+      const { config } = ctx.config(configFlags(opts));
       const signer = withKeyType(readSigner(ctx.cwd, opts.key), KEY_TYPE_COSIGNATURE_V1);
       const logs = opts.log.map((spec) => readVerifier(ctx.cwd, spec));
       for (const log of logs) {

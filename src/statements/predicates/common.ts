@@ -1,6 +1,6 @@
 /** Field schemas shared by the nospy predicates. */
 import { z } from 'zod';
-import { isIP } from 'node:net';
+import { ipFamily } from '../../ip/family.js';
 
 export const sha256Hex = z
   .string()
@@ -93,7 +93,7 @@ export function isCanonicalCidr(value: string): boolean {
   const lengthText = value.slice(slash + 1);
   if (!/^\d{1,3}$/.test(lengthText)) return false;
   const length = Number(lengthText);
-  const family = isIP(address);
+  const family = ipFamily(address);
   if (family === 0 || length > (family === 4 ? 32 : 128)) return false;
   const bits = addressBits(address, family);
   return (

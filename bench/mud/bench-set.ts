@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FlowRecord } from '../flows/flow-record.js';
-import type { BehaviourDevice } from './behaviour.js';
-import { compileMud } from './compile.js';
-import { toMudContext, mudContextSchema } from './context.js';
-import type { MudFile } from './model.js';
-import { parseMudText } from './parse.js';
+import type { FlowRecord } from '../../src/flows/flow-record.js';
+import type { BehaviourDevice } from '../../src/mud/behaviour.js';
+import { compileMud } from '../../src/mud/compile.js';
+import { toMudContext, mudContextSchema } from '../../src/mud/context.js';
+import type { MudFile } from '../../src/mud/model.js';
+import { parseMudText } from '../../src/mud/parse.js';
 
 /** The MUD files of the test fixtures (real published files), read by {@link realisticMudSet}. */
 export const MUD_FIXTURES_DIR = fileURLToPath(new URL('../../test/fixtures/mud/', import.meta.url));
@@ -29,7 +29,7 @@ export interface MudBenchOptions {
 }
 
 /**
- * A realistic MUD set for benchmarks (bench/flows calls it): the real MUD files of the fixtures
+ * A realistic MUD set for benchmarks (bench/mud and bench/check call it): the real MUD files of the fixtures
  * (Cisco, MUD Maker, NIST, UNSW/MUDgee) compiled against synthetic operator contexts that bind
  * every DNS name and controller they use, plus generated flow records. Deterministic.
  *

@@ -1,6 +1,8 @@
 /**
- * A YAML (or JSON) document kept with its line counter, so that a problem found after parsing
- * (by a schema or a linter) can be reported at the file:line:column of the value at fault.
+ * The one YAML reader: text in, a document with its positions out (pure, no I/O). A document is
+ * kept with its line counter, so that a problem found after parsing (by a schema or a linter) can
+ * be reported at the file:line:column of the value at fault. Each domain turns a syntax problem
+ * into its own error code; config, statements, MUD, policy and inventory files all read here.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 
@@ -16,10 +18,13 @@ export interface YamlSyntaxProblem {
   readonly message: string;
 }
 
-/** Parses YAML 1.2 text (JSON is a subset) keeping positions; duplicate keys are errors. */
+/**
+ * Parses YAML 1.2 text (JSON is a subset) keeping positions; duplicate keys are errors. `file`
+ * only names the text in positions (`file:line:column`); nothing is read.
+ */
 export function parseYamlSource(
-  file: string,
   text: string,
+  file: string,
 ): { source: YamlSource; syntax?: YamlSyntaxProblem } {
   const lines = new LineCounter();
   const doc = parseDocument(text, {

@@ -1,20 +1,20 @@
 /**
- * Statement and trust files read with positions (the shared reader in src/config/yaml-source.ts):
- * a syntax error throws the caller's statement error code, and every later problem is located
- * as `file:line:column`.
+ * Statement and trust files read with positions (the one YAML reader, src/yaml/source.ts): a
+ * syntax error throws the caller's statement error code, and every later problem is located as
+ * `file:line:column`.
  */
-import {
-  parseYamlSource as parseWithPositions,
-  positionOf,
-  type YamlSource,
-} from '../config/yaml-source.js';
+import { parseYamlSource, positionOf, type YamlSource } from '../yaml/source.js';
 import { StatementError, type StatementErrorCode } from './errors.js';
 
 export type { YamlSource };
 
 /** Parses YAML text; a syntax error throws `code` naming file:line:column. */
-export function parseYamlSource(text: string, file: string, code: StatementErrorCode): YamlSource {
-  const { source, syntax } = parseWithPositions(file, text);
+export function parseStatementYaml(
+  text: string,
+  file: string,
+  code: StatementErrorCode,
+): YamlSource {
+  const { source, syntax } = parseYamlSource(text, file);
   if (syntax !== undefined) {
     throw new StatementError(code, `${syntax.where}: ${syntax.message}`, { where: syntax.where });
   }

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+/**
+ * MUD inputs written as YAML (the operator context, the device map, access grants) parsed and
+ * validated from text; reading them from files is the loader's job (`load.ts`).
+ */
 import type { z } from 'zod';
-import { parseYamlSource, positionOf } from '../config/yaml-source.js';
+import { parseYamlSource, positionOf } from '../yaml/source.js';
 import { MudError, type MudErrorCode } from './errors.js';
 
 /**
@@ -13,7 +16,7 @@ export function parseYamlWith<S extends z.ZodType>(
   schema: S,
   code: MudErrorCode,
 ): z.output<S> {
-  const { source: doc, syntax } = parseYamlSource(source, text);
+  const { source: doc, syntax } = parseYamlSource(text, source);
   if (syntax !== undefined) {
     throw new MudError(code, `${syntax.where}: ${syntax.message}`, { where: syntax.where });
   }
@@ -33,28 +36,4 @@ export function parseYamlWith<S extends z.ZodType>(
   throw new MudError(code, problems.map((p) => p.text).join('\n'), {
     where: problems[0]?.where ?? source,
   });
-}
-
-/** Reads a YAML file of at most `maxBytes` and validates it; see {@link parseYamlWith}. */
-export function loadYamlWith<S extends z.ZodType>(
-  file: string,
-  schema: S,
-  code: MudErrorCode,
-  maxBytes: number,
-): z.output<S> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new MudError('MUD_UNREADABLE', `${file}: cannot read: ${(error as Error).message}`, {
-      where: file,
-      cause: error,
-    });
-  }
-  if (bytes.length > maxBytes) {
-    throw new MudError(code, `${file}: ${bytes.length} bytes, more than the ${maxBytes} allowed`, {
-      where: file,
-    });
-  }
-  return parseYamlWith(bytes.toString('utf8'), file, schema, code);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBehaviour } from './behaviour.js';
-import { realisticMudSet } from './bench-set.js';
+import { checkBehaviour } from '../../src/mud/behaviour.js';
+import { realisticMudSet } from '../../bench/mud/bench-set.js';
 
 describe('the benchmark MUD set', () => {
   it('compiles every RFC-layout fixture and generates records that mix allowed traffic and violations', () => {
