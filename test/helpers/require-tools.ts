@@ -6,8 +6,7 @@
  * test/summary-reporter.ts. In CI (`CI=true`, and always in .ci/run, which installs every
  * package) a missing tool fails the group instead, so CI still runs everything.
  */
-import { beforeEach, type TestContext } from 'vitest';
-import { getCurrentSuite } from 'vitest/suite';
+import { beforeEach, TestRunner, type TestContext } from 'vitest';
 import {
   describeMissing,
   isCi,
@@ -66,7 +65,7 @@ function stopTest(context: TestContext, group: string, missing: readonly Missing
 export function requireTools(...tools: readonly ToolName[]): boolean {
   const missing = missingOf(tools);
   if (missing.length === 0) return true;
-  const group = getCurrentSuite().name;
+  const group = TestRunner.getCurrentSuite().name;
   beforeEach((context) => {
     stopTest(context, group, missing);
   });
