@@ -1,9 +1,11 @@
 /**
  * Debian's chromium driven by playwright-core, for the dashboard's browser tests: a fresh profile
- * per run, no network beyond the server under test, console errors collected per page.
+ * per run, no network beyond the server under test, console errors collected per page. The test
+ * files declare `requireTools('chromium')`, which finds it on PATH (Debian: /usr/bin/chromium).
  */
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { toolPath } from '../test/helpers/require-tools.js';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -18,8 +20,10 @@ const CHROMIUM_ARGS = [
 
 /** Launches chromium with its profile in `dir` (playwright passes it as --user-data-dir). */
 export function launchChromium(dir: string): Promise<BrowserContext> {
+  const executablePath = toolPath('chromium');
+  if (executablePath === undefined) throw new Error('chromium is not on PATH');
   return chromium.launchPersistentContext(join(dir, 'chromium'), {
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     args: CHROMIUM_ARGS,
   });
 }

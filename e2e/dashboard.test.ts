@@ -10,6 +10,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/check/finding.js';
 import { startDemoServer, type DemoServer } from '../test/helpers/demo-server.js';
+import { requireTools } from '../test/helpers/require-tools.js';
 import { launchChromium, openRoute } from './browser.js';
 
 interface Vendor {
@@ -40,13 +41,17 @@ const open = (route: string) => openRoute(browser, demo.url, route);
 /** Tests that open one page per device, vendor or entry: the machine may be shared and slow. */
 const MANY_PAGES = 180_000;
 
+const haveChromium = requireTools('chromium');
+
 beforeAll(async () => {
+  if (!haveChromium) return;
   demo = await startDemoServer();
   findings = (await api<{ findings: Finding[] }>('/v1/findings')).findings;
   browser = await launchChromium(demo.dir);
 }, 120_000);
 
 afterAll(async () => {
+  if (!haveChromium) return;
   await browser?.close();
   await demo.close();
 });

@@ -13,6 +13,7 @@ import { openLog, type OpenLog } from '../src/log/open-log.js';
 import { DASHBOARD_DIR } from '../src/server/dashboard.js';
 import { createServer, type LogServer } from '../src/server/server.js';
 import { generateNoteKey } from '../src/tlog/note-key.js';
+import { requireTools } from '../test/helpers/require-tools.js';
 import { FixedView, SNAPSHOT } from '../test/server-api/product-view.js';
 import { launchChromium, openRoute } from './browser.js';
 
@@ -32,7 +33,10 @@ let url: string;
 let browser: BrowserContext | undefined;
 let vkey: string;
 
+const haveChromium = requireTools('chromium');
+
 beforeAll(async () => {
+  if (!haveChromium) return;
   dir = mkdtempSync(join(tmpdir(), 'nospy-e2e-'));
   const key = keyWithPlus();
   vkey = key.vkey;
@@ -65,6 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (!haveChromium) return;
   await browser?.close();
   await app.close();
   rmSync(dir, { recursive: true, force: true });

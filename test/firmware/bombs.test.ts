@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, UnpackBudget, type UnpackLimits } from '../../src/firmware/limits.js';
 import { scanFirmware } from '../../src/firmware/scan.js';
 import { unpackBytes } from '../../src/firmware/unpack/unpack.js';
+import { requireTools } from '../helpers/require-tools.js';
 import { cpioNewcMember, squashfs, tarMember, writeTree } from './images.js';
 
 const SMALL: UnpackLimits = {
@@ -124,6 +125,8 @@ describe('when an archive holds more files than allowed', () => {
 });
 
 describe('when a squashfs image lists far more bytes than it holds', () => {
+  requireTools('mksquashfs');
+
   it('refuses it from the listing, before extracting anything', () => {
     const root = writeTree({
       '/zeros.bin': Buffer.alloc(48 * 1024 * 1024),

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { INDICATOR_KINDS } from '../../src/firmware/indicators/types.js';
-import { cleanTree, fixture, pack, plantedTree, writeTree } from './images.js';
+import { requireToolsInTest } from '../helpers/require-tools.js';
+import { cleanTree, fixture, pack, PACK_TOOLS, plantedTree, writeTree } from './images.js';
 
 let work: string;
 let clean: string;
@@ -19,7 +20,8 @@ afterAll(() => {
 });
 
 describe('nospy firmware scan --json', () => {
-  it('prints image, carves, components and indicators, and exits 1 on a back-door indicator', async () => {
+  it('prints image, carves, components and indicators, and exits 1 on a back-door indicator', async (context) => {
+    requireToolsInTest(context, ...PACK_TOOLS['flash-uimage']);
     const image = join(work, 'planted.bin');
     writeFileSync(image, pack(planted, 'flash-uimage'));
     const result = await runCli(['firmware', 'scan', image, '--json', '--log-level', 'silent']);

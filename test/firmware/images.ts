@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32, gzipSync } from 'node:zlib';
+import type { ToolName } from '../helpers/tools.js';
 
 export type TreeSpec = Record<string, string | Buffer | { symlink: string }>;
 
@@ -155,6 +156,26 @@ export type PackFormat =
   | 'squashfs'
   | 'flash-uimage'
   | 'flash-squashfs';
+
+/**
+ * The tools outside npm that `pack` runs for each format, for `requireTools` (GNU tar is
+ * Debian Essential; gzip is node:zlib). The scanner itself reads xz and squashfs through the
+ * same packages' xz and unsquashfs.
+ */
+export const PACK_TOOLS: Readonly<Record<PackFormat, readonly ToolName[]>> = {
+  'tar-gnu': [],
+  'tar-pax': [],
+  'tar-ustar': [],
+  'tar.gz': [],
+  'tar.xz': ['xz'],
+  'cpio-newc': ['cpio'],
+  'cpio-crc': ['cpio'],
+  'cpio-odc': ['cpio'],
+  'cpio.gz': ['cpio'],
+  squashfs: ['mksquashfs'],
+  'flash-uimage': ['cpio'],
+  'flash-squashfs': ['mksquashfs'],
+};
 
 /** Packs the tree at `root` in one container format, with the real tool where there is one. */
 export function pack(root: string, format: PackFormat): Buffer {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanFirmware, type FirmwareReport } from '../../src/firmware/scan.js';
 import type { Indicator } from '../../src/firmware/indicators/types.js';
-import { cleanTree, pack, plantedTree, writeTree, type PackFormat } from './images.js';
+import { requireTools, requireToolsInTest } from '../helpers/require-tools.js';
+import { cleanTree, pack, PACK_TOOLS, plantedTree, writeTree, type PackFormat } from './images.js';
 
 const FORMATS: readonly PackFormat[] = [
   'tar-gnu',
@@ -131,6 +132,8 @@ describe('the clean image with its traps', () => {
 });
 
 describe.each(FORMATS)('when the images are packed as %s', (format) => {
+  requireTools(...PACK_TOOLS[format]);
+
   it('reports exactly the indicators of the unpacked directory', () => {
     const expected = signature(scanFirmware(plantedRoot).indicators);
     const report = scanPacked(plantedRoot, format);
@@ -147,7 +150,8 @@ describe.each(FORMATS)('when the images are packed as %s', (format) => {
 });
 
 describe('when the image is a raw flash dump', () => {
-  it('reports each carve with offset, type and size, and the container chain', () => {
+  it('reports each carve with offset, type and size, and the container chain', (context) => {
+    requireToolsInTest(context, ...PACK_TOOLS['flash-squashfs']);
     const report = scanPacked(plantedRoot, 'flash-squashfs');
     expect(report.image.format).toBe('raw');
     expect(report.carves.map((c) => [c.offset, c.type, c.within ?? null])).toEqual([
@@ -158,7 +162,8 @@ describe('when the image is a raw flash dump', () => {
     expect(report.components.map((c) => c.name)).toContain('linux');
   });
 
-  it('names the chain when the image starts with a container', () => {
+  it('names the chain when the image starts with a container', (context) => {
+    requireToolsInTest(context, ...PACK_TOOLS['cpio-odc']);
     expect(scanPacked(plantedRoot, 'tar.gz').image.format).toBe('gzip/tar');
     expect(scanPacked(plantedRoot, 'cpio-odc').image.format).toBe('cpio');
   });

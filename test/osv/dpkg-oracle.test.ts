@@ -3,6 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { compareVersions } from '../../src/osv/versions/ordering.js';
 import { dpkgOrdering } from '../../src/osv/versions/dpkg.js';
+import { requireTools } from '../helpers/require-tools.js';
 
 /** dpkg itself (Debian's `dpkg --compare-versions`) as the reference ordering. */
 function dpkgSays(a: string, b: string): number {
@@ -24,6 +25,7 @@ const version = fc
   );
 
 describe('dpkg ordering against dpkg --compare-versions', () => {
+  requireTools('dpkg');
   test.prop([version, version], { numRuns: 120 })('agrees with dpkg on random versions', (a, b) => {
     expect(Math.sign(compareVersions(dpkgOrdering, a, b) ?? Number.NaN)).toBe(dpkgSays(a, b));
   });

@@ -8,9 +8,10 @@ import { addSignature, serializeEnvelope } from '../../src/statements/dsse.js';
 import { loadPrivateKeyFile, loadStatementFile } from '../../src/statements/files.js';
 import { signStatement } from '../../src/statements/sign.js';
 import { keyHandle } from '../../src/tlog/note-key.js';
+import { requireTools, toolPath } from '../helpers/require-tools.js';
 
-// Debian's interpreter, where python3-cryptography is installed (another python may be first on PATH).
-const PYTHON = '/usr/bin/python3';
+// The first python3 on PATH that has python3-cryptography (pyenv's may come first without it).
+requireTools('python3-cryptography');
 const script = fileURLToPath(new URL('dsse_verify.py', import.meta.url));
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 const acme = loadPrivateKeyFile(`${examples}keys/example-acme-vendor.key`);
@@ -26,7 +27,8 @@ function pythonVerify(
 ): { code: number | null; out: { verified: string[]; failed: string[] } } {
   const file = join(dir, `env-${Math.random().toString(16).slice(2)}.json`);
   writeFileSync(file, envelope);
-  const run = spawnSync(PYTHON, [script, file, ...vkeys], { encoding: 'utf8' });
+  const python = toolPath('python3-cryptography') ?? 'python3';
+  const run = spawnSync(python, [script, file, ...vkeys], { encoding: 'utf8' });
   if (run.error !== undefined || run.stderr !== '')
     throw new Error(`python failed: ${run.stderr || String(run.error)}`);
   return {
