@@ -132,6 +132,7 @@ export const ERROR_CATALOGUE = {
   FIRMWARE_IMAGE_UNREADABLE: { exit: 2, http: 400 },
   FIRMWARE_MUD_INVALID: { exit: 2, http: 400 },
   FIRMWARE_SBOM_UNUSABLE: { exit: 2, http: 400 },
+  FIRMWARE_DIFF_INCOMPLETE: { exit: 2, http: 422 },
   SBOM_UNREADABLE: { exit: 2, http: 400 },
   SBOM_SYNTAX: { exit: 2, http: 400 },
   SBOM_LIMIT: { exit: 2, http: 413 },
