@@ -21,6 +21,7 @@ import type { BlobErrorCode } from '../blobs/errors.js';
 import type { FlowErrorCode } from '../flows/errors.js';
 import type { ApiErrorCode } from '../server/api/errors.js';
 import type { CheckErrorCode } from '../check/errors.js';
+import type { RebuildErrorCode } from '../rebuild/errors.js';
 
 export type ErrorCode =
   | CliErrorCode
@@ -39,6 +40,7 @@ export type ErrorCode =
   | FlowErrorCode
   | ApiErrorCode
   | CheckErrorCode
+  | RebuildErrorCode
   | 'INTERNAL';
 
 export interface ErrorOutcome {
@@ -133,6 +135,11 @@ export const ERROR_CATALOGUE = {
   FIRMWARE_MUD_INVALID: { exit: 2, http: 400 },
   FIRMWARE_SBOM_UNUSABLE: { exit: 2, http: 400 },
   FIRMWARE_DIFF_INCOMPLETE: { exit: 2, http: 422 },
+  REBUILD_RELEASE_INVALID: { exit: 2, http: 422 },
+  REBUILD_INPUT_UNREADABLE: { exit: 2, http: 400 },
+  REBUILD_RELEASED_IMAGE_UNAVAILABLE: { exit: 2, http: 404 },
+  REBUILD_RELEASED_IMAGE_MISMATCH: { exit: 2, http: 422 },
+  REBUILD_BLOB_UPLOAD_FAILED: { exit: 2, http: 502 },
   SBOM_UNREADABLE: { exit: 2, http: 400 },
   SBOM_SYNTAX: { exit: 2, http: 400 },
   SBOM_LIMIT: { exit: 2, http: 413 },
