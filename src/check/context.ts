@@ -86,6 +86,7 @@ export class CheckContext {
   readonly grants: StatementOf<'https://nospy.dev/predicates/access/v1'>[] = [];
   readonly deployments: StatementOf<'https://nospy.dev/predicates/deployment/v1'>[] = [];
   readonly canaries: StatementOf<'https://nospy.dev/predicates/canary/v1'>[] = [];
+  readonly rebuilds: StatementOf<'https://nospy.dev/predicates/rebuild/v1'>[] = [];
   readonly devices = new Map<string, InventoryDevice>();
   /** Releases by the hex image digests they name (a release lookup per device must be O(1)). */
   readonly #releasesByDigest = new Map<
@@ -113,6 +114,9 @@ export class CheckContext {
           break;
         case 'https://nospy.dev/predicates/canary/v1':
           this.canaries.push(s as StatementOf<typeof s.statement.predicateType>);
+          break;
+        case 'https://nospy.dev/predicates/rebuild/v1':
+          this.rebuilds.push(s as StatementOf<typeof s.statement.predicateType>);
           break;
       }
     }
