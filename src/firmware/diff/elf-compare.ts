@@ -6,8 +6,8 @@
  *
  * Nothing outside the sections is waved through: when the loaded sections keep their sizes and
  * places, every byte of the file up to the end of the last loaded section or segment (headers,
- * program headers, padding a loader maps) must be equal apart from the explained sections and the
- * file header's e_shoff; otherwise the difference is `content`. Code hidden in the padding
+ * program headers, padding a loader maps) must be equal apart from the sections already found to
+ * differ and the file header's e_shoff; otherwise the difference is `content`. Code hidden in the padding
  * between two sections of a loaded segment is therefore caught.
  */
 import { explainByteRuns } from './byte-runs.js';
@@ -135,7 +135,7 @@ export function compareElf(a: Buffer, b: Buffer): ElfComparison | undefined {
     causes.add('content');
     differing.push(...unpaired);
   }
-  // Explained sections at the same place and size are masked when the rest is compared.
+  // Differing sections at the same place and size are masked when the rest is compared.
   const masks: [number, number][] = [];
   let layoutKept = unpaired.length === 0;
   for (const [sa, sb] of pairs) {
@@ -153,7 +153,8 @@ export function compareElf(a: Buffer, b: Buffer): ElfComparison | undefined {
           ? explainByteRuns(xa, xb)
           : new Set<Cause>(['content']);
     for (const c of explained) causes.add(c);
-    if (!explained.has('content') && sa.offset === sb.offset && sa.type !== SHT_NOBITS)
+    // Named already: the bytes outside every differing section are what is compared next.
+    if (sa.offset === sb.offset && sa.size === sb.size && sa.type !== SHT_NOBITS)
       masks.push([sa.offset, sa.offset + sa.size]);
   }
   let note: string | undefined;
