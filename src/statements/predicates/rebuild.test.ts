@@ -82,3 +82,30 @@ describe('the rebuild predicate', () => {
     );
   });
 });
+
+describe('the release-reproduced agreement clause', () => {
+  const agreement = readFileSync(
+    fileURLToPath(new URL('../../../examples/statements/agreement.yaml', import.meta.url)),
+    'utf8',
+  ).replace(
+    'clauses:\n',
+    'clauses:\n  - { clause: release-reproduced, evaluators: 2, within_days: 30 }\n',
+  );
+
+  it('takes a number of evaluators and a window in days', () => {
+    const { statement } = authorStatement(agreement, 'agreement.yaml');
+    if (statement.predicateType !== 'https://nospy.dev/predicates/agreement/v1')
+      throw new Error('not an agreement');
+    expect(statement.predicate.clauses[0]).toEqual({
+      clause: 'release-reproduced',
+      evaluators: 2,
+      within_days: 30,
+    });
+  });
+
+  it('refuses no evaluator at all, naming the field', () => {
+    expect(problems(agreement.replace('evaluators: 2', 'evaluators: 0'))).toMatch(
+      /clauses\[0\]\.evaluators: Too small/,
+    );
+  });
+});
