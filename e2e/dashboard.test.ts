@@ -20,6 +20,17 @@ interface Vendor {
   agreementDetail?: { clauses: { id: string; status: string; findings: string[] }[] };
   canary: { status: string }[];
 }
+interface Release {
+  digest: string;
+  reproducibility: {
+    status: string;
+    attestations: {
+      evaluator: string;
+      verdict: string;
+      differences?: { path: string; change: string }[];
+    }[];
+  };
+}
 interface Pack {
   pack: string;
   findings: Finding[];
@@ -141,6 +152,38 @@ describe('the vendor pages', () => {
         expect(errors, v.id).toEqual([]);
         await page.close();
       }
+    },
+    MANY_PAGES,
+  );
+
+  it(
+    'show each release with its reproducibility and every rebuild attestation',
+    async () => {
+      const { vendors } = await api<{ vendors: Vendor[] }>('/v1/vendors');
+      let attestations = 0;
+      for (const summary of vendors) {
+        const v = await api<{ releaseList: Release[] }>(`/v1/vendors/${summary.id}`);
+        const { page, errors } = await open(`/vendors/${summary.id}`);
+        await page.getByRole('heading', { name: 'Rebuilds from source' }).waitFor();
+        for (const r of v.releaseList) {
+          const cell = page.locator(`tr[data-release="${r.digest}"] td[data-reproducibility]`);
+          expect(await cell.getAttribute('data-reproducibility'), r.digest).toBe(
+            r.reproducibility.status,
+          );
+          for (const a of r.reproducibility.attestations) {
+            attestations++;
+            const item = page.locator(`li[data-attestation="${a.verdict}"]`, {
+              hasText: a.evaluator,
+            });
+            expect(await item.count(), a.evaluator).toBeGreaterThan(0);
+            for (const d of (a.differences ?? []).filter((x) => x.change !== 'metadata'))
+              expect(await item.first().textContent()).toContain(d.path);
+          }
+        }
+        expect(errors, summary.id).toEqual([]);
+        await page.close();
+      }
+      expect(attestations).toBeGreaterThan(0);
     },
     MANY_PAGES,
   );

@@ -1,8 +1,10 @@
 /**
  * bench/firmware: scan a large synthetic firmware tree and compare the rate with the machine's
  * raw read-and-hash rate (`sha256sum` over the same bytes), both measured in this run with a
- * warm page cache. Also scans the same tree packed as one tar image (unpack + image digest).
- * Goal: the directory scan at least half the raw rate.
+ * warm page cache. Also scans the same tree packed as one tar image (unpack + image digest), and
+ * diffs the tree against a copy of it in which 1% of the files changed (`nospy firmware diff`),
+ * beside `sha256sum` of both trees. Goals: the directory scan, and the diff, at least half the
+ * raw rate.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
@@ -10,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { diffFirmware } from '../../src/firmware/diff/diff.js';
 import { scanFirmware } from '../../src/firmware/scan.js';
 
 const TOTAL_MB = Number(process.env.NOSPY_BENCH_FIRMWARE_MB ?? '256');
@@ -67,6 +70,22 @@ function buildTree(root: string): { files: string[]; bytes: number } {
 
 const mbps = (bytes: number, ms: number): number => bytes / 1024 / 1024 / (ms / 1000);
 
+/**
+ * A copy of the tree (times and modes kept, as an unpacked image keeps them) in which 1% of the
+ * files changed: a few bytes in the middle of each, as a patched binary would.
+ */
+function changedCopy(root: string, copy: string, files: readonly string[]): string[] {
+  execFileSync('cp', ['-a', root, copy]);
+  const changed = files.filter((_, i) => i % 100 === 7);
+  for (const path of changed) {
+    const target = join(copy, path.slice(root.length));
+    const data = readFileSync(target);
+    data.write('patched', data.length >> 1, 'latin1');
+    writeFileSync(target, data);
+  }
+  return changed;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'nospy-bench-fw-'));
 try {
   const root = join(work, 'rootfs');
@@ -79,9 +98,16 @@ try {
   const tar = join(work, 'rootfs.tar');
   execFileSync('tar', ['-C', root, '-cf', tar, '.']);
   readFileSync(tar);
+  const copy = join(work, 'rootfs-b');
+  const changed = changedCopy(root, copy, files);
+  const both = [...files, ...files.map((f) => join(copy, f.slice(root.length)))];
+  for (const file of both) readFileSync(file);
   let rawMs = Infinity;
   let scanMs = Infinity;
   let imageMs = Infinity;
+  let rawBothMs = Infinity;
+  let diffMs = Infinity;
+  let diff: ReturnType<typeof diffFirmware> | undefined;
   let report: ReturnType<typeof scanFirmware> | undefined;
   let imageReport: ReturnType<typeof scanFirmware> | undefined;
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -95,7 +121,19 @@ try {
     start = performance.now();
     imageReport = scanFirmware(tar);
     imageMs = Math.min(imageMs, performance.now() - start);
+    start = performance.now();
+    const hashedBoth = spawnSync('sha256sum', both, { maxBuffer: 64 * 1024 * 1024 });
+    rawBothMs = Math.min(rawBothMs, performance.now() - start);
+    if (hashedBoth.status !== 0)
+      throw new Error(`sha256sum failed: ${hashedBoth.stderr.toString()}`);
+    start = performance.now();
+    diff = diffFirmware(root, copy);
+    diffMs = Math.min(diffMs, performance.now() - start);
   }
+  if (diff === undefined) throw new Error('no rounds ran');
+  const differing = diff.report.files.filter((f) => f.change === 'content').length;
+  if (differing !== changed.length)
+    throw new Error(`the diff names ${differing} changed files, ${changed.length} were changed`);
   if (report === undefined || imageReport === undefined) throw new Error('no rounds ran');
 
   const raw = mbps(bytes, rawMs);
@@ -114,6 +152,17 @@ try {
   );
   out.write(
     `components ${report.components.length}, indicators ${report.indicators.length}, warnings ${report.warnings.length}\n`,
+  );
+  const rawBoth = mbps(2 * bytes, rawBothMs);
+  const diffRate = mbps(2 * bytes, diffMs);
+  out.write(
+    `firmware diff of two ${(bytes / 1024 / 1024).toFixed(0)} MiB trees, ${changed.length} of ${files.length} files changed (1%):\n`,
+  );
+  out.write(
+    `reference  sha256sum of both trees           ${rawBoth.toFixed(1).padStart(8)} MB/s\n`,
+  );
+  out.write(
+    `nospy      firmware diff <a> <b>             ${diffRate.toFixed(1).padStart(8)} MB/s  (${(diffRate / rawBoth).toFixed(2)}× raw; goal ≥ 0.50; ${differing} changed in content, ${diff.report.files.length} entries reported)\n`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

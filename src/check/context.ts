@@ -21,6 +21,7 @@ import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
 import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
 import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
+import { REBUILD_PREDICATE_TYPE } from '../statements/predicates/rebuild.js';
 
 export type StatementOf<P extends Statement['predicateType']> = LoggedStatement & {
   readonly statement: Extract<Statement, { predicateType: P }>;
@@ -96,6 +97,7 @@ export class CheckContext {
   readonly grants: StatementOf<typeof ACCESS_PREDICATE_TYPE>[] = [];
   readonly deployments: StatementOf<typeof DEPLOYMENT_PREDICATE_TYPE>[] = [];
   readonly canaries: StatementOf<typeof CANARY_PREDICATE_TYPE>[] = [];
+  readonly rebuilds: StatementOf<typeof REBUILD_PREDICATE_TYPE>[] = [];
   readonly devices = new Map<string, InventoryDevice>();
   /** Releases by the hex image digests they name (a release lookup per device must be O(1)). */
   readonly #releasesByDigest = new Map<string, StatementOf<typeof RELEASE_PREDICATE_TYPE>[]>();
@@ -120,6 +122,9 @@ export class CheckContext {
           break;
         case CANARY_PREDICATE_TYPE:
           this.canaries.push(s as StatementOf<typeof s.statement.predicateType>);
+          break;
+        case REBUILD_PREDICATE_TYPE:
+          this.rebuilds.push(s as StatementOf<typeof s.statement.predicateType>);
           break;
       }
     }

@@ -3,6 +3,7 @@
  * (`src/check/gather/`). The engine does no I/O; the same evidence and the same `now` always
  * give the same report.
  */
+import type { StoredDiffReport } from '../firmware/diff/report.js';
 import type { Indicator } from '../firmware/indicators/types.js';
 import type { FlowRecord } from '../flows/flow-record.js';
 import type { BehaviourDevice } from '../mud/behaviour.js';
@@ -85,6 +86,18 @@ export interface FailedConsistency {
   readonly reason: string;
 }
 
+/**
+ * A diff report a rebuild statement names, as read from the blob store (checked against its
+ * digest on arrival): the report, or why it could not be used.
+ */
+export interface RebuildDiff {
+  /** Hex SHA-256 of the report. */
+  readonly sha256: string;
+  readonly report?: StoredDiffReport;
+  /** Why the report held under that digest is not a diff report. */
+  readonly problem?: string;
+}
+
 /** Everything the engine joins into one report. */
 export interface CheckEvidence {
   /** Verified statements read from the log, in log order. */
@@ -98,4 +111,6 @@ export interface CheckEvidence {
   readonly policy?: Evaluation;
   readonly checkpoints?: readonly CheckpointObservation[];
   readonly failedConsistency?: readonly FailedConsistency[];
+  /** The diff reports rebuild statements name, that the blob store held. */
+  readonly rebuildDiffs?: readonly RebuildDiff[];
 }

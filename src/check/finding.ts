@@ -8,6 +8,8 @@
 export const FINDING_KINDS = [
   'firmware-not-logged',
   'firmware-backdoor-indicator',
+  'release-not-equivalent',
+  'release-not-reproduced',
   'vulnerable-component',
   'undeclared-traffic',
   'unapproved-access',
@@ -115,7 +117,55 @@ export type Evidence =
       readonly type: 'checkpoints';
       readonly checkpoints: readonly string[];
       readonly detail: string;
-    };
+    }
+  | DiffEvidence;
+
+/** A file of a diff report, as a finding summarises it. */
+export interface DiffFileSummary {
+  readonly path: string;
+  readonly change: string;
+  readonly classification: string | null;
+}
+
+/** A back-door indicator of a diff report, as a finding summarises it. */
+export interface DiffIndicatorSummary {
+  readonly kind: string;
+  readonly rule: string;
+  readonly path: string;
+  readonly detail: string;
+}
+
+/**
+ * The summary of the diff report a `rebuild` statement names (its digest is signed in the
+ * statement, so the report fetched from any blob store is checked against it): which files
+ * differ and how, and the indicators found in one image only. `available: false` when the check
+ * could not read the report: the evidence then says so and summarises nothing.
+ */
+// A type alias, not an interface: the API's schema takes evidence as records of unknown fields.
+export type DiffEvidence = {
+  readonly type: 'diff';
+  /** `sha256:<hex>` of the diff report, as the rebuild statement names it. */
+  readonly report: string;
+  /** The log index of the rebuild statement that names it. */
+  readonly statement: number;
+  readonly available: boolean;
+  readonly equivalent?: boolean;
+  readonly counts?: {
+    readonly added: number;
+    readonly removed: number;
+    readonly content: number;
+    readonly metadata: number;
+  };
+  /** Entries that break equivalence first, then metadata ones; at most 50. */
+  readonly files?: readonly DiffFileSummary[];
+  /** Entries left out of `files`. */
+  readonly omitted?: number;
+  readonly indicators?: {
+    readonly onlyInA: readonly DiffIndicatorSummary[];
+    readonly onlyInB: readonly DiffIndicatorSummary[];
+  };
+  readonly detail: string;
+};
 
 export interface Finding {
   /** Stable across runs for the same facts: a hash of kind, subject and what is broken. */

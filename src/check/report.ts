@@ -18,6 +18,7 @@ import { firmwareNotLogged } from './rules/firmware-logged.js';
 import { firmwareSuperseded } from './rules/firmware-superseded.js';
 import { logInconsistencies } from './rules/log-consistency.js';
 import { policyViolations } from './rules/policy.js';
+import { releaseReproduction } from './rules/release-reproduced.js';
 import { vulnerableComponents } from './rules/vulnerable.js';
 
 export interface ReportSummary {
@@ -86,6 +87,7 @@ export function checkReport(evidence: CheckEvidence, options: CheckOptions): Rep
     ...firmwareNotLogged(ctx),
     ...firmwareSuperseded(ctx),
     ...firmwareBackdoorIndicators(ctx),
+    ...releaseReproduction(ctx),
     ...vulnerableComponents(ctx),
     ...behaviourFindings(ctx),
     ...canaryLapses(ctx),

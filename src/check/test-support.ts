@@ -127,3 +127,37 @@ export function grant(
     },
   };
 }
+
+/** An evaluator's rebuild attestation of the release logged at `releaseIndex` naming `image`. */
+export function rebuild(
+  evaluator: string,
+  releaseIndex: number,
+  image: string,
+  verdict: 'equivalent' | 'different',
+  attestedAt = '2026-01-20T00:00:00Z',
+  vendor = ACME,
+): Statement {
+  const produced = verdict === 'equivalent' ? image : 'e'.repeat(64);
+  return {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: `release:${releaseIndex}`, digest: { sha256: image } }],
+    predicateType: 'https://nospy.dev/predicates/rebuild/v1',
+    predicate: {
+      evaluator,
+      release: { index: releaseIndex, digest: { sha256: image }, vendor },
+      source: {
+        uri: 'https://git.example.com/fw.git',
+        commit: 'f'.repeat(40),
+        archive: { digest: { sha256: DIGEST } },
+      },
+      build: {
+        definition: { kind: 'recipe', digest: { sha256: DIGEST } },
+        toolchain: [{ name: 'gcc', version: '12.2.0' }],
+      },
+      produced: { digest: { sha256: produced } },
+      verdict,
+      ...(verdict === 'different' ? { diffReport: { digest: { sha256: 'd'.repeat(64) } } } : {}),
+      attestedAt,
+    },
+  };
+}

@@ -18,6 +18,7 @@ import type { LogErrorCode } from '../log/errors.js';
 import type { MudErrorCode } from '../mud/errors.js';
 import type { OsvErrorCode } from '../osv/errors.js';
 import type { PolicyErrorCode } from '../policy/errors.js';
+import type { RebuildErrorCode } from '../rebuild/errors.js';
 import type { SbomErrorCode } from '../sbom/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
@@ -148,6 +149,7 @@ const FIRMWARE_EXITS = {
   FIRMWARE_IMAGE_UNREADABLE: 2,
   FIRMWARE_MUD_INVALID: 2,
   FIRMWARE_SBOM_UNUSABLE: 2,
+  FIRMWARE_DIFF_INCOMPLETE: 2,
 } as const satisfies Record<FirmwareErrorCode, ExitCode>;
 
 const SBOM_EXITS = {
@@ -163,6 +165,14 @@ const OSV_EXITS = {
   OSV_LIMIT: 2,
   OSV_QUERY_INVALID: 2,
 } as const satisfies Record<OsvErrorCode, ExitCode>;
+
+const REBUILD_EXITS = {
+  REBUILD_RELEASE_INVALID: 2,
+  REBUILD_INPUT_UNREADABLE: 2,
+  REBUILD_RELEASED_IMAGE_UNAVAILABLE: 2,
+  REBUILD_RELEASED_IMAGE_MISMATCH: 2,
+  REBUILD_BLOB_UPLOAD_FAILED: 2,
+} as const satisfies Record<RebuildErrorCode, ExitCode>;
 
 /** Every code a command can meet. */
 export type CliFacingErrorCode =
@@ -181,7 +191,8 @@ export type CliFacingErrorCode =
   | PolicyErrorCode
   | FirmwareErrorCode
   | SbomErrorCode
-  | OsvErrorCode;
+  | OsvErrorCode
+  | RebuildErrorCode;
 
 /** The domains' tables composed; domain prefixes keep their codes apart. */
 export const EXIT_CODES = {
@@ -201,6 +212,7 @@ export const EXIT_CODES = {
   ...FIRMWARE_EXITS,
   ...SBOM_EXITS,
   ...OSV_EXITS,
+  ...REBUILD_EXITS,
 } as const satisfies Record<CliFacingErrorCode, ExitCode>;
 
 /** The exit code for an error; a code without an entry is a bug, answered as INTERNAL is. */

@@ -15,6 +15,7 @@ import { registerFirmwareCommands } from './commands/firmware.js';
 import { registerSbomCommands } from './commands/sbom.js';
 import { registerCheckCommands } from './commands/check.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerRebuildCommands } from './commands/rebuild.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -41,6 +42,7 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerPolicyCommands,
   registerSbomCommands,
   registerFirmwareCommands,
+  registerRebuildCommands,
   registerCheckCommands,
   registerDemoCommands,
 ];

@@ -49,6 +49,8 @@ export function agreement(vendor: string, key: NoteSigner, operatorKey: NoteSign
       // High and above: a CVSS 7.5 advisory against a shipped component counts.
       { clause: 'critical-vulns-fixed-within', days: 30, severity: 'high' },
       { clause: 'traffic-within-declared-mud' },
+      // Two independent evaluators rebuild every release from source within 30 days.
+      { clause: 'release-reproduced', evaluators: 2, within_days: 30 },
     ],
   });
 }

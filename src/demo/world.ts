@@ -2,7 +2,8 @@
  * The demo world, built through the real paths: generated keys; SBOMs and MUD files PUT into the
  * blob store of a real `nospy serve` server; statements signed, accepted against the trust file
  * and appended to a real log whose checkpoints a real witness cosigns; a firmware image with a
- * planted back door; flows exported as NetFlow v9 and IPFIX datagrams and received by the UDP
+ * planted back door, which an evaluator's rebuild from the vendor's source shows was not built
+ * from it (rebuild attestations, their diff reports in the blob store); flows exported as NetFlow v9 and IPFIX datagrams and received by the UDP
  * collector; an OSV record that one release's SBOM is affected by; and an operator inventory
  * that breaks two government rules (docs/demo.md).
  */
@@ -14,7 +15,7 @@ import { pino } from 'pino';
 import { FsBlobStore } from '../blobs/fs-blob-store.js';
 import { openLog } from '../log/open-log.js';
 import { createServer } from '../server/server.js';
-import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../server/auth/blob-writer.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../blobs/upload-signature.js';
 import {
   acceptStatement,
   cosignStatement,
@@ -45,6 +46,8 @@ import {
 } from './documents.js';
 import { tarGz } from './tar.js';
 import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
+import { ACME_IMAGE, GLOBEX_IMAGE } from './images.js';
+import { ALBION_LAB, demoRebuilds, OPEN_REBUILDERS } from './rebuilds.js';
 
 export { ACME, GLOBEX, OPERATOR } from './documents.js';
 
@@ -56,18 +59,6 @@ export const COMPLETE_MARKER = 'COMPLETE';
 const OSV_DIR = fileURLToPath(new URL('../../examples/demo/osv/', import.meta.url));
 export const DEMO_OSV_RECORDS = ['UBUNTU-CVE-2021-36369.json'] as const;
 
-const ACME_IMAGE = tarGz({
-  'etc/version': 'Acme Networks R1 3.2\n',
-  'etc/ntp.conf': 'server 10.1.0.123\n',
-});
-/** Globex's image: a beacon in an init script and a hard-coded root password (docs/demo.md). */
-const GLOBEX_IMAGE = tarGz({
-  'etc/version': 'Globex Telecom Systems GX-9 2.1\n',
-  'etc/init.d/S99telemetry':
-    '#!/bin/sh\nwhile true; do\n  wget -q -O /dev/null http://beacon.globex-telemetry.example:53535/checkin\n  sleep 3600\ndone &\n',
-  'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\n',
-  'etc/shadow': 'root:$1$globex$Xu0tkZzq8Sg7VJ0sQnAa01:19000:0:99999:7:::\n',
-});
 const GLOBEX_BETA = Buffer.from('Globex Telecom Systems GX-9 2.2-beta (never released)\n');
 
 /** The demo's flows: Acme's site router exports NetFlow v9, Globex's IPFIX (docs/demo.md). */
@@ -89,7 +80,7 @@ const GLOBEX_FLOWS = [
 async function putBlobs(
   url: string,
   vendor: NoteSigner,
-  documents: readonly string[],
+  documents: readonly (string | Buffer)[],
 ): Promise<void> {
   for (const text of documents) {
     const digest = sha256(text);
@@ -115,6 +106,8 @@ async function writeWorld(dir: string): Promise<void> {
     globex: generateNoteKey('globex-telecom'),
     operator: generateNoteKey('albion-mobile'),
     witness: generateNoteKey('witness.albion.example', KEY_TYPE_COSIGNATURE_V1),
+    albionLab: generateNoteKey('albion-evaluation-lab'),
+    openRebuilders: generateNoteKey('open-rebuilders'),
   };
   const file = (name: string, content: string | Buffer): void => {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -129,6 +122,8 @@ async function writeWorld(dir: string): Promise<void> {
     `  - { name: ${ACME}, role: vendor, keys: ["${keys.acme.vkey}"] }`,
     `  - { name: ${GLOBEX}, role: vendor, keys: ["${keys.globex.vkey}"] }`,
     `  - { name: ${OPERATOR}, role: operator, keys: ["${keys.operator.vkey}"] }`,
+    `  - { name: ${ALBION_LAB}, role: evaluator, keys: ["${keys.albionLab.vkey}"] }`,
+    `  - { name: ${OPEN_REBUILDERS}, role: evaluator, keys: ["${keys.openRebuilders.vkey}"] }`,
     `log: { key: "${keys.log.vkey}" }`,
     `witnesses: { quorum: 1, keys: [{ name: ${keys.witness.name}, key: "${keys.witness.vkey}" }] }`,
     '',
@@ -183,6 +178,14 @@ async function writeWorld(dir: string): Promise<void> {
     ),
     signStatement(canary(GLOBEX, '2026-01-10'), keys.globex),
   ];
+  // The evaluators rebuild both releases (log indexes 2 and 3) from the vendors' source.
+  const rebuilds = await demoRebuilds(
+    dir,
+    file,
+    { acme: 2, globex: 3 },
+    { albion: keys.albionLab, rebuilders: keys.openRebuilders },
+  );
+  envelopes.push(...rebuilds.map((r) => r.envelope));
 
   // A real witness (c2sp.org/tlog-witness, the `nospy witness serve` server) cosigns every
   // checkpoint: with a quorum of 1 an entry is acknowledged only once it is cosigned.
@@ -207,11 +210,19 @@ async function writeWorld(dir: string): Promise<void> {
     });
     try {
       const url = await server.listen({ port: 0, host: '127.0.0.1' });
-      await putBlobs(url, keys.acme, [acmeSbom, acmeMud]);
-      await putBlobs(url, keys.globex, [globexSbom, globexMud]);
+      // The vendors' documents and released images; the evaluators' diff reports.
+      await putBlobs(url, keys.acme, [acmeSbom, acmeMud, ACME_IMAGE]);
+      await putBlobs(url, keys.globex, [globexSbom, globexMud, GLOBEX_IMAGE]);
+      for (const r of rebuilds)
+        await putBlobs(url, r.signer, r.report === undefined ? [] : [r.report]);
       const now = new Date(`${DEMO_DATE}T00:00:00Z`);
-      for (const e of envelopes)
-        await log.sequencer.add(acceptStatement(serializeEnvelope(e), trust, { now }).entry);
+      for (const [i, e] of envelopes.entries()) {
+        const { index } = await log.sequencer.add(
+          acceptStatement(serializeEnvelope(e), trust, { now }).entry,
+        );
+        // The rebuild statements name the releases by these indexes.
+        if (index !== i) throw new Error(`statement ${i} was logged at index ${index}`);
+      }
     } finally {
       await server.close();
     }

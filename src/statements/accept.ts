@@ -6,6 +6,7 @@ import { parseEnvelope, serializeEnvelope, type Envelope } from './dsse.js';
 import { StatementError } from './errors.js';
 import { AGREEMENT_PREDICATE_TYPE } from './predicates/agreement.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from './predicates/deployment.js';
+import { REBUILD_PREDICATE_TYPE } from './predicates/rebuild.js';
 import type { PredicateName, Statement } from './statement.js';
 import type { Trust } from './trust.js';
 import { verifyStatement, type StatementVerification } from './verify.js';
@@ -68,13 +69,18 @@ export function acceptStatement(
   };
 }
 
-/** The listing fields of a statement: its type, its vendor where it has one, its subjects. */
+/**
+ * The listing fields of a statement: its type, its vendor where it has one (a rebuild's is the
+ * vendor of the release it concerns), its subjects.
+ */
 export function indexFieldsOf(statement: Statement, type: PredicateName): StatementIndexFields {
   const vendor =
     statement.predicateType === AGREEMENT_PREDICATE_TYPE
       ? statement.predicate.parties.vendor.name
       : statement.predicateType === DEPLOYMENT_PREDICATE_TYPE
         ? statement.predicate.device.vendor
-        : statement.predicate.vendor;
+        : statement.predicateType === REBUILD_PREDICATE_TYPE
+          ? statement.predicate.release.vendor
+          : statement.predicate.vendor;
   return { type, vendor, subjects: statement.subject.map((s) => `sha256:${s.digest.sha256}`) };
 }

@@ -2,8 +2,9 @@
  * The authoring format: a YAML file a person writes and `nospy statement sign` turns into a
  * signed in-toto Statement.
  *
- *   type: release                 # agreement | release | access | deployment | canary
- *   subject:                      # optional for access (the devices) and canary (the text)
+ *   type: release                 # agreement | release | access | deployment | canary | rebuild
+ *   subject:                      # optional for access (the devices), canary (the text) and
+ *                                 # rebuild (the released image)
  *     - name: edgeos-3.1.0.bin
  *       sha256: 3f5a…             # or  file: images/edgeos-3.1.0.bin  (hashed on signing)
  *   vendor: acme                  # every other top-level field is the predicate
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { StatementError } from './errors.js';
 import { ACCESS_PREDICATE_TYPE } from './predicates/access.js';
 import { CANARY_PREDICATE_TYPE } from './predicates/canary.js';
+import { REBUILD_PREDICATE_TYPE } from './predicates/rebuild.js';
 import {
   checkStatement,
   formatIssue,
@@ -158,6 +160,12 @@ function defaultSubjects(
       const until = isRecord(predicate.period) ? String(predicate.period.until) : '';
       return [{ name: `canary:${String(predicate.vendor)}:${until}`, digest: { sha256: digest } }];
     }
+  }
+  if (PREDICATES[name].predicateType === REBUILD_PREDICATE_TYPE && isRecord(predicate.release)) {
+    // The released image the attestation is about, named after the release's log index.
+    const { index, digest } = predicate.release;
+    if (isRecord(digest) && typeof digest.sha256 === 'string')
+      return [{ name: `release:${String(index)}`, digest: { sha256: digest.sha256 } }];
   }
   throw problem(source, [], `a ${name} statement needs a subject list`);
 }

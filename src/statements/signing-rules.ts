@@ -11,6 +11,7 @@
  * | access     | the vendor AND the operator                                             |
  * | deployment | the operator                                                            |
  * | canary     | the vendor                                                              |
+ * | rebuild    | the evaluator                                                           |
  *
  * Other verified signatures (a regulator or auditor countersigning) are allowed and reported.
  */
@@ -18,12 +19,13 @@ import { ACCESS_PREDICATE_TYPE } from './predicates/access.js';
 import { AGREEMENT_PREDICATE_TYPE } from './predicates/agreement.js';
 import { CANARY_PREDICATE_TYPE } from './predicates/canary.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from './predicates/deployment.js';
+import { REBUILD_PREDICATE_TYPE } from './predicates/rebuild.js';
 import { RELEASE_PREDICATE_TYPE } from './predicates/release.js';
 import type { Statement } from './statement.js';
 import type { PartyRole } from './trust.js';
 
 export interface RequiredSigner {
-  readonly role: Extract<PartyRole, 'vendor' | 'operator'>;
+  readonly role: Extract<PartyRole, 'vendor' | 'operator' | 'evaluator'>;
   /** The party name the statement gives for that role. */
   readonly party: string;
   /** The key handle the statement itself pins for this party (agreements only). */
@@ -53,5 +55,7 @@ export function requiredSigners(statement: Statement): RequiredSigner[] {
       ];
     case DEPLOYMENT_PREDICATE_TYPE:
       return [{ role: 'operator', party: statement.predicate.operator }];
+    case REBUILD_PREDICATE_TYPE:
+      return [{ role: 'evaluator', party: statement.predicate.evaluator }];
   }
 }

@@ -30,6 +30,11 @@ import {
   type DeploymentPredicate,
 } from './predicates/deployment.js';
 import {
+  REBUILD_PREDICATE_TYPE,
+  rebuildPredicate,
+  type RebuildPredicate,
+} from './predicates/rebuild.js';
+import {
   RELEASE_PREDICATE_TYPE,
   releasePredicate,
   type ReleasePredicate,
@@ -45,6 +50,7 @@ export const PREDICATES = {
   access: { predicateType: ACCESS_PREDICATE_TYPE, schema: accessPredicate },
   deployment: { predicateType: DEPLOYMENT_PREDICATE_TYPE, schema: deploymentPredicate },
   canary: { predicateType: CANARY_PREDICATE_TYPE, schema: canaryPredicate },
+  rebuild: { predicateType: REBUILD_PREDICATE_TYPE, schema: rebuildPredicate },
 } as const;
 
 export type PredicateName = keyof typeof PREDICATES;
@@ -56,6 +62,7 @@ export interface PredicateOf {
   access: AccessPredicate;
   deployment: DeploymentPredicate;
   canary: CanaryPredicate;
+  rebuild: RebuildPredicate;
 }
 
 /** The predicate name for an in-toto predicateType URI, if nospy defines it. */
@@ -97,6 +104,11 @@ export const statementSchema = z.discriminatedUnion('predicateType', [
     ...statementBase,
     predicateType: z.literal(CANARY_PREDICATE_TYPE),
     predicate: canaryPredicate,
+  }),
+  z.strictObject({
+    ...statementBase,
+    predicateType: z.literal(REBUILD_PREDICATE_TYPE),
+    predicate: rebuildPredicate,
   }),
 ]);
 export type Statement = z.infer<typeof statementSchema>;

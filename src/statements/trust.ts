@@ -1,5 +1,6 @@
 /**
- * The trust file: who is who. Parties (vendor, operator, regulator, auditor) with their roles and
+ * The trust file: who is who. Parties (vendor, operator, regulator, auditor, evaluator: a lab or
+ * an independent rebuilder that attests binary equivalence) with their roles and
  * verifier keys, the log's verifier key, and the witnesses with their quorum. Verification is
  * handed a parsed `Trust` and never fetches keys itself.
  */
@@ -10,7 +11,7 @@ import { shortText } from './predicates/common.js';
 import { formatIssue, toStatementIssues } from './statement.js';
 import { locate, parseStatementYaml, type YamlSource } from './yaml-document.js';
 
-export const PARTY_ROLES = ['vendor', 'operator', 'regulator', 'auditor'] as const;
+export const PARTY_ROLES = ['vendor', 'operator', 'regulator', 'auditor', 'evaluator'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
 /** Largest trust file read: a page of names and keys. */

@@ -47,6 +47,31 @@ describe('the demo world', () => {
     });
   });
 
+  it("shows that Globex's released image is not what its source builds, and names the device", () => {
+    const finding = report.findings.find((f) => f.kind === 'release-not-equivalent');
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.explanation).toContain('Running on globex-r1.');
+    const diff = finding?.evidence.find((e) => e.type === 'diff');
+    if (diff?.type !== 'diff') throw new Error('no diff evidence');
+    expect(diff.files?.map((f) => `${f.change} ${f.path} ${f.classification ?? '-'}`)).toEqual([
+      'added /etc/init.d/S99support -',
+      'content /usr/sbin/dropbear content',
+      'metadata /etc/init.d/S99telemetry timestamps',
+      'metadata /etc/passwd timestamps',
+      'metadata /etc/shadow timestamps',
+      'metadata /etc/version timestamps',
+    ]);
+    expect(diff.indicators?.onlyInB.map((i) => `${i.rule} ${i.path}`)).toEqual([
+      'FW-SVC-010 /etc/init.d/S99support',
+    ]);
+    // Acme's release is attested equivalent by both evaluators: no finding of either kind.
+    expect(
+      report.findings.filter(
+        (f) => f.kind.startsWith('release-') && f.subject.vendor === 'Acme Networks',
+      ),
+    ).toEqual([]);
+  });
+
   it('proves every statement against a checkpoint the witness cosigned (quorum 1)', () => {
     const trust = loadTrustFile(join(data, 'trust.yaml'));
     expect(trust.witnesses.quorum).toBe(1);

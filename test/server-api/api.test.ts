@@ -150,7 +150,15 @@ describe('devices, vendors, releases', () => {
       ['acme', 1],
       ['globex', 2],
     ]);
-    expect((await get('/v1/releases')).body.releases).toHaveLength(1);
+    const releases = (await get('/v1/releases')).body.releases as {
+      reproducibility: { status: string; attestations: { evaluator: string }[] };
+    }[];
+    expect(releases).toHaveLength(1);
+    // Each release says who rebuilt it from source, and with what verdict.
+    expect(releases[0]?.reproducibility).toMatchObject({
+      status: 'reproduced',
+      attestations: [{ evaluator: 'Albion Evaluation Lab', verdict: 'equivalent' }],
+    });
   });
 });
 

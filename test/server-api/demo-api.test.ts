@@ -56,6 +56,53 @@ afterAll(async () => {
   await demo.close();
 });
 
+interface Release {
+  vendor: string;
+  version: string;
+  reproducibility: {
+    status: string;
+    finding?: string;
+    attestations: {
+      evaluator: string;
+      verdict: string;
+      differences?: { path: string; change: string }[];
+    }[];
+  };
+}
+
+describe('the reproducibility of the demo releases', () => {
+  it('says who rebuilt each release, with what verdict, and which files differ', async () => {
+    const { releases } = await get<{ releases: Release[] }>('/v1/releases');
+    for (const r of releases) {
+      const finding = findings.find(
+        (f) => f.kind.startsWith('release-not-') && f.id === r.reproducibility.finding,
+      );
+      // A release is reproduced exactly when no release-not-* finding names it.
+      expect(r.reproducibility.status === 'reproduced', r.version).toBe(finding === undefined);
+    }
+    const acme = releases.find((r) => r.vendor === 'acme-networks');
+    expect(acme?.reproducibility.attestations.map((a) => [a.evaluator, a.verdict])).toEqual([
+      ['Albion Evaluation Lab', 'equivalent'],
+      ['Open Rebuilders', 'equivalent'],
+    ]);
+    const globex = releases.find((r) => r.vendor === 'globex-telecom-systems');
+    expect(globex?.reproducibility.status).toBe('not-equivalent');
+    expect(
+      globex?.reproducibility.attestations[0]?.differences
+        ?.filter((d) => d.change !== 'metadata')
+        .map((d) => `${d.change} ${d.path}`),
+    ).toEqual(['added /etc/init.d/S99support', 'content /usr/sbin/dropbear']);
+  });
+
+  it('lists the release-reproduced clause in each vendor agreement', async () => {
+    for (const id of ['acme-networks', 'globex-telecom-systems']) {
+      const vendor = await get<Vendor>(`/v1/vendors/${id}`);
+      const clause = vendor.agreementDetail?.clauses.find((c) => c.id === 'release-reproduced');
+      expect(clause?.status, id).toBe(id === 'acme-networks' ? 'kept' : 'broken');
+    }
+  });
+});
+
 describe('the demo world through the read API', () => {
   it('has findings to show', () => {
     expect(findings.length).toBeGreaterThan(0);

@@ -94,6 +94,19 @@ export const SNAPSHOT: ProductSnapshot = {
       version: '1.2.0',
       index: 4,
       loggedAt: '2026-11-02T00:00:00Z',
+      reproducibility: {
+        status: 'reproduced',
+        required: { evaluators: 1, withinDays: 30 },
+        attestations: [
+          {
+            evaluator: 'Albion Evaluation Lab',
+            verdict: 'equivalent',
+            attestedAt: '2026-11-10T00:00:00Z',
+            statement: 5,
+            produced: DIGEST_A,
+          },
+        ],
+      },
     },
   ],
   compliance: [

@@ -26,6 +26,7 @@ export const EXAMPLE_SIGNERS = {
   access: ['acme-vendor', 'telco-operator'],
   deployment: ['telco-operator'],
   canary: ['acme-vendor'],
+  rebuild: ['lab-evaluator'],
 } as const;
 export type ExampleName = keyof typeof EXAMPLE_SIGNERS;
 export const EXAMPLE_NAMES = Object.keys(EXAMPLE_SIGNERS) as ExampleName[];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/auth/blob-writer.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/blobs/upload-signature.js';
 import { serializeEnvelope, MAX_ENVELOPE_BYTES } from '../../src/statements/dsse.js';
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { leafHash } from '../../src/tlog/hash.js';
@@ -98,6 +98,11 @@ describe('POST /v1/statements on a real server', () => {
         () => serializeEnvelope(signedExample('release', ['telco-operator'])),
         'signer: wrong role: a release must be signed by its vendor "acme", but it is signed only by the operator "telco"',
       ],
+      [
+        'a rebuild attestation signed by a key that is not an evaluator (the vendor)',
+        () => serializeEnvelope(signedExample('rebuild', ['acme-vendor'])),
+        'signer: wrong role: a rebuild must be signed by its evaluator "lab", but it is signed only by the vendor "acme"',
+      ],
     ];
     it.each(cases)('rejects %s with the precise message', async (_what, body, message) => {
       const before = await size();
@@ -184,13 +189,15 @@ describe('GET /v1/statements', () => {
       ),
     ).toEqual(['canary']);
     const acme = (await client().list({ vendor: 'acme' })).statements.map((s) => s.type).sort();
-    // The deployment names the device's vendor too.
-    expect(acme).toEqual(['access', 'agreement', 'canary', 'deployment', 'release']);
+    // The deployment names the device's vendor too, and a rebuild the vendor of its release.
+    expect(acme).toEqual(['access', 'agreement', 'canary', 'deployment', 'rebuild', 'release']);
     expect((await client().list({ vendor: 'nobody' })).statements).toEqual([]);
     const release = (await client().list({ type: 'release' })).statements[0];
     const subject = release?.subjects[0] ?? '';
     const bySubject = (await client().list({ subject })).statements.map((s) => s.type);
     expect(bySubject).toContain('release');
+    // The rebuild attestation's subject is the released image.
+    expect(bySubject).toContain('rebuild');
     expect(bySubject).not.toContain('canary');
   });
 

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { blobRoutes } from '../../src/server/resources/blobs.js';
-import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/server/auth/blob-writer.js';
+import { BLOB_SIGNATURE_HEADER, signBlobUpload } from '../../src/blobs/upload-signature.js';
 import type { ErrorBody } from '../../src/server/error-reply.js';
 import { parseTrustFile } from '../../src/statements/trust.js';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
@@ -17,12 +17,14 @@ const MAX = 4096;
 const TOKEN = 'operator-blob-token';
 const vendor = generateNoteKey('acme-networks');
 const operator = generateNoteKey('albion-mobile');
+const evaluator = generateNoteKey('albion-lab');
 const stranger = generateNoteKey('acme-networks');
 const trust = parseTrustFile(
   [
     'parties:',
     `  - { name: Acme Networks, role: vendor, keys: ["${vendor.vkey}"] }`,
     `  - { name: Albion Mobile, role: operator, keys: ["${operator.vkey}"] }`,
+    `  - { name: Albion Lab, role: evaluator, keys: ["${evaluator.vkey}"] }`,
     '',
   ].join('\n'),
   'trust.yaml',
@@ -94,14 +96,14 @@ describe('who may PUT /v1/blobs', () => {
   it('refuses a signature by a key the trust file does not name', async () => {
     await refused(
       { [BLOB_SIGNATURE_HEADER]: signBlobUpload(stranger, sha(doc)) },
-      /no vendor key acme-networks/,
+      /no vendor or evaluator key acme-networks/,
     );
   });
 
-  it('refuses a signature by the operator key: only vendors sign uploads', async () => {
+  it('refuses a signature by the operator key: only vendors and evaluators sign uploads', async () => {
     await refused(
       { [BLOB_SIGNATURE_HEADER]: signBlobUpload(operator, sha(doc)) },
-      /no vendor key albion-mobile/,
+      /no vendor or evaluator key albion-mobile/,
     );
   });
 
@@ -119,6 +121,16 @@ describe('who may PUT /v1/blobs', () => {
   it('accepts a vendor signature over the digest', async () => {
     const response = await put(digest, doc, 'application/json', {
       [BLOB_SIGNATURE_HEADER]: signBlobUpload(vendor, sha(doc)),
+    });
+    expect(response.status).toBe(201);
+  });
+
+  it('accepts an evaluator signature over the digest (its diff reports)', async () => {
+    const report = Buffer.from(
+      '{"equivalent":true,"files":[],"indicators":{"onlyInA":[],"onlyInB":[]}}',
+    );
+    const response = await put(`sha256:${sha(report)}`, report, 'application/json', {
+      [BLOB_SIGNATURE_HEADER]: signBlobUpload(evaluator, sha(report)),
     });
     expect(response.status).toBe(201);
   });

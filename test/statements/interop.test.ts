@@ -38,7 +38,7 @@ function pythonVerify(
 }
 
 describe('when an envelope nospy signed is checked by an independent DSSE verifier (Python cryptography)', () => {
-  it.each(['agreement', 'release', 'access', 'deployment', 'canary'])(
+  it.each(['agreement', 'release', 'access', 'deployment', 'canary', 'rebuild'])(
     'the %s statement verifies with both signatures',
     (name) => {
       const statement = loadStatementFile(`${examples}statements/${name}.yaml`).statement;

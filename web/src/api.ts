@@ -75,12 +75,32 @@ export interface Device extends DeviceSummary {
   readonly findingList: Finding[];
 }
 
+/** One evaluator's rebuild attestation of a release. */
+export interface RebuildAttestation {
+  readonly evaluator: string;
+  readonly verdict: 'equivalent' | 'different';
+  readonly attestedAt: string;
+  readonly statement: number;
+  readonly produced: string;
+  readonly diffReport?: string;
+  readonly differences?: { path: string; change: string; classification: string | null }[];
+}
+
+export type ReproducibilityStatus =
+  'reproduced' | 'pending' | 'not-reproduced' | 'not-equivalent' | 'not-required';
+
 export interface Release {
   readonly digest: string;
   readonly vendor: string;
   readonly version: string;
   readonly index: number;
   readonly loggedAt: string;
+  readonly reproducibility: {
+    readonly status: ReproducibilityStatus;
+    readonly required?: { evaluators: number; withinDays: number };
+    readonly attestations: RebuildAttestation[];
+    readonly finding?: string;
+  };
 }
 
 export interface VendorSummary {

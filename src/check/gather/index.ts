@@ -21,6 +21,7 @@ import type { CheckEvidence, ComponentVulnerability, ScannedImage } from '../evi
 import { checkReport, type Report } from '../report.js';
 import { openBlobSource } from './blobs.js';
 import { isRelease, releasedDeclarations, releaseVulnerabilities } from './releases.js';
+import { readRebuildDiffs } from './rebuilds.js';
 import { readFlowSources } from './flows.js';
 import { isLogUrl, readLogStatements } from './log.js';
 
@@ -116,6 +117,7 @@ export async function gatherEvidence(
       checkpoint = read.checkpoint;
     }
     const releases = statements.filter(isRelease);
+    const rebuildDiffs = blobs === undefined ? [] : await readRebuildDiffs(statements, blobs);
 
     options.onStage?.('inventory');
     const inventory =
@@ -213,6 +215,7 @@ export async function gatherEvidence(
       firmware,
       vulnerabilities,
       ...(policy === undefined ? {} : { policy }),
+      ...(rebuildDiffs.length === 0 ? {} : { rebuildDiffs }),
     };
   } finally {
     blobs?.close();

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { scanFirmware, type FirmwareReport } from '../../firmware/scan.js';
 import { printResult, type CommandContext } from '../context.js';
+import { registerFirmwareDiffCommand } from './firmware-diff.js';
 
-/** `nospy firmware scan <image> [--mud <file>] [--json]`. */
+/** `nospy firmware scan <image> [--mud <file>] [--json]` and `nospy firmware diff <a> <b>`. */
 export function registerFirmwareCommands(program: Command, ctx: CommandContext): void {
   const firmware = program
     .command('firmware')
@@ -33,6 +34,7 @@ export function registerFirmwareCommands(program: Command, ctx: CommandContext):
       printResult(ctx, report, () => humanReport(report));
       if (report.backdoor) ctx.exitCode = 1;
     });
+  registerFirmwareDiffCommand(firmware, ctx);
 }
 
 function humanReport(report: FirmwareReport): string {

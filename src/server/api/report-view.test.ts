@@ -53,6 +53,7 @@ describe('snapshotFromReport over a hand-built report', () => {
         version: '1.0',
         index: 0,
         loggedAt: '2026-01-10',
+        reproducibility: { status: 'not-required', attestations: [] },
       },
     ]);
   });

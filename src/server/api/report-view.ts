@@ -13,11 +13,11 @@ import { errorText } from '../../errors/error-text.js';
 import type { Sequencer } from '../../log/sequencer.js';
 import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/service.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
-import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 import type { NoteSigner } from '../../tlog/note-key.js';
 import { CachedView } from './cached-view.js';
 import { complianceRecords } from './compliance-records.js';
 import { countLegs, deviceRecord } from './device-records.js';
+import { releaseRecords } from './release-records.js';
 import {
   agreementRecord,
   canaryHistory,
@@ -28,32 +28,7 @@ import {
   type VendorNames,
 } from './vendor-records.js';
 import { ApiError } from './errors.js';
-import type {
-  DeviceRecord,
-  LogState,
-  ProductSnapshot,
-  ReleaseRecord,
-  VendorRecord,
-} from './view.js';
-
-/** Releases from the logged release statements: one per subject image. */
-export function releasesOf(evidence: CheckEvidence): ReleaseRecord[] {
-  const releases: ReleaseRecord[] = [];
-  for (const logged of evidence.statements) {
-    const statement = logged.statement;
-    if (statement.predicateType !== RELEASE_PREDICATE_TYPE) continue;
-    for (const subject of statement.subject) {
-      releases.push({
-        digest: `sha256:${subject.digest.sha256}`,
-        vendor: statement.predicate.vendor,
-        version: statement.predicate.version,
-        index: logged.index,
-        loggedAt: statement.predicate.releasedAt,
-      });
-    }
-  }
-  return releases;
-}
+import type { DeviceRecord, LogState, ProductSnapshot, VendorRecord } from './view.js';
 
 /** What the snapshot joins beyond the engine's evidence and report. */
 export interface SnapshotExtras {
@@ -75,7 +50,7 @@ export function snapshotFromReport(
   log: LogState,
   extras: SnapshotExtras = {},
 ): ProductSnapshot {
-  const releases = releasesOf(evidence);
+  const releases = releaseRecords(evidence, report);
   const names = vendorNames(evidence);
   const vendorOf = (name: string): VendorNames | undefined =>
     names.find((v) => v.keys.has(vendorKey(name)));

@@ -130,12 +130,34 @@ export const DeviceResponse = DeviceSummary.extend({
   findingList: list(FindingSchema),
 });
 
+const Reproducibility = z
+  .object({
+    status: z.enum(['reproduced', 'pending', 'not-reproduced', 'not-equivalent', 'not-required']),
+    required: z.object({ evaluators: z.number().int(), withinDays: z.number().int() }).optional(),
+    attestations: list(
+      z.object({
+        evaluator: z.string(),
+        verdict: z.enum(['equivalent', 'different']),
+        attestedAt: z.string(),
+        statement: z.number().int(),
+        produced: z.string(),
+        diffReport: z.string().optional(),
+        differences: list(
+          z.object({ path: z.string(), change: z.string(), classification: z.string().nullable() }),
+        ).optional(),
+      }),
+    ),
+    finding: z.string().optional(),
+  })
+  .describe('whether evaluators rebuilt the release from its source (rebuild statements)');
+
 const Release = z.object({
   digest: z.string(),
   vendor: z.string(),
   version: z.string(),
   index: z.number().int(),
   loggedAt: z.string(),
+  reproducibility: Reproducibility,
 });
 export const ReleasesResponse = z.object({ releases: list(Release) });
 

@@ -140,6 +140,12 @@ function unchecked(
     }
     case 'canary-every':
       return undefined;
+    case 'release-reproduced':
+      // Judged by the engine (release-not-reproduced, release-not-equivalent); nothing to judge
+      // without a release.
+      return releases.length === 0
+        ? { status: 'not-checked', note: 'no releases logged' }
+        : undefined;
   }
 }
 

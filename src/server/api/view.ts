@@ -112,6 +112,44 @@ export interface CanaryEvent {
   readonly finding?: string;
 }
 
+/** One evaluator's rebuild attestation of a release (a `rebuild` statement). */
+export interface RebuildAttestationRecord {
+  /** The evaluator party. */
+  readonly evaluator: string;
+  readonly verdict: 'equivalent' | 'different';
+  readonly attestedAt: string;
+  /** The rebuild statement's log index. */
+  readonly statement: number;
+  /** `sha256:<hex>` the evaluator's build produced. */
+  readonly produced: string;
+  /** `sha256:<hex>` of the diff report, when the build was not the released image. */
+  readonly diffReport?: string;
+  /** The entries the diff report names (equivalence breakers first; at most 50), when it was read. */
+  readonly differences?: readonly {
+    readonly path: string;
+    readonly change: string;
+    readonly classification: string | null;
+  }[];
+}
+
+/**
+ * Whether a release was rebuilt from its source: `reproduced` (the clause's evaluators attest it
+ * equivalent), `pending` (not yet, inside the window), `not-reproduced` and `not-equivalent` (the
+ * finding), `not-required` (the vendor's agreement has no `release-reproduced` clause).
+ */
+export type ReproducibilityStatus =
+  'reproduced' | 'pending' | 'not-reproduced' | 'not-equivalent' | 'not-required';
+
+export interface Reproducibility {
+  readonly status: ReproducibilityStatus;
+  /** The clause's parameters, when the vendor's agreement carries it. */
+  readonly required?: { readonly evaluators: number; readonly withinDays: number };
+  /** Oldest first. */
+  readonly attestations: readonly RebuildAttestationRecord[];
+  /** The release-not-reproduced or release-not-equivalent finding. */
+  readonly finding?: string;
+}
+
 export interface ReleaseRecord {
   readonly digest: string;
   readonly vendor: string;
@@ -119,6 +157,7 @@ export interface ReleaseRecord {
   /** Log index of the release statement. */
   readonly index: number;
   readonly loggedAt: string;
+  readonly reproducibility: Reproducibility;
 }
 
 export interface VendorRecord {

@@ -1,39 +1,30 @@
 /**
  * Who may write a blob: the operator, with the bearer token that `POST /add` takes, or a vendor
- * of the trust file, with a signed-note signature over the blob's digest. A vendor thus uploads
- * only content it vouches for (the store then checks the bytes against the digest), the same
- * way it authenticates a statement: by its key, not a shared secret.
+ * or evaluator of the trust file, with a signed-note signature over the blob's digest. A vendor
+ * (its SBOMs, MUD files, images) or an evaluator (its diff reports) thus uploads only content it
+ * vouches for (the store then checks the bytes against the digest), the same way it
+ * authenticates a statement: by its key, not a shared secret.
  */
-import { keyHandle, KEY_TYPE_ED25519, type NoteSigner } from '../../tlog/note-key.js';
+import { keyHandle, KEY_TYPE_ED25519 } from '../../tlog/note-key.js';
+import { BLOB_SIGNATURE_HEADER, blobSignatureText } from '../../blobs/upload-signature.js';
 import type { Trust } from '../../statements/trust.js';
 import { bearerToken, sameToken } from './bearer.js';
 
-/** The header carrying a vendor's signature: `<key name> <base64(key id ‖ Ed25519 signature)>`. */
-export const BLOB_SIGNATURE_HEADER = 'nospy-blob-signature';
-
-/** The signed-note text a vendor signs to upload `sha256:<hex>` (c2sp.org/signed-note). */
-export function blobSignatureText(hex: string): string {
-  return `nospy.dev/blob/v1\nsha256:${hex}\n`;
-}
-
-/** The header value a vendor sends with `PUT /v1/blobs/sha256:<hex>`. */
-export function signBlobUpload(signer: NoteSigner, hex: string): string {
-  const id = Buffer.alloc(4);
-  id.writeUInt32BE(signer.keyId);
-  const signature = signer.sign(Buffer.from(blobSignatureText(hex), 'utf8'));
-  return `${signer.name} ${Buffer.concat([id, signature]).toString('base64')}`;
-}
+export { BLOB_SIGNATURE_HEADER } from '../../blobs/upload-signature.js';
 
 export interface BlobWriters {
   /** The operator's bearer token (the submit token of `POST /add`). */
   readonly token?: string | undefined;
-  /** Vendors of the trust file may upload with a signature. */
+  /** Vendors and evaluators of the trust file may upload with a signature. */
   readonly trust?: Trust | undefined;
 }
 
 /** Who wrote a blob, for the log line. */
 export type BlobWriter =
-  { readonly kind: 'operator' } | { readonly kind: 'vendor'; readonly key: string };
+  { readonly kind: 'operator' } | { readonly kind: 'vendor' | 'evaluator'; readonly key: string };
+
+/** The roles whose parties may upload blobs with a signature. */
+const SIGNING_WRITERS = ['vendor', 'evaluator'] as const;
 
 // A key name has no spaces or '+'; the signature is 4 + 64 bytes: 91 base64 characters and '='.
 const SIGNATURE = /^([^\s+]{1,256}) ([A-Za-z0-9+/]{91}=)$/;
@@ -58,19 +49,26 @@ export function authenticateBlobWriter(
       return { refused: `${BLOB_SIGNATURE_HEADER} is not "<key name> <base64 signature>"` };
     const raw = Buffer.from(match[2], 'base64');
     const keyId = raw.readUInt32BE(0);
-    const vendors = (writers.trust?.parties ?? []).filter((p) => p.role === 'vendor');
-    const key = vendors
-      .flatMap((p) => p.keys)
-      .find((k) => k.name === match[1] && k.keyId === keyId && k.type === KEY_TYPE_ED25519);
-    if (key === undefined)
-      return { refused: `no vendor key ${match[1]} with that key id in the trust file` };
+    const found = (writers.trust?.parties ?? [])
+      .filter((p) => (SIGNING_WRITERS as readonly string[]).includes(p.role))
+      .flatMap((p) =>
+        p.keys.map((k) => ({ key: k, role: p.role as (typeof SIGNING_WRITERS)[number] })),
+      )
+      .find(
+        ({ key: k }) => k.name === match[1] && k.keyId === keyId && k.type === KEY_TYPE_ED25519,
+      );
+    if (found === undefined)
+      return {
+        refused: `no vendor or evaluator key ${match[1]} with that key id in the trust file`,
+      };
+    const { key, role } = found;
     if (!key.verify(Buffer.from(blobSignatureText(hex), 'utf8'), raw.subarray(4)))
       return { refused: `the signature by ${keyHandle(key)} does not verify over sha256:${hex}` };
-    return { kind: 'vendor', key: keyHandle(key) };
+    return { kind: role, key: keyHandle(key) };
   }
   return {
     refused:
-      'PUT /v1/blobs needs "Authorization: Bearer <operator token>" or a vendor signature in ' +
+      'PUT /v1/blobs needs "Authorization: Bearer <operator token>" or a vendor or evaluator signature in ' +
       BLOB_SIGNATURE_HEADER,
   };
 }

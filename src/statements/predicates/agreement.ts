@@ -74,6 +74,18 @@ const trafficDeclared = z.strictObject({
   ref,
 });
 
+/**
+ * Every release is attested `equivalent` by at least `evaluators` distinct evaluators (parties
+ * with the role `evaluator`, by `rebuild` statements) within `within_days` days of its release;
+ * an evaluator attesting `different` breaks it at once (docs/check.md, "Binary equivalence").
+ */
+const releaseReproduced = z.strictObject({
+  clause: z.literal('release-reproduced'),
+  evaluators: z.int().min(1).max(16),
+  within_days: z.int().min(1).max(3650),
+  ref,
+});
+
 export const agreementClause = z.discriminatedUnion('clause', [
   firmwareLogged,
   releaseArtifacts,
@@ -81,6 +93,7 @@ export const agreementClause = z.discriminatedUnion('clause', [
   canaryEvery,
   vulnsFixed,
   trafficDeclared,
+  releaseReproduced,
 ]);
 export type AgreementClause = z.infer<typeof agreementClause>;
 export const AGREEMENT_CLAUSE_IDS = agreementClause.options.map((o) => o.shape.clause.value);

@@ -1,6 +1,7 @@
 import type { CanaryEvent, ClauseStatus, Vendor } from '../api.js';
 import { useFetch } from '../use-fetch.js';
 import { Show } from './common.js';
+import { Attestations, ReproducibilityCell } from './reproducibility.js';
 
 const STATUS_CLASS: Record<ClauseStatus, string> = {
   kept: 'ok',
@@ -105,20 +106,24 @@ export function VendorPage(props: { readonly id: string }) {
                   <th>Digest</th>
                   <th>Log entry</th>
                   <th>Released</th>
+                  <th>Reproducibility</th>
                 </tr>
               </thead>
               <tbody>
                 {v.releaseList.map((r) => (
-                  <tr key={r.digest}>
+                  <tr key={r.digest} data-release={r.digest}>
                     <td>{r.version}</td>
                     <td className="mono">{r.digest.slice(0, 19)}…</td>
                     <td>{r.index}</td>
                     <td>{r.loggedAt.slice(0, 10)}</td>
+                    <ReproducibilityCell release={r} />
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
+          <h2>Rebuilds from source</h2>
+          <Attestations releases={v.releaseList} />
           <h2>Canary history</h2>
           {v.canary.length === 0 ? (
             <p className="muted">No canaries logged.</p>

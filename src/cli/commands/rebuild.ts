@@ -1,0 +1,230 @@
+import type { Command } from 'commander';
+import { dirname, resolve } from 'node:path';
+import { openBlobSource } from '../../check/gather/blobs.js';
+import { attestRebuild } from '../../rebuild/attest.js';
+import { uploadBlob } from '../../rebuild/blob-upload.js';
+import { resolveRelease } from '../../rebuild/release-ref.js';
+import { formatBundle } from '../../statements/bundle.js';
+import { StatementClient } from '../../statements/client.js';
+import { serializeEnvelope } from '../../statements/dsse.js';
+import { loadPrivateKeyFile, loadTrustFile, writeFileAtomically } from '../../statements/files.js';
+import { signStatement } from '../../statements/sign.js';
+import { partyOfKey } from '../../statements/trust.js';
+import { keyHandle, parseVerifierKey } from '../../tlog/note-key.js';
+import { printResult, type CommandContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { parseNow } from '../now-option.js';
+
+interface AttestOptions {
+  key: string;
+  release: string;
+  image: string;
+  source: string;
+  sourceArchive: string;
+  recipe: string;
+  recipeKind: string;
+  toolchain: string[];
+  evaluator?: string;
+  trust?: string;
+  released?: string;
+  server?: string;
+  publish?: string;
+  token?: string;
+  out?: string;
+  reportOut?: string;
+  bundle?: string;
+  now?: string;
+  note?: string;
+}
+
+/** `<uri>@<commit>`: the commit follows the last `@` (an scp-like URI has one of its own). */
+function parseSource(text: string): { uri: string; commit: string } {
+  const at = text.lastIndexOf('@');
+  const uri = text.slice(0, at);
+  const commit = text.slice(at + 1);
+  if (at <= 0 || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) {
+    throw new CliError(
+      'CLI_USAGE',
+      `--source ${text}: expected <VCS URI>@<commit>, the commit 40 or 64 lowercase hex digits`,
+    );
+  }
+  return { uri, commit };
+}
+
+function parseToolchain(items: readonly string[]): { name: string; version: string }[] {
+  return items.map((item) => {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1)
+      throw new CliError(
+        'CLI_USAGE',
+        `--toolchain ${item}: expected <name>=<version> (gcc=12.2.0)`,
+      );
+    return { name: item.slice(0, eq), version: item.slice(eq + 1) };
+  });
+}
+
+/** `nospy rebuild attest`: an evaluator's binary-equivalence attestation of a logged release. */
+export function registerRebuildCommands(program: Command, ctx: CommandContext): void {
+  const rebuild = program
+    .command('rebuild')
+    .description('attest that the reviewed source builds a logged release (binary equivalence)')
+    .helpCommand(false);
+  rebuild
+    .command('attest')
+    .description(
+      'hash the rebuild, its source archive and recipe; diff it against the released image when the\n' +
+        'digests differ (the diff report is uploaded as a blob with --publish); sign the rebuild\n' +
+        'statement with the evaluator key; exit 0 when equivalent, 1 when different',
+    )
+    .requiredOption('--key <file>', 'the evaluator private key (PRIVATE+KEY+…)')
+    .requiredOption(
+      '--release <index|file>',
+      "the release's log index, evidence bundle or envelope",
+    )
+    .requiredOption('--image <file>', 'the image the evaluator built')
+    .requiredOption('--source <uri@commit>', 'the VCS URI and commit built, as <uri>@<commit>')
+    .requiredOption('--source-archive <file>', 'the source archive the evaluator holds')
+    .requiredOption('--recipe <file>', 'the build recipe (or a container image archive)')
+    .option('--recipe-kind <kind>', 'recipe | container-image', 'recipe')
+    .requiredOption(
+      '--toolchain <name=version...>',
+      'the toolchain, e.g. gcc=12.2.0 buildroot=2024.02',
+    )
+    .option(
+      '--evaluator <name>',
+      'the evaluator party name (default: the party of --key in --trust)',
+    )
+    .option('--trust <file>', 'trust file, to find the evaluator party of --key')
+    .option('--released <file>', 'the released image (default: fetched from the blob store)')
+    .option(
+      '--server <url>',
+      'the nospy server to read the release and its image from (default: --publish)',
+    )
+    .option('--publish <url>', 'upload the diff report and publish the statement to this server')
+    .option('--token <token>', 'statement bearer token, if the server asks for one')
+    .option('--out <env.json>', 'write the signed envelope here')
+    .option('--report-out <file>', 'write the diff report here')
+    .option('--bundle <file>', 'with --publish: write the evidence bundle here')
+    .option('--now <time>', 'the attestation time (default: now)')
+    .option('--note <text>', 'a note in the statement')
+    .action(async (opts: AttestOptions) => {
+      const at = (file: string) => resolve(ctx.cwd, file);
+      if (opts.recipeKind !== 'recipe' && opts.recipeKind !== 'container-image')
+        throw new CliError(
+          'CLI_USAGE',
+          `--recipe-kind ${opts.recipeKind}: expected recipe or container-image`,
+        );
+      const signer = loadPrivateKeyFile(at(opts.key));
+      const evaluator = opts.evaluator ?? evaluatorOf(ctx, signer.vkey, opts.trust);
+      const source = parseSource(opts.source);
+      const toolchain = parseToolchain(opts.toolchain);
+      const server = opts.server ?? opts.publish;
+      const release = await resolveRelease(
+        /^\d+$/.test(opts.release) ? opts.release : at(opts.release),
+        server,
+      );
+      const blobs =
+        server === undefined || opts.released !== undefined ? undefined : openBlobSource(server);
+      try {
+        const attestation = await attestRebuild({
+          evaluator,
+          release,
+          rebuilt: at(opts.image),
+          released:
+            opts.released !== undefined
+              ? () => Promise.resolve(at(opts.released ?? ''))
+              : blobs === undefined
+                ? undefined
+                : async () => {
+                    for (const image of release.images) {
+                      const file = await blobs.file(image.sha256);
+                      if (file !== undefined) return file;
+                    }
+                    return undefined;
+                  },
+          source: { ...source, archive: at(opts.sourceArchive) },
+          definition: { path: at(opts.recipe), kind: opts.recipeKind },
+          toolchain,
+          attestedAt: opts.now === undefined ? new Date() : parseNow(opts.now),
+          ...(opts.note === undefined ? {} : { note: opts.note }),
+          limits: ctx.config().config.firmware,
+          reportInBlobStore: opts.publish !== undefined,
+        });
+        const envelope = signStatement(attestation.statement, signer);
+        if (opts.reportOut !== undefined && attestation.report !== undefined)
+          writeFileAtomically(at(opts.reportOut), attestation.report.bytes);
+        if (opts.out !== undefined)
+          writeFileAtomically(
+            at(opts.out),
+            Buffer.concat([serializeEnvelope(envelope), Buffer.from('\n')]),
+          );
+        let index: number | undefined;
+        if (opts.publish !== undefined) {
+          if (attestation.report !== undefined)
+            await uploadBlob(opts.publish, signer, attestation.report.bytes);
+          const token = opts.token ?? (ctx.env.NOSPY_STATEMENT_TOKEN || undefined);
+          const published = await new StatementClient(opts.publish, { token }).publish(envelope);
+          index = published.index;
+          if (opts.bundle !== undefined)
+            writeFileAtomically(
+              at(opts.bundle),
+              Buffer.from(formatBundle({ envelope, proof: published.proof })),
+            );
+        }
+        const p = attestation.statement.predicate as { produced: { digest: { sha256: string } } };
+        const result = {
+          verdict: attestation.verdict,
+          evaluator,
+          release: {
+            index: release.index,
+            digest: `sha256:${attestation.statement.subject[0]?.digest.sha256 ?? ''}`,
+          },
+          produced: `sha256:${p.produced.digest.sha256}`,
+          diffReport:
+            attestation.report === undefined ? null : `sha256:${attestation.report.sha256}`,
+          differences:
+            attestation.report?.report.files
+              .filter((f) => f.change !== 'metadata')
+              .map((f) => `${f.change} ${f.path}`) ?? [],
+          index: index ?? null,
+          envelope: opts.out ?? null,
+        };
+        printResult(ctx, result, () =>
+          [
+            `${attestation.verdict.toUpperCase()}: release ${release.index} ${result.release.digest}`,
+            `produced ${result.produced}${attestation.report === undefined ? ' (the released image, bit for bit)' : ''}`,
+            ...(result.diffReport === null ? [] : [`diff report ${result.diffReport}`]),
+            ...result.differences.map((d) => `  ${d}`),
+            `signed by ${keyHandle(signer)} (evaluator "${evaluator}")`,
+            ...(index === undefined ? [] : [`published at log index ${index}`]),
+          ].join('\n'),
+        );
+        if (attestation.verdict === 'different') ctx.exitCode = 1;
+      } finally {
+        blobs?.close();
+      }
+    });
+}
+
+/** The evaluator party whose key this is, from the trust file (flag, else config). */
+function evaluatorOf(ctx: CommandContext, vkey: string, trustFlag: string | undefined): string {
+  const loaded = ctx.config();
+  // A trust file from the config is relative to the config file, as everywhere else.
+  const base =
+    trustFlag !== undefined || loaded.file === undefined ? ctx.cwd : dirname(resolve(loaded.file));
+  const file = trustFlag ?? loaded.config.trust;
+  if (file === undefined)
+    throw new CliError(
+      'CLI_USAGE',
+      'give --evaluator <name>, or --trust <file> naming the key as an evaluator',
+    );
+  const trust = loadTrustFile(resolve(base, file));
+  const party = partyOfKey(trust, parseVerifierKey(vkey));
+  if (party?.role !== 'evaluator') {
+    throw new CliError(
+      'CLI_USAGE',
+      `${file}: the key ${vkey.split('+').slice(0, 2).join('+')} is ${party === undefined ? 'not in the trust file' : `the ${party.role} "${party.name}"`}, not an evaluator`,
+    );
+  }
+  return party.name;
+}
