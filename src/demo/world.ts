@@ -44,7 +44,6 @@ import {
   sha256,
   statementOf,
 } from './documents.js';
-import { tarGz } from './tar.js';
 import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
 import { ACME_IMAGE, GLOBEX_IMAGE } from './images.js';
 import { ALBION_LAB, demoRebuilds, OPEN_REBUILDERS } from './rebuilds.js';
