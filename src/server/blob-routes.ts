@@ -11,12 +11,12 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { outcomeOf } from '../errors/catalogue.js';
-import { parseBlobDigest, type BlobStore } from '../blobs/blob-store.js';
+import { parseBlobDigest, type BlobStorePort } from '../blobs/blob-store-port.js';
 import { BlobError } from '../blobs/errors.js';
 import { authenticateBlobWriter, BLOB_SIGNATURE_HEADER, type BlobWriters } from './blob-auth.js';
 
 export interface BlobRoutesOptions {
-  readonly store: BlobStore;
+  readonly store: BlobStorePort;
   /** Largest accepted body; match the store's bound (64 MiB by default). */
   readonly maxBytes?: number;
   /** Who may PUT: the operator token, the trust file's vendors. Neither given: no one may. */

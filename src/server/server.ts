@@ -2,7 +2,7 @@ import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
-import type { LogStore } from '../store/log-store.js';
+import type { LogStorePort } from '../store/log-store-port.js';
 import type { Sequencer } from '../log/sequencer.js';
 import { TreeReader } from '../log/tree-reader.js';
 import { replyWithError, sendError } from './error-reply.js';
@@ -12,7 +12,7 @@ import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
 import { statementRoutes } from './routes/statements.js';
 import { blobRoutes } from './blob-routes.js';
-import type { BlobStore } from '../blobs/blob-store.js';
+import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
 import type { Trust } from '../statements/trust.js';
 import type { ProductView } from './api/view.js';
@@ -27,14 +27,14 @@ export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, Serve
 /** What the log's route groups are handed. */
 export interface LogRouteOptions {
   readonly log: Sequencer;
-  readonly store: LogStore;
+  readonly store: LogStorePort;
   /** Reads tiles for proofs, with a cache of full tiles shared by all requests. */
   readonly tree: TreeReader;
 }
 
 export interface ServerOptions {
   readonly log: Sequencer;
-  readonly store: LogStore;
+  readonly store: LogStorePort;
   readonly logger: Logger;
   /** Bearer token for `POST /add`; without one, submissions are refused (401). */
   readonly submitToken?: string | undefined;
@@ -43,7 +43,7 @@ export interface ServerOptions {
   /** When set, POST /v1/statements also needs this bearer token (vendors still sign). */
   readonly statementToken?: string | undefined;
   /** The blob store behind `PUT`/`GET /v1/blobs/sha256:<hex>`; no blob routes without one. */
-  readonly blobs?: BlobStore | undefined;
+  readonly blobs?: BlobStorePort | undefined;
   /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
   readonly product?: ProductView | undefined;
   /** A built dashboard directory (web/dist) served at `/`; none without one. */
