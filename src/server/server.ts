@@ -15,7 +15,7 @@ import { blobRoutes } from './blob-routes.js';
 import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
 import type { Trust } from '../statements/trust.js';
-import type { ProductView } from './api/view.js';
+import type { ApiSnapshotSource } from './api/api-snapshot.js';
 import { apiRoutes } from './api/routes.js';
 import { registerOpenApi } from './openapi.js';
 import { registerMetrics } from './metrics.js';
@@ -45,7 +45,7 @@ export interface ServerOptions {
   /** The blob store behind `PUT`/`GET /v1/blobs/sha256:<hex>`; no blob routes without one. */
   readonly blobs?: BlobStorePort | undefined;
   /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
-  readonly product?: ProductView | undefined;
+  readonly snapshots?: ApiSnapshotSource | undefined;
   /** A built dashboard directory (web/dist) served at `/`; none without one. */
   readonly dashboard?: string | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
@@ -82,7 +82,7 @@ export function createServer(options: ServerOptions): LogServer {
   );
   // Before every route: swagger documents the routes registered after it.
   registerOpenApi(app, '0.1.0');
-  registerMetrics(app, { log: options.log, view: options.product });
+  registerMetrics(app, { log: options.log, snapshots: options.snapshots });
   void app.register(healthRoutes, routeOptions);
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
@@ -93,7 +93,7 @@ export function createServer(options: ServerOptions): LogServer {
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
   });
-  if (options.product !== undefined) void app.register(apiRoutes, { view: options.product });
+  if (options.snapshots !== undefined) void app.register(apiRoutes, { view: options.snapshots });
   if (options.dashboard !== undefined)
     void app.register(dashboardRoutes, { dir: options.dashboard });
   // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.

@@ -7,7 +7,7 @@ import { formatDay, type Day } from '../../inventory/day.js';
 import type { ComplianceInputs } from '../../policy/service.js';
 import type { CompiledPack, CompiledRule } from '../../policy/model.js';
 import type { ShareRow } from '../../policy/shares.js';
-import type { DomainShares, PackCompliance } from './view.js';
+import type { DomainShares, PackCompliance } from './api-snapshot.js';
 
 const SHARE_OF = {
   sites: 'siteShare',

@@ -32,10 +32,10 @@ import {
   VendorResponse,
   VendorsResponse,
 } from './schemas.js';
-import type { ProductView } from './view.js';
+import type { ApiSnapshotSource } from './api-snapshot.js';
 
 export interface ApiRouteOptions {
-  readonly view: ProductView;
+  readonly view: ApiSnapshotSource;
 }
 
 const NOT_FOUND = { 404: ErrorResponse };
@@ -43,7 +43,7 @@ const BAD_QUERY = { 400: ErrorResponse };
 
 /**
  * The REST read API under `/v1`: summary, findings (filtered, one, per-day history), devices,
- * vendors, releases and compliance, all answered from the view's cached snapshot. Queries and
+ * vendors, releases and compliance, all answered from the snapshot source's cached snapshot. Queries and
  * responses go through the zod schemas in `schemas.ts` (which also generate `/openapi.json`).
  */
 export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view }) => {

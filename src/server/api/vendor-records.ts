@@ -13,7 +13,7 @@ import {
 } from '../../statements/predicates/agreement.js';
 import { CANARY_PREDICATE_TYPE } from '../../statements/predicates/canary.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
-import type { AgreementRecord, CanaryEvent, ClauseRecord, VendorRecord } from './view.js';
+import type { AgreementRecord, CanaryEvent, ClauseRecord, VendorRecord } from './api-snapshot.js';
 
 /** What was checked beyond the log: decides which clauses are `not-checked`. */
 export interface CheckedEvidence {

@@ -1,6 +1,7 @@
 /**
- * The production `ProductView`: the check engine's evidence and report, joined into the snapshot the
- * read API serves. Pure apart from `engineView`, which runs the engine (once per log size).
+ * The production `ApiSnapshotSource`: the check engine's evidence and report, joined into the
+ * snapshot the read API serves. Pure apart from `engineSnapshotSource`, which runs the engine (once
+ * per log size).
  */
 import { dirname, resolve } from 'node:path';
 import { vendorKey } from '../../check/context.js';
@@ -14,7 +15,7 @@ import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 import type { NoteSigner } from '../../tlog/note-key.js';
-import { CachedView } from './cached-view.js';
+import { CachedSnapshotSource } from './cached-snapshot-source.js';
 import { complianceRecords } from './compliance-records.js';
 import { countLegs, deviceRecord } from './device-records.js';
 import {
@@ -30,10 +31,10 @@ import { ApiError } from './errors.js';
 import type {
   DeviceRecord,
   LogState,
-  ProductSnapshot,
+  ApiSnapshot,
   ReleaseRecord,
   VendorRecord,
-} from './view.js';
+} from './api-snapshot.js';
 
 /** Releases from the logged release statements: one per subject image. */
 export function releasesOf(evidence: CheckEvidence): ReleaseRecord[] {
@@ -73,7 +74,7 @@ export function snapshotFromReport(
   report: Report,
   log: LogState,
   extras: SnapshotExtras = {},
-): ProductSnapshot {
+): ApiSnapshot {
   const releases = releasesOf(evidence);
   const names = vendorNames(evidence);
   const vendorOf = (name: string): VendorNames | undefined =>
@@ -131,9 +132,12 @@ export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () 
   };
 }
 
-/** A cached view that runs the engine on `loaded` whenever the log grew. */
-export function engineView(loaded: LoadedConfig, log: () => LogState): CachedView {
-  return new CachedView(
+/** A cached snapshot source that runs the engine on `loaded` whenever the log grew. */
+export function engineSnapshotSource(
+  loaded: LoadedConfig,
+  log: () => LogState,
+): CachedSnapshotSource {
+  return new CachedSnapshotSource(
     () => log().size,
     async () => {
       try {
