@@ -3,7 +3,7 @@
  * statements and the rule packs spell its name; its agreement with each clause's status; its
  * canary history. Pure: evidence and report in, records out.
  */
-import { vendorKey } from '../../check/context.js';
+import { vendorKey } from '../../check/normalise.js';
 import type { CheckEvidence, LoggedStatement } from '../../check/evidence.js';
 import type { Finding } from '../../check/finding.js';
 import type { Report } from '../../check/report.js';
