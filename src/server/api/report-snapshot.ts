@@ -11,7 +11,7 @@ import { checkReport } from '../../check/report.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Sequencer } from '../../log/sequencer.js';
-import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/service.js';
+import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/from-files.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 import type { NoteSigner } from '../../tlog/note-key.js';

@@ -1,6 +1,7 @@
 /**
- * The adapter between files and the pure evaluator: loads the registry, the packs and the
- * inventory, then hands data to evaluatePacks / planRemediation / vendorShares.
+ * The policy engine run from files (what the CLI, the check and the read API call): loads the
+ * registry, the packs and the inventory file, then hands data to the pure evaluatePacks /
+ * planRemediation / vendorShares.
  */
 import { parseDay, type Day } from '../inventory/day.js';
 import { loadInventory } from '../inventory/load.js';
