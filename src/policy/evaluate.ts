@@ -31,7 +31,7 @@ import {
   NO_DOMAIN_SLOT,
   vendorCodeOf,
   type PreparedInventory,
-} from './prepared.js';
+} from './prepared-inventory.js';
 import type { Measure } from './schema.js';
 import {
   firstScopeEntry,

@@ -10,8 +10,8 @@ import { evaluatePacks, type Evaluation } from './evaluate.js';
 import { loadPack, loadRegistry, mergeRegistries, shippedPackIds } from './load.js';
 import type { CompiledPack } from './model.js';
 import { planRemediation, type RemediationPlan } from './plan.js';
-import { prepareInventory } from './prepare.js';
-import type { PreparedInventory } from './prepared.js';
+import { prepareInventory } from './prepare/prepare-inventory.js';
+import type { PreparedInventory } from './prepared-inventory.js';
 import { vendorShares, type ShareRow } from './shares.js';
 
 /** Parses a `--date`/`--from` value, naming the flag when it is not a calendar day. */

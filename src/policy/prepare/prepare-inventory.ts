@@ -5,12 +5,12 @@
  * items are bucketed by entity and by domain, so that a rule visits only the items of its
  * entities in its domains, in a few sequential passes over integer arrays.
  */
-import type { Inventory, InventoryItem, Technology } from '../inventory/model.js';
-import { normaliseVendorName, VendorResolver, type VendorMatch } from '../inventory/vendor.js';
-import { TRAFFIC_SCALE } from './cap.js';
-import { identitiesOf } from './registry.js';
-import type { RegistryInput } from './schema.js';
-import { compileWhere, type ItemPredicate } from './where.js';
+import type { Inventory, InventoryItem, Technology } from '../../inventory/model.js';
+import { normaliseVendorName, VendorResolver, type VendorMatch } from '../../inventory/vendor.js';
+import { TRAFFIC_SCALE } from '../cap.js';
+import { identitiesOf } from '../registry.js';
+import type { RegistryInput } from '../schema.js';
+import { compileWhere, type ItemPredicate } from '../where.js';
 import {
   DAY_NEVER,
   DAY_UNKNOWN,
@@ -27,7 +27,7 @@ import {
   type ComponentHit,
   type PreparedInventory,
   type Scratch,
-} from './prepared.js';
+} from '../prepared-inventory.js';
 
 interface VendorFacts {
   readonly code: number;
