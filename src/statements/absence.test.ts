@@ -17,7 +17,7 @@ function rejection(value: unknown): string {
   return 'accepted';
 }
 
-describe('parseAbsence', () => {
+describe('reading absence evidence', () => {
   it('reads evidence that only states the absence, with no releases', () => {
     expect(parseAbsence(JSON.stringify(base))).toMatchObject({
       digest: DIGEST,
@@ -55,7 +55,7 @@ describe('parseAbsence', () => {
   });
 });
 
-describe('verifyAbsence', () => {
+describe('verifying absence evidence', () => {
   it('fails the checkpoint and releases-listed for a sentence with a forged checkpoint', () => {
     const trust = loadTrustFile(
       fileURLToPath(new URL('../../examples/statements/trust.yaml', import.meta.url)),

@@ -14,7 +14,7 @@ function snapshotOf(size: number): ApiSnapshot {
   };
 }
 
-describe('CachedSnapshotSource', () => {
+describe('a snapshot source cached per log size', () => {
   it('computes once per log size and again when the log grew', async () => {
     let size = 1;
     const computed: number[] = [];

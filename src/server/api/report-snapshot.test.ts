@@ -246,7 +246,7 @@ describe('snapshotFromReport over the engine report', () => {
   });
 });
 
-describe('vendorId', () => {
+describe('a vendor’s id in API paths', () => {
   it.each([
     ['Acme Networks', 'acme-networks'],
     ['  Globex, Telecom -- Systems ', 'globex-telecom-systems'],
