@@ -20,7 +20,7 @@ const PURE_CORES = ['^src/tlog/', '^src/mud/', '^src/policy/', '^src/check/rules
 /**
  * Modules under those folders whose job is I/O:
  * - src/mud/load.ts: reads MUD files, contexts, device maps and grants;
- * - src/policy/load.ts (packs, registry) and src/policy/service.ts (packs and inventory files
+ * - src/policy/load.ts (packs, registry) and src/policy/from-files.ts (packs and inventory files
  *   handed to the evaluator);
  * - the flow collector and its worker threads (collector, collector-worker, collector-protocol,
  *   collector-metrics, decode-thread, kernel-udp-stats), the store and its writer (flow-store,
@@ -29,7 +29,7 @@ const PURE_CORES = ['^src/tlog/', '^src/mud/', '^src/policy/', '^src/check/rules
  */
 const LOADERS = [
   '^src/mud/load[.]ts$',
-  '^src/policy/(load|service)[.]ts$',
+  '^src/policy/(load|from-files)[.]ts$',
   '^src/flows/(collector|collector-worker|collector-protocol|collector-metrics|decode-thread|kernel-udp-stats)[.]ts$',
   '^src/flows/(flow-store|flow-store-writer|flow-sink)[.]ts$',
   '^src/flows/(line-reader|flow-file|decode-capture|zeek)[.]ts$',

@@ -14,7 +14,7 @@ import { DASHBOARD_DIR } from '../src/server/dashboard.js';
 import { createServer, type LogServer } from '../src/server/server.js';
 import { generateNoteKey } from '../src/tlog/note-key.js';
 import { requireTools } from '../test/helpers/require-tools.js';
-import { FixedView, SNAPSHOT } from '../test/server-api/product-view.js';
+import { FixedSnapshotSource, SNAPSHOT } from '../test/server-api/fixed-snapshot-source.js';
 import { launchChromium, openRoute } from './browser.js';
 
 /** A log key whose base64 public key holds a '+', the separator of the verifier key's fields. */
@@ -52,7 +52,7 @@ beforeAll(async () => {
     log: log.sequencer,
     store: log.store,
     logger: pino({ level: 'silent' }),
-    product: new FixedView({
+    snapshots: new FixedSnapshotSource({
       ...SNAPSHOT,
       log: {
         origin: key.name,

@@ -13,7 +13,7 @@ import type { Finding } from '../../src/check/finding.js';
 import { openLog } from '../../src/log/open-log.js';
 import { createServer } from '../../src/server/server.js';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
-import { FixedView, SNAPSHOT } from '../../test/server-api/product-view.js';
+import { FixedSnapshotSource, SNAPSHOT } from '../../test/server-api/fixed-snapshot-source.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nospy-bench-http-'));
 try {
@@ -34,7 +34,7 @@ try {
     log: log.sequencer,
     store: log.store,
     logger: pino({ level: 'silent' }),
-    product: new FixedView({ ...SNAPSHOT, findings }),
+    snapshots: new FixedSnapshotSource({ ...SNAPSHOT, findings }),
     dashboard: web,
     onClose: () => log.close(),
   });

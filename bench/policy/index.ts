@@ -12,7 +12,7 @@ import { parseDay, type Day } from '../../src/inventory/day.js';
 import { evaluatePacks } from '../../src/policy/evaluate.js';
 import { loadPack, loadRegistry, shippedPackIds } from '../../src/policy/load.js';
 import { planRemediation } from '../../src/policy/plan.js';
-import { prepareInventory } from '../../src/policy/prepare.js';
+import { prepareInventory } from '../../src/policy/prepare/prepare-inventory.js';
 import { vendorShares } from '../../src/policy/shares.js';
 import { nationalInventory } from './national.js';
 

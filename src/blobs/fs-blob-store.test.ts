@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseBlobDigest } from './blob-store.js';
+import { parseBlobDigest } from './blob-store-port.js';
 import { BlobError } from './errors.js';
 import { FsBlobStore } from './fs-blob-store.js';
 

@@ -12,9 +12,9 @@ import {
   assertSha256Hex,
   DEFAULT_MAX_BLOB_BYTES,
   type BlobPutResult,
-  type BlobStore,
+  type BlobStorePort,
   type StoredBlob,
-} from './blob-store.js';
+} from './blob-store-port.js';
 import { BlobError } from './errors.js';
 
 export interface FsBlobStoreOptions {
@@ -23,7 +23,7 @@ export interface FsBlobStoreOptions {
   readonly maxBytes?: number;
 }
 
-export class FsBlobStore implements BlobStore {
+export class FsBlobStore implements BlobStorePort {
   readonly root: string;
   readonly maxBytes: number;
 

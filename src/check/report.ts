@@ -2,7 +2,8 @@
  * The check report: every rule over one joined view of the evidence, findings sorted and
  * counted. `checkReport` is pure: the same evidence and `now` give the same report.
  */
-import { CheckContext, iso } from './context.js';
+import { EvidenceIndex } from './evidence-index.js';
+import { iso } from './normalise.js';
 import type { CheckEvidence } from './evidence.js';
 import {
   FINDING_KINDS,
@@ -82,7 +83,7 @@ function ms(t: number | Date): number {
 /** Joins the evidence into one report of findings (pure). */
 export function checkReport(evidence: CheckEvidence, options: CheckOptions): Report {
   const now = ms(options.now);
-  const ctx = new CheckContext(evidence, now);
+  const ctx = new EvidenceIndex(evidence, now);
   const all = [
     ...firmwareNotLogged(ctx),
     ...firmwareSuperseded(ctx),

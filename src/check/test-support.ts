@@ -6,6 +6,7 @@ import { AGREEMENT_PREDICATE_TYPE } from '../statements/predicates/agreement.js'
 import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
 import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
+import { REBUILD_PREDICATE_TYPE } from '../statements/predicates/rebuild.js';
 
 export const NOW = Date.UTC(2026, 5, 1);
 export const ACME = 'Acme Networks';
@@ -141,7 +142,7 @@ export function rebuild(
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: `release:${releaseIndex}`, digest: { sha256: image } }],
-    predicateType: 'https://nospy.dev/predicates/rebuild/v1',
+    predicateType: REBUILD_PREDICATE_TYPE,
     predicate: {
       evaluator,
       release: { index: releaseIndex, digest: { sha256: image }, vendor },

@@ -7,7 +7,7 @@ import { checkNodeVersion } from './main.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'nospy-cli-'));
 
-describe('nospy', () => {
+describe('the nospy command line', () => {
   it('lists the subcommands and the exit codes in --help, exiting 0', async () => {
     const { code, stdout } = await runCli(['--help'], { cwd });
     expect(code).toBe(0);
@@ -69,7 +69,7 @@ describe('nospy', () => {
   });
 });
 
-describe('checkNodeVersion', () => {
+describe('the Node.js version check at start-up', () => {
   it('accepts 20.19 and later', () => {
     expect(() => {
       checkNodeVersion('20.19.0');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { envName, leafPaths, settingsFromEnv } from './env.js';
 import { configSchema } from './schema.js';
 
-describe('envName', () => {
+describe('the NOSPY_* variable name of a config field', () => {
   it('joins the path in upper snake case under NOSPY_', () => {
     expect(envName(['server', 'port'])).toBe('NOSPY_SERVER_PORT');
     expect(envName(['log', 'witnessQuorum'])).toBe('NOSPY_LOG_WITNESS_QUORUM');
@@ -16,7 +16,7 @@ describe('envName', () => {
   });
 });
 
-describe('settingsFromEnv', () => {
+describe('settings read from NOSPY_* variables', () => {
   it('covers every leaf of the schema', () => {
     const paths = leafPaths(configSchema).map((p) => p.join('.'));
     expect(paths).toEqual(

@@ -22,7 +22,7 @@ function errorOf(run: () => unknown): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfig', () => {
+describe('loading the configuration', () => {
   describe('when there is no file and no environment', () => {
     it('returns the defaults', () => {
       const { dir } = configFile('');
@@ -43,7 +43,7 @@ describe('loadConfig', () => {
     });
   });
 
-  describe('precedence', () => {
+  describe('when a setting is given in several places', () => {
     it('takes flags over NOSPY_* environment over the file over defaults', () => {
       const { file } = configFile(
         'server:\n  port: 9000\n  host: 0.0.0.0\nlogging:\n  level: warn\n',

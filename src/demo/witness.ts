@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { createWitnessServer } from '../log/witness-server.js';
-import { SqliteWitnessStore } from '../store/sqlite/witness-store.js';
+import { SqliteWitnessStore } from '../store/sqlite/sqlite-witness-store.js';
 import type { NoteSigner, NoteVerifier } from '../tlog/note-key.js';
 
 export interface RunningWitness {

@@ -1,7 +1,7 @@
 import type { DecodeCounters } from './decode-counters.js';
 import type { ExportContext, ExporterSession } from './exporter-session.js';
 import { readRecordFields } from './field-reader.js';
-import { finishFlow } from './flow-finish.js';
+import { flowFromFields } from './flow-from-fields.js';
 import { FlowView, type FlowSink } from './flow-view.js';
 import { RecordFields } from './record-fields.js';
 import { applyOptions } from './sampling.js';
@@ -65,7 +65,7 @@ export function decodeDataSet(
       applyOptions(fields, session, limits);
       continue;
     }
-    if (!finishFlow(fields, context, session, view)) {
+    if (!flowFromFields(fields, context, session, view)) {
       counters.drop('record-unusable');
       continue;
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeCounters } from './decode-counters.js';
 import { DEFAULT_SESSION_LIMITS, SessionTable } from './exporter-session.js';
 
-describe('SessionTable', () => {
+describe('the table of exporter sessions', () => {
   const limits = { ...DEFAULT_SESSION_LIMITS, maxSessions: 2 };
 
   it('gives each exporter, version and domain its own session, also right after another', () => {

@@ -11,7 +11,7 @@ const field = (id: number, length: number, enterprise = 0): TemplateField => ({
 const compile = (fields: TemplateField[]) =>
   compileTemplate(256, fields, { options: false, scopeCount: 0, now: 0 });
 
-describe('readRecordFields', () => {
+describe('reading a data record’s fields with its compiled template', () => {
   it('reads a fixed-length record’s used fields at their offsets and skips the rest', () => {
     // sourceIPv4Address, an enterprise field, destinationIPv4Address, octetDeltaCount (reduced to 3).
     const template = compile([field(8, 4), field(1, 2, 6876), field(12, 4), field(1, 3)]);

@@ -65,136 +65,103 @@ const CERT_PEN = 6871;
 /** RFC 7011 §7: a field length of 65535 announces a variable-length field. */
 export const VARIABLE_LENGTH = 65535;
 
-/** Fields whose length must be exactly one of these, or the field is skipped (not trusted). */
-function kindOf(enterprise: number, id: number, length: number): FieldKind {
-  if (enterprise === REVERSE_PEN) {
-    switch (id) {
-      case 1:
-      case 85:
-        return unsigned(length, FieldKind.RevBytes);
-      case 2:
-      case 86:
-        return unsigned(length, FieldKind.RevPackets);
-      case 6:
-        return unsigned(length, FieldKind.RevTcpFlags);
-      default:
-        return FieldKind.Skip;
-    }
-  }
-  if (enterprise === CERT_PEN) {
-    if (id === 14) return unsigned(length, FieldKind.InitialTcpFlags);
-    if (id === (14 | 0x4000)) return unsigned(length, FieldKind.RevInitialTcpFlags);
-    return FieldKind.Skip;
-  }
-  if (enterprise !== 0) return FieldKind.Skip;
-  switch (id) {
-    case 1:
-      return unsigned(length, FieldKind.Bytes);
-    case 2:
-      return unsigned(length, FieldKind.Packets);
-    case 85:
-      return unsigned(length, FieldKind.BytesTotal);
-    case 86:
-      return unsigned(length, FieldKind.PacketsTotal);
-    case 4:
-      return length === 1 ? FieldKind.Proto : FieldKind.Skip;
-    case 6:
-      return unsigned(length, FieldKind.TcpFlags);
-    case 7:
-      return length === 2 ? FieldKind.SrcPort : FieldKind.Skip;
-    case 11:
-      return length === 2 ? FieldKind.DstPort : FieldKind.Skip;
-    // udp/tcpSource/DestinationPort: used only when the generic port is absent or zero
-    // (Cisco NBAR sends both, the specific one zero for the other protocol).
-    case 180:
-    case 182:
-      return length === 2 ? FieldKind.SrcPortSpecific : FieldKind.Skip;
-    case 181:
-    case 183:
-      return length === 2 ? FieldKind.DstPortSpecific : FieldKind.Skip;
-    case 8:
-      return length === 4 ? FieldKind.SrcV4 : FieldKind.Skip;
-    case 12:
-      return length === 4 ? FieldKind.DstV4 : FieldKind.Skip;
-    case 27:
-      return length === 16 ? FieldKind.SrcV6 : FieldKind.Skip;
-    case 28:
-      return length === 16 ? FieldKind.DstV6 : FieldKind.Skip;
-    case 10:
-      return unsigned(length, FieldKind.Input);
-    case 14:
-      return unsigned(length, FieldKind.Output);
-    case 21:
-      return length === 4 ? FieldKind.SysUpTimeEnd : FieldKind.Skip;
-    case 22:
-      return length === 4 ? FieldKind.SysUpTimeStart : FieldKind.Skip;
-    case 32:
-    case 139:
-      return length === 2 ? FieldKind.IcmpTypeCode : FieldKind.Skip;
-    case 176:
-    case 178:
-      return length === 1 ? FieldKind.IcmpType : FieldKind.Skip;
-    case 177:
-    case 179:
-      return length === 1 ? FieldKind.IcmpCode : FieldKind.Skip;
-    case 150:
-      return length === 4 ? FieldKind.StartSeconds : FieldKind.Skip;
-    case 151:
-      return length === 4 ? FieldKind.EndSeconds : FieldKind.Skip;
-    case 152:
-      return length === 8 ? FieldKind.StartMs : FieldKind.Skip;
-    case 153:
-      return length === 8 ? FieldKind.EndMs : FieldKind.Skip;
-    case 154:
-    case 156:
-      return length === 8 ? FieldKind.StartNtp : FieldKind.Skip;
-    case 155:
-    case 157:
-      return length === 8 ? FieldKind.EndNtp : FieldKind.Skip;
-    case 158:
-      return length === 4 ? FieldKind.StartDeltaUs : FieldKind.Skip;
-    case 159:
-      return length === 4 ? FieldKind.EndDeltaUs : FieldKind.Skip;
-    case 160:
-      return length === 8 ? FieldKind.SystemInitMs : FieldKind.Skip;
-    case 34:
-    case 50:
-      return unsigned(
-        length,
-        id === 34 ? FieldKind.SamplingInterval : FieldKind.SamplerRandomInterval,
-      );
-    case 48:
-      return unsigned(length, FieldKind.SamplerId);
-    case 302:
-      return unsigned(length, FieldKind.SelectorId);
-    case 305:
-      return unsigned(length, FieldKind.SamplingPacketInterval);
-    case 306:
-      return unsigned(length, FieldKind.SamplingPacketSpace);
-    case 239:
-      return length === 1 ? FieldKind.BiflowDirection : FieldKind.Skip;
-    case 231:
-      return unsigned(length, FieldKind.InitiatorBytes);
-    case 232:
-      return unsigned(length, FieldKind.ResponderBytes);
-    case 298:
-      return unsigned(length, FieldKind.InitiatorPackets);
-    case 299:
-      return unsigned(length, FieldKind.ResponderPackets);
-    case 322:
-      return length === 4 ? FieldKind.ObservationSeconds : FieldKind.Skip;
-    case 323:
-      return length === 8 ? FieldKind.ObservationMs : FieldKind.Skip;
-    case 161:
-      return FieldKind.Skip;
-    default:
-      return FieldKind.Skip;
-  }
+/** How a field's length qualifies it: exactly this many bytes, or UNSIGNED. */
+type LengthRule = number;
+/** RFC 7011 §6.2 reduced-size encoding: an unsigned integer may be sent in 1..8 bytes. */
+const UNSIGNED: LengthRule = 0;
+
+/** What the decoder reads a field as, and the length it must have to be trusted. */
+interface FieldRule {
+  readonly kind: FieldKind;
+  readonly length: LengthRule;
 }
 
-/** RFC 7011 §6.2 reduced-size encoding: unsigned integers may be sent in 1..8 bytes. */
-function unsigned(length: number, kind: FieldKind): FieldKind {
-  return length >= 1 && length <= 8 ? kind : FieldKind.Skip;
+const rule = (kind: FieldKind, length: LengthRule): FieldRule => ({ kind, length });
+
+/** IANA Information Elements (enterprise 0; NetFlow v9 uses the same numbers) by element id. */
+const IANA_FIELDS: ReadonlyMap<number, FieldRule> = new Map([
+  [1, rule(FieldKind.Bytes, UNSIGNED)], // octetDeltaCount
+  [2, rule(FieldKind.Packets, UNSIGNED)], // packetDeltaCount
+  [85, rule(FieldKind.BytesTotal, UNSIGNED)], // octetTotalCount
+  [86, rule(FieldKind.PacketsTotal, UNSIGNED)], // packetTotalCount
+  [4, rule(FieldKind.Proto, 1)], // protocolIdentifier
+  [6, rule(FieldKind.TcpFlags, UNSIGNED)], // tcpControlBits
+  [7, rule(FieldKind.SrcPort, 2)], // sourceTransportPort
+  [11, rule(FieldKind.DstPort, 2)], // destinationTransportPort
+  // udp/tcpSource/DestinationPort: used only when the generic port is absent or zero
+  // (Cisco NBAR sends both, the specific one zero for the other protocol).
+  [180, rule(FieldKind.SrcPortSpecific, 2)], // udpSourcePort
+  [182, rule(FieldKind.SrcPortSpecific, 2)], // tcpSourcePort
+  [181, rule(FieldKind.DstPortSpecific, 2)], // udpDestinationPort
+  [183, rule(FieldKind.DstPortSpecific, 2)], // tcpDestinationPort
+  [8, rule(FieldKind.SrcV4, 4)], // sourceIPv4Address
+  [12, rule(FieldKind.DstV4, 4)], // destinationIPv4Address
+  [27, rule(FieldKind.SrcV6, 16)], // sourceIPv6Address
+  [28, rule(FieldKind.DstV6, 16)], // destinationIPv6Address
+  [10, rule(FieldKind.Input, UNSIGNED)], // ingressInterface
+  [14, rule(FieldKind.Output, UNSIGNED)], // egressInterface
+  [21, rule(FieldKind.SysUpTimeEnd, 4)], // flowEndSysUpTime
+  [22, rule(FieldKind.SysUpTimeStart, 4)], // flowStartSysUpTime
+  [32, rule(FieldKind.IcmpTypeCode, 2)], // icmpTypeCodeIPv4
+  [139, rule(FieldKind.IcmpTypeCode, 2)], // icmpTypeCodeIPv6
+  [176, rule(FieldKind.IcmpType, 1)], // icmpTypeIPv4
+  [178, rule(FieldKind.IcmpType, 1)], // icmpTypeIPv6
+  [177, rule(FieldKind.IcmpCode, 1)], // icmpCodeIPv4
+  [179, rule(FieldKind.IcmpCode, 1)], // icmpCodeIPv6
+  [150, rule(FieldKind.StartSeconds, 4)], // flowStartSeconds
+  [151, rule(FieldKind.EndSeconds, 4)], // flowEndSeconds
+  [152, rule(FieldKind.StartMs, 8)], // flowStartMilliseconds
+  [153, rule(FieldKind.EndMs, 8)], // flowEndMilliseconds
+  [154, rule(FieldKind.StartNtp, 8)], // flowStartMicroseconds
+  [156, rule(FieldKind.StartNtp, 8)], // flowStartNanoseconds
+  [155, rule(FieldKind.EndNtp, 8)], // flowEndMicroseconds
+  [157, rule(FieldKind.EndNtp, 8)], // flowEndNanoseconds
+  [158, rule(FieldKind.StartDeltaUs, 4)], // flowStartDeltaMicroseconds
+  [159, rule(FieldKind.EndDeltaUs, 4)], // flowEndDeltaMicroseconds
+  [160, rule(FieldKind.SystemInitMs, 8)], // systemInitTimeMilliseconds
+  [34, rule(FieldKind.SamplingInterval, UNSIGNED)], // samplingInterval
+  [50, rule(FieldKind.SamplerRandomInterval, UNSIGNED)], // samplerRandomInterval
+  [48, rule(FieldKind.SamplerId, UNSIGNED)], // samplerId (NetFlow v9 FLOW_SAMPLER_ID)
+  [302, rule(FieldKind.SelectorId, UNSIGNED)], // selectorId
+  [305, rule(FieldKind.SamplingPacketInterval, UNSIGNED)], // samplingPacketInterval
+  [306, rule(FieldKind.SamplingPacketSpace, UNSIGNED)], // samplingPacketSpace
+  [239, rule(FieldKind.BiflowDirection, 1)], // biflowDirection
+  [231, rule(FieldKind.InitiatorBytes, UNSIGNED)], // initiatorOctets
+  [232, rule(FieldKind.ResponderBytes, UNSIGNED)], // responderOctets
+  [298, rule(FieldKind.InitiatorPackets, UNSIGNED)], // initiatorPackets
+  [299, rule(FieldKind.ResponderPackets, UNSIGNED)], // responderPackets
+  [322, rule(FieldKind.ObservationSeconds, 4)], // observationTimeSeconds
+  [323, rule(FieldKind.ObservationMs, 8)], // observationTimeMilliseconds
+]);
+
+/** RFC 5103 §6.1 reverse Information Elements: the reverse direction's counters and flags. */
+const REVERSE_FIELDS: ReadonlyMap<number, FieldRule> = new Map([
+  [1, rule(FieldKind.RevBytes, UNSIGNED)], // reverseOctetDeltaCount
+  [85, rule(FieldKind.RevBytes, UNSIGNED)], // reverseOctetTotalCount
+  [2, rule(FieldKind.RevPackets, UNSIGNED)], // reversePacketDeltaCount
+  [86, rule(FieldKind.RevPackets, UNSIGNED)], // reversePacketTotalCount
+  [6, rule(FieldKind.RevTcpFlags, UNSIGNED)], // reverseTcpControlBits
+]);
+
+/** CERT (YAF) elements; bit 0x4000 marks a private element's reverse (RFC 5103 §6.2). */
+const CERT_FIELDS: ReadonlyMap<number, FieldRule> = new Map([
+  [14, rule(FieldKind.InitialTcpFlags, UNSIGNED)], // initialTCPFlags
+  [14 | 0x4000, rule(FieldKind.RevInitialTcpFlags, UNSIGNED)], // reverseInitialTCPFlags
+]);
+
+/** The elements the decoder reads, by enterprise number; every other field is skipped. */
+const FIELDS: ReadonlyMap<number, ReadonlyMap<number, FieldRule>> = new Map([
+  [0, IANA_FIELDS],
+  [REVERSE_PEN, REVERSE_FIELDS],
+  [CERT_PEN, CERT_FIELDS],
+]);
+
+/** What the decoder does with a field: its kind when its length is one it trusts, else Skip. */
+function kindOf(enterprise: number, id: number, length: number): FieldKind {
+  const known = FIELDS.get(enterprise)?.get(id);
+  if (known === undefined) return FieldKind.Skip;
+  const fits = known.length === UNSIGNED ? length >= 1 && length <= 8 : length === known.length;
+  return fits ? known.kind : FieldKind.Skip;
 }
 
 /** One compiled template. */

@@ -3,7 +3,7 @@
  * the store, in a batch still being written, or earlier in the same batch gets that copy's
  * index; only the rest are new leaves, at consecutive indexes after the tree's size.
  */
-import type { IndexedLeaf } from '../store/log-store.js';
+import type { IndexedLeaf } from '../store/log-store-port.js';
 import { LeafIndex } from '../tlog/leaf-index.js';
 
 /** A batch's new leaves, at consecutive indexes, with their hashes indexed for look-ups. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { openCheckpoint } from '../tlog/checkpoint.js';
 import { consistencyProof } from '../tlog/tree.js';
 import type { NoteVerifier } from '../tlog/note-key.js';
-import type { LogStore, StoredCheckpoint } from '../store/log-store.js';
+import type { LogStorePort, StoredCheckpoint } from '../store/log-store-port.js';
 import { LogError } from './errors.js';
 import type { TreeReader } from './tree-reader.js';
 import { requestCosignature } from './witness-client.js';
@@ -19,7 +19,7 @@ export interface CosignerOptions {
   /** How many witnesses must cosign; 0 = cosign in the background without waiting. */
   readonly quorum: number;
   readonly logVerifier: NoteVerifier;
-  readonly store: LogStore;
+  readonly store: LogStorePort;
   readonly tree: TreeReader;
   readonly logger?: Logger | undefined;
   /** Called with the cosigned checkpoint each time `quorum` witnesses (at least 1) cosigned. */

@@ -3,7 +3,7 @@ import { treeRoot } from '../tlog/tree.js';
 import { openCheckpoint } from '../tlog/checkpoint.js';
 import { sameHash } from '../tlog/proof.js';
 import type { NoteSigner } from '../tlog/note-key.js';
-import type { LogStore, StoredCheckpoint } from '../store/log-store.js';
+import type { LogStorePort, StoredCheckpoint } from '../store/log-store-port.js';
 import { LogError } from './errors.js';
 import { TileBuilder } from './tile-builder.js';
 import { TreeReader } from './tree-reader.js';
@@ -25,7 +25,7 @@ export interface LogState {
  * stored tiles do not reproduce the checkpoint's root — signing on top of such a state could
  * produce a checkpoint inconsistent with one published before.
  */
-export async function loadLogState(store: LogStore, signer: NoteSigner): Promise<LogState> {
+export async function loadLogState(store: LogStorePort, signer: NoteSigner): Promise<LogState> {
   const identity = await store.claimIdentity({ origin: signer.name, vkey: signer.vkey });
   if (identity.vkey !== signer.vkey) {
     throw new LogError(

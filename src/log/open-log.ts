@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { NoteSigner } from '../tlog/note-key.js';
-import type { LogStore } from '../store/log-store.js';
-import { SqliteLogStore } from '../store/sqlite/log-store.js';
+import type { LogStorePort } from '../store/log-store-port.js';
+import { SqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { Cosigner, type WitnessEndpoint } from './cosigner.js';
 import { LogError } from './errors.js';
 import { Sequencer } from './sequencer.js';
@@ -10,7 +10,7 @@ import { TreeReader } from './tree-reader.js';
 export interface OpenLogOptions {
   /** The data directory holding `nospy.db`; or an already opened store. */
   readonly dataDir?: string | undefined;
-  readonly store?: LogStore | undefined;
+  readonly store?: LogStorePort | undefined;
   readonly signer: NoteSigner;
   readonly logger?: Logger | undefined;
   readonly witnesses?: readonly WitnessEndpoint[] | undefined;
@@ -24,7 +24,7 @@ export interface OpenLogOptions {
 /** A running log: its sequencer, store, and witness cosigner. */
 export interface OpenLog {
   readonly sequencer: Sequencer;
-  readonly store: LogStore;
+  readonly store: LogStorePort;
   readonly cosigner: Cosigner;
   /** Sequences what is queued, stops cosigning, and closes the store. Idempotent. */
   close(): Promise<void>;

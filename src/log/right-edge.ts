@@ -2,7 +2,7 @@
  * The tree's right edge in memory: appending leaves needs only the hashes along it (one per
  * level), not the tree, and every node hash it completes goes to the tile builder.
  */
-import type { IndexedLeaf } from '../store/log-store.js';
+import type { IndexedLeaf } from '../store/log-store-port.js';
 import { treeRoot, visitAppendedLeaf, type HashReader } from '../tlog/tree.js';
 import type { TileBuilder } from './tile-builder.js';
 

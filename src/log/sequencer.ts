@@ -2,7 +2,12 @@ import type { Logger } from 'pino';
 import { leafHash as computeLeafHash } from '../tlog/hash.js';
 import { signCheckpoint } from '../tlog/checkpoint.js';
 import type { NoteSigner } from '../tlog/note-key.js';
-import type { IndexedLeaf, LogStore, StoredCheckpoint, TileRow } from '../store/log-store.js';
+import type {
+  IndexedLeaf,
+  LogStorePort,
+  StoredCheckpoint,
+  TileRow,
+} from '../store/log-store-port.js';
 import { assignIndexes, type NewLeaves } from './batch-indexes.js';
 import { Acknowledgements, type Sequenced, type Writer } from './acknowledgements.js';
 import { LogError } from './errors.js';
@@ -13,7 +18,7 @@ import { loadLogState } from './log-state.js';
 import { MAX_ENTRY_BYTES } from '../tlog/tiles.js';
 
 export interface SequencerOptions {
-  readonly store: LogStore;
+  readonly store: LogStorePort;
   /** The log's Ed25519 note key; its name is the checkpoint origin. */
   readonly signer: NoteSigner;
   readonly logger?: Logger | undefined;
@@ -78,7 +83,7 @@ const MIN_HALF_BATCH = 512;
  */
 export class Sequencer {
   readonly origin: string;
-  readonly #store: LogStore;
+  readonly #store: LogStorePort;
   readonly #signer: NoteSigner;
   readonly #logger: Logger | undefined;
   readonly #maxBatch: number;

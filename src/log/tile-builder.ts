@@ -1,4 +1,4 @@
-import type { TileRow } from '../store/log-store.js';
+import type { TileRow } from '../store/log-store-port.js';
 import { HASH_SIZE as HASH_BYTES } from '../tlog/hash.js';
 // c2sp.org/tlog-tiles: height 8, so a tile holds 256 hashes and tile level L holds tree level 8L.
 import { TILE_HEIGHT, TILE_WIDTH } from '../tlog/tiles.js';

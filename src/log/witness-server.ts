@@ -7,7 +7,7 @@ import {
   type WitnessState,
 } from '../tlog/witness.js';
 import type { NoteSigner, NoteVerifier } from '../tlog/note-key.js';
-import type { WitnessStore } from '../store/log-store.js';
+import type { WitnessStorePort } from '../store/witness-store-port.js';
 import { errorHandler, sendError } from '../server/error-reply.js';
 import { LogError } from './errors.js';
 import type { LogServer } from '../server/log-routes.js';
@@ -17,7 +17,7 @@ export interface WitnessServerOptions {
   readonly signer: NoteSigner;
   /** The logs this witness follows (type 0x01 verifier keys; key name = origin). */
   readonly logs: readonly NoteVerifier[];
-  readonly store: WitnessStore;
+  readonly store: WitnessStorePort;
   readonly logger: Logger;
   /** Unix seconds; injectable for tests. */
   readonly now?: (() => number) | undefined;

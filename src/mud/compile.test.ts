@@ -409,7 +409,7 @@ describe('ports, protocols and ICMP', () => {
   });
 });
 
-describe('families', () => {
+describe('when an ACL names one address family', () => {
   it('lets an IPv4-only file deny all IPv6 (but the implicit rules need v6 servers)', () => {
     const matcher = matcherFor(mudJson([accept('all', {})]));
     table(matcher, [
@@ -461,7 +461,7 @@ describe('Ethernet ACLs and unmatchable ACEs', () => {
   });
 });
 
-describe('directionOf', () => {
+describe('which way a record goes: from the device, to it, or neither', () => {
   const matcher = matcherFor(mudJson([]));
   it('is from-device for the device source, to-device for its destination, else undefined', () => {
     expect(matcher.directionOf(out('203.0.113.1'))).toBe('from-device');

@@ -9,7 +9,7 @@ import {
 
 const ofPurl = (text: string) => ecosystemOfPurl(parsePurl(text).purl!);
 
-describe('parseEcosystem', () => {
+describe('reading an OSV ecosystem name', () => {
   it.each([
     ['Debian:11', { base: 'Debian', release: '11', variant: undefined }],
     ['Ubuntu:22.04:LTS', { base: 'Ubuntu', release: '22.04', variant: undefined }],
@@ -21,7 +21,7 @@ describe('parseEcosystem', () => {
   });
 });
 
-describe('ecosystemOfPurl', () => {
+describe('the OSV ecosystem of a purl', () => {
   it('maps a Debian purl with distro=debian-11 to Debian:11', () => {
     expect(ofPurl('pkg:deb/debian/openssl@1.1.1n-0+deb11u5?distro=debian-11')).toEqual({
       ecosystem: { base: 'Debian', release: '11', variant: undefined },
@@ -54,7 +54,7 @@ describe('ecosystemOfPurl', () => {
   });
 });
 
-describe('ecosystemCovers', () => {
+describe('whether an advisory’s ecosystem covers a component', () => {
   const covers = (advisory: string, component: string) =>
     ecosystemCovers(parseEcosystem(advisory), parseEcosystem(component));
 
@@ -73,7 +73,7 @@ describe('ecosystemCovers', () => {
   });
 });
 
-describe('normalisePackageName', () => {
+describe('package names compared as their ecosystem compares them', () => {
   it('normalises PyPI names as PEP 503 does', () => {
     expect(normalisePackageName('PyPI', 'Django_REST.framework')).toBe('django-rest-framework');
   });

@@ -20,7 +20,7 @@ function readAll(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipEntry
   return [...readZipEntries(path, limits)];
 }
 
-describe('readZipEntries', () => {
+describe('reading the entries of an OSV zip archive', () => {
   describe('when the archive holds stored and deflated entries', () => {
     it('returns each entry with its exact bytes, in directory order', () => {
       const text = randomBytes(3000).toString('hex');

@@ -13,7 +13,7 @@ import {
   FLAG_SENSITIVE_SITE,
   siteOf,
   type PreparedInventory,
-} from './prepared.js';
+} from './prepared-inventory.js';
 import { ITEM_FIELDS, type CompiledWhere, type Value } from './where.js';
 
 /** A test on item i of a prepared inventory. */

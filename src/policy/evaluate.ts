@@ -5,10 +5,10 @@
  * KINDS of policy-packs.yaml -- point-in-time state at T, deadline days compliant, a removed item
  * counted from its first day out of service, domain moves as installs, integer share maths.
  *
- * Speed: the inventory is prepared once (prepare.ts) and shared by every pack. Each rule gathers
- * the items of its entities in its domains (scope.ts), then one loop per rule kind tests the
- * typed columns first (in service? domain? kind? technology?) and reads an item object only for
- * the rare qualifiers (purposes, `where`, domain histories, events).
+ * Speed: the inventory is prepared once (prepare/prepare-inventory.ts) and shared by every pack.
+ * Each rule gathers the items of its entities in its domains (scope.ts), then one loop per rule
+ * kind tests the typed columns first (in service? domain? kind? technology?) and reads an item
+ * object only for the rare qualifiers (purposes, `where`, domain histories, events).
  */
 import type { Day } from '../inventory/day.js';
 import type { InventoryItem } from '../inventory/model.js';
@@ -31,7 +31,7 @@ import {
   NO_DOMAIN_SLOT,
   vendorCodeOf,
   type PreparedInventory,
-} from './prepared.js';
+} from './prepared-inventory.js';
 import type { Measure } from './schema.js';
 import {
   firstScopeEntry,

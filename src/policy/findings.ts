@@ -7,7 +7,7 @@ import type { InventoryItem } from '../inventory/model.js';
 import type { NameRole } from '../inventory/vendor.js';
 import type { MeasureResult } from './cap.js';
 import type { CompiledPack, CompiledRule } from './model.js';
-import type { PreparedInventory, Scratch } from './prepared.js';
+import type { PreparedInventory, Scratch } from './prepared-inventory.js';
 import type { Measure, RuleStatus } from './schema.js';
 import { indexPredicate, type IndexPredicate } from './columns.js';
 

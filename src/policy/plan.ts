@@ -7,7 +7,7 @@ import type { Day } from '../inventory/day.js';
 import { excessOver, TRAFFIC_SCALE } from './cap.js';
 import { evaluatePacks } from './evaluate.js';
 import type { CompiledPack, CompiledRule } from './model.js';
-import { vendorCodeOf, type PreparedInventory } from './prepared.js';
+import { vendorCodeOf, type PreparedInventory } from './prepared-inventory.js';
 import type { Measure, RuleStatus } from './schema.js';
 import { stateRuleStart } from './scope.js';
 

@@ -16,7 +16,7 @@ import {
   MOVING_SLOT,
   technologyBits,
   type PreparedInventory,
-} from './prepared.js';
+} from './prepared-inventory.js';
 
 /** An entity of a rule's scope, with the item kinds it counts for that rule. */
 export interface ScopedEntity {

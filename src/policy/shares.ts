@@ -14,7 +14,7 @@ import {
   NO_DOMAIN_SLOT,
   vendorCodeOf,
   type PreparedInventory,
-} from './prepared.js';
+} from './prepared-inventory.js';
 
 export interface ShareRow {
   readonly domain: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonNestingDepth, locateJsonPointers } from './json-positions.js';
 
-describe('locateJsonPointers', () => {
+describe('locating JSON pointers in the document text', () => {
   const text = '{\n  "a": [1, {"b/c": "x"}],\n  "d~e": {"f": null}\n}';
 
   it('finds the line and column where each value begins, with RFC 6901 escapes', () => {

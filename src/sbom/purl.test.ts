@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { formatPurl, parsePurl } from './purl.js';
 
-describe('parsePurl', () => {
+describe('reading a package URL (purl-spec)', () => {
   // purl-spec test-suite-data.json cases (canonical forms).
   describe.each([
     [

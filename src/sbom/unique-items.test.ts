@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, firstDuplicate, withLinearUniqueItems } from './unique-items.js';
 
-describe('firstDuplicate', () => {
+describe('finding the first duplicate item of an array', () => {
   it('finds equal objects whatever their key order', () => {
     expect(firstDuplicate([{ a: 1, b: [2] }, { c: 3 }, { b: [2], a: 1 }])).toEqual([0, 2]);
   });
@@ -26,7 +26,7 @@ describe('firstDuplicate', () => {
   );
 });
 
-describe('withLinearUniqueItems', () => {
+describe('a schema rewritten for the linear-time uniqueItems check', () => {
   it('renames uniqueItems: true at every depth and keeps everything else', () => {
     expect(
       withLinearUniqueItems({

@@ -6,7 +6,7 @@ import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Sequencer } from '../log/sequencer.js';
 import type { TreeReader } from '../log/tree-reader.js';
-import type { LogStore } from '../store/log-store.js';
+import type { LogStorePort } from '../store/log-store-port.js';
 
 /** The Fastify instance of a log server. */
 export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
@@ -14,7 +14,7 @@ export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, Serve
 /** What the log's route groups are handed. */
 export interface LogRouteOptions {
   readonly log: Sequencer;
-  readonly store: LogStore;
+  readonly store: LogStorePort;
   /** Reads tiles for proofs, with a cache of full tiles shared by all requests. */
   readonly tree: TreeReader;
 }

@@ -1,12 +1,12 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sequencer } from '../log/sequencer.js';
-import type { ProductView } from './api/view.js';
+import type { ApiSnapshotSource } from './api/api-snapshot.js';
 import type { LogServer } from './log-routes.js';
 
 export interface MetricsOptions {
   readonly log: Sequencer;
   /** When set, `nospy_findings{kind}` reports the current report's findings. */
-  readonly view?: ProductView | undefined;
+  readonly snapshots?: ApiSnapshotSource | undefined;
 }
 
 /**
@@ -33,15 +33,15 @@ export function registerMetrics(app: LogServer, options: MetricsOptions): Regist
       this.set(options.log.checkpoint.size);
     },
   });
-  const view = options.view;
-  if (view !== undefined) {
+  const snapshots = options.snapshots;
+  if (snapshots !== undefined) {
     new Gauge({
       name: 'nospy_findings',
       help: 'Findings in the current report by kind',
       labelNames: ['kind'],
       registers: [registry],
       async collect() {
-        const snapshot = await view.snapshot();
+        const snapshot = await snapshots.snapshot();
         this.reset();
         for (const finding of snapshot.findings) this.inc({ kind: finding.kind });
       },

@@ -1,6 +1,6 @@
 import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
-import type { LogStore } from '../store/log-store.js';
+import type { LogStorePort } from '../store/log-store-port.js';
 import type { Sequencer } from '../log/sequencer.js';
 import { TreeReader } from '../log/tree-reader.js';
 import { LogError } from '../log/errors.js';
@@ -11,10 +11,10 @@ import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
 import { statementRoutes } from './routes/statements.js';
 import { blobRoutes } from './resources/blobs.js';
-import type { BlobStore } from '../blobs/blob-store.js';
+import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
 import type { Trust } from '../statements/trust.js';
-import type { ProductView } from './api/view.js';
+import type { ApiSnapshotSource } from './api/api-snapshot.js';
 import { readApiRoutes } from './resources/read-api.js';
 import { registerOpenApi } from './openapi.js';
 import { registerMetrics } from './metrics.js';
@@ -25,7 +25,7 @@ export type { LogRouteOptions, LogServer } from './log-routes.js';
 
 export interface ServerOptions {
   readonly log: Sequencer;
-  readonly store: LogStore;
+  readonly store: LogStorePort;
   readonly logger: Logger;
   /** Bearer token for `POST /add`; without one, submissions are refused (401). */
   readonly submitToken?: string | undefined;
@@ -34,9 +34,9 @@ export interface ServerOptions {
   /** When set, POST /v1/statements also needs this bearer token (vendors still sign). */
   readonly statementToken?: string | undefined;
   /** The blob store behind `PUT`/`GET /v1/blobs/sha256:<hex>`; no blob routes without one. */
-  readonly blobs?: BlobStore | undefined;
+  readonly blobs?: BlobStorePort | undefined;
   /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
-  readonly product?: ProductView | undefined;
+  readonly snapshots?: ApiSnapshotSource | undefined;
   /** A built dashboard directory (web/dist) served at `/`; none without one. */
   readonly dashboard?: string | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
@@ -82,7 +82,7 @@ export function createServer(options: ServerOptions): LogServer {
   );
   // Before every route: swagger documents the routes registered after it.
   registerOpenApi(app, '0.1.0');
-  registerMetrics(app, { log: options.log, view: options.product });
+  registerMetrics(app, { log: options.log, snapshots: options.snapshots });
   void app.register(healthRoutes, routeOptions);
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
@@ -93,7 +93,8 @@ export function createServer(options: ServerOptions): LogServer {
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
   });
-  if (options.product !== undefined) void app.register(readApiRoutes, { view: options.product });
+  if (options.snapshots !== undefined)
+    void app.register(readApiRoutes, { snapshots: options.snapshots });
   if (options.dashboard !== undefined)
     void app.register(dashboardRoutes, { dir: options.dashboard });
   // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.

@@ -15,7 +15,7 @@ function rejection(value: unknown): string {
   return 'accepted';
 }
 
-describe('parseAbsence', () => {
+describe('reading absence evidence', () => {
   it('reads evidence that only states the absence, with no releases', () => {
     expect(parseAbsence(JSON.stringify(base))).toMatchObject({
       digest: DIGEST,

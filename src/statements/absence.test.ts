@@ -7,7 +7,7 @@ import { loadTrustFile } from './files.js';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const base = { type: 'absence', digest: DIGEST, checkpoint: 'log\n1\nroot\n', detail: 'none' };
 
-describe('verifyAbsence', () => {
+describe('verifying absence evidence', () => {
   it('fails the checkpoint and releases-listed for a sentence with a forged checkpoint', () => {
     const trust = loadTrustFile(
       fileURLToPath(new URL('../../examples/statements/trust.yaml', import.meta.url)),

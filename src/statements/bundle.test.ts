@@ -22,7 +22,7 @@ const canary: Statement = {
 };
 const envelope = signStatement(canary, vendor);
 
-describe('parseBundle', () => {
+describe('reading an evidence bundle', () => {
   it('reads back what formatBundle wrote', () => {
     const bundle = parseBundle(formatBundle({ envelope, proof: 'p' }));
     expect(bundle.proof).toBe('p');
@@ -49,7 +49,7 @@ describe('parseBundle', () => {
   });
 });
 
-describe('verifyBundle', () => {
+describe('verifying an evidence bundle', () => {
   it('when the proof does not parse, fails proof-format and still runs the statement checks', () => {
     const trust = parseTrustFile(
       `parties:\n  - name: acme\n    role: vendor\n    keys: [${vendor.vkey}]\n`,

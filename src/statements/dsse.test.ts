@@ -154,7 +154,7 @@ describe('when any byte of the payload, payloadType or signature is changed', ()
   );
 });
 
-describe('parseEnvelope', () => {
+describe('reading a DSSE envelope', () => {
   const good = JSON.parse(
     serializeEnvelope(signEnvelope(TYPE, Buffer.from('{}'), vendor)).toString(),
   ) as {

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteLogStore } from '../store/sqlite/log-store.js';
+import { SqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { decodeEntryBundle, entriesPath, MAX_ENTRY_BYTES, TILE_WIDTH } from '../tlog/tiles.js';
 import type { EntryReader } from './absence-log.js';
 import { StatementError } from './errors.js';

@@ -12,7 +12,7 @@
  */
 import { LogError } from '../log/errors.js';
 import { StoreError } from '../store/errors.js';
-import type { LogStore, StatementIndexRow, StatementQuery } from '../store/log-store.js';
+import type { LogStorePort, StatementIndexRow, StatementQuery } from '../store/log-store-port.js';
 import { TreeReader } from '../log/tree-reader.js';
 import { inclusionProof } from '../tlog/tree.js';
 import { formatTlogProof } from '../tlog/proof-bundle.js';
@@ -52,10 +52,10 @@ export function statementIndexRowOf(
  * work it did is kept.
  */
 export class StatementIndexer {
-  readonly #store: LogStore;
+  readonly #store: LogStorePort;
   #tail: Promise<void> = Promise.resolve();
 
-  constructor(store: LogStore) {
+  constructor(store: LogStorePort) {
     this.#store = store;
   }
 
@@ -107,7 +107,7 @@ export const MAX_LISTED_STATEMENTS = 1000;
  * ascending index, up to the latest signed checkpoint: the index is brought up to date first.
  */
 export async function listLoggedStatements(
-  store: LogStore,
+  store: LogStorePort,
   query: LoggedStatementQuery = {},
   indexer: StatementIndexer = new StatementIndexer(store),
 ): Promise<LoggedStatement[]> {
@@ -123,7 +123,7 @@ export async function listLoggedStatements(
 
 /** The rows joined with their entries (read in one range per row; rows are few per page). */
 export async function withEntries(
-  store: LogStore,
+  store: LogStorePort,
   rows: readonly StatementIndexRow[],
 ): Promise<LoggedStatement[]> {
   const out: LoggedStatement[] = [];
@@ -150,7 +150,7 @@ export async function withEntries(
  * with its cosignatures when it has them). Throws when the index is beyond that checkpoint.
  */
 export async function loggedStatementProof(
-  store: LogStore,
+  store: LogStorePort,
   index: number,
   checkpoint?: {
     readonly size: number;

@@ -91,7 +91,7 @@ describe('CIDR prefixes', () => {
   });
 });
 
-describe('dates', () => {
+describe('dates and times in statements', () => {
   it('reads a bare until-date as the end of that UTC day', () => {
     expect(instantOf('2028-12-31', 'end')).toBe(Date.parse('2028-12-31T23:59:59.999Z'));
   });

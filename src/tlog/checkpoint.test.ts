@@ -23,7 +23,7 @@ const witnessSigner = parsePrivateKey(here.witness_key.skey);
 const witnessKey = parseVerifierKey(here.witness_key.vkey);
 const referenceRoot = Buffer.from(vectors.reference_tree.roots_hex_by_size[8]!, 'hex');
 
-describe('checkpoints', () => {
+describe('checkpoints (C2SP tlog-checkpoint, signed-note)', () => {
   describe('published transparency-dev/formats parse vectors, judged strictly', () => {
     for (const v of vectors.checkpoint_parse.vectors) {
       it(`${v.c2sp_strict_valid ? 'accepts' : 'rejects'} "${v.desc}"`, () => {

@@ -12,7 +12,7 @@ import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { loadConfig } from '../../src/config/load.js';
 import { buildDemoWorld } from '../../src/demo/world.js';
 import { openLog } from '../../src/log/open-log.js';
-import { engineView, publishedLogState } from '../../src/server/api/report-view.js';
+import { engineSnapshotSource, publishedLogState } from '../../src/server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../src/server/dashboard.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
 import { loadTrustFile } from '../../src/statements/files.js';
@@ -49,7 +49,7 @@ export async function startDemoServer(): Promise<DemoServer> {
     submitToken,
     trust: loadTrustFile(join(data, 'trust.yaml')),
     blobs: new FsBlobStore({ root: join(data, 'log', 'blobs') }),
-    product: engineView(loaded, publishedLogState(log.sequencer, signer)),
+    snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
     dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
     onClose: () => log.close(),
   });

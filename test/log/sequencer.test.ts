@@ -6,8 +6,8 @@ import { leafHash } from '../../src/tlog/hash.js';
 import { rootFromLeafHashes } from '../../src/tlog/tree.js';
 import { openLog, type OpenLog } from '../../src/log/open-log.js';
 import { StoreError } from '../../src/store/errors.js';
-import type { IntegrationBatch } from '../../src/store/log-store.js';
-import { SqliteLogStore } from '../../src/store/sqlite/log-store.js';
+import type { IntegrationBatch } from '../../src/store/log-store-port.js';
+import { SqliteLogStore } from '../../src/store/sqlite/sqlite-log-store.js';
 import { tempDir } from './helpers.js';
 
 const key = generateNoteKey('log.example/seq');

@@ -12,7 +12,7 @@ import { signCheckpoint } from '../../src/tlog/checkpoint.js';
 import { formatAddCheckpointRequest, MAX_ADD_CHECKPOINT_BYTES } from '../../src/tlog/witness.js';
 import { MemoryTree } from '../../src/tlog/memory-tree.js';
 import { consistencyProof } from '../../src/tlog/tree.js';
-import { SqliteWitnessStore } from '../../src/store/sqlite/witness-store.js';
+import { SqliteWitnessStore } from '../../src/store/sqlite/sqlite-witness-store.js';
 import { createWitnessServer } from '../../src/log/witness-server.js';
 import type { LogServer } from '../../src/server/server.js';
 import { add, checkpointOf, startLog, tempDir, type RunningLog } from './helpers.js';

@@ -11,7 +11,7 @@ import { buildZip } from './zip-builder.js';
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../fixtures/osv/${name}`, import.meta.url)));
 
-describe('loadOsvSources', () => {
+describe('loading OSV sources', () => {
   describe('from a per-ecosystem all.zip built in the test', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nospy-osv-zip-'));
     const zip = join(dir, 'all.zip');

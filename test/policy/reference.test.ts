@@ -4,7 +4,7 @@ import { parseDay } from '../../src/inventory/day.js';
 import { inventoryFromObject } from '../../src/inventory/load.js';
 import { evaluatePacks } from '../../src/policy/evaluate.js';
 import { loadRegistry } from '../../src/policy/load.js';
-import { prepareInventory } from '../../src/policy/prepare.js';
+import { prepareInventory } from '../../src/policy/prepare/prepare-inventory.js';
 import { checkDocument } from '../../src/policy/report.js';
 import { referenceCheck } from './reference.js';
 import { shippedPack } from './scenario.js';

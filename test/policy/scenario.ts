@@ -3,8 +3,8 @@ import { inventoryFromObject } from '../../src/inventory/load.js';
 import { evaluatePacks, type Evaluation } from '../../src/policy/evaluate.js';
 import { loadPack, loadRegistry } from '../../src/policy/load.js';
 import type { CompiledPack } from '../../src/policy/model.js';
-import { prepareInventory } from '../../src/policy/prepare.js';
-import type { PreparedInventory } from '../../src/policy/prepared.js';
+import { prepareInventory } from '../../src/policy/prepare/prepare-inventory.js';
+import type { PreparedInventory } from '../../src/policy/prepared-inventory.js';
 import { checkDocument, type CheckDocument } from '../../src/policy/report.js';
 
 const registry = loadRegistry();

@@ -4,7 +4,7 @@ import { generateNoteKey } from '../../src/tlog/note-key.js';
 import { openLog, type OpenLog } from '../../src/log/open-log.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
 import { tempDir } from '../log/helpers.js';
-import { FixedView } from './product-view.js';
+import { FixedSnapshotSource } from './fixed-snapshot-source.js';
 
 let app: LogServer;
 let log: OpenLog;
@@ -18,7 +18,7 @@ beforeAll(async () => {
     log: log.sequencer,
     store: log.store,
     logger: pino({ level: 'silent' }),
-    product: new FixedView(),
+    snapshots: new FixedSnapshotSource(),
     onClose: () => log.close(),
   });
   await app.ready();

@@ -6,7 +6,7 @@ import { generateNoteKey } from '../../src/tlog/note-key.js';
 import { openLog } from '../../src/log/open-log.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
 import { tempDir } from '../log/helpers.js';
-import { FixedView } from './product-view.js';
+import { FixedSnapshotSource } from './fixed-snapshot-source.js';
 
 let app: LogServer;
 let remove: () => void;
@@ -23,7 +23,7 @@ beforeAll(async () => {
     log: log.sequencer,
     store: log.store,
     logger: pino({ level: 'silent' }),
-    product: new FixedView(),
+    snapshots: new FixedSnapshotSource(),
     dashboard: web,
     onClose: () => log.close(),
   });

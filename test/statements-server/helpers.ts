@@ -11,7 +11,7 @@ import { loadPrivateKeyFile, loadStatementFile } from '../../src/statements/file
 import { signStatement } from '../../src/statements/sign.js';
 import { parseTrustFile, type Trust } from '../../src/statements/trust.js';
 import { generateNoteKey, type NoteSigner, type NoteVerifier } from '../../src/tlog/note-key.js';
-import { SqliteWitnessStore } from '../../src/store/sqlite/witness-store.js';
+import { SqliteWitnessStore } from '../../src/store/sqlite/sqlite-witness-store.js';
 import { createWitnessServer } from '../../src/log/witness-server.js';
 import { KEY_TYPE_COSIGNATURE_V1, withKeyType } from '../../src/tlog/note-key.js';
 

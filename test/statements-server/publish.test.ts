@@ -6,7 +6,7 @@ import { leafHash } from '../../src/tlog/hash.js';
 import { verifyBundle } from '../../src/statements/bundle.js';
 import { StatementClient } from '../../src/statements/client.js';
 import { listLoggedStatements } from '../../src/statements/log-index.js';
-import { SqliteLogStore } from '../../src/store/sqlite/log-store.js';
+import { SqliteLogStore } from '../../src/store/sqlite/sqlite-log-store.js';
 import {
   EXAMPLE_NAMES,
   postStatement,

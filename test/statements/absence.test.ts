@@ -13,7 +13,7 @@ import {
   signStatement,
   type Statement,
 } from '../../src/statements/index.js';
-import { SqliteLogStore } from '../../src/store/sqlite/log-store.js';
+import { SqliteLogStore } from '../../src/store/sqlite/sqlite-log-store.js';
 import { generateNoteKey, keyHandle } from '../../src/tlog/note-key.js';
 import { encodeEntryBundle, entriesPath, TILE_WIDTH } from '../../src/tlog/tiles.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MAX_BLOB_BYTES } from '../../blobs/blob-store.js';
+import { DEFAULT_MAX_BLOB_BYTES } from '../../blobs/blob-store-port.js';
 import { FsBlobStore } from '../../blobs/fs-blob-store.js';
 import { CheckError } from '../errors.js';
 

@@ -12,7 +12,7 @@ import { loadInventory } from '../../inventory/load.js';
 import { loadDeviceMap } from '../../mud/load.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
 import { loadOsvSources } from '../../osv/load.js';
-import { checkInventory, parseDateFlag } from '../../policy/service.js';
+import { checkInventory, parseDateFlag } from '../../policy/from-files.js';
 import { readSbomFile, readSbomText } from '../../sbom/read-sbom.js';
 import type { SbomDocument } from '../../sbom/model.js';
 import { loadTrustFile } from '../../statements/index.js';

@@ -15,7 +15,7 @@ import {
   verifyStatement,
   type Trust,
 } from '../../statements/index.js';
-import { SqliteLogStore } from '../../store/sqlite/log-store.js';
+import { SqliteLogStore } from '../../store/sqlite/sqlite-log-store.js';
 import { openCheckpoint } from '../../tlog/checkpoint.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { tileHashReader } from '../../tlog/tiles.js';

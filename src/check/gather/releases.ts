@@ -8,7 +8,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import type { AdvisoryIndex } from '../../osv/advisory-index.js';
 import type { SbomDocument } from '../../sbom/model.js';
 import { findVulnerabilities } from '../../sbom/vulnerabilities.js';
-import type { StatementOf } from '../context.js';
+import type { StatementOf } from '../evidence-index.js';
 import type { ComponentVulnerability, LoggedStatement } from '../evidence.js';
 import type { BlobSource } from './blobs.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';

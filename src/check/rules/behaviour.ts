@@ -5,13 +5,15 @@
 import { formatFlowNdjson } from '../../flows/flow-file-format.js';
 import { checkBehaviour, type AccessGrant, type BehaviourFinding } from '../../mud/index.js';
 import type { BrokenPromise, Finding } from '../finding.js';
-import { instant, makeFinding, statementEvidence, type CheckContext } from '../context.js';
+import type { EvidenceIndex } from '../evidence-index.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
+import { instant } from '../normalise.js';
 
 /** A port range wider than this in a grant is clipped (bounded expansion). */
 const MAX_RANGE_PORTS = 4096;
 
 /** The logged access statements as behaviour-check grants. */
-export function grantsOf(ctx: CheckContext): AccessGrant[] {
+export function grantsOf(ctx: EvidenceIndex): AccessGrant[] {
   return ctx.grants.map((g) => {
     const p = g.statement.predicate;
     const ports: number[] = [];
@@ -41,7 +43,7 @@ function describe(f: BehaviourFinding): string {
 }
 
 /** Findings of kinds `undeclared-traffic` and `unapproved-access`. */
-export function behaviourFindings(ctx: CheckContext): Finding[] {
+export function behaviourFindings(ctx: EvidenceIndex): Finding[] {
   const flows = ctx.evidence.flows;
   if (flows === undefined) return [];
   const report = checkBehaviour({ devices: flows.devices, grants: grantsOf(ctx) }, flows.records);

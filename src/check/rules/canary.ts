@@ -4,19 +4,13 @@
  * start to the first one), or no canary for longer than the period before `now`.
  */
 import type { Finding } from '../finding.js';
-import {
-  DAY_MS,
-  iso,
-  instant,
-  makeFinding,
-  statementEvidence,
-  vendorKey,
-  type CheckContext,
-} from '../context.js';
+import type { EvidenceIndex } from '../evidence-index.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
+import { DAY_MS, iso, instant, vendorKey } from '../normalise.js';
 import { AGREEMENT_PREDICATE_TYPE } from '../../statements/predicates/agreement.js';
 
 /** Findings of kind `canary-lapsed`. */
-export function canaryLapses(ctx: CheckContext): Finding[] {
+export function canaryLapses(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
   const vendors = new Map<string, string>();
   for (const a of ctx.agreements) {

@@ -5,7 +5,9 @@
  */
 import { isBackdoorIndicator } from '../../firmware/indicators/types.js';
 import type { BrokenPromise, Finding, Severity } from '../finding.js';
-import { digestRef, makeFinding, statementEvidence, type CheckContext } from '../context.js';
+import type { EvidenceIndex } from '../evidence-index.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
+import { digestRef } from '../normalise.js';
 import type { Indicator } from '../../firmware/indicators/types.js';
 
 function severityOf(i: Indicator): Severity {
@@ -24,7 +26,7 @@ function severityOf(i: Indicator): Severity {
 }
 
 /** Findings of kind `firmware-backdoor-indicator`. */
-export function firmwareBackdoorIndicators(ctx: CheckContext): Finding[] {
+export function firmwareBackdoorIndicators(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
   for (const image of ctx.evidence.firmware ?? []) {
     const digest = digestRef(image.sha256);

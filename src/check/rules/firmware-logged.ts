@@ -5,14 +5,9 @@
  */
 import { MAX_ABSENCE_RELEASES } from '../../statements/absence-evidence.js';
 import type { Evidence, Finding } from '../finding.js';
-import {
-  digestRef,
-  instant,
-  makeFinding,
-  statementEvidence,
-  vendorKey,
-  type CheckContext,
-} from '../context.js';
+import type { EvidenceIndex } from '../evidence-index.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
+import { digestRef, instant, vendorKey } from '../normalise.js';
 import type { LoggedStatement } from '../evidence.js';
 
 interface Observation {
@@ -25,7 +20,7 @@ interface Observation {
   readonly deployment: LoggedStatement | undefined;
 }
 
-function observations(ctx: CheckContext): Observation[] {
+function observations(ctx: EvidenceIndex): Observation[] {
   const byKey = new Map<string, Observation>();
   for (const d of ctx.deployments) {
     const p = d.statement.predicate;
@@ -69,7 +64,7 @@ function observations(ctx: CheckContext): Observation[] {
  * there, each with its tlog-proof, so a verifier sees which releases exist and that none names
  * the digest (and, holding a copy of the log, that there are no others).
  */
-function absence(ctx: CheckContext, vendor: string, digest: string): Evidence {
+function absence(ctx: EvidenceIndex, vendor: string, digest: string): Evidence {
   const own = ctx.releases.filter(
     (r) => vendorKey(r.statement.predicate.vendor) === vendorKey(vendor),
   );
@@ -90,7 +85,7 @@ function modelCovered(models: readonly string[], model: string | undefined): boo
 }
 
 /** Findings of kind `firmware-not-logged`. */
-export function firmwareNotLogged(ctx: CheckContext): Finding[] {
+export function firmwareNotLogged(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
   for (const o of observations(ctx)) {
     if (o.vendor === undefined) continue;

@@ -6,16 +6,9 @@
  * image, the new one carries `securityFix`, its model and its release date.
  */
 import type { Evidence, Finding } from '../finding.js';
-import {
-  DAY_MS,
-  digestRef,
-  instant,
-  makeFinding,
-  statementEvidence,
-  vendorKey,
-  type CheckContext,
-  type StatementOf,
-} from '../context.js';
+import type { EvidenceIndex, StatementOf } from '../evidence-index.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
+import { DAY_MS, digestRef, instant, vendorKey } from '../normalise.js';
 import type { LoggedStatement } from '../evidence.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 
@@ -32,9 +25,9 @@ interface CurrentImage {
   readonly deployment: LoggedStatement | undefined;
 }
 
-type Deployment = CheckContext['deployments'][number];
+type Deployment = EvidenceIndex['deployments'][number];
 
-function currentImages(ctx: CheckContext): CurrentImage[] {
+function currentImages(ctx: EvidenceIndex): CurrentImage[] {
   const latest = new Map<string, Deployment>();
   // Each device's deployments, gathered once: a national network has 100,000 devices.
   const byDevice = new Map<string, Deployment[]>();
@@ -129,7 +122,7 @@ function supersedingFix(
 }
 
 /** Findings of kind `firmware-not-logged` with `what: superseded`. */
-export function firmwareSuperseded(ctx: CheckContext): Finding[] {
+export function firmwareSuperseded(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
   // Only security-fix releases can supersede; most checks have none, or no clause with a window.
   const fixes = ctx.releases.filter((r) => r.statement.predicate.securityFix !== undefined);

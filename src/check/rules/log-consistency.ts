@@ -3,11 +3,12 @@
  * ran the consistency proof), and witnesses that disagree (the same size with two roots).
  */
 import type { Finding } from '../finding.js';
-import { makeFinding, type CheckContext } from '../context.js';
+import type { EvidenceIndex } from '../evidence-index.js';
+import { makeFinding } from '../make-finding.js';
 import type { CheckpointObservation } from '../evidence.js';
 
 /** Findings of kind `log-inconsistency`. */
-export function logInconsistencies(ctx: CheckContext): Finding[] {
+export function logInconsistencies(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
   for (const f of ctx.evidence.failedConsistency ?? []) {
     out.push(

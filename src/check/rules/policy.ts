@@ -5,13 +5,15 @@
 import type { Evaluation } from '../../policy/evaluate.js';
 import { formatDay } from '../../inventory/day.js';
 import type { Finding } from '../finding.js';
-import { instant, makeFinding, type CheckContext } from '../context.js';
+import type { EvidenceIndex } from '../evidence-index.js';
+import { makeFinding } from '../make-finding.js';
+import { instant } from '../normalise.js';
 
 /** At most this many item ids are listed in one finding's evidence. */
 const MAX_ITEMS = 1000;
 
 /** Findings of kind `policy-violation`. */
-export function policyViolations(ctx: CheckContext): Finding[] {
+export function policyViolations(ctx: EvidenceIndex): Finding[] {
   const evaluation: Evaluation | undefined = ctx.evidence.policy;
   if (evaluation === undefined) return [];
   const day = instant(formatDay(evaluation.date));

@@ -18,27 +18,23 @@
  * the release are named in the finding, their deployment statements part of its evidence.
  */
 import type { AgreementClause } from '../../statements/predicates/agreement.js';
-import {
-  digestRef,
-  instant,
-  iso,
-  makeFinding,
-  statementEvidence,
-  type CheckContext,
-  type StatementOf,
-} from '../context.js';
+import type { EvidenceIndex, StatementOf } from '../evidence-index.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
+import { DAY_MS, digestRef, instant, iso } from '../normalise.js';
 import type { LoggedStatement } from '../evidence.js';
 import type { DiffEvidence, Evidence, Finding } from '../finding.js';
+import { AGREEMENT_PREDICATE_TYPE } from '../../statements/predicates/agreement.js';
+import { REBUILD_PREDICATE_TYPE } from '../../statements/predicates/rebuild.js';
+import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 
-const DAY_MS = 86_400_000;
 /** Deployment statements carried as evidence per finding (the explanation names the count). */
 const MAX_DEVICE_EVIDENCE = 50;
 /** Diff report entries summarised per report. */
 const MAX_DIFF_FILES = 50;
 const CLAUSE = 'release-reproduced';
 
-type Release = StatementOf<'https://nospy.dev/predicates/release/v1'>;
-type Rebuild = StatementOf<'https://nospy.dev/predicates/rebuild/v1'>;
+type Release = StatementOf<typeof RELEASE_PREDICATE_TYPE>;
+type Rebuild = StatementOf<typeof REBUILD_PREDICATE_TYPE>;
 
 /** A device running an image: the inventory's record, else its latest deployment statement. */
 interface RunningDevice {
@@ -49,8 +45,8 @@ interface RunningDevice {
 }
 
 /** Every device whose current image is `hex`, by the inventory and the deployment statements. */
-function devicesRunning(ctx: CheckContext, hex: string): RunningDevice[] {
-  const latest = new Map<string, CheckContext['deployments'][number]>();
+function devicesRunning(ctx: EvidenceIndex, hex: string): RunningDevice[] {
+  const latest = new Map<string, EvidenceIndex['deployments'][number]>();
   const first = new Map<string, number>();
   for (const d of ctx.deployments) {
     const id = d.statement.predicate.device.id;
@@ -83,7 +79,7 @@ function deviceSentence(devices: readonly RunningDevice[]): string {
 }
 
 /** The summary of the diff report a `different` attestation names, from the gathered reports. */
-function diffEvidence(ctx: CheckContext, rebuild: Rebuild): DiffEvidence | undefined {
+function diffEvidence(ctx: EvidenceIndex, rebuild: Rebuild): DiffEvidence | undefined {
   const named = rebuild.statement.predicate.diffReport;
   if (named === undefined) return undefined;
   const hex = named.digest.sha256;
@@ -144,7 +140,7 @@ interface ReproductionPromise {
 }
 
 function judgeImage(
-  ctx: CheckContext,
+  ctx: EvidenceIndex,
   release: Release,
   hex: string,
   promise: ReproductionPromise,
@@ -202,7 +198,7 @@ function judgeImage(
   const { evaluators, within_days: days } = promise.clause;
   const a = promise.agreement.statement;
   const agreementFrom =
-    a.predicateType === 'https://nospy.dev/predicates/agreement/v1'
+    a.predicateType === AGREEMENT_PREDICATE_TYPE
       ? instant(a.predicate.validity.from)
       : Number.NEGATIVE_INFINITY;
   const seen = devices.flatMap((d) => (d.since === undefined ? [] : [d.since]));
@@ -231,7 +227,7 @@ function judgeImage(
 }
 
 /** Findings of kinds `release-not-equivalent` and `release-not-reproduced`. */
-export function releaseReproduction(ctx: CheckContext): Finding[] {
+export function releaseReproduction(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
   for (const release of ctx.releases) {
     const promise = ctx.clauseOf(release.statement.predicate.vendor, CLAUSE);

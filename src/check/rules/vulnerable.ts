@@ -4,19 +4,14 @@
  * the clause `critical-vulns-fixed-within` window has passed since the advisory was published.
  */
 import type { Finding, Severity } from '../finding.js';
-import {
-  DAY_MS,
-  instant,
-  makeFinding,
-  statementEvidence,
-  vendorKey,
-  type CheckContext,
-} from '../context.js';
+import type { EvidenceIndex } from '../evidence-index.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
+import { DAY_MS, instant, vendorKey } from '../normalise.js';
 
 const RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, moderate: 2, low: 1 };
 
 /** Findings of kind `vulnerable-component`. */
-export function vulnerableComponents(ctx: CheckContext): Finding[] {
+export function vulnerableComponents(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
   for (const v of ctx.evidence.vulnerabilities ?? []) {
     const releases = ctx.releasesNaming(v.release);

@@ -15,7 +15,7 @@ import {
   parseDateFlag,
   planInventory,
   sharesOf,
-} from '../../policy/service.js';
+} from '../../policy/from-files.js';
 import { printResult, type CommandContext } from '../context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

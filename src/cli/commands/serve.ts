@@ -4,7 +4,7 @@ import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
-import { engineView, publishedLogState } from '../../server/api/report-view.js';
+import { engineSnapshotSource, publishedLogState } from '../../server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
 import { FsBlobStore } from '../../blobs/fs-blob-store.js';
 import { loadTrustFile } from '../../statements/files.js';
@@ -87,7 +87,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
         blobs: new FsBlobStore({ root: join(config.data, 'blobs') }),
         // The read API: the check engine's report over this config, recomputed when the log grows.
-        product: engineView(loaded, publishedLogState(log.sequencer, signer)),
+        snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         onClose: () => log.close(),
       });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import closeWithGrace from 'close-with-grace';
 import { LogError } from '../../log/errors.js';
 import { createWitnessServer } from '../../log/witness-server.js';
-import { SqliteWitnessStore } from '../../store/sqlite/witness-store.js';
+import { SqliteWitnessStore } from '../../store/sqlite/sqlite-witness-store.js';
 import { KEY_TYPE_COSIGNATURE_V1, KEY_TYPE_ED25519, withKeyType } from '../../tlog/note-key.js';
 import { configFlags } from '../config-flags.js';
 import type { CommandContext } from '../context.js';

@@ -4,10 +4,10 @@
  * evaluator, planner and share table). Pure.
  */
 import { formatDay, type Day } from '../../inventory/day.js';
-import type { ComplianceInputs } from '../../policy/service.js';
+import type { ComplianceInputs } from '../../policy/from-files.js';
 import type { CompiledPack, CompiledRule } from '../../policy/model.js';
 import type { ShareRow } from '../../policy/shares.js';
-import type { DomainShares, PackCompliance } from './view.js';
+import type { DomainShares, PackCompliance } from './api-snapshot.js';
 
 const SHARE_OF = {
   sites: 'siteShare',

@@ -16,7 +16,7 @@ import type {
   TimelineEvent,
   TrafficCounts,
   TrafficVerdict,
-} from './view.js';
+} from './api-snapshot.js';
 
 /** Per device and remote endpoint, how many flow records (device legs) were seen. */
 export type LegCounts = ReadonlyMap<string, ReadonlyMap<string, number>>;

@@ -2,9 +2,9 @@
  * Pure answers of the read API, computed from one snapshot: counts, filters, per-day history and
  * the joins behind the device, vendor and compliance pages. No I/O.
  */
-import { vendorKey } from '../../check/context.js';
+import { vendorKey } from '../../check/normalise.js';
 import type { Finding } from '../../check/finding.js';
-import type { DeviceRecord, ProductSnapshot, VendorRecord } from './view.js';
+import type { DeviceRecord, ApiSnapshot, VendorRecord } from './api-snapshot.js';
 
 /** Filters of `GET /v1/findings`; all optional, all must match. */
 export interface FindingFilter {
@@ -63,7 +63,7 @@ export function findingHistory(findings: readonly Finding[]): {
 }
 
 /** A device's findings: those naming it, and those about its image that name no device. */
-export function deviceFindings(snapshot: ProductSnapshot, device: DeviceRecord): Finding[] {
+export function deviceFindings(snapshot: ApiSnapshot, device: DeviceRecord): Finding[] {
   return snapshot.findings.filter(
     (f) =>
       f.subject.device === device.id ||
@@ -79,7 +79,7 @@ function vendorKeys(vendor: VendorRecord): Set<string> {
 }
 
 /** The vendor an id or any spelling of its name names (`acme-networks`, `Acme Networks`). */
-export function findVendor(snapshot: ProductSnapshot, id: string): VendorRecord | undefined {
+export function findVendor(snapshot: ApiSnapshot, id: string): VendorRecord | undefined {
   const key = vendorKey(id);
   return (
     snapshot.vendors.find((v) => v.id === id) ??
@@ -91,7 +91,7 @@ export function findVendor(snapshot: ProductSnapshot, id: string): VendorRecord 
  * A vendor's findings: those naming it (policy findings may name several, joined by ", "), or
  * one of its devices or releases, or listing one of its devices as a rule's item.
  */
-export function vendorFindings(snapshot: ProductSnapshot, vendor: VendorRecord): Finding[] {
+export function vendorFindings(snapshot: ApiSnapshot, vendor: VendorRecord): Finding[] {
   const keys = vendorKeys(vendor);
   const devices = new Set(snapshot.devices.filter((d) => d.vendor === vendor.id).map((d) => d.id));
   const releases = new Set(

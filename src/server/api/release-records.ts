@@ -4,13 +4,13 @@
  * name, and whether the vendor's `release-reproduced` clause is kept. Pure: evidence and report
  * in, records out.
  */
-import { vendorKey } from '../../check/context.js';
+import { vendorKey } from '../../check/normalise.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { AGREEMENT_PREDICATE_TYPE } from '../../statements/predicates/agreement.js';
 import { REBUILD_PREDICATE_TYPE } from '../../statements/predicates/rebuild.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
-import type { RebuildAttestationRecord, ReleaseRecord, Reproducibility } from './view.js';
+import type { RebuildAttestationRecord, ReleaseRecord, Reproducibility } from './api-snapshot.js';
 
 /** Differing entries listed per attestation (equivalence breakers first). */
 const MAX_LISTED_FILES = 50;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { FINDING_KINDS, SEVERITIES } from '../../check/finding.js';
 
-/** Arrays the view hands out are readonly; the schema says so. */
+/** Arrays the snapshot hands out are readonly; the schema says so. */
 const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;

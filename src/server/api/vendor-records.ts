@@ -3,7 +3,7 @@
  * statements and the rule packs spell its name; its agreement with each clause's status; its
  * canary history. Pure: evidence and report in, records out.
  */
-import { vendorKey } from '../../check/context.js';
+import { vendorKey } from '../../check/normalise.js';
 import type { CheckEvidence, LoggedStatement } from '../../check/evidence.js';
 import type { Finding } from '../../check/finding.js';
 import type { Report } from '../../check/report.js';
@@ -13,7 +13,7 @@ import {
 } from '../../statements/predicates/agreement.js';
 import { CANARY_PREDICATE_TYPE } from '../../statements/predicates/canary.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
-import type { AgreementRecord, CanaryEvent, ClauseRecord, VendorRecord } from './view.js';
+import type { AgreementRecord, CanaryEvent, ClauseRecord, VendorRecord } from './api-snapshot.js';
 
 /** What was checked beyond the log: decides which clauses are `not-checked`. */
 export interface CheckedEvidence {

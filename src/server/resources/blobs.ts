@@ -12,7 +12,7 @@
  * Errors are the API's `{"error": {"code", "message"}}` (`error-reply.ts`).
  */
 import type { FastifyInstance } from 'fastify';
-import { parseBlobDigest, type BlobStore } from '../../blobs/blob-store.js';
+import { parseBlobDigest, type BlobStorePort } from '../../blobs/blob-store-port.js';
 import { BlobError } from '../../blobs/errors.js';
 import {
   authenticateBlobWriter,
@@ -22,7 +22,7 @@ import {
 import { errorHandler } from '../error-reply.js';
 
 export interface BlobRoutesOptions {
-  readonly store: BlobStore;
+  readonly store: BlobStorePort;
   /** Largest accepted body; match the store's bound (64 MiB by default). */
   readonly maxBytes?: number;
   /** Who may PUT: the operator token, the trust file's vendors. Neither given: no one may. */

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { packFindings } from '../api/query.js';
 import { ComplianceResponse } from '../api/schemas.js';
-import type { ReadRouteOptions } from '../api/view.js';
+import type { ReadRouteOptions } from '../api/api-snapshot.js';
 
 /** `GET /v1/compliance`: per rule pack, its findings, vendor shares against caps, deadlines, plan. */
-export const complianceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { view }) => {
+export const complianceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { snapshots }) => {
   app.get(
     '/v1/compliance',
     {
@@ -15,7 +15,7 @@ export const complianceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, {
       },
     },
     async () => {
-      const s = await view.snapshot();
+      const s = await snapshots.snapshot();
       return {
         packs: s.compliance.map((p) => ({
           ...p,

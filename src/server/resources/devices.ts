@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notInReport } from '../api/errors.js';
 import { deviceFindings } from '../api/query.js';
 import { DeviceResponse, DevicesResponse, IdParam, BY_ID_ERRORS } from '../api/schemas.js';
-import type { ReadRouteOptions } from '../api/view.js';
+import type { ReadRouteOptions } from '../api/api-snapshot.js';
 
 /** `GET /v1/devices` (each with its firmware verdict) and `/v1/devices/<id>` (the device page). */
-export const deviceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { view }) => {
+export const deviceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { snapshots }) => {
   app.get(
     '/v1/devices',
     {
@@ -16,7 +16,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vie
       },
     },
     async () => {
-      const s = await view.snapshot();
+      const s = await snapshots.snapshot();
       return {
         devices: s.devices.map((d) => ({
           id: d.id,
@@ -42,7 +42,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vie
       },
     },
     async (request) => {
-      const s = await view.snapshot();
+      const s = await snapshots.snapshot();
       const device = s.devices.find((d) => d.id === request.params.id);
       if (device === undefined) throw notInReport('device', request.params.id);
       const findings = deviceFindings(s, device);

@@ -10,10 +10,10 @@ import {
   IdParam,
   BY_ID_ERRORS,
 } from '../api/schemas.js';
-import type { ReadRouteOptions } from '../api/view.js';
+import type { ReadRouteOptions } from '../api/api-snapshot.js';
 
 /** `GET /v1/findings` (filtered), `/v1/findings/history` (per day) and `/v1/findings/<id>`. */
-export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { view }) => {
+export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { snapshots }) => {
   app.get(
     '/v1/findings',
     {
@@ -25,7 +25,7 @@ export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vi
       },
     },
     async (request) => {
-      const s = await view.snapshot();
+      const s = await snapshots.snapshot();
       const findings = filterFindings(s.findings, request.query);
       return { findings, total: findings.length };
     },
@@ -41,7 +41,7 @@ export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vi
         response: { 200: HistoryResponse },
       },
     },
-    async () => ({ days: findingHistory((await view.snapshot()).findings) }),
+    async () => ({ days: findingHistory((await snapshots.snapshot()).findings) }),
   );
 
   app.get(
@@ -55,7 +55,7 @@ export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vi
       },
     },
     async (request) => {
-      const found = (await view.snapshot()).findings.find((f) => f.id === request.params.id);
+      const found = (await snapshots.snapshot()).findings.find((f) => f.id === request.params.id);
       if (found === undefined) throw notInReport('finding', request.params.id);
       return found;
     },

@@ -5,7 +5,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { ApiError } from '../api/errors.js';
-import type { ReadRouteOptions } from '../api/view.js';
+import type { ReadRouteOptions } from '../api/api-snapshot.js';
 import { complianceRoutes } from './compliance.js';
 import { deviceRoutes } from './devices.js';
 import { findingRoutes } from './findings.js';
@@ -15,7 +15,7 @@ import { vendorRoutes } from './vendors.js';
 
 /**
  * The REST read API under `/v1`: summary, findings (filtered, one, per-day history), devices,
- * vendors, releases and compliance, one module per resource, all answered from the view's cached
+ * vendors, releases and compliance, one module per resource, all answered from the snapshot source's cached
  * snapshot. Queries and responses go through the zod schemas in `api/schemas.ts` (which also
  * generate `/openapi.json`); a query or path id they refuse is `400 API_BAD_REQUEST` naming it.
  */

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { countFindings } from '../api/query.js';
 import { SummaryResponse } from '../api/schemas.js';
-import type { ReadRouteOptions } from '../api/view.js';
+import type { ReadRouteOptions } from '../api/api-snapshot.js';
 
 /** `GET /v1/summary`: findings by kind and severity, counts, and the log. */
-export const summaryRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { view }) => {
+export const summaryRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { snapshots }) => {
   app.get(
     '/v1/summary',
     {
@@ -15,7 +15,7 @@ export const summaryRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vi
       },
     },
     async () => {
-      const s = await view.snapshot();
+      const s = await snapshots.snapshot();
       return {
         generatedAt: s.generatedAt,
         findings: { total: s.findings.length, ...countFindings(s.findings) },

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notInReport } from '../api/errors.js';
 import { clauseFindings, findVendor, vendorFindings } from '../api/query.js';
 import { IdParam, BY_ID_ERRORS, VendorResponse, VendorsResponse } from '../api/schemas.js';
-import type { ReadRouteOptions } from '../api/view.js';
+import type { ReadRouteOptions } from '../api/api-snapshot.js';
 
 /** `GET /v1/vendors` (each with its agreement) and `/v1/vendors/<id>` (the vendor page). */
-export const vendorRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { view }) => {
+export const vendorRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { snapshots }) => {
   app.get(
     '/v1/vendors',
     {
@@ -16,7 +16,7 @@ export const vendorRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vie
       },
     },
     async () => {
-      const s = await view.snapshot();
+      const s = await snapshots.snapshot();
       return {
         vendors: s.vendors.map((v) => ({
           id: v.id,
@@ -50,7 +50,7 @@ export const vendorRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { vie
       },
     },
     async (request) => {
-      const s = await view.snapshot();
+      const s = await snapshots.snapshot();
       const v = findVendor(s, request.params.id);
       if (v === undefined) throw notInReport('vendor', request.params.id);
       const releaseList = s.releases.filter((r) => r.vendor === v.id);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LogError } from '../../log/errors.js';
-import type { StatementIndexRow } from '../../store/log-store.js';
+import type { StatementIndexRow } from '../../store/log-store-port.js';
 import { inclusionProof } from '../../tlog/tree.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { acceptStatement } from '../../statements/accept.js';

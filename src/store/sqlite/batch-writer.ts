@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { IntegrationBatch } from '../log-store.js';
+import type { IntegrationBatch } from '../log-store-port.js';
 import { StoreError } from '../errors.js';
 
 /** Rows of `log_entries` written by one multi-row INSERT: fewer statement steps per batch. */

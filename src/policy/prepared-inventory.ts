@@ -1,6 +1,7 @@
 /**
- * An inventory prepared for evaluation (prepare.ts builds it): typed columns, buckets by entity
- * and domain, and the codes and accessors the evaluator, scopes, shares and plans read it with.
+ * An inventory prepared for evaluation (`prepare/prepare-inventory.ts` builds it): typed columns,
+ * buckets by entity and domain, and the codes and accessors the evaluator, scopes, shares and
+ * plans read it with.
  */
 import type { Day } from '../inventory/day.js';
 import {

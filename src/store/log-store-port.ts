@@ -1,7 +1,8 @@
 /**
  * The storage port of the transparency log. The sequencer and the HTTP server only see this
- * interface; the embedded SQLite adapter (`sqlite/log-store.ts`) is the default and a
- * PostgreSQL adapter can implement the same contract without touching the sequencer.
+ * interface; the embedded SQLite adapter (`SqliteLogStore`, `sqlite/sqlite-log-store.ts`) is the
+ * default and a PostgreSQL adapter can implement the same contract without touching the
+ * sequencer.
  *
  * Everything is async so that a networked database fits. The one write of the hot path,
  * `integrate`, is a single unit of work: every row of a batch and the checkpoint that covers it
@@ -75,7 +76,8 @@ export interface StatementQuery {
   readonly limit: number;
 }
 
-export interface LogStore {
+/** The log's storage port: what any log store adapter implements. */
+export interface LogStorePort {
   /** Records the identity on first use; returns the identity already recorded otherwise. */
   claimIdentity(identity: LogIdentity): Promise<LogIdentity>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
@@ -120,26 +122,5 @@ export interface LogStore {
   findStatements(query: StatementQuery): Promise<StatementIndexRow[]>;
   /** The indexed statement at `index`, if that entry is one. */
   statementAt(index: number): Promise<StatementIndexRow | undefined>;
-  close(): Promise<void>;
-}
-
-/** What a witness remembers per log: the latest checkpoint it cosigned (c2sp.org/tlog-witness). */
-export interface WitnessLogState {
-  readonly origin: string;
-  readonly size: number;
-  readonly rootHash: Buffer;
-  /** The signed checkpoint note the witness cosigned. */
-  readonly note: string;
-}
-
-export interface WitnessStore {
-  latest(origin: string): Promise<WitnessLogState | undefined>;
-  /** Every log's state (a witness follows a handful of logs). */
-  all(): Promise<WitnessLogState[]>;
-  /**
-   * Replaces the state of `next.origin` only if it is still `expectedSize` (compare-and-swap),
-   * durably, before the witness replies. Returns false when another request got there first.
-   */
-  advance(next: WitnessLogState, expectedSize: number | undefined): Promise<boolean>;
   close(): Promise<void>;
 }

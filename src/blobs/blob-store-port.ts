@@ -1,8 +1,8 @@
 /**
  * The content-addressed blob store port: documents too large for a log entry (SBOMs, MUD files,
  * image metadata), named by their sha256. Statements name blobs by digest, so a blob is
- * immutable and a write is idempotent. The file-system adapter is fs-blob-store.ts; a database
- * adapter can implement the same interface later.
+ * immutable and a write is idempotent. The file-system adapter is `FsBlobStore` (fs-blob-store.ts);
+ * a database adapter can implement the same interface later.
  */
 import type { Readable } from 'node:stream';
 import { BlobError } from './errors.js';
@@ -21,7 +21,8 @@ export interface StoredBlob {
   readonly stream: Readable;
 }
 
-export interface BlobStore {
+/** The blob store's port: what any blob store adapter implements. */
+export interface BlobStorePort {
   /**
    * Stores `body` under `sha256Hex` after hashing it: BLOB_DIGEST_MISMATCH when the content has
    * another digest, BLOB_TOO_LARGE beyond the store's bound. Nothing is visible until the whole

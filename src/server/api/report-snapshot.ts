@@ -1,9 +1,10 @@
 /**
- * The production `ProductView`: the check engine's evidence and report, joined into the snapshot the
- * read API serves. Pure apart from `engineView`, which runs the engine (once per log size).
+ * The production `ApiSnapshotSource`: the check engine's evidence and report, joined into the
+ * snapshot the read API serves. Pure apart from `engineSnapshotSource`, which runs the engine (once
+ * per log size).
  */
 import { dirname, resolve } from 'node:path';
-import { vendorKey } from '../../check/context.js';
+import { vendorKey } from '../../check/normalise.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';
@@ -11,10 +12,10 @@ import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { errorText } from '../../errors/error-text.js';
 import type { Sequencer } from '../../log/sequencer.js';
-import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/service.js';
+import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/from-files.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
 import type { NoteSigner } from '../../tlog/note-key.js';
-import { CachedView } from './cached-view.js';
+import { CachedSnapshotSource } from './cached-snapshot-source.js';
 import { complianceRecords } from './compliance-records.js';
 import { countLegs, deviceRecord } from './device-records.js';
 import { releaseRecords } from './release-records.js';
@@ -28,7 +29,7 @@ import {
   type VendorNames,
 } from './vendor-records.js';
 import { ApiError } from './errors.js';
-import type { DeviceRecord, LogState, ProductSnapshot, VendorRecord } from './view.js';
+import type { DeviceRecord, LogState, ApiSnapshot, VendorRecord } from './api-snapshot.js';
 
 /** What the snapshot joins beyond the engine's evidence and report. */
 export interface SnapshotExtras {
@@ -49,7 +50,7 @@ export function snapshotFromReport(
   report: Report,
   log: LogState,
   extras: SnapshotExtras = {},
-): ProductSnapshot {
+): ApiSnapshot {
   const releases = releaseRecords(evidence, report);
   const names = vendorNames(evidence);
   const vendorOf = (name: string): VendorNames | undefined =>
@@ -107,9 +108,12 @@ export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () 
   };
 }
 
-/** A cached view that runs the engine on `loaded` whenever the log grew. */
-export function engineView(loaded: LoadedConfig, log: () => LogState): CachedView {
-  return new CachedView(
+/** A cached snapshot source that runs the engine on `loaded` whenever the log grew. */
+export function engineSnapshotSource(
+  loaded: LoadedConfig,
+  log: () => LogState,
+): CachedSnapshotSource {
+  return new CachedSnapshotSource(
     () => log().size,
     async () => {
       try {

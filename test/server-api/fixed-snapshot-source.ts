@@ -1,5 +1,5 @@
 import type { Finding } from '../../src/check/finding.js';
-import type { ProductSnapshot, ProductView } from '../../src/server/api/view.js';
+import type { ApiSnapshot, ApiSnapshotSource } from '../../src/server/api/api-snapshot.js';
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 const DIGEST_B = `sha256:${'b'.repeat(64)}`;
@@ -41,7 +41,7 @@ export const FINDINGS: readonly Finding[] = [
   },
 ];
 
-export const SNAPSHOT: ProductSnapshot = {
+export const SNAPSHOT: ApiSnapshot = {
   generatedAt: '2026-11-22T00:00:00Z',
   findings: FINDINGS,
   devices: [
@@ -129,11 +129,11 @@ export const SNAPSHOT: ProductSnapshot = {
   log: { origin: 'log.example/test', size: 8, checkpoint: 'log.example/test\n8\n…\n' },
 };
 
-/** A view over a fixed snapshot that counts how often it is asked. */
-export class FixedView implements ProductView {
+/** A snapshot source serving a fixed snapshot, counting how often it is asked. */
+export class FixedSnapshotSource implements ApiSnapshotSource {
   asked = 0;
-  constructor(readonly fixed: ProductSnapshot = SNAPSHOT) {}
-  snapshot(): Promise<ProductSnapshot> {
+  constructor(readonly fixed: ApiSnapshot = SNAPSHOT) {}
+  snapshot(): Promise<ApiSnapshot> {
     this.asked += 1;
     return Promise.resolve(this.fixed);
   }

@@ -1,4 +1,4 @@
-import type { WitnessLogState, WitnessStore } from '../log-store.js';
+import type { WitnessLogState, WitnessStorePort } from '../witness-store-port.js';
 import { StoreError } from '../errors.js';
 import { errorText } from '../../errors/error-text.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS witness_logs (
  * synchronous=FULL, so the state is on disk before the witness answers (c2sp.org/tlog-witness:
  * "persisted atomically before replying").
  */
-export class SqliteWitnessStore implements WitnessStore {
+export class SqliteWitnessStore implements WitnessStorePort {
   readonly #db: SqliteDatabase;
   readonly #get;
   readonly #all;

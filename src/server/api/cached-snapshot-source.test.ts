@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CachedView } from './cached-view.js';
-import type { ProductSnapshot } from './view.js';
+import { CachedSnapshotSource } from './cached-snapshot-source.js';
+import type { ApiSnapshot } from './api-snapshot.js';
 
-function snapshotOf(size: number): ProductSnapshot {
+function snapshotOf(size: number): ApiSnapshot {
   return {
     generatedAt: `size ${size}`,
     findings: [],
@@ -14,11 +14,11 @@ function snapshotOf(size: number): ProductSnapshot {
   };
 }
 
-describe('CachedView', () => {
+describe('a snapshot source cached per log size', () => {
   it('computes once per log size and again when the log grew', async () => {
     let size = 1;
     const computed: number[] = [];
-    const view = new CachedView(
+    const view = new CachedSnapshotSource(
       () => size,
       (at) => {
         computed.push(at);
@@ -35,7 +35,7 @@ describe('CachedView', () => {
   describe('when a computation fails', () => {
     it('does not cache the failure: the next request computes again', async () => {
       let attempts = 0;
-      const view = new CachedView(
+      const view = new CachedSnapshotSource(
         () => 1,
         () => {
           attempts += 1;

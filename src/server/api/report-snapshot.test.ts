@@ -17,7 +17,7 @@ import {
 } from '../../check/test-support.js';
 import type { BehaviourDevice } from '../../mud/index.js';
 import { accept, flow, matcherFor, mudJson } from '../../mud/test-support.js';
-import { snapshotFromReport } from './report-view.js';
+import { snapshotFromReport } from './report-snapshot.js';
 import { vendorId } from './vendor-records.js';
 
 const LOG = { origin: 'log.example/test', size: 1, checkpoint: 'c' };
@@ -247,7 +247,7 @@ describe('snapshotFromReport over the engine report', () => {
   });
 });
 
-describe('vendorId', () => {
+describe('a vendor’s id in API paths', () => {
   it.each([
     ['Acme Networks', 'acme-networks'],
     ['  Globex, Telecom -- Systems ', 'globex-telecom-systems'],

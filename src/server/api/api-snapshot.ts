@@ -1,7 +1,8 @@
 /**
- * What the REST read API reads: a `ProductView`, an adapter over the check engine's report and the
- * log's statements. The routes only read snapshots, so they are tested with a hand-built view and
- * served from the engine's report in production (`src/server/api/report-view.ts`).
+ * What the REST read API answers from: an `ApiSnapshot` (the check engine's report joined with the
+ * log's statements) that an `ApiSnapshotSource` hands the routes. The routes only read snapshots,
+ * so they are tested with a hand-built source and served from the engine's report in production
+ * (`src/server/api/report-snapshot.ts`).
  */
 import type { Finding } from '../../check/finding.js';
 
@@ -223,7 +224,7 @@ export interface LogState {
 }
 
 /** Everything the read API answers from, computed once per log size and cached. */
-export interface ProductSnapshot {
+export interface ApiSnapshot {
   /** When the report was computed, ISO 8601 UTC. */
   readonly generatedAt: string;
   readonly findings: readonly Finding[];
@@ -234,12 +235,12 @@ export interface ProductSnapshot {
   readonly log: LogState;
 }
 
-/** The adapter the routes read. */
-export interface ProductView {
-  snapshot(): Promise<ProductSnapshot>;
+/** The port the routes read their snapshot from (the engine's, cached, in production). */
+export interface ApiSnapshotSource {
+  snapshot(): Promise<ApiSnapshot>;
 }
 
 /** What each resource of the read API is handed. */
 export interface ReadRouteOptions {
-  readonly view: ProductView;
+  readonly snapshots: ApiSnapshotSource;
 }

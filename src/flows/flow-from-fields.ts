@@ -66,7 +66,7 @@ function copyWords(from: Uint32Array, to: Uint32Array): void {
  * Turns a data record's raw fields into the flow in `view`: times, ICMP type/code, forward and
  * reverse counters, sampling and origin. False when the record holds no flow (no addresses).
  */
-export function finishFlow(
+export function flowFromFields(
   f: RecordFields,
   context: ExportContext,
   session: ExporterSession,

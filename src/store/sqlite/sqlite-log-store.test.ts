@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { leafHash } from '../../tlog/hash.js';
 import { generateNoteKey } from '../../tlog/note-key.js';
 import { openLog } from '../../log/open-log.js';
-import { SqliteLogStore } from './log-store.js';
+import { SqliteLogStore } from './sqlite-log-store.js';
 
 const key = generateNoteKey('log.example/store');
 const entry = (i: number) => Buffer.from(`entry ${i}`);

@@ -2,11 +2,11 @@ import { StoreError } from '../errors.js';
 import type {
   IntegrationBatch,
   LogIdentity,
-  LogStore,
+  LogStorePort,
   StatementIndexRow,
   StatementQuery,
   StoredCheckpoint,
-} from '../log-store.js';
+} from '../log-store-port.js';
 import { join } from 'node:path';
 import { LeafIndex } from '../../tlog/leaf-index.js';
 import { HASH_SIZE } from '../../tlog/hash.js';
@@ -78,7 +78,7 @@ const STATEMENT_COLUMNS = `s.idx AS idx, s.type AS type, s.vendor AS vendor,
  * a batch commits); the batch writes run on a worker thread (batch-writer.ts) so that waiting
  * for fsync never stalls the event loop.
  */
-export class SqliteLogStore implements LogStore {
+export class SqliteLogStore implements LogStorePort {
   readonly #db: SqliteDatabase;
   readonly #statements;
   readonly #writer: BatchWriter;

@@ -1,97 +1,30 @@
 /**
- * The joins every rule needs: statements by predicate, agreements by vendor and clause, devices
- * by id, and the finding constructor (stable ids). Pure.
+ * The index of the evidence every rule reads: statements by predicate, releases by image digest,
+ * agreements by vendor and clause, devices by id. Pure.
  */
-import { createHash } from 'node:crypto';
 import {
   AGREEMENT_PREDICATE_TYPE,
   type AgreementClause,
 } from '../statements/predicates/agreement.js';
-import type { Statement } from '../statements/statement.js';
-import type { CheckEvidence, InventoryDevice, LoggedStatement } from './evidence.js';
-import type {
-  BrokenPromise,
-  Evidence,
-  Finding,
-  FindingKind,
-  FindingSubject,
-  Severity,
-} from './finding.js';
 import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
 import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
-import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
 import { REBUILD_PREDICATE_TYPE } from '../statements/predicates/rebuild.js';
+import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
+import type { Statement } from '../statements/statement.js';
+import type { CheckEvidence, InventoryDevice, LoggedStatement } from './evidence.js';
+import { digestRef, instant, vendorKey } from './normalise.js';
 
 export type StatementOf<P extends Statement['predicateType']> = LoggedStatement & {
   readonly statement: Extract<Statement, { predicateType: P }>;
 };
 
-/** Vendor names compare without case, punctuation or spacing ("Acme Networks" = "acme-networks"). */
-export function vendorKey(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/** `sha256:<hex>` for a hex digest (already-prefixed digests pass through). */
-export function digestRef(hex: string): string {
-  return hex.startsWith('sha256:') ? hex : `sha256:${hex.toLowerCase()}`;
-}
-
-/** One day in milliseconds: the agreements' clauses count their windows in whole days. */
-export const DAY_MS = 86_400_000;
-
-/** Milliseconds since the epoch of an ISO date or date-time (a bare date is its start, UTC). */
-export function instant(text: string): number {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  return Number.isNaN(t) ? 0 : t;
-}
-
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/** The evidence entry for a logged statement. */
-export function statementEvidence(s: LoggedStatement): Evidence {
-  return { type: 'statement', index: s.index, envelope: s.envelope, tlogProof: s.tlogProof };
-}
-
-export interface FindingDraft {
-  readonly kind: FindingKind;
-  readonly severity: Severity;
-  readonly subject: FindingSubject;
-  readonly breaks: BrokenPromise;
-  /** What exactly is broken, beyond kind and subject (a remote endpoint, an indicator rule…). */
-  readonly what: string;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  readonly explanation: string;
-  readonly evidence: readonly Evidence[];
-}
-
-/** A finding with its stable id: SHA-256 of kind, subject and what is broken (first 16 hex). */
-export function makeFinding(d: FindingDraft): Finding {
-  const subject = [d.subject.device, d.subject.vendor, d.subject.release, d.subject.log]
-    .map((v) => v ?? '')
-    .join('\u0000');
-  const id = createHash('sha256')
-    .update(`${d.kind}\u0000${subject}\u0000${d.what}`)
-    .digest('hex')
-    .slice(0, 16);
-  return {
-    id: `${d.kind}:${id}`,
-    kind: d.kind,
-    severity: d.severity,
-    subject: d.subject,
-    breaks: d.breaks,
-    firstSeen: iso(d.firstSeen),
-    lastSeen: iso(d.lastSeen),
-    explanation: d.explanation,
-    evidence: d.evidence,
-  };
-}
-
-/** The joined view of the evidence the rules share. */
-export class CheckContext {
+/**
+ * The evidence indexed for the rules: logged statements by predicate, releases by the image
+ * digests they name, agreements by vendor and clause, inventory devices by id. Built once per
+ * check; every rule reads it.
+ */
+export class EvidenceIndex {
   readonly agreements: StatementOf<typeof AGREEMENT_PREDICATE_TYPE>[] = [];
   readonly releases: StatementOf<typeof RELEASE_PREDICATE_TYPE>[] = [];
   readonly grants: StatementOf<typeof ACCESS_PREDICATE_TYPE>[] = [];

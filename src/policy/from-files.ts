@@ -1,6 +1,7 @@
 /**
- * The adapter between files and the pure evaluator: loads the registry, the packs and the
- * inventory, then hands data to evaluatePacks / planRemediation / vendorShares.
+ * The policy engine run from files (what the CLI, the check and the read API call): loads the
+ * registry, the packs and the inventory file, then hands data to the pure evaluatePacks /
+ * planRemediation / vendorShares.
  */
 import { parseDay, type Day } from '../inventory/day.js';
 import { loadInventory } from '../inventory/load.js';
@@ -9,8 +10,8 @@ import { evaluatePacks, type Evaluation } from './evaluate.js';
 import { loadPack, loadRegistry, mergeRegistries, shippedPackIds } from './load.js';
 import type { CompiledPack } from './model.js';
 import { planRemediation, type RemediationPlan } from './plan.js';
-import { prepareInventory } from './prepare.js';
-import type { PreparedInventory } from './prepared.js';
+import { prepareInventory } from './prepare/prepare-inventory.js';
+import type { PreparedInventory } from './prepared-inventory.js';
 import { vendorShares, type ShareRow } from './shares.js';
 
 /** Parses a `--date`/`--from` value, naming the flag when it is not a calendar day. */

@@ -1,0 +1,28 @@
+/**
+ * The forms the rules compare in: vendor names as keys, digests as `sha256:<hex>`, dates as
+ * instants. Pure.
+ */
+
+/** Vendor names compare without case, punctuation or spacing ("Acme Networks" = "acme-networks"). */
+export function vendorKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** `sha256:<hex>` for a hex digest (already-prefixed digests pass through). */
+export function digestRef(hex: string): string {
+  return hex.startsWith('sha256:') ? hex : `sha256:${hex.toLowerCase()}`;
+}
+
+/** One day in milliseconds: the agreements' clauses count their windows in whole days. */
+export const DAY_MS = 86_400_000;
+
+/** Milliseconds since the epoch of an ISO date or date-time (a bare date is its start, UTC). */
+export function instant(text: string): number {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/** ISO 8601 UTC text of an instant (ms since the epoch). */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
