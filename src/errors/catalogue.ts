@@ -129,6 +129,7 @@ export const ERROR_CATALOGUE = {
   POLICY_PACK_SYNTAX: { exit: 2, http: 400 },
   POLICY_PACK_INVALID: { exit: 2, http: 422 },
   POLICY_DATE_INVALID: { exit: 2, http: 400 },
+  POLICY_ASSUMPTION_INVALID: { exit: 2, http: 400 },
   FIRMWARE_IMAGE_UNREADABLE: { exit: 2, http: 400 },
   FIRMWARE_MUD_INVALID: { exit: 2, http: 400 },
   FIRMWARE_SBOM_UNUSABLE: { exit: 2, http: 400 },

@@ -11,7 +11,8 @@
  * the rare qualifiers (purposes, `where`, domain histories, events).
  */
 import type { Day } from '../inventory/day.js';
-import type { InventoryItem } from '../inventory/model.js';
+import { authorisationValid, type InventoryItem } from '../inventory/model.js';
+import { bindPacks, NO_ASSUMPTIONS, type Assumptions } from './bind.js';
 import { measureResult, type MeasureResult } from './cap.js';
 import {
   RuleHits,
@@ -34,34 +35,43 @@ import {
 } from './prepared.js';
 import type { Measure } from './schema.js';
 import {
+  eventOpens,
+  eventSurelyOpens,
   firstScopeEntry,
   gatherCandidates,
   itemInScope,
   operatorInScope,
   ruleScope,
   stateRuleStart,
+  stateRuleSureStart,
   type RuleScope,
 } from './scope.js';
 
 export type { Evaluation, ExemptItems, Finding, Measurement, VendorEvidence } from './findings.js';
+export type { PendingRule } from './bind.js';
 
-/** Evaluates every enabled rule of `packs` on `date`. */
+/**
+ * Evaluates every enabled rule of `packs` on `date`. Rules whose dates count from a parameter are
+ * evaluated with the `assumptions` given for them, and listed as pending without.
+ */
 export function evaluatePacks(
   prepared: PreparedInventory,
   packs: readonly CompiledPack[],
   date: Day,
+  assumptions: Assumptions = NO_ASSUMPTIONS,
 ): Evaluation {
+  const bound = bindPacks(packs, assumptions);
   const out = {
     findings: [] as Finding[],
     measurements: [] as Measurement[],
     exempt: [] as ExemptItems[],
   };
-  for (const pack of packs) {
+  for (const pack of bound.packs) {
     for (const rule of pack.rules) {
       if (rule.enabled) evaluateRule(prepared, pack, rule, date, out);
     }
   }
-  return { date, ...out };
+  return { date, ...out, pending: bound.pending, assumptions };
 }
 
 function evaluateRule(
@@ -76,13 +86,19 @@ function evaluateRule(
     evaluateShareRule(prepared, pack, rule, T, sink);
     return;
   }
+  const hits = new RuleHits(prepared, pack, rule, T);
   if (rule.kind === 'exclude' || rule.kind === 'remove') {
     // State at T: in force from `start`, item in service and in scope that day.
-    const start = stateRuleStart(rule, prepared.inventory.operator);
+    const operator = prepared.inventory.operator;
+    const start = stateRuleStart(rule, operator);
     if (start === undefined || T < start) return;
+    if (T < (stateRuleSureStart(rule, operator) ?? start)) hits.markUnverified();
+  }
+  if (rule.kind === 'authorisation') {
+    if (rule.effective !== undefined && T < rule.effective) return;
+    if (rule.effectiveLatest !== undefined && T < rule.effectiveLatest) hits.markUnverified();
   }
   const scope = ruleScope(prepared, pack, rule);
-  const hits = new RuleHits(prepared, pack, rule);
   const source = rule.kind === 'no_event' ? 'events' : 'domains';
   visitRule(prepared, scope, rule, T, hits, gatherCandidates(prepared, scope, source), false);
   if (rule.matchComponents)
@@ -128,11 +144,25 @@ function visitRule(
         if (mask[domainAt(prepared, i, T)] !== 1) continue;
         const entity = entities[via[k] ?? 0];
         if (entity !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, T, review);
+          hits.fire(i, false, review);
       }
       return;
+    case 'authorisation': {
+      const schemes = rule.schemes ?? new Set<string>();
+      for (let k = 0; k < count; k += 1) {
+        const i = candidates[k] ?? 0;
+        if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
+        if (mask[domainAt(prepared, i, T)] !== 1) continue;
+        const entity = entities[via[k] ?? 0];
+        if (entity === undefined || !itemInScope(prepared, scope, entity, i)) continue;
+        const held = (prepared.items[i] as InventoryItem).authorisations;
+        if (!held.some((a) => schemes.has(a.scheme) && authorisationValid(a, T)))
+          hits.fire(i, false, review);
+      }
+      return;
+    }
     case 'no_new_install': {
-      const accept = (e: Day): boolean => e <= T && opensAfter(rule, e);
+      const accept = (e: Day): boolean => e <= T && eventOpens(rule, e);
       for (let k = 0; k < count; k += 1) {
         const i = candidates[k] ?? 0;
         let entry: Day | undefined;
@@ -147,7 +177,7 @@ function visitRule(
         if (entry === undefined) continue;
         const entity = entities[via[k] ?? 0];
         if (entity !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, entry, review);
+          hits.fire(i, !eventSurelyOpens(rule, entry), review);
       }
       return;
     }
@@ -155,11 +185,11 @@ function visitRule(
       for (let k = 0; k < count; k += 1) {
         const i = candidates[k] ?? 0;
         const bought = procured[i] ?? DAY_UNKNOWN;
-        if (bought === DAY_UNKNOWN || bought > T || !opensAfter(rule, bought)) continue;
+        if (bought === DAY_UNKNOWN || bought > T || !eventOpens(rule, bought)) continue;
         if (mask[procurementDomain(prepared, i, bought)] !== 1) continue;
         const entity = entities[via[k] ?? 0];
         if (entity !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, bought, review);
+          hits.fire(i, !eventSurelyOpens(rule, bought), review);
       }
       return;
     case 'no_event':
@@ -168,27 +198,25 @@ function visitRule(
         const entity = entities[via[k] ?? 0];
         if (entity === undefined) continue;
         const item = prepared.items[i] as InventoryItem;
-        const from = rule.from ?? (entity.entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
-        const event = item.events.find(
-          (e) =>
-            e.type === rule.eventType &&
-            e.date >= from &&
-            e.date <= T &&
-            (!rule.domainsExplicit || mask[domainOn(item, e.date)] === 1),
-        );
-        if (event !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, event.date, review);
+        const offset = (entity.entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
+        const from = rule.from ?? offset;
+        const sureFrom = rule.fromLatest ?? rule.from ?? offset;
+        // An event on or after the lenient start decides for sure; one between the two readings
+        // of the start decides only on the strict one.
+        let found = 0;
+        for (const e of item.events) {
+          if (e.type !== rule.eventType || e.date < from || e.date > T) continue;
+          if (rule.domainsExplicit && mask[domainOn(item, e.date)] !== 1) continue;
+          found = e.date >= sureFrom ? 2 : Math.max(found, 1);
+          if (found === 2) break;
+        }
+        if (found > 0 && itemInScope(prepared, scope, entity, i)) hits.fire(i, found === 1, review);
       }
       return;
     case 'cap':
     case 'diversity':
       return;
   }
-}
-
-/** An event rule's window: e > after, or e >= from. */
-function opensAfter(rule: CompiledRule, day: Day): boolean {
-  return rule.after !== undefined ? day > rule.after : rule.from !== undefined && day >= rule.from;
 }
 
 /** The domain an item was bought for: its domain that day, else the first it is recorded in. */
@@ -239,6 +267,10 @@ function evaluateShareRule(
 ): void {
   if (rule.kind === 'cap' && !(rule.by !== undefined && T > rule.by)) return;
   if (rule.kind === 'diversity' && rule.effective !== undefined && T < rule.effective) return;
+  // Decided between the two readings of an uncertain date: the finding is unverified.
+  const unsure =
+    (rule.byLatest !== undefined && T <= rule.byLatest) ||
+    (rule.effectiveLatest !== undefined && T < rule.effectiveLatest);
   const scope = ruleScope(prepared, pack, rule);
   const code = domainCode([...rule.domains][0] ?? 'lab');
   const scratch = prepared.scratch();
@@ -258,8 +290,8 @@ function evaluateShareRule(
   const size = population(prepared, scope, code, T, members);
   if (rule.kind === 'diversity') {
     if (size > 0 && distinctVendors(prepared, members, size, rule.minVendors ?? 2)) {
-      const hits = new RuleHits(prepared, pack, rule);
-      for (let k = 0; k < size; k += 1) hits.fire(members[k] ?? 0, T, false);
+      const hits = new RuleHits(prepared, pack, rule, T);
+      for (let k = 0; k < size; k += 1) hits.fire(members[k] ?? 0, unsure, false);
       hits.flush(sink);
     }
     return;
@@ -279,10 +311,10 @@ function evaluateShareRule(
   if (Object.keys(measures).length === 0) return;
   sink.measurements.push({ pack: pack.id, rule: rule.id, measures });
   if (Object.values(measures).some((m) => m.breach)) {
-    const hits = new RuleHits(prepared, pack, rule);
+    const hits = new RuleHits(prepared, pack, rule, T);
     for (let k = 0; k < size; k += 1) {
       const i = members[k] ?? 0;
-      if (scratch.marks[i] === mark) hits.fire(i, T, false);
+      if (scratch.marks[i] === mark) hits.fire(i, unsure, false);
     }
     hits.flush(sink);
   }

@@ -203,12 +203,15 @@ rules:
     ]);
   });
 
-  it('rejects an enabled rule whose deadline is only an offset from an unknown date', () => {
+  it('rejects the retired by_offset, saying to declare a parameter instead', () => {
     const path = pack(`rules:
   - {id: r1, kind: remove, by_offset: {from: list, months: 36}, status: violation, basis: law, source: s1}
 `);
     expect(problems(path)).toEqual([
-      expect.stringMatching(/only a disabled \(proposed\) rule may use it/),
+      expect.stringMatching(
+        /^12:39 rules\[0\]\.by_offset: by_offset is no longer accepted: declare .* parameters .* by: list_published \+ 36 months/,
+      ),
+      expect.stringMatching(/a remove rule needs by, effective or by_operator_field/),
     ]);
   });
 

@@ -28,7 +28,7 @@ describe('nospy policy check', () => {
     );
     expect(result.code).toBe(1);
     const doc = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['findings', 'measurements', 'exempt']);
+    expect(Object.keys(doc)).toEqual(['findings', 'measurements', 'exempt', 'pending']);
     expect(doc).toEqual({
       findings: [
         { rule: 'uk-policy-2020-no-5g-install', status: 'policy', items: ['ran-s01-spare'] },
@@ -53,6 +53,7 @@ describe('nospy policy check', () => {
         },
       ],
       exempt: [],
+      pending: [],
     });
   });
 
@@ -90,7 +91,12 @@ describe('nospy policy check', () => {
       { cwd },
     );
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ findings: [], measurements: [], exempt: [] });
+    expect(JSON.parse(result.stdout)).toEqual({
+      findings: [],
+      measurements: [],
+      exempt: [],
+      pending: [],
+    });
   });
 
   it('rejects a date that is not a date with exit 2, naming the flag', async () => {
@@ -207,10 +213,12 @@ describe('nospy policy plan, readable', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe('Remediation plan from 2023-03-01');
+    // The RAN cap's day is a range (28-31 July 2023): the plan gives the strict end and the other.
     expect(lines.slice(1).map((l) => /by (\d{4}-\d{2}-\d{2})/.exec(l)?.[1])).toEqual([
-      '2023-07-31',
+      '2023-07-28',
       '2027-12-31',
     ]);
+    expect(lines[1]).toContain('by 2023-07-28 (or as late as 2023-07-31)');
     expect(lines[1]).toContain('cap uk-dvd-ran-cap [violation]: reduce by 60.5 traffic');
   });
 });
