@@ -10,6 +10,7 @@ import { evaluatePacks } from './evaluate.js';
 import type { CompiledPack, CompiledRule } from './model.js';
 import { vendorCodeOf, type PreparedInventory } from './prepared.js';
 import type { Measure, RuleStatus } from './schema.js';
+import { authorisationSteps } from './plan-authorisations.js';
 import { stateRuleStart, stateRuleSureStart } from './scope.js';
 
 export interface RemovalStep {
@@ -70,6 +71,10 @@ export function planRemediation(
       if (rule.kind === 'cap' && rule.by !== undefined) {
         const step = capStep(prepared, pack, rule, rule.by, from);
         if (step !== undefined) caps.push(step);
+        continue;
+      }
+      if (rule.kind === 'authorisation') {
+        removals.push(...authorisationSteps(prepared, pack, rule, from));
         continue;
       }
       if (rule.kind !== 'exclude' && rule.kind !== 'remove') continue;
