@@ -84,11 +84,17 @@ function bindRule(
   for (const [field, spec] of Object.entries(parametric)) {
     days[field] = resolveDate(spec, assumptions);
   }
-  const out: Record<string, unknown> = { ...rule, ...days };
-  delete out.parametric;
-  for (const name of ['by', 'effective', 'after', 'from'] as const) {
-    const latest = `${name}Latest`;
-    if (out[latest] !== undefined && out[latest] === out[name]) delete out[latest];
-  }
-  return out as unknown as CompiledRule;
+  const { parametric: _resolved, ...rest } = rule;
+  const out: Record<string, unknown> = { ...rest, ...days };
+  // A range whose two ends resolve to one day is no range.
+  const same = (name: string): boolean =>
+    out[`${name}Latest`] !== undefined && out[`${name}Latest`] === out[name];
+  const { byLatest, effectiveLatest, afterLatest, fromLatest, ...certain } = out;
+  return {
+    ...certain,
+    ...(same('by') ? {} : { byLatest }),
+    ...(same('effective') ? {} : { effectiveLatest }),
+    ...(same('after') ? {} : { afterLatest }),
+    ...(same('from') ? {} : { fromLatest }),
+  } as unknown as CompiledRule;
 }

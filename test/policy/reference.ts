@@ -78,8 +78,8 @@ export function referenceCheck(
   for (const pack of bound.packs) {
     for (const rule of pack.rules) {
       if (!rule.enabled) continue;
-      // Decided between the two readings of an uncertain date (or the rule itself unconfirmed).
-      let unsureRule = false;
+      // Decided between the two readings of an uncertain date (share rules: one per rule).
+      let unsureRule: boolean;
       if (rule.where.operator !== undefined && !rule.where.operator(inventory.operator)) continue;
       const scope = rule.entities
         .map((id) => pack.entities.find((e) => e.id === id))

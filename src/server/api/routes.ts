@@ -304,6 +304,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = (plugin, { view })
             }),
           })),
           deadlines: [...p.deadlines],
+          pending: (p.pending ?? []).map((r) => ({ ...r, waitsFor: [...r.waitsFor] })),
           plan: [...p.plan],
         })),
       };
