@@ -11,6 +11,7 @@ import type { CompiledExemption, CompiledPack, CompiledRule } from './model.js';
 import type { PreparedInventory, Scratch } from './prepared.js';
 import type { Measure, RuleStatus } from './schema.js';
 import { indexPredicate, type IndexPredicate } from './columns.js';
+import { itemIds } from './item-ids.js';
 
 /** Which registry name a finding's recorded vendor matched. */
 export interface VendorEvidence {
@@ -225,12 +226,16 @@ export class RuleHits {
     });
   }
 
-  /** The touched items in ascending id order: one scan of the id order over the flags. */
+  /**
+   * The touched items in ascending id order: one scan of the id order over the flags. Written into the scratch candidates array, free once the rule's passes are done: a new array
+   * per finding would add the size of every listing to the array buffers that trigger V8's full
+   * collections of the heap.
+   */
   private inIdOrder(): Int32Array {
     const { prepared } = this;
     const { state } = this.scratch;
     const count = this.touched;
-    const out = new Int32Array(count);
+    const out = this.scratch.candidates.subarray(0, count);
     if (count === 0) return out;
     let k = 0;
     if (prepared.sortedById) {
@@ -247,9 +252,9 @@ export class RuleHits {
 }
 
 function idsOf(prepared: PreparedInventory, indices: Int32Array): string[] {
-  const items = prepared.items;
+  const ids = itemIds(prepared);
   const out = new Array<string>(indices.length);
-  for (let k = 0; k < indices.length; k += 1) out[k] = (items[indices[k] ?? 0] as InventoryItem).id;
+  for (let k = 0; k < indices.length; k += 1) out[k] = ids[indices[k] ?? 0] as string;
   return out;
 }
 
