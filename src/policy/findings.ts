@@ -183,18 +183,24 @@ export class RuleHits {
     let d = 0;
     let r = 0;
     const e = new Int32Array(exempted.length);
-    for (let k = 0; k < order.length; k += 1) {
-      const i = order[k] ?? 0;
-      const h = state[i] ?? 0;
-      if ((h & 1) !== 0) direct[d++] = i;
-      if ((h & 2) !== 0) review[r++] = i;
-      if (h >>> 2 !== 0) {
-        const at = (h >>> 2) - 1;
-        const list = exempted[at];
-        if (list !== undefined) list[(e[at] = (e[at] ?? 0) + 1) - 1] = i;
+    if (this.direct === order.length && this.review === 0) {
+      // Every touched item fired directly (the common case): the order is the finding.
+      direct.set(order);
+      for (let k = 0; k < order.length; k += 1) state[order[k] ?? 0] = 0;
+    } else {
+      for (let k = 0; k < order.length; k += 1) {
+        const i = order[k] ?? 0;
+        const h = state[i] ?? 0;
+        state[i] = 0;
+        if ((h & 1) !== 0) direct[d++] = i;
+        if ((h & 2) !== 0) review[r++] = i;
+        if (h >>> 2 !== 0) {
+          const at = (h >>> 2) - 1;
+          const list = exempted[at];
+          if (list !== undefined) list[(e[at] = (e[at] ?? 0) + 1) - 1] = i;
+        }
       }
     }
-    for (let k = 0; k < order.length; k += 1) state[order[k] ?? 0] = 0;
     const base = { pack: pack.id, rule: rule.id, title: rule.title };
     const unverified =
       rule.unverified !== undefined || this.unverified ? { unverified: true as const } : {};
