@@ -49,6 +49,8 @@ export interface RemediationPlan {
   readonly caps: readonly CapStep[];
   /** Rules whose deadline counts from a parameter that was not assumed. */
   readonly pending: readonly PendingRule[];
+  /** The parameter values the plan assumed (a scenario). */
+  readonly assumptions: Assumptions;
 }
 
 /**
@@ -113,7 +115,7 @@ export function planRemediation(
     a.by - b.by || a.pack.localeCompare(b.pack) || a.rule.localeCompare(b.rule);
   removals.sort((a, b) => order(a, b) || (a.vendor < b.vendor ? -1 : a.vendor > b.vendor ? 1 : 0));
   caps.sort(order);
-  return { from, removals, caps, pending: bound.pending };
+  return { from, removals, caps, pending: bound.pending, assumptions };
 }
 
 function capStep(

@@ -151,6 +151,12 @@ export function renderCheck(evaluation: Evaluation, packs: readonly CompiledPack
 
 export function renderPlan(plan: RemediationPlan): string {
   const lines = [`Remediation plan from ${formatDay(plan.from)}`];
+  if (plan.assumptions.size > 0) {
+    const assumed = Object.entries(assumptionsText(plan.assumptions))
+      .map(([name, day]) => `${name}=${day}`)
+      .join(', ');
+    lines.push(`  scenario: assuming ${assumed}`);
+  }
   if (plan.removals.length === 0 && plan.caps.length === 0) lines.push('  nothing must leave');
   lines.push(...pendingLines(plan.pending));
   // Removals and caps interleaved by deadline.
