@@ -49,6 +49,8 @@ const OTHER_VENDORS = [
   'ZTE Corporation',
 ];
 const day = (text: string): Day => parseDay(text) ?? 0;
+/** One shared empty list, as the inventory loader gives items without authorisations. */
+const NO_AUTHORISATIONS: readonly never[] = Object.freeze([]);
 
 /** A national inventory of `items` items over max(1, items/20) sites. */
 export function nationalInventory(items: number): Inventory {
@@ -118,6 +120,7 @@ export function nationalInventory(items: number): Inventory {
       trafficGbPerDay: domain === 'ran' ? Math.round(next() * 500_000) / 1000 : undefined,
       category: undefined,
       producedIn: undefined,
+      authorisations: NO_AUTHORISATIONS,
       events: next() < 0.005 ? [{ type: 'usf_spend', date: installed + 10 }] : [],
       addresses: [],
       firmware: undefined,

@@ -143,6 +143,7 @@ const POLICY_EXITS = {
   POLICY_PACK_SYNTAX: 2,
   POLICY_PACK_INVALID: 2,
   POLICY_DATE_INVALID: 2,
+  POLICY_ASSUMPTION_INVALID: 2,
 } as const satisfies Record<PolicyErrorCode, ExitCode>;
 
 const FIRMWARE_EXITS = {

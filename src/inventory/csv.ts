@@ -34,6 +34,7 @@ const SPECIAL_COLUMNS = new Set([
   'domain_history',
   'components',
   'events',
+  'authorisations',
   'firmware_sha256',
   'firmware_version',
 ]);
@@ -139,6 +140,7 @@ export function rowToItem(record: Record<string, string>, where: string): Invent
       raw[column] = splitList(value).map((e) => pair(e, '@', 'domain', 'from'));
     else if (column === 'events')
       raw[column] = splitList(value).map((e) => pair(e, '@', 'type', 'date'));
+    else if (column === 'authorisations') raw[column] = splitList(value).map(authorisationEntry);
     else if (column === 'components')
       raw[column] = splitList(value).map((e) => {
         const [vendor, part] = splitOnce(e, '=');
@@ -189,6 +191,31 @@ function pair(
 ): Record<string, string> {
   const [a, b] = splitOnce(entry, separator);
   return b === undefined ? { [first]: a } : { [first]: a, [second]: b };
+}
+
+/**
+ * `scheme=id`, `scheme=id@expires` or `scheme=id@granted..expires` (either day may be left out
+ * around the `..`). Malformed parts are passed on as written, so the schema names the column.
+ */
+function authorisationEntry(entry: string): Record<string, string> {
+  const at = entry.lastIndexOf('@');
+  const head = at < 0 ? entry : entry.slice(0, at);
+  const days = at < 0 ? undefined : entry.slice(at + 1).trim();
+  const eq = head.indexOf('=');
+  const out: Record<string, string> =
+    eq < 0
+      ? { scheme: head.trim() }
+      : { scheme: head.slice(0, eq).trim(), id: head.slice(eq + 1).trim() };
+  if (days === undefined) return out;
+  const range = days.indexOf('..');
+  if (range < 0) return { ...out, expires: days };
+  const granted = days.slice(0, range).trim();
+  const expires = days.slice(range + 2).trim();
+  return {
+    ...out,
+    ...(granted === '' ? {} : { granted }),
+    ...(expires === '' ? {} : { expires }),
+  };
 }
 
 function parseBoolean(value: string): boolean | string {

@@ -137,6 +137,53 @@ describe('a YAML inventory', () => {
   });
 });
 
+describe('authorisations in a YAML inventory', () => {
+  it("reads an item's authorisations and the operator's waivers with their days", async () => {
+    const path = file(
+      'auth.yaml',
+      'operator: {id: op, authorisations: [{scheme: us-889-agency-waiver, id: W-1, granted: 2020-08-10}]}\n' +
+        'items:\n' +
+        '  - {id: a, vendor: Nokia, domain: ran, authorisations: [{scheme: fr-l34-11, id: "ANSSI/2020/7", granted: 2020-07-15, expires: 2028-07-14}]}\n' +
+        '  - {id: b, vendor: Nokia, domain: ran}\n',
+    );
+    const inv = await loadInventory(path);
+    expect(inv.operator.authorisations).toEqual([
+      { scheme: 'us-889-agency-waiver', id: 'W-1', granted: parseDay('2020-08-10') },
+    ]);
+    expect(inv.items[0]?.authorisations).toEqual([
+      {
+        scheme: 'fr-l34-11',
+        id: 'ANSSI/2020/7',
+        granted: parseDay('2020-07-15'),
+        expires: parseDay('2028-07-14'),
+      },
+    ]);
+    expect(inv.items[1]?.authorisations).toEqual([]);
+  });
+
+  it('rejects an authorisation that expires before it is granted, at its field', async () => {
+    const path = file(
+      'auth-bad.yaml',
+      HEAD +
+        '  - {id: a, vendor: Nokia, domain: ran, authorisations: [{scheme: fr-l34-11, id: X, granted: 2021-01-02, expires: 2021-01-01}]}\n',
+    );
+    expect((await failure(path)).message).toMatch(
+      /:4:\d+: item 'a' items\[0\]\.authorisations\[0\]\.expires: an authorisation cannot expire before it is granted/,
+    );
+  });
+
+  it('rejects a scheme that is not a pack-style name', async () => {
+    const path = file(
+      'auth-scheme.yaml',
+      HEAD +
+        '  - {id: a, vendor: Nokia, domain: ran, authorisations: [{scheme: "Golden Power", id: X}]}\n',
+    );
+    expect((await failure(path)).message).toMatch(
+      /authorisations\[0\]\.scheme: a scheme is lowercase/,
+    );
+  });
+});
+
 describe('a JSON inventory', () => {
   it('locates a bad value by line and column', async () => {
     const path = file(
@@ -191,6 +238,37 @@ describe('a CSV inventory', () => {
       { type: 'government_supply', date: parseDay('2022-06-01') },
     ]);
     expect(inv.sites.get('S1')).toEqual({ id: 'S1', sensitive: false });
+  });
+
+  it('reads authorisations as scheme=id, with @expires or @granted..expires', async () => {
+    const path = file(
+      'auth.csv',
+      'id,vendor,domain,authorisations\n' +
+        'a,Nokia,ran,fr-l34-11=ANSSI/2020/7@2020-07-15..2028-07-14;it-golden-power-5g=GP-9\n' +
+        'b,Ericsson,ran,in-trusted-product=TP-1@2030-01-01\n' +
+        'c,Ericsson,ran,in-nscs-permission=P-2@2022-01-10..\n',
+    );
+    const inv = await loadInventory(path);
+    expect(inv.items.map((i) => i.authorisations)).toEqual([
+      [
+        {
+          scheme: 'fr-l34-11',
+          id: 'ANSSI/2020/7',
+          granted: parseDay('2020-07-15'),
+          expires: parseDay('2028-07-14'),
+        },
+        { scheme: 'it-golden-power-5g', id: 'GP-9' },
+      ],
+      [{ scheme: 'in-trusted-product', id: 'TP-1', expires: parseDay('2030-01-01') }],
+      [{ scheme: 'in-nscs-permission', id: 'P-2', granted: parseDay('2022-01-10') }],
+    ]);
+  });
+
+  it('names the column of an authorisation without an id', async () => {
+    const path = file('auth-bad.csv', 'id,vendor,domain,authorisations\na,Nokia,ran,fr-l34-11\n');
+    expect((await failure(path)).message).toBe(
+      `${path}:2 (row 1), item 'a' column 'authorisations': is required`,
+    );
   });
 
   it('names the file, line, row and column of a bad date', async () => {

@@ -90,6 +90,28 @@ export interface ItemEvent {
   readonly date: Day;
 }
 
+/**
+ * A government authorisation, notification or waiver on record: the French Prime Minister's
+ * authorisation to operate a 5G radio device (CPCE art. L. 34-11), an Italian golden-power
+ * notification, India's trusted-product designation, a s.889(d) waiver. `scheme` names the
+ * process (as packs name it), `id` the authority's reference; `granted` and `expires` are the
+ * first and last day it is valid (either may be unknown).
+ */
+export interface Authorisation {
+  readonly scheme: string;
+  readonly id: string;
+  readonly granted?: Day;
+  readonly expires?: Day;
+}
+
+/** Whether `record` is in force on `day`: granted on or before it, and not expired before it. */
+export function authorisationValid(record: Authorisation, day: Day): boolean {
+  return (
+    (record.granted === undefined || record.granted <= day) &&
+    (record.expires === undefined || day <= record.expires)
+  );
+}
+
 /** The firmware image the item runs, by digest. */
 export interface Firmware {
   readonly sha256: string;
@@ -129,6 +151,8 @@ export interface InventoryItem {
   /** ISO 3166-1 alpha-2 country of production. */
   readonly producedIn: string | undefined;
   readonly events: readonly ItemEvent[];
+  /** Authorisations and notifications the item carries (most items: none). */
+  readonly authorisations: readonly Authorisation[];
   /** IP addresses and CIDR prefixes the item uses, for the flow checks. */
   readonly addresses: readonly string[];
   readonly firmware: Firmware | undefined;
@@ -155,6 +179,8 @@ export interface Operator {
   readonly usFederalContractor: boolean;
   readonly usfRecipient: boolean;
   readonly reimbursement?: Reimbursement;
+  /** Authorisations and waivers granted to the operator itself (a s.889(d) waiver). */
+  readonly authorisations?: readonly Authorisation[];
 }
 
 /** The operator's whole inventory. */

@@ -9,6 +9,7 @@ import { parseDay, type Day } from './day.js';
 import {
   DOMAINS,
   EVENT_TYPES,
+  type Authorisation,
   ITEM_KINDS,
   SERVICE_TYPES,
   TECHNOLOGIES,
@@ -56,6 +57,29 @@ export const addressSchema = z.string().refine(
 );
 
 const domain = z.enum(DOMAINS);
+
+/** How a pack names an authorisation process (the same shape as a pack id). */
+export const schemeSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a scheme is lowercase letters, digits, ".", "_" and "-"');
+
+/** An authorisation, notification or waiver on record (see model.ts `Authorisation`). */
+export const authorisationSchema = z
+  .strictObject({
+    scheme: schemeSchema,
+    id: text,
+    granted: daySchema.optional(),
+    expires: daySchema.optional(),
+  })
+  .refine((a) => a.granted === undefined || a.expires === undefined || a.granted <= a.expires, {
+    path: ['expires'],
+    message: 'an authorisation cannot expire before it is granted',
+  });
+/** An item or operator rarely holds more than a handful; a thousand is far beyond honest data. */
+const MAX_AUTHORISATIONS = 1000;
+const authorisations = z.array(authorisationSchema).max(MAX_AUTHORISATIONS).default([]);
 const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code');
 
 export const itemSchema = z
@@ -105,6 +129,7 @@ export const itemSchema = z
       .array(z.strictObject({ type: z.enum(EVENT_TYPES), date: daySchema }))
       .max(1000)
       .default([]),
+    authorisations,
     addresses: z.array(addressSchema).max(4096).default([]),
     firmware: z
       .strictObject({
@@ -169,6 +194,7 @@ export const operatorSchema = z.strictObject({
       extensions: z.array(daySchema).max(100).default([]),
     })
     .optional(),
+  authorisations,
 });
 
 export const inventoryFileSchema = z.strictObject({
@@ -180,6 +206,21 @@ export const inventoryFileSchema = z.strictObject({
   /** …or in a CSV file, relative to this file. */
   items_csv: z.string().min(1).max(4096).optional(),
 });
+
+/** Shared by every item without authorisations (nearly all): no array per item. */
+const NO_AUTHORISATIONS: readonly Authorisation[] = Object.freeze([]);
+
+function toAuthorisations(
+  rows: readonly z.output<typeof authorisationSchema>[],
+): readonly Authorisation[] {
+  if (rows.length === 0) return NO_AUTHORISATIONS;
+  return rows.map((a) => ({
+    scheme: a.scheme,
+    id: a.id,
+    ...(a.granted === undefined ? {} : { granted: a.granted }),
+    ...(a.expires === undefined ? {} : { expires: a.expires }),
+  }));
+}
 
 /** Turns a validated item row into the model. */
 export function toItem(row: z.output<typeof itemSchema>): InventoryItem {
@@ -212,6 +253,7 @@ export function toItem(row: z.output<typeof itemSchema>): InventoryItem {
     category: row.category,
     producedIn: row.produced_in,
     events: row.events,
+    authorisations: toAuthorisations(row.authorisations),
     addresses: row.addresses,
     firmware:
       row.firmware === undefined
@@ -238,6 +280,9 @@ export function toOperator(row: z.output<typeof operatorSchema>): Operator {
     ...(row.country === undefined ? {} : { country: row.country }),
     usFederalContractor: row.us_federal_contractor,
     usfRecipient: row.usf_recipient,
+    ...(row.authorisations.length === 0
+      ? {}
+      : { authorisations: toAuthorisations(row.authorisations) }),
     ...(r === undefined
       ? {}
       : {

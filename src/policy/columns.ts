@@ -14,7 +14,7 @@ import {
   siteOf,
   type PreparedInventory,
 } from './prepared-inventory.js';
-import { ITEM_FIELDS, type CompiledWhere, type Value } from './where.js';
+import { ITEM_FIELDS, type CompiledWhere, type FieldTest, type Value } from './where.js';
 
 /** A test on item i of a prepared inventory. */
 export type IndexPredicate = (index: number) => boolean;
@@ -37,11 +37,72 @@ const COLUMNS: Readonly<Record<string, Column>> = {
   'site.sensitive': (p, i) => ((p.flags[i] ?? 0) & FLAG_SENSITIVE_SITE) !== 0,
 };
 
+/**
+ * A date bound on a day column as one comparison (an unknown day never satisfies a bound). Rules
+ * such as "obtained on or after 22 Mar 2022" run it on every candidate: a closure of its own keeps
+ * the call site from going through the generic read-then-test pair.
+ */
+function dayBound(
+  prepared: PreparedInventory,
+  key: string,
+  bound: NonNullable<FieldTest['bound']>,
+): IndexPredicate | undefined {
+  const { installed, procured, removed } = prepared;
+  const d = bound.day;
+  const gte = bound.op === 'gte';
+  switch (key) {
+    case 'item.installed':
+      return gte
+        ? (i) => {
+            const v = installed[i] ?? DAY_UNKNOWN;
+            return v !== DAY_UNKNOWN && v >= d;
+          }
+        : (i) => {
+            const v = installed[i] ?? DAY_UNKNOWN;
+            return v !== DAY_UNKNOWN && v <= d;
+          };
+    case 'item.procured':
+      return gte
+        ? (i) => {
+            const v = procured[i] ?? DAY_UNKNOWN;
+            return v !== DAY_UNKNOWN && v >= d;
+          }
+        : (i) => {
+            const v = procured[i] ?? DAY_UNKNOWN;
+            return v !== DAY_UNKNOWN && v <= d;
+          };
+    case 'item.removed':
+      return gte
+        ? (i) => {
+            const v = removed[i] ?? DAY_NEVER;
+            return v !== DAY_NEVER && v >= d;
+          }
+        : (i) => {
+            const v = removed[i] ?? DAY_NEVER;
+            return v !== DAY_NEVER && v <= d;
+          };
+    case 'item.obtained':
+      // item.obtained := procured, else installed (policy reference, `where`).
+      return (i) => {
+        let v = procured[i] ?? DAY_UNKNOWN;
+        if (v === DAY_UNKNOWN) v = installed[i] ?? DAY_UNKNOWN;
+        return v !== DAY_UNKNOWN && (gte ? v >= d : v <= d);
+      };
+    default:
+      return undefined;
+  }
+}
+
 /** The item tests of `where` as one predicate on item indices (undefined: no item test). */
 export function indexPredicate(
   prepared: PreparedInventory,
   where: CompiledWhere,
 ): IndexPredicate | undefined {
+  const [only] = where.itemTests;
+  if (where.itemTests.length === 1 && only?.bound !== undefined) {
+    const direct = dayBound(prepared, only.key, only.bound);
+    if (direct !== undefined) return direct;
+  }
   const tests = where.itemTests.map(({ key, test }) => {
     const column = COLUMNS[key];
     const field = ITEM_FIELDS[key];

@@ -5,10 +5,18 @@
  * the value at fault, so the caller can report file:line:column.
  */
 import { OPERATIONAL_DOMAINS, type Domain } from '../inventory/model.js';
-import type { CompiledExemption, CompiledPack, CompiledRule, PackEntity } from './model.js';
+import { rangeOf, type DateRange, type DateSpec } from './dates.js';
+import type {
+  CompiledExemption,
+  CompiledPack,
+  CompiledRule,
+  PackEntity,
+  PackParameter,
+  ParametricDates,
+} from './model.js';
 import type { PackInput, RegistryInput, RuleInput } from './schema.js';
 import { compileWhere, type WhereProblem } from './where.js';
-import { contradictions, timingProblems } from './lint-rules.js';
+import { contradictions, retiredForms, timingProblems } from './lint-rules.js';
 
 /** A problem with a pack, at a path inside the pack document. */
 export interface PackProblem {
@@ -64,9 +72,26 @@ export function compilePack(
     });
   });
 
+  const parameters: Record<string, PackParameter> = {};
+  for (const [name, parameter] of Object.entries(input.parameters ?? {})) {
+    checkSources(parameter.source, ['parameters', name, 'source']);
+    parameters[name] = {
+      type: parameter.type,
+      says: parameter.says,
+      sources: typeof parameter.source === 'string' ? [parameter.source] : parameter.source,
+    };
+  }
+
   const ruleIds = new Set<string>();
   const rules = input.rules.map((rule, index) => {
     const path = ['rules', index];
+    for (const p of retiredForms(rule)) problems.push({ ...p, path: [...path, ...p.path] });
+    if (input.status === 'proposed' && rule.status !== 'proposed') {
+      problems.push({
+        path: [...path, 'status'],
+        message: `the pack is a proposal (status: proposed): its rules are not law in force, so their status is 'proposed', not '${rule.status}'`,
+      });
+    }
     if (ruleIds.has(rule.id))
       problems.push({ path: [...path, 'id'], message: `rule id '${rule.id}' is used twice` });
     ruleIds.add(rule.id);
@@ -81,7 +106,16 @@ export function compilePack(
     });
     for (const p of timingProblems(rule, entities))
       problems.push({ ...p, path: [...path, ...p.path] });
-    return compileRule(rule, entities, [...path], problems);
+    const compiled = compileRule(rule, entities, [...path], problems);
+    for (const name of compiled.waitsFor) {
+      if (!(name in parameters)) {
+        problems.push({
+          path,
+          message: `a date of rule '${rule.id}' counts from '${name}', which the pack does not declare under parameters`,
+        });
+      }
+    }
+    return compiled;
   });
   for (const p of contradictions(input.rules)) problems.push(p);
 
@@ -107,7 +141,26 @@ export function compilePack(
     const where = compileWhere(exemption.where, whereProblems);
     for (const w of whereProblems)
       problems.push({ path: [...path, 'where'], key: w.key, message: w.message });
-    return { id: exemption.id, rules: new Set(exemption.rules), where };
+    const until = rangeOf('until', {
+      exact: exemption.until === undefined ? undefined : { day: exemption.until },
+      earliest:
+        exemption.until_earliest === undefined ? undefined : { day: exemption.until_earliest },
+      month: exemption.until_month,
+    });
+    if (until.problem !== undefined)
+      problems.push({ path: [...path, until.problem.field], message: until.problem.message });
+    const low = dayOf(until.range?.earliest);
+    const high = dayOf(until.range?.latest);
+    return {
+      id: exemption.id,
+      rules: new Set(exemption.rules),
+      where,
+      ...(exemption.operator_holds === undefined
+        ? {}
+        : { operatorHolds: exemption.operator_holds }),
+      ...(low === undefined ? {} : { until: low }),
+      ...(high === undefined || high === low ? {} : { untilLatest: high }),
+    };
   });
 
   for (const [name, fact] of Object.entries(input.facts ?? {}))
@@ -119,6 +172,8 @@ export function compilePack(
       title: input.title,
       jurisdiction: input.jurisdiction,
       binding: input.binding,
+      status: input.status,
+      parameters,
       file,
       sources: input.sources,
       entities,
@@ -151,78 +206,127 @@ function compileRule(
       message: `a ${rule.kind} rule counts equipment only`,
     });
   }
+  const allVendors = rule.kind === 'authorisation' && rule.all_vendors;
+  if (allVendors && rule.entities !== undefined) {
+    problems.push({
+      path: [...path, 'entities'],
+      message: 'an all_vendors rule covers every vendor: it names no entities',
+    });
+  }
   const domains: ReadonlySet<Domain> =
     rule.kind === 'cap' || rule.kind === 'diversity'
       ? new Set([rule.domain])
       : new Set(rule.domains ?? OPERATIONAL_DOMAINS);
-  const uncertainDays: number[] = [];
+  const parametric: { -readonly [K in keyof ParametricDates]: DateSpec } = {};
+  const waitsFor = new Set<string>();
+  const dates: Partial<Record<keyof ParametricDates, number>> = {};
+  /** Compiles `x` / `x_earliest` / `x_month` into the strict and lenient fields. */
+  const ranged = (
+    name: 'by' | 'effective' | 'after' | 'from',
+    input: Record<string, unknown>,
+  ): void => {
+    const { range, problem } = rangeOf(name, {
+      exact: input[name] as DateSpec | undefined,
+      earliest: input[`${name}_earliest`] as DateSpec | undefined,
+      month: input[`${name}_month`] as { earliest: number; latest: number } | undefined,
+    });
+    if (problem !== undefined)
+      problems.push({ path: [...path, problem.field], message: problem.message });
+    if (range !== undefined) place(name, range);
+  };
+  const place = (name: 'by' | 'effective' | 'after' | 'from', range: DateRange): void => {
+    const latest = `${name}Latest` as const;
+    for (const [field, spec] of [
+      [name, range.earliest],
+      [latest, range.latest],
+    ] as const) {
+      if ('day' in spec) {
+        if (field === name || spec.day !== dayOf(range.earliest)) dates[field] = spec.day;
+      } else {
+        parametric[field] = spec;
+        waitsFor.add(spec.param);
+      }
+    }
+  };
+  const fields = rule as unknown as Record<string, unknown>;
+  switch (rule.kind) {
+    case 'exclude':
+    case 'remove':
+    case 'cap':
+      ranged('by', fields);
+      if (rule.kind !== 'cap') ranged('effective', fields);
+      break;
+    case 'diversity':
+    case 'authorisation':
+      ranged('effective', fields);
+      break;
+    case 'no_new_install':
+    case 'no_new_procurement':
+      ranged('after', fields);
+      ranged('from', fields);
+      break;
+    case 'no_event':
+      ranged('from', fields);
+      break;
+  }
   const base: CompiledRule = {
     id: rule.id,
     title: rule.title,
     kind: rule.kind,
     status: rule.status,
     basis: rule.basis,
-    unverified: rule.unverified,
+    unverified: typeof rule.unverified === 'string' ? rule.unverified : undefined,
     enabled: rule.enabled,
     heuristic: rule.heuristic,
     sources: typeof rule.source === 'string' ? [rule.source] : rule.source,
-    entities: rule.entities ?? entities.map((e) => e.id),
+    entities: allVendors ? [] : (rule.entities ?? entities.map((e) => e.id)),
     kinds: new Set(equipmentOnly ? ['equipment'] : (rule.kinds ?? ['equipment', 'software'])),
     domains,
     domainsExplicit: rule.kind === 'cap' || rule.kind === 'diversity' || rule.domains !== undefined,
     technology: rule.technology === undefined ? undefined : new Set(rule.technology),
     where,
     matchComponents: rule.match_components === 'review',
-    uncertainDays,
+    ...dates,
+    ...(waitsFor.size === 0 ? {} : { parametric }),
+    waitsFor: [...waitsFor].sort(),
+    allVendors,
   };
   switch (rule.kind) {
     case 'exclude':
     case 'remove':
-      if (rule.by_day_unverified && rule.by !== undefined) uncertainDays.push(rule.by);
       return {
         ...base,
-        ...(rule.by === undefined ? {} : { by: rule.by }),
-        ...(rule.effective === undefined ? {} : { effective: rule.effective }),
         ...(rule.by_operator_field === undefined
           ? {}
           : { byOperatorField: rule.by_operator_field }),
-        ...(rule.by_offset === undefined ? {} : { byOffset: rule.by_offset }),
       };
     case 'no_new_install':
     case 'no_new_procurement':
-      if (rule.after_day_unverified && rule.after !== undefined) uncertainDays.push(rule.after);
-      if (rule.from_day_unverified && rule.from !== undefined) uncertainDays.push(rule.from);
-      return {
-        ...base,
-        ...(rule.after === undefined ? {} : { after: rule.after }),
-        ...(rule.from === undefined ? {} : { from: rule.from }),
-      };
+      return base;
     case 'no_event':
-      if (rule.from_day_unverified && rule.from !== undefined) uncertainDays.push(rule.from);
       return {
         ...base,
         eventType: rule.event_type,
-        ...(rule.from === undefined ? {} : { from: rule.from }),
         ...(rule.from_offset === undefined ? {} : { fromOffsetDays: rule.from_offset.days }),
       };
     case 'cap': {
-      if (rule.by_day_unverified) uncertainDays.push(rule.by);
       const share = capShare(rule, path, problems);
       return {
         ...base,
-        by: rule.by,
         capNumerator: share,
         capDenominator: CAP_SCALE,
         measures: rule.measures,
       };
     }
     case 'diversity':
-      return {
-        ...base,
-        minVendors: rule.min_vendors,
-        ...(rule.effective === undefined ? {} : { effective: rule.effective }),
-      };
+      return { ...base, minVendors: rule.min_vendors };
+    case 'authorisation':
+      return { ...base, schemes: new Set(rule.schemes) };
   }
+}
+
+function dayOf(spec: DateSpec | undefined): number | undefined {
+  return spec !== undefined && 'day' in spec ? spec.day : undefined;
 }
 
 /** The cap as an integer share of CAP_SCALE, so that comparisons stay exact. */

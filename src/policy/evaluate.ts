@@ -11,7 +11,8 @@
  * object only for the rare qualifiers (purposes, `where`, domain histories, events).
  */
 import type { Day } from '../inventory/day.js';
-import type { InventoryItem } from '../inventory/model.js';
+import { authorisationValid, type Authorisation, type InventoryItem } from '../inventory/model.js';
+import { bindPacks, NO_ASSUMPTIONS, type Assumptions } from './bind.js';
 import { measureResult, type MeasureResult } from './cap.js';
 import {
   RuleHits,
@@ -34,34 +35,43 @@ import {
 } from './prepared-inventory.js';
 import type { Measure } from './schema.js';
 import {
+  eventOpens,
+  eventSurelyOpens,
   firstScopeEntry,
   gatherCandidates,
   itemInScope,
   operatorInScope,
   ruleScope,
   stateRuleStart,
+  stateRuleSureStart,
   type RuleScope,
 } from './scope.js';
 
 export type { Evaluation, ExemptItems, Finding, Measurement, VendorEvidence } from './findings.js';
+export type { PendingRule } from './bind.js';
 
-/** Evaluates every enabled rule of `packs` on `date`. */
+/**
+ * Evaluates every enabled rule of `packs` on `date`. Rules whose dates count from a parameter are
+ * evaluated with the `assumptions` given for them, and listed as pending without.
+ */
 export function evaluatePacks(
   prepared: PreparedInventory,
   packs: readonly CompiledPack[],
   date: Day,
+  assumptions: Assumptions = NO_ASSUMPTIONS,
 ): Evaluation {
+  const bound = bindPacks(packs, assumptions);
   const out = {
     findings: [] as Finding[],
     measurements: [] as Measurement[],
     exempt: [] as ExemptItems[],
   };
-  for (const pack of packs) {
+  for (const pack of bound.packs) {
     for (const rule of pack.rules) {
       if (rule.enabled) evaluateRule(prepared, pack, rule, date, out);
     }
   }
-  return { date, ...out };
+  return { date, ...out, pending: bound.pending, assumptions };
 }
 
 function evaluateRule(
@@ -76,13 +86,25 @@ function evaluateRule(
     evaluateShareRule(prepared, pack, rule, T, sink);
     return;
   }
+  const hits = new RuleHits(prepared, pack, rule, T);
   if (rule.kind === 'exclude' || rule.kind === 'remove') {
     // State at T: in force from `start`, item in service and in scope that day.
-    const start = stateRuleStart(rule, prepared.inventory.operator);
+    const operator = prepared.inventory.operator;
+    const start = stateRuleStart(rule, operator);
     if (start === undefined || T < start) return;
+    if (T < (stateRuleSureStart(rule, operator) ?? start)) hits.markUnverified();
+  }
+  if (rule.kind === 'authorisation') {
+    if (rule.effective !== undefined && T < rule.effective) return;
+    if (rule.effectiveLatest !== undefined && T < rule.effectiveLatest) hits.markUnverified();
   }
   const scope = ruleScope(prepared, pack, rule);
-  const hits = new RuleHits(prepared, pack, rule);
+  if (rule.kind === 'authorisation' && scope.allVendors) {
+    // Every vendor: one pass over the columns, no candidate list.
+    visitEveryVendorAuthorisation(prepared, scope, rule, T, hits);
+    hits.flush(sink);
+    return;
+  }
   const source = rule.kind === 'no_event' ? 'events' : 'domains';
   visitRule(prepared, scope, rule, T, hits, gatherCandidates(prepared, scope, source), false);
   if (rule.matchComponents)
@@ -105,7 +127,11 @@ function domainAt(prepared: PreparedInventory, i: number, day: Day): number {
   return slot === MOVING_SLOT ? domainOn(prepared.items[i] as InventoryItem, day) : NO_DOMAIN;
 }
 
-/** Fires the rule for each of the `count` gathered candidates it applies to. */
+/**
+ * Fires the rule for each of the `count` gathered candidates it applies to. One function per
+ * rule kind, each one loop: a function holding every kind's loop grows past what V8 optimises
+ * well, and each kind's loop then stays monomorphic.
+ */
 function visitRule(
   prepared: PreparedInventory,
   scope: RuleScope,
@@ -115,70 +141,22 @@ function visitRule(
   count: number,
   review: boolean,
 ): void {
-  const { candidates, via } = prepared.scratch();
-  const { installed, removed, procured, slot } = prepared;
-  const mask = scope.domainMask;
-  const entities = scope.entities;
   switch (rule.kind) {
     case 'exclude':
     case 'remove':
-      for (let k = 0; k < count; k += 1) {
-        const i = candidates[k] ?? 0;
-        if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
-        if (mask[domainAt(prepared, i, T)] !== 1) continue;
-        const entity = entities[via[k] ?? 0];
-        if (entity !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, T, review);
-      }
+      visitState(prepared, scope, rule, T, hits, count, review);
       return;
-    case 'no_new_install': {
-      const accept = (e: Day): boolean => e <= T && opensAfter(rule, e);
-      for (let k = 0; k < count; k += 1) {
-        const i = candidates[k] ?? 0;
-        let entry: Day | undefined;
-        if (slot[i] === MOVING_SLOT) {
-          entry = firstScopeEntry(rule, prepared.items[i] as InventoryItem, accept);
-        } else {
-          // A fixed domain: the only scope entry is the install day.
-          const day = installed[i] ?? DAY_UNKNOWN;
-          if (day !== DAY_UNKNOWN && mask[domainAt(prepared, i, day)] === 1 && accept(day))
-            entry = day;
-        }
-        if (entry === undefined) continue;
-        const entity = entities[via[k] ?? 0];
-        if (entity !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, entry, review);
-      }
+    case 'authorisation':
+      visitAuthorisation(prepared, scope, rule, T, hits, count, review);
       return;
-    }
+    case 'no_new_install':
+      visitInstall(prepared, scope, rule, T, hits, count, review);
+      return;
     case 'no_new_procurement':
-      for (let k = 0; k < count; k += 1) {
-        const i = candidates[k] ?? 0;
-        const bought = procured[i] ?? DAY_UNKNOWN;
-        if (bought === DAY_UNKNOWN || bought > T || !opensAfter(rule, bought)) continue;
-        if (mask[procurementDomain(prepared, i, bought)] !== 1) continue;
-        const entity = entities[via[k] ?? 0];
-        if (entity !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, bought, review);
-      }
+      visitProcurement(prepared, scope, rule, T, hits, count, review);
       return;
     case 'no_event':
-      for (let k = 0; k < count; k += 1) {
-        const i = candidates[k] ?? 0;
-        const entity = entities[via[k] ?? 0];
-        if (entity === undefined) continue;
-        const item = prepared.items[i] as InventoryItem;
-        const from = rule.from ?? (entity.entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
-        const event = item.events.find(
-          (e) =>
-            e.type === rule.eventType &&
-            e.date >= from &&
-            e.date <= T &&
-            (!rule.domainsExplicit || mask[domainOn(item, e.date)] === 1),
-        );
-        if (event !== undefined && itemInScope(prepared, scope, entity, i))
-          hits.fire(i, event.date, review);
-      }
+      visitEvents(prepared, scope, rule, T, hits, count, review);
       return;
     case 'cap':
     case 'diversity':
@@ -186,9 +164,180 @@ function visitRule(
   }
 }
 
-/** An event rule's window: e > after, or e >= from. */
-function opensAfter(rule: CompiledRule, day: Day): boolean {
-  return rule.after !== undefined ? day > rule.after : rule.from !== undefined && day >= rule.from;
+/** State rules: items in service and in scope on T. */
+function visitState(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  rule: CompiledRule,
+  T: Day,
+  hits: RuleHits,
+  count: number,
+  review: boolean,
+): void {
+  const { candidates, via } = prepared.scratch();
+  const { installed, removed } = prepared;
+  const mask = scope.domainMask;
+  const entities = scope.entities;
+  for (let k = 0; k < count; k += 1) {
+    const i = candidates[k] ?? 0;
+    if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
+    if (mask[domainAt(prepared, i, T)] !== 1) continue;
+    const entity = entities[via[k] ?? 0];
+    if (entity !== undefined && itemInScope(prepared, scope, entity, i))
+      hits.fire(i, false, review);
+  }
+}
+
+/** Authorisation rules: items in service and in scope on T that hold none in force. */
+function visitAuthorisation(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  rule: CompiledRule,
+  T: Day,
+  hits: RuleHits,
+  count: number,
+  review: boolean,
+): void {
+  const { candidates, via } = prepared.scratch();
+  const { installed, removed } = prepared;
+  const mask = scope.domainMask;
+  const entities = scope.entities;
+  const schemes = rule.schemes ?? new Set<string>();
+  for (let k = 0; k < count; k += 1) {
+    const i = candidates[k] ?? 0;
+    if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
+    if (mask[domainAt(prepared, i, T)] !== 1) continue;
+    const entity = entities[via[k] ?? 0];
+    if (entity === undefined || !itemInScope(prepared, scope, entity, i)) continue;
+    // Nearly every item holds no authorisation at all: no search then.
+    const held = (prepared.items[i] as InventoryItem).authorisations;
+    if (held.length === 0 || !holdsOne(held, schemes, T)) hits.fire(i, false, review);
+  }
+}
+
+/** No new installation: the first scope entry inside the window. */
+function visitInstall(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  rule: CompiledRule,
+  T: Day,
+  hits: RuleHits,
+  count: number,
+  review: boolean,
+): void {
+  const { candidates, via } = prepared.scratch();
+  const { installed, slot } = prepared;
+  const mask = scope.domainMask;
+  const entities = scope.entities;
+  const accept = (e: Day): boolean => e <= T && eventOpens(rule, e);
+  for (let k = 0; k < count; k += 1) {
+    const i = candidates[k] ?? 0;
+    let entry: Day | undefined;
+    if (slot[i] === MOVING_SLOT) {
+      entry = firstScopeEntry(rule, prepared.items[i] as InventoryItem, accept);
+    } else {
+      // A fixed domain: the only scope entry is the install day.
+      const day = installed[i] ?? DAY_UNKNOWN;
+      if (day !== DAY_UNKNOWN && mask[domainAt(prepared, i, day)] === 1 && accept(day)) entry = day;
+    }
+    if (entry === undefined) continue;
+    const entity = entities[via[k] ?? 0];
+    if (entity !== undefined && itemInScope(prepared, scope, entity, i))
+      hits.fire(i, !eventSurelyOpens(rule, entry), review);
+  }
+}
+
+/** No new procurement: the purchase day inside the window. */
+function visitProcurement(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  rule: CompiledRule,
+  T: Day,
+  hits: RuleHits,
+  count: number,
+  review: boolean,
+): void {
+  const { candidates, via } = prepared.scratch();
+  const { procured } = prepared;
+  const mask = scope.domainMask;
+  const entities = scope.entities;
+  for (let k = 0; k < count; k += 1) {
+    const i = candidates[k] ?? 0;
+    const bought = procured[i] ?? DAY_UNKNOWN;
+    if (bought === DAY_UNKNOWN || bought > T || !eventOpens(rule, bought)) continue;
+    if (mask[procurementDomain(prepared, i, bought)] !== 1) continue;
+    const entity = entities[via[k] ?? 0];
+    if (entity !== undefined && itemInScope(prepared, scope, entity, i))
+      hits.fire(i, !eventSurelyOpens(rule, bought), review);
+  }
+}
+
+/** No event: an event of the type inside the window. */
+function visitEvents(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  rule: CompiledRule,
+  T: Day,
+  hits: RuleHits,
+  count: number,
+  review: boolean,
+): void {
+  const { candidates, via } = prepared.scratch();
+  const mask = scope.domainMask;
+  const entities = scope.entities;
+  for (let k = 0; k < count; k += 1) {
+    const i = candidates[k] ?? 0;
+    const entity = entities[via[k] ?? 0];
+    if (entity === undefined) continue;
+    const item = prepared.items[i] as InventoryItem;
+    const offset = (entity.entity.listedOn ?? Infinity) + (rule.fromOffsetDays ?? 0);
+    const from = rule.from ?? offset;
+    const sureFrom = rule.fromLatest ?? rule.from ?? offset;
+    // An event on or after the lenient start decides for sure; one between the two readings
+    // of the start decides only on the strict one.
+    let found = 0;
+    for (const e of item.events) {
+      if (e.type !== rule.eventType || e.date < from || e.date > T) continue;
+      if (rule.domainsExplicit && mask[domainOn(item, e.date)] !== 1) continue;
+      found = e.date >= sureFrom ? 2 : Math.max(found, 1);
+      if (found === 2) break;
+    }
+    if (found > 0 && itemInScope(prepared, scope, entity, i)) hits.fire(i, found === 1, review);
+  }
+}
+
+/** An all_vendors authorisation rule: every item of the rule's domains, in one pass. */
+function visitEveryVendorAuthorisation(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  rule: CompiledRule,
+  T: Day,
+  hits: RuleHits,
+): void {
+  const { installed, removed, slot, kindBit, technologyBits, items } = prepared;
+  const schemes = rule.schemes ?? new Set<string>();
+  const mask = scope.domainMask;
+  const anyVendor = scope.entities[0];
+  const kinds = anyVendor?.kinds ?? 0;
+  const technology = scope.technology;
+  const where = scope.where;
+  for (let i = 0; i < prepared.size; i += 1) {
+    const s = slot[i] ?? NO_DOMAIN_SLOT;
+    if (mask[s] !== 1 && s !== MOVING_SLOT) continue;
+    if (!((installed[i] ?? 0) <= T && T < (removed[i] ?? 0))) continue;
+    if (((kindBit[i] ?? 0) & kinds) === 0) continue;
+    if (technology !== undefined && ((technologyBits[i] ?? 0) & technology) === 0) continue;
+    if (s === MOVING_SLOT && mask[domainOn(items[i] as InventoryItem, T)] !== 1) continue;
+    if (where !== undefined && !where(i)) continue;
+    const held = (items[i] as InventoryItem).authorisations;
+    if (held.length === 0 || !holdsOne(held, schemes, T)) hits.fire(i, false, false);
+  }
+}
+
+/** Whether one of `held` is of one of `schemes` and in force on `day`. */
+function holdsOne(held: readonly Authorisation[], schemes: ReadonlySet<string>, day: Day): boolean {
+  for (const a of held) if (schemes.has(a.scheme) && authorisationValid(a, day)) return true;
+  return false;
 }
 
 /** The domain an item was bought for: its domain that day, else the first it is recorded in. */
@@ -239,6 +388,10 @@ function evaluateShareRule(
 ): void {
   if (rule.kind === 'cap' && !(rule.by !== undefined && T > rule.by)) return;
   if (rule.kind === 'diversity' && rule.effective !== undefined && T < rule.effective) return;
+  // Decided between the two readings of an uncertain date: the finding is unverified.
+  const unsure =
+    (rule.byLatest !== undefined && T <= rule.byLatest) ||
+    (rule.effectiveLatest !== undefined && T < rule.effectiveLatest);
   const scope = ruleScope(prepared, pack, rule);
   const code = domainCode([...rule.domains][0] ?? 'lab');
   const scratch = prepared.scratch();
@@ -258,8 +411,8 @@ function evaluateShareRule(
   const size = population(prepared, scope, code, T, members);
   if (rule.kind === 'diversity') {
     if (size > 0 && distinctVendors(prepared, members, size, rule.minVendors ?? 2)) {
-      const hits = new RuleHits(prepared, pack, rule);
-      for (let k = 0; k < size; k += 1) hits.fire(members[k] ?? 0, T, false);
+      const hits = new RuleHits(prepared, pack, rule, T);
+      for (let k = 0; k < size; k += 1) hits.fire(members[k] ?? 0, unsure, false);
       hits.flush(sink);
     }
     return;
@@ -279,10 +432,10 @@ function evaluateShareRule(
   if (Object.keys(measures).length === 0) return;
   sink.measurements.push({ pack: pack.id, rule: rule.id, measures });
   if (Object.values(measures).some((m) => m.breach)) {
-    const hits = new RuleHits(prepared, pack, rule);
+    const hits = new RuleHits(prepared, pack, rule, T);
     for (let k = 0; k < size; k += 1) {
       const i = members[k] ?? 0;
-      if (scratch.marks[i] === mark) hits.fire(i, T, false);
+      if (scratch.marks[i] === mark) hits.fire(i, unsure, false);
     }
     hits.flush(sink);
   }

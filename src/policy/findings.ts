@@ -3,13 +3,15 @@
  * that turns the items a rule fires on into sorted findings with their vendor evidence.
  */
 import type { Day } from '../inventory/day.js';
-import type { InventoryItem } from '../inventory/model.js';
+import { authorisationValid, type InventoryItem, type Operator } from '../inventory/model.js';
 import type { NameRole } from '../inventory/vendor.js';
+import type { PendingRule } from './bind.js';
 import type { MeasureResult } from './cap.js';
-import type { CompiledPack, CompiledRule } from './model.js';
+import type { CompiledExemption, CompiledPack, CompiledRule } from './model.js';
 import type { PreparedInventory, Scratch } from './prepared-inventory.js';
 import type { Measure, RuleStatus } from './schema.js';
 import { indexPredicate, type IndexPredicate } from './columns.js';
+import { itemIds } from './item-ids.js';
 
 /** Which registry name a finding's recorded vendor matched. */
 export interface VendorEvidence {
@@ -54,10 +56,36 @@ export interface Evaluation {
   readonly findings: readonly Finding[];
   readonly measurements: readonly Measurement[];
   readonly exempt: readonly ExemptItems[];
+  /** Rules not evaluated because a parameter they count from was not assumed. */
+  readonly pending: readonly PendingRule[];
+  /** The parameter values the evaluation assumed (a scenario, not a known date). */
+  readonly assumptions: ReadonlyMap<string, Day>;
 }
 
-/** A day is "near" an uncertain date when within a month of it. */
-const UNCERTAIN_WINDOW_DAYS = 31;
+/**
+ * Whether an exemption applies on `day` for this operator: `sure` (it applies), `unsure` (only on
+ * the lenient reading of its end date: the item stays a finding, marked unverified) or `none`.
+ * An operator record with an expiry settles the end itself; one without leaves the pack's range.
+ */
+export function exemptionOn(
+  exemption: CompiledExemption,
+  operator: Operator,
+  day: Day,
+): 'sure' | 'unsure' | 'none' {
+  if (exemption.where.operator !== undefined && !exemption.where.operator(operator)) return 'none';
+  let settled = false;
+  if (exemption.operatorHolds !== undefined) {
+    const held = (operator.authorisations ?? []).filter(
+      (a) => a.scheme === exemption.operatorHolds && authorisationValid(a, day),
+    );
+    if (held.length === 0) return 'none';
+    settled = held.every((a) => a.expires !== undefined);
+  }
+  if (exemption.until === undefined) return 'sure';
+  const latest = exemption.untilLatest ?? exemption.until;
+  if (day > latest) return 'none';
+  return day <= exemption.until || settled ? 'sure' : 'unsure';
+}
 
 /** Where rule evaluations put their results. */
 export interface Sink {
@@ -74,10 +102,12 @@ export class RuleHits {
   private review = 0;
   /** Per exemption of the pack (in pack order): how many items it took out. */
   private readonly exemptCounts: Int32Array;
-  /** The exemptions that apply to this rule and operator, with their index in the pack. */
+  /** The exemptions that apply to this rule and operator on the day, with their index in the pack. */
   private readonly exemptions: readonly {
     readonly at: number;
     readonly test: IndexPredicate | undefined;
+    /** Applies only on the lenient reading of its end: the item stays a finding, unverified. */
+    readonly unsure: boolean;
   }[];
   private readonly scratch: Scratch;
 
@@ -85,26 +115,46 @@ export class RuleHits {
     private readonly prepared: PreparedInventory,
     private readonly pack: CompiledPack,
     private readonly rule: CompiledRule,
+    day: Day,
   ) {
     const operator = prepared.inventory.operator;
     this.exemptions = pack.exemptions
-      .map((e, at) => ({ e, at }))
-      .filter(
-        ({ e }) =>
-          e.rules.has(rule.id) && (e.where.operator === undefined || e.where.operator(operator)),
-      )
-      .map(({ e, at }) => ({ at, test: indexPredicate(prepared, e.where) }));
+      .map((e, at) => ({
+        e,
+        at,
+        on: e.rules.has(rule.id) ? exemptionOn(e, operator, day) : 'none',
+      }))
+      .filter(({ on }) => on !== 'none')
+      .map(({ e, at, on }) => ({
+        at,
+        test: indexPredicate(prepared, e.where),
+        unsure: on === 'unsure',
+      }));
     this.exemptCounts = new Int32Array(pack.exemptions.length);
     this.scratch = prepared.scratch();
   }
 
-  fire(index: number, decisiveDay: Day, review: boolean): void {
+  /** Marks the rule's finding unverified (decided between the two readings of a date). */
+  markUnverified(): void {
+    this.unverified = true;
+  }
+
+  /**
+   * Records that the rule fires on item i; `unsure` when only the strict reading of an uncertain
+   * date makes it fire (the finding is then unverified).
+   */
+  fire(index: number, unsure: boolean, review: boolean): void {
     const { state } = this.scratch;
     const before = state[index] ?? 0;
     const fresh = before === 0;
+    let unsureExemption = false;
     if (this.exemptions.length > 0) {
       for (const exemption of this.exemptions) {
         if (exemption.test !== undefined && !exemption.test(index)) continue;
+        if (exemption.unsure) {
+          unsureExemption = true;
+          continue;
+        }
         if (before >>> 2 === 0) {
           state[index] = before | ((exemption.at + 1) << 2);
           this.exemptCounts[exemption.at] = (this.exemptCounts[exemption.at] ?? 0) + 1;
@@ -120,13 +170,7 @@ export class RuleHits {
       else this.direct += 1;
       if (fresh) this.touched += 1;
     }
-    if (
-      !this.unverified &&
-      this.rule.uncertainDays.length > 0 &&
-      this.rule.uncertainDays.some((d) => Math.abs(decisiveDay - d) <= UNCERTAIN_WINDOW_DAYS)
-    ) {
-      this.unverified = true;
-    }
+    if (unsure || unsureExemption) this.unverified = true;
   }
 
   flush(sink: Sink): void {
@@ -139,20 +183,27 @@ export class RuleHits {
     let d = 0;
     let r = 0;
     const e = new Int32Array(exempted.length);
-    for (let k = 0; k < order.length; k += 1) {
-      const i = order[k] ?? 0;
-      const h = state[i] ?? 0;
-      if ((h & 1) !== 0) direct[d++] = i;
-      if ((h & 2) !== 0) review[r++] = i;
-      if (h >>> 2 !== 0) {
-        const at = (h >>> 2) - 1;
-        const list = exempted[at];
-        if (list !== undefined) list[(e[at] = (e[at] ?? 0) + 1) - 1] = i;
+    if (this.direct === order.length && this.review === 0) {
+      // Every touched item fired directly (the common case): the order is the finding.
+      direct.set(order);
+      for (let k = 0; k < order.length; k += 1) state[order[k] ?? 0] = 0;
+    } else {
+      for (let k = 0; k < order.length; k += 1) {
+        const i = order[k] ?? 0;
+        const h = state[i] ?? 0;
+        state[i] = 0;
+        if ((h & 1) !== 0) direct[d++] = i;
+        if ((h & 2) !== 0) review[r++] = i;
+        if (h >>> 2 !== 0) {
+          const at = (h >>> 2) - 1;
+          const list = exempted[at];
+          if (list !== undefined) list[(e[at] = (e[at] ?? 0) + 1) - 1] = i;
+        }
       }
     }
-    for (let k = 0; k < order.length; k += 1) state[order[k] ?? 0] = 0;
     const base = { pack: pack.id, rule: rule.id, title: rule.title };
-    const unverified = rule.unverified || this.unverified ? { unverified: true as const } : {};
+    const unverified =
+      rule.unverified !== undefined || this.unverified ? { unverified: true as const } : {};
     for (const [indices, isReview] of [
       [direct, false],
       [review, true],
@@ -181,12 +232,16 @@ export class RuleHits {
     });
   }
 
-  /** The touched items in ascending id order: one scan of the id order over the flags. */
+  /**
+   * The touched items in ascending id order: one scan of the id order over the flags. Written into the scratch candidates array, free once the rule's passes are done: a new array
+   * per finding would add the size of every listing to the array buffers that trigger V8's full
+   * collections of the heap.
+   */
   private inIdOrder(): Int32Array {
     const { prepared } = this;
     const { state } = this.scratch;
     const count = this.touched;
-    const out = new Int32Array(count);
+    const out = this.scratch.candidates.subarray(0, count);
     if (count === 0) return out;
     let k = 0;
     if (prepared.sortedById) {
@@ -203,9 +258,9 @@ export class RuleHits {
 }
 
 function idsOf(prepared: PreparedInventory, indices: Int32Array): string[] {
-  const items = prepared.items;
+  const ids = itemIds(prepared);
   const out = new Array<string>(indices.length);
-  for (let k = 0; k < indices.length; k += 1) out[k] = (items[indices[k] ?? 0] as InventoryItem).id;
+  for (let k = 0; k < indices.length; k += 1) out[k] = ids[indices[k] ?? 0] as string;
   return out;
 }
 
@@ -217,7 +272,7 @@ function evidence(
   indices: Int32Array,
   via: 'vendor' | 'component',
 ): VendorEvidence[] {
-  if (rule.kind === 'diversity') return [];
+  if (rule.kind === 'diversity' || rule.allVendors) return [];
   const scope = new Set(rule.entities);
   const inScope = prepared.entityIds.map((id) => scope.has(id));
   const byKey = new Map<string, { e: Omit<VendorEvidence, 'items'>; items: number }>();

@@ -5,6 +5,7 @@
  */
 import { parseDay, type Day } from '../inventory/day.js';
 import { loadInventory } from '../inventory/load.js';
+import { NO_ASSUMPTIONS, type Assumptions } from './bind.js';
 import { PolicyError } from './errors.js';
 import { evaluatePacks, type Evaluation } from './evaluate.js';
 import { loadPack, loadRegistry, mergeRegistries, shippedPackIds } from './load.js';
@@ -53,18 +54,21 @@ export async function checkInventory(
   packRefs: readonly string[],
   inventoryFile: string,
   date: Day,
+  assumptions: Assumptions = NO_ASSUMPTIONS,
 ): Promise<{ packs: CompiledPack[]; evaluation: Evaluation }> {
   const packs = loadPacks(packRefs);
-  return { packs, evaluation: evaluatePacks(await prepared(packs, inventoryFile), packs, date) };
+  const ready = await prepared(packs, inventoryFile);
+  return { packs, evaluation: evaluatePacks(ready, packs, date, assumptions) };
 }
 
 export async function planInventory(
   packRefs: readonly string[],
   inventoryFile: string,
   from: Day,
+  assumptions: Assumptions = NO_ASSUMPTIONS,
 ): Promise<RemediationPlan> {
   const packs = loadPacks(packRefs);
-  return planRemediation(await prepared(packs, inventoryFile), packs, from);
+  return planRemediation(await prepared(packs, inventoryFile), packs, from, assumptions);
 }
 
 export async function sharesOf(inventoryFile: string, date: Day): Promise<ShareRow[]> {

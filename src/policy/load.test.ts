@@ -35,15 +35,39 @@ function problems(path: string): string[] {
 }
 
 describe('the shipped packs', () => {
-  it('are the six regimes', () => {
+  it('are the fourteen regimes', () => {
     expect(shippedPackIds()).toEqual([
+      'au-5g-2018',
       'ca-2022',
       'de-5g-2024',
       'eu-5g-toolbox-hrv',
+      'eu-csa-2026-proposal',
+      'fr-l34-11-2019',
+      'in-trusted-sources-2021',
+      'it-golden-power-5g',
+      'jp-procurement-2018',
+      'pl-ksc-2026',
+      'se-pts-2020',
       'uk-tsa-huawei-dvd',
       'us-fcc-covered-list',
       'us-ndaa-889',
     ]);
+  });
+
+  it.each(['eu-csa-2026-proposal', 'pl-ksc-2026'])('%s gives every parameter a source', (id) => {
+    const pack = loadPack(id, registry);
+    expect(Object.keys(pack.parameters).length).toBeGreaterThan(0);
+    for (const parameter of Object.values(pack.parameters)) {
+      expect(parameter.sources.length).toBeGreaterThan(0);
+      for (const source of parameter.sources)
+        expect(pack.sources[source]?.url).toMatch(/^https?:\/\//);
+    }
+  });
+
+  it('ships the Cybersecurity Act revision as a proposal whose rules are all proposed', () => {
+    const pack = loadPack('eu-csa-2026-proposal', registry);
+    expect(pack.status).toBe('proposed');
+    expect(pack.rules.map((r) => r.status)).toEqual(['proposed']);
   });
 
   it.each(shippedPackIds())('%s lints clean and cites a source for every rule', (id) => {
@@ -51,7 +75,8 @@ describe('the shipped packs', () => {
     expect(found).toEqual([]);
     for (const rule of pack?.rules ?? []) {
       expect(rule.sources.length).toBeGreaterThan(0);
-      for (const source of rule.sources) expect(pack?.sources[source]?.url).toMatch(/^https:\/\//);
+      // One source (behring.fr) is only served over http.
+      for (const source of rule.sources) expect(pack?.sources[source]?.url).toMatch(/^https?:\/\//);
     }
   });
 
@@ -81,7 +106,7 @@ describe('the shipped packs', () => {
 
   it('rejects an unknown pack id, naming the shipped ones', () => {
     expect(() => packFile('xx-nothing')).toThrow(
-      /no shipped pack 'xx-nothing' \(shipped: ca-2022, /,
+      /no shipped pack 'xx-nothing' \(shipped: au-5g-2018, ca-2022, /,
     );
   });
 });
@@ -203,12 +228,111 @@ rules:
     ]);
   });
 
-  it('rejects an enabled rule whose deadline is only an offset from an unknown date', () => {
+  it('rejects the retired by_offset, saying to declare a parameter instead', () => {
     const path = pack(`rules:
   - {id: r1, kind: remove, by_offset: {from: list, months: 36}, status: violation, basis: law, source: s1}
 `);
     expect(problems(path)).toEqual([
-      expect.stringMatching(/only a disabled \(proposed\) rule may use it/),
+      expect.stringMatching(
+        /^12:39 rules\[0\]\.by_offset: by_offset is no longer accepted: declare .* parameters .* by: list_published \+ 36 months/,
+      ),
+      expect.stringMatching(/a remove rule needs by, effective or by_operator_field/),
+    ]);
+  });
+
+  it('rejects the retired by_day_unverified flag, saying how to state the range', () => {
+    const path = pack(`rules:
+  - {id: r1, kind: remove, by: 2023-07-31, by_day_unverified: true, status: violation, basis: law, source: s1}
+`);
+    expect(problems(path)).toEqual([
+      expect.stringMatching(
+        /^12:63 rules\[0\]\.by_day_unverified: by_day_unverified is no longer accepted: state the range .* by: 2023-07-31 and by_earliest: 2023-07-28\), or by_month: YYYY-MM/,
+      ),
+    ]);
+  });
+
+  it('rejects from_day_unverified and after_day_unverified the same way', () => {
+    const path = pack(`rules:
+  - {id: r1, kind: no_new_install, from: 2022-09-01, from_day_unverified: true, status: policy, basis: law, source: s1}
+  - {id: r2, kind: no_new_procurement, after: 2022-09-01, after_day_unverified: true, status: policy, basis: law, source: s1}
+`);
+    expect(problems(path)).toEqual([
+      expect.stringMatching(/rules\[0\]\.from_day_unverified: .*from_earliest/),
+      expect.stringMatching(/rules\[1\]\.after_day_unverified: .*after_earliest/),
+    ]);
+  });
+
+  it('asks for the reason instead of unverified: true', () => {
+    const path = pack(`rules:
+  - {id: r1, kind: remove, by: 2025-12-31, unverified: true, status: violation, basis: law, source: s1}
+  - {id: r2, kind: remove, by: 2026-12-31, unverified: draft text only, status: policy, basis: law, source: s1}
+`);
+    expect(problems(path)).toEqual([
+      expect.stringMatching(/rules\[0\]\.unverified: .*say why: unverified: '<what was not seen>'/),
+    ]);
+  });
+
+  it('rejects a range whose earliest end is after its latest, or a month beside a day', () => {
+    const path = pack(`rules:
+  - {id: r1, kind: remove, by: 2023-07-28, by_earliest: 2023-07-31, status: violation, basis: law, source: s1}
+  - {id: r2, kind: remove, by: 2023-07-31, by_month: 2023-07, status: policy, basis: law, source: s1}
+  - {id: r3, kind: remove, by_earliest: 2023-07-28, status: advisory, basis: law, source: s1}
+`);
+    expect(problems(path)).toEqual([
+      expect.stringMatching(/rules\[0\]\.by_earliest: by_earliest is after by/),
+      expect.stringMatching(/rules\[1\]\.by_month: give by_month alone/),
+      expect.stringMatching(/rules\[2\]: a remove rule needs by, effective or by_operator_field/),
+      expect.stringMatching(/rules\[2\]\.by_earliest: by_earliest is the other end of a range/),
+    ]);
+  });
+
+  it('rejects a date counted from a parameter the pack does not declare', () => {
+    const path = pack(`rules:
+  - {id: r1, kind: remove, by: list_published + 36 months, status: violation, basis: law, source: s1}
+`);
+    expect(problems(path)).toEqual([
+      expect.stringMatching(
+        /a date of rule 'r1' counts from 'list_published', which the pack does not declare/,
+      ),
+    ]);
+  });
+
+  it('rejects a date that is neither a day nor a parameter expression', () => {
+    const path = pack(`rules:
+  - {id: r1, kind: remove, by: next spring, status: violation, basis: law, source: s1}
+`);
+    expect(problems(path)).toEqual([
+      expect.stringMatching(
+        /'next spring' is neither a date \(YYYY-MM-DD\) nor '<parameter> \+ N days\|months\|years'/,
+      ),
+    ]);
+  });
+
+  it('keeps a proposal from stating a violation of law in force', () => {
+    const path = join(dir, 'proposal.yaml');
+    writeFileSync(
+      path,
+      HEAD.replace('binding: none', 'binding: none\nstatus: proposed') +
+        `parameters:
+  list_published: {type: date, says: the list's publication, source: s1}
+rules:
+  - {id: r1, kind: remove, by: list_published + 36 months, status: violation, basis: proposal, source: s1}
+  - {id: r2, kind: remove, domains: [core], by: list_published + 36 months, status: proposed, basis: proposal, source: s1}
+`,
+    );
+    expect(problems(path)).toEqual([
+      expect.stringMatching(
+        /rules\[0\]\.status: the pack is a proposal .* their status is 'proposed', not 'violation'/,
+      ),
+    ]);
+  });
+
+  it('rejects an all_vendors authorisation rule that also names entities', () => {
+    const path = pack(`rules:
+  - {id: r1, kind: authorisation, all_vendors: true, entities: [huawei], schemes: [x-auth], status: violation, basis: law, source: s1}
+`);
+    expect(problems(path)).toEqual([
+      expect.stringMatching(/rules\[0\]\.entities: an all_vendors rule covers every vendor/),
     ]);
   });
 

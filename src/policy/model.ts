@@ -4,7 +4,8 @@
  */
 import type { Day } from '../inventory/day.js';
 import type { Domain, EventType, ItemKind, Technology } from '../inventory/model.js';
-import type { Measure, RegistryInput, RuleKind, RuleStatus } from './schema.js';
+import type { DateSpec } from './dates.js';
+import type { Measure, PackStatus, RegistryInput, RuleKind, RuleStatus } from './schema.js';
 import type { CompiledWhere } from './where.js';
 
 export interface PackSource {
@@ -25,7 +26,27 @@ export interface CompiledExemption {
   readonly id: string;
   readonly rules: ReadonlySet<string>;
   readonly where: CompiledWhere;
+  /** The operator must hold an authorisation of this scheme in force that day. */
+  readonly operatorHolds?: string;
+  /** Last day the exemption can apply: certainly through `until`, at most through `untilLatest`. */
+  readonly until?: Day;
+  readonly untilLatest?: Day;
 }
+
+/** The dates of a rule that a parameter decides, as written (bind.ts resolves them). */
+export type ParametricDates = Partial<
+  Record<
+    | 'by'
+    | 'byLatest'
+    | 'effective'
+    | 'effectiveLatest'
+    | 'after'
+    | 'afterLatest'
+    | 'from'
+    | 'fromLatest',
+    DateSpec
+  >
+>;
 
 export interface CompiledRule {
   readonly id: string;
@@ -33,7 +54,8 @@ export interface CompiledRule {
   readonly kind: RuleKind;
   readonly status: RuleStatus;
   readonly basis: string;
-  readonly unverified: boolean;
+  /** Why the rule itself is unconfirmed (every finding it makes is unverified), if it is. */
+  readonly unverified: string | undefined;
   readonly enabled: boolean;
   readonly heuristic: boolean;
   readonly sources: readonly string[];
@@ -47,15 +69,29 @@ export interface CompiledRule {
   readonly technology: ReadonlySet<Technology> | undefined;
   readonly where: CompiledWhere;
   readonly matchComponents: boolean;
-  /** State rules: fires when T > by. */
+  /**
+   * Dates are the strict end of their range, the reading that finds more (the evaluator decides
+   * with these); `…Latest` is the other end when the day is uncertain. A finding decided between
+   * the two is unverified.
+   */
+  /** State rules and caps: fires when T > by. */
   readonly by?: Day;
-  /** State rules and diversity: fires when T >= effective. */
+  readonly byLatest?: Day;
+  /** State rules, diversity, authorisations: fires when T >= effective. */
   readonly effective?: Day;
+  readonly effectiveLatest?: Day;
   readonly byOperatorField?: 'reimbursement.deadline';
-  readonly byOffset?: { readonly from: string; readonly months: number };
   /** Event rules: an event fires when e > after, or e >= from. */
   readonly after?: Day;
+  readonly afterLatest?: Day;
   readonly from?: Day;
+  readonly fromLatest?: Day;
+  /** Dates that wait for a parameter, and the parameters they wait for (bind.ts). */
+  readonly parametric?: ParametricDates;
+  readonly waitsFor: readonly string[];
+  /** Authorisation rules: the schemes that satisfy the rule; whether every vendor is in scope. */
+  readonly schemes?: ReadonlySet<string>;
+  readonly allVendors: boolean;
   readonly fromOffsetDays?: number;
   readonly eventType?: EventType;
   /** Caps: breach iff capDenominator * numerator > capNumerator * denominator. */
@@ -63,8 +99,13 @@ export interface CompiledRule {
   readonly capDenominator?: number;
   readonly measures?: readonly Measure[];
   readonly minVendors?: number;
-  /** Dates whose day is uncertain: findings decided near them are marked unverified. */
-  readonly uncertainDays: readonly Day[];
+}
+
+/** A date the pack's rules count from, supplied by `--assume name=YYYY-MM-DD`. */
+export interface PackParameter {
+  readonly type: 'date';
+  readonly says: string;
+  readonly sources: readonly string[];
 }
 
 export interface CompiledPack {
@@ -72,6 +113,9 @@ export interface CompiledPack {
   readonly title: string;
   readonly jurisdiction: string;
   readonly binding: string;
+  /** `proposed`: a proposal under negotiation, never law in force. */
+  readonly status: PackStatus;
+  readonly parameters: Readonly<Record<string, PackParameter>>;
   readonly file: string;
   readonly sources: Readonly<Record<string, PackSource>>;
   readonly entities: readonly PackEntity[];

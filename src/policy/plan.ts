@@ -4,12 +4,14 @@
  * every cap, how far over it the network will be on the day it applies.
  */
 import type { Day } from '../inventory/day.js';
+import { bindPacks, NO_ASSUMPTIONS, type Assumptions, type PendingRule } from './bind.js';
 import { excessOver, TRAFFIC_SCALE } from './cap.js';
 import { evaluatePacks } from './evaluate.js';
 import type { CompiledPack, CompiledRule } from './model.js';
 import { vendorCodeOf, type PreparedInventory } from './prepared-inventory.js';
 import type { Measure, RuleStatus } from './schema.js';
-import { stateRuleStart } from './scope.js';
+import { authorisationSteps } from './plan-authorisations.js';
+import { stateRuleStart, stateRuleSureStart } from './scope.js';
 
 export interface RemovalStep {
   /** The last day the items may stay in service. */
@@ -25,6 +27,8 @@ export interface RemovalStep {
   /** The deadline had already passed on the plan's first day. */
   readonly overdue: boolean;
   readonly unverified?: true;
+  /** The deadline's lenient reading, when its day is uncertain (`by` is the strict one). */
+  readonly latest?: Day;
 }
 
 export interface CapStep {
@@ -34,6 +38,7 @@ export interface CapStep {
   readonly title: string | undefined;
   readonly status: RuleStatus;
   readonly overdue: boolean;
+  readonly latest?: Day;
   /** Per breached measure: how much must go (sites, GB per day, premises), replaced like for like. */
   readonly excess: Partial<Record<Measure, number>>;
 }
@@ -42,18 +47,27 @@ export interface RemediationPlan {
   readonly from: Day;
   readonly removals: readonly RemovalStep[];
   readonly caps: readonly CapStep[];
+  /** Rules whose deadline counts from a parameter that was not assumed. */
+  readonly pending: readonly PendingRule[];
+  /** The parameter values the plan assumed (a scenario). */
+  readonly assumptions: Assumptions;
 }
 
-/** Plans what must leave, by when, for every enabled removal and cap rule of `packs`. */
+/**
+ * Plans what must leave, by when, for every enabled removal and cap rule of `packs`; rules whose
+ * deadlines count from a parameter use the `assumptions` given, or are listed as pending.
+ */
 export function planRemediation(
   prepared: PreparedInventory,
   packs: readonly CompiledPack[],
   from: Day,
+  assumptions: Assumptions = NO_ASSUMPTIONS,
 ): RemediationPlan {
   const removals: RemovalStep[] = [];
   const caps: CapStep[] = [];
   const operator = prepared.inventory.operator;
-  for (const pack of packs) {
+  const bound = bindPacks(packs, assumptions);
+  for (const pack of bound.packs) {
     for (const rule of pack.rules) {
       if (!rule.enabled) continue;
       if (rule.kind === 'cap' && rule.by !== undefined) {
@@ -61,9 +75,14 @@ export function planRemediation(
         if (step !== undefined) caps.push(step);
         continue;
       }
+      if (rule.kind === 'authorisation') {
+        removals.push(...authorisationSteps(prepared, pack, rule, from));
+        continue;
+      }
       if (rule.kind !== 'exclude' && rule.kind !== 'remove') continue;
       const start = stateRuleStart(rule, operator);
       if (start === undefined) continue;
+      const sure = stateRuleSureStart(rule, operator) ?? start;
       const day = Math.max(start, from);
       const result = evaluatePacks(prepared, [{ ...pack, rules: [rule] }], day);
       for (const finding of result.findings) {
@@ -85,7 +104,8 @@ export function planRemediation(
             vendor,
             items,
             overdue: from >= start,
-            ...(finding.unverified === true ? { unverified: true as const } : {}),
+            ...(finding.unverified === true || sure !== start ? { unverified: true as const } : {}),
+            ...(sure === start ? {} : { latest: sure - 1 }),
           });
         }
       }
@@ -95,7 +115,7 @@ export function planRemediation(
     a.by - b.by || a.pack.localeCompare(b.pack) || a.rule.localeCompare(b.rule);
   removals.sort((a, b) => order(a, b) || (a.vendor < b.vendor ? -1 : a.vendor > b.vendor ? 1 : 0));
   caps.sort(order);
-  return { from, removals, caps };
+  return { from, removals, caps, pending: bound.pending, assumptions };
 }
 
 function capStep(
@@ -130,6 +150,7 @@ function capStep(
     title: rule.title,
     status: rule.status,
     overdue: from > by,
+    ...(rule.byLatest === undefined ? {} : { latest: rule.byLatest }),
     excess,
   };
 }

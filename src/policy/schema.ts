@@ -5,11 +5,20 @@
  * contradictory rules, unknown references) live in lint.ts.
  */
 import { z } from 'zod';
-import { daySchema } from '../inventory/schema.js';
+import { daySchema, schemeSchema } from '../inventory/schema.js';
 import { DOMAINS, EVENT_TYPES, ITEM_KINDS, TECHNOLOGIES } from '../inventory/model.js';
+import { dateSpecSchema, monthSchema, parameterName } from './dates.js';
 
-export const STATUSES = ['violation', 'policy', 'advisory', 'review'] as const;
+/**
+ * `proposed`: a provision of a proposal that is not law; its findings say what the proposal would
+ * require and are never a violation of law in force.
+ */
+export const STATUSES = ['violation', 'policy', 'advisory', 'review', 'proposed'] as const;
 export type RuleStatus = (typeof STATUSES)[number];
+
+/** Whether a pack is law (or policy) in force, or a proposal under negotiation. */
+export const PACK_STATUSES = ['in_force', 'proposed'] as const;
+export type PackStatus = (typeof PACK_STATUSES)[number];
 
 export const MEASURES = ['sites', 'traffic', 'premises'] as const;
 export type Measure = (typeof MEASURES)[number];
@@ -45,28 +54,51 @@ const common = {
   where: whereSchema.optional(),
   status: z.enum(STATUSES),
   basis: text,
-  unverified: z.boolean().default(false),
+  /**
+   * Why the rule itself is not confirmed (every finding it makes is then unverified). `true` is
+   * the old form: the linter asks for the reason, or for a date range when only a day is unsure.
+   */
+  unverified: z.union([z.boolean(), text]).optional(),
   enabled: z.boolean().default(true),
   heuristic: z.boolean().default(false),
   match_components: z.literal('review').optional(),
   source: sourceRef,
 };
 
+/** A ranged date: `x` (its latest reading), `x_earliest` (its earliest), or `x_month`. */
+function ranged<N extends string>(
+  name: N,
+): Record<N | `${N}_earliest`, z.ZodOptional<typeof dateSpecSchema>> &
+  Record<`${N}_month`, z.ZodOptional<typeof monthSchema>> {
+  return {
+    [name]: dateSpecSchema.optional(),
+    [`${name}_earliest`]: dateSpecSchema.optional(),
+    [`${name}_month`]: monthSchema.optional(),
+  } as Record<N | `${N}_earliest`, z.ZodOptional<typeof dateSpecSchema>> &
+    Record<`${N}_month`, z.ZodOptional<typeof monthSchema>>;
+}
+
+/** Forms the format no longer takes; kept in the schema so the linter can say what replaces them. */
+const retired = {
+  by_day_unverified: z.unknown().optional(),
+  after_day_unverified: z.unknown().optional(),
+  from_day_unverified: z.unknown().optional(),
+  by_offset: z.unknown().optional(),
+};
+
 const stateRule = {
   ...common,
-  by: daySchema.optional(),
-  by_day_unverified: z.boolean().default(false),
-  effective: daySchema.optional(),
+  ...ranged('by'),
+  ...ranged('effective'),
   by_operator_field: z.literal('reimbursement.deadline').optional(),
-  by_offset: z.strictObject({ from: id, months: z.number().int().min(1).max(1200) }).optional(),
+  ...retired,
 };
 
 const eventRule = {
   ...common,
-  after: daySchema.optional(),
-  after_day_unverified: z.boolean().default(false),
-  from: daySchema.optional(),
-  from_day_unverified: z.boolean().default(false),
+  ...ranged('after'),
+  ...ranged('from'),
+  ...retired,
 };
 
 export const ruleSchema = z.discriminatedUnion('kind', [
@@ -78,8 +110,8 @@ export const ruleSchema = z.discriminatedUnion('kind', [
     kind: z.literal('no_event'),
     ...common,
     event_type: z.enum(EVENT_TYPES),
-    from: daySchema.optional(),
-    from_day_unverified: z.boolean().default(false),
+    ...ranged('from'),
+    ...retired,
     from_offset: z
       .strictObject({
         entity_field: z.literal('listed_on'),
@@ -94,15 +126,27 @@ export const ruleSchema = z.discriminatedUnion('kind', [
     max_percent: z.number().optional(),
     max_share: z.number().optional(),
     measures: z.array(z.enum(MEASURES)).min(1).max(3),
-    by: daySchema,
-    by_day_unverified: z.boolean().default(false),
+    ...ranged('by'),
+    ...retired,
   }),
   z.strictObject({
     kind: z.literal('diversity'),
     ...common,
     domain: z.enum(DOMAINS),
     min_vendors: z.number().int(),
-    effective: daySchema.optional(),
+    ...ranged('effective'),
+  }),
+  /**
+   * A process rather than a ban: each in-scope item in service must carry an authorisation (or
+   * notification) of one of `schemes` that is in force that day. `all_vendors` puts every vendor
+   * in scope (the French authorisation covers all 5G radio equipment, not only Huawei's).
+   */
+  z.strictObject({
+    kind: z.literal('authorisation'),
+    ...common,
+    schemes: z.array(schemeSchema).min(1).max(16),
+    all_vendors: z.boolean().default(false),
+    ...ranged('effective'),
   }),
 ]);
 export type RuleInput = z.output<typeof ruleSchema>;
@@ -119,9 +163,22 @@ export const packEntitySchema = z.strictObject({
 export const exemptionSchema = z.strictObject({
   id,
   rules: z.array(id).min(1, 'an exemption must name the rules it applies to').max(256),
-  where: whereSchema,
+  where: whereSchema.default({}),
+  /** The exemption needs the operator to hold an authorisation of this scheme, in force that day. */
+  operator_holds: schemeSchema.optional(),
+  /** The last day the exemption can apply (a range when the law's end day is uncertain). */
+  until: daySchema.optional(),
+  until_earliest: daySchema.optional(),
+  until_month: monthSchema.optional(),
   basis: text.optional(),
   source: sourceRef.optional(),
+});
+
+/** A date a pack's rules count from, which the pack cannot know (`--assume` supplies it). */
+export const parameterSchema = z.strictObject({
+  type: z.literal('date'),
+  says: text,
+  source: sourceRef,
 });
 
 /** The vendor registry: restricted entities and well-known unrestricted vendors. */
@@ -154,6 +211,8 @@ export const packSchema = z.strictObject({
   title: text,
   jurisdiction: z.string().min(2).max(64),
   binding: text,
+  status: z.enum(PACK_STATUSES).default('in_force'),
+  parameters: z.record(parameterName, parameterSchema).optional(),
   sources: z.record(id, z.strictObject({ url: z.url(), says: text })),
   entities: z.array(packEntitySchema).min(1).max(256),
   exemptions: z.array(exemptionSchema).max(256).default([]),

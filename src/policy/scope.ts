@@ -42,7 +42,12 @@ export interface RuleScope {
   readonly domainMask: Uint8Array;
   /** Buckets to visit: the fixed domains in scope, then the items with a domain history. */
   readonly slots: readonly number[];
+  /** Every vendor is in scope (an all_vendors rule): candidates come from the domain columns. */
+  readonly allVendors: boolean;
 }
+
+/** The stand-in entity of an all_vendors rule: every item reaches the rule through it. */
+const ANY_VENDOR: PackEntity = { id: '*' };
 
 /** The rule's scope, worked out once per prepared inventory and rule. */
 export function ruleScope(
@@ -71,17 +76,19 @@ function buildScope(
   rule: CompiledRule,
 ): RuleScope {
   const ruleKinds = kindBits(rule.kinds);
-  const entities = rule.entities
-    .map((id) => pack.entities.find((e) => e.id === id))
-    .filter((e): e is PackEntity => e !== undefined)
-    .sort((a, b) => (a.listedOn ?? 0) - (b.listedOn ?? 0))
-    .map((entity) => ({
-      entity,
-      index: prepared.entityIndex.get(entity.id) ?? -1,
-      kinds: entity.kinds === undefined ? ruleKinds : ruleKinds & kindBits(entity.kinds),
-      purposes: entity.purposes,
-    }))
-    .filter((s) => s.index >= 0);
+  const entities: ScopedEntity[] = rule.allVendors
+    ? [{ entity: ANY_VENDOR, index: -1, kinds: ruleKinds, purposes: undefined }]
+    : rule.entities
+        .map((id) => pack.entities.find((e) => e.id === id))
+        .filter((e): e is PackEntity => e !== undefined)
+        .sort((a, b) => (a.listedOn ?? 0) - (b.listedOn ?? 0))
+        .map((entity) => ({
+          entity,
+          index: prepared.entityIndex.get(entity.id) ?? -1,
+          kinds: entity.kinds === undefined ? ruleKinds : ruleKinds & kindBits(entity.kinds),
+          purposes: entity.purposes,
+        }))
+        .filter((s) => s.index >= 0);
   const inScope = new Uint8Array(prepared.entityIds.length);
   for (const s of entities) inScope[s.index] = 1;
   const domainMask = new Uint8Array(256);
@@ -97,6 +104,7 @@ function buildScope(
     where: indexPredicate(prepared, rule.where),
     domainMask,
     slots,
+    allVendors: rule.allVendors,
   };
 }
 
@@ -136,6 +144,7 @@ export function gatherCandidates(
   source: CandidateSource,
 ): number {
   const { candidates, via, marks } = prepared.scratch();
+  if (scope.allVendors) return gatherDomains(prepared, scope, candidates, via);
   const dedupe = source === 'components' || scope.overlapping;
   const mark = dedupe ? prepared.scratch().nextMark() : 0;
   let count = 0;
@@ -164,6 +173,29 @@ export function gatherCandidates(
   return count;
 }
 
+/**
+ * An all_vendors rule's candidates: every item whose fixed domain is in scope, and every item
+ * with a domain history (checked per day later), in one pass over the slot column.
+ */
+function gatherDomains(
+  prepared: PreparedInventory,
+  scope: RuleScope,
+  candidates: Int32Array,
+  via: Uint16Array,
+): number {
+  const { slot } = prepared;
+  const mask = scope.domainMask;
+  let count = 0;
+  for (let i = 0; i < prepared.size; i += 1) {
+    const s = slot[i] ?? MOVING_SLOT;
+    if (mask[s] !== 1 && s !== MOVING_SLOT) continue;
+    candidates[count] = i;
+    via[count] = 0;
+    count += 1;
+  }
+  return count;
+}
+
 /** Whether the rule's operator conditions hold for this operator. */
 export function operatorInScope(rule: CompiledRule, operator: Operator): boolean {
   return rule.where.operator === undefined || rule.where.operator(operator);
@@ -187,8 +219,33 @@ export function stateRuleStart(rule: CompiledRule, operator: Operator): Day | un
   const by = rule.byOperatorField === undefined ? rule.by : reimbursementDeadline(operator);
   if (rule.byOperatorField !== undefined && by === undefined) return undefined;
   if (by !== undefined) start = Math.max(start ?? -Infinity, by + 1);
-  if (rule.byOffset !== undefined) return undefined;
   return start;
+}
+
+/**
+ * The first day a state rule fires on the lenient reading of its uncertain dates (`byLatest`,
+ * `effectiveLatest`): a finding decided before it is unverified. Equals stateRuleStart when every
+ * date is certain.
+ */
+export function stateRuleSureStart(rule: CompiledRule, operator: Operator): Day | undefined {
+  const start = stateRuleStart(rule, operator);
+  if (start === undefined) return undefined;
+  let sure = start;
+  if (rule.effectiveLatest !== undefined) sure = Math.max(sure, rule.effectiveLatest);
+  if (rule.byLatest !== undefined && rule.byOperatorField === undefined)
+    sure = Math.max(sure, rule.byLatest + 1);
+  return sure;
+}
+
+/** Whether an event on `day` is inside an event rule's window: e > after, or e >= from. */
+export function eventOpens(rule: CompiledRule, day: Day): boolean {
+  return rule.after !== undefined ? day > rule.after : rule.from !== undefined && day >= rule.from;
+}
+
+/** Whether an event inside the window is also inside it on the lenient reading of its dates. */
+export function eventSurelyOpens(rule: CompiledRule, day: Day): boolean {
+  if (rule.after !== undefined) return day > (rule.afterLatest ?? rule.after);
+  return rule.from !== undefined && day >= (rule.fromLatest ?? rule.from);
 }
 
 /**

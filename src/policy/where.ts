@@ -78,6 +78,8 @@ export interface CompiledWhere {
 export interface FieldTest {
   readonly key: string;
   readonly test: Test;
+  /** For a date bound, the bound itself (so a column can be compared without the closure). */
+  readonly bound?: { readonly op: 'lte' | 'gte'; readonly day: Day };
 }
 
 /** A key of a `where` map that cannot be compiled, and why. */
@@ -94,7 +96,12 @@ export function compileWhere(
   where: WhereInput | undefined,
   problems: WhereProblem[],
 ): CompiledWhere {
-  const itemTests: { key: string; get: ItemField['get']; test: Test }[] = [];
+  const itemTests: {
+    key: string;
+    get: ItemField['get'];
+    test: Test;
+    bound?: FieldTest['bound'];
+  }[] = [];
   const operatorTests: { get: OperatorField['get']; test: Test }[] = [];
   for (const [key, condition] of Object.entries(where ?? {})) {
     const field = ITEM_FIELDS[key] ?? OPERATOR_FIELDS[key];
@@ -111,12 +118,29 @@ export function compileWhere(
     const test = compileCondition(key, field.type, condition, problems);
     if (test === undefined) continue;
     if (key in OPERATOR_FIELDS) operatorTests.push({ get: (field as OperatorField).get, test });
-    else itemTests.push({ key, get: (field as ItemField).get, test });
+    else {
+      const bound =
+        typeof condition === 'object' && !Array.isArray(condition) && !('not' in condition)
+          ? 'lte' in condition
+            ? { op: 'lte' as const, day: condition.lte }
+            : { op: 'gte' as const, day: condition.gte }
+          : undefined;
+      itemTests.push({
+        key,
+        get: (field as ItemField).get,
+        test,
+        ...(bound === undefined ? {} : { bound }),
+      });
+    }
   }
   return {
     item: allItemTests(itemTests),
     operator: allOperatorTests(operatorTests),
-    itemTests: itemTests.map(({ key, test }) => ({ key, test })),
+    itemTests: itemTests.map(({ key, test, bound }) => ({
+      key,
+      test,
+      ...(bound === undefined ? {} : { bound }),
+    })),
   };
 }
 

@@ -28,7 +28,7 @@ describe('nospy policy check', () => {
     );
     expect(result.code).toBe(1);
     const doc = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['findings', 'measurements', 'exempt']);
+    expect(Object.keys(doc)).toEqual(['findings', 'measurements', 'exempt', 'pending']);
     expect(doc).toEqual({
       findings: [
         { rule: 'uk-policy-2020-no-5g-install', status: 'policy', items: ['ran-s01-spare'] },
@@ -53,6 +53,7 @@ describe('nospy policy check', () => {
         },
       ],
       exempt: [],
+      pending: [],
     });
   });
 
@@ -90,7 +91,12 @@ describe('nospy policy check', () => {
       { cwd },
     );
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ findings: [], measurements: [], exempt: [] });
+    expect(JSON.parse(result.stdout)).toEqual({
+      findings: [],
+      measurements: [],
+      exempt: [],
+      pending: [],
+    });
   });
 
   it('rejects a date that is not a date with exit 2, naming the flag', async () => {
@@ -126,6 +132,57 @@ describe('nospy policy check', () => {
   });
 });
 
+describe('nospy policy check --assume', () => {
+  const args = ['policy', 'check', '--pack', 'eu-csa-2026-proposal', '--inventory', uk];
+
+  it("without the parameter, lists the proposal's rule as not yet applicable and exits 0", async () => {
+    const result = await runCli([...args, '--date', '2031-01-01'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('[PROPOSED LAW — not in force; findings are not violations]');
+    expect(result.stdout).toContain('NOT YET APPLICABLE eu-csa2-mobile-phaseout (proposed law)');
+    expect(result.stdout).toContain('--assume list_published=YYYY-MM-DD');
+  });
+
+  it('with it, reports what the proposal would require as proposed, still exiting 0', async () => {
+    const result = await runCli(
+      [...args, '--date', '2031-01-01', '--assume', 'list_published=2027-03-01', '--json'],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as {
+      findings: { rule: string; status: string }[];
+      pending: unknown[];
+      assumptions: unknown;
+    };
+    expect(doc.findings.map((f) => [f.rule, f.status])).toEqual([
+      ['eu-csa2-mobile-phaseout', 'proposed'],
+    ]);
+    expect(doc.pending).toEqual([]);
+    expect(doc.assumptions).toEqual({ list_published: '2027-03-01' });
+  });
+
+  it('rejects an undeclared parameter or a bad day with exit 2', async () => {
+    const unknown = await runCli(
+      [...args, '--date', '2031-01-01', '--assume', 'listed=2027-03-01'],
+      {
+        cwd,
+      },
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no pack given declares a parameter 'listed'");
+    const bad = await runCli(
+      [...args, '--date', '2031-01-01', '--assume', 'list_published=2027-02-30'],
+      {
+        cwd,
+      },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      "--assume 'list_published=2027-02-30' is not <parameter>=YYYY-MM-DD (e.g. --assume list_published=2027-03-01) [POLICY_ASSUMPTION_INVALID]",
+    );
+  });
+});
+
 describe('nospy policy plan', () => {
   it('lists removals per vendor and deadline, sorted by date', async () => {
     const result = await runCli(
@@ -146,21 +203,34 @@ describe('nospy policy plan', () => {
 });
 
 describe('nospy policy packs', () => {
-  it('lists the six packs with titles, jurisdictions and sources', async () => {
+  it('lists the fourteen packs with titles, jurisdictions, status, parameters and sources', async () => {
     const result = await runCli(['policy', 'packs', '--json'], { cwd });
     expect(result.code).toBe(0);
     const packs = JSON.parse(result.stdout) as {
       id: string;
       jurisdiction: string;
+      status: string;
+      parameters: Record<string, string>;
       sources: string[];
     }[];
-    expect(packs.map((p) => [p.id, p.jurisdiction])).toEqual([
-      ['ca-2022', 'CA'],
-      ['de-5g-2024', 'DE'],
-      ['eu-5g-toolbox-hrv', 'EU'],
-      ['uk-tsa-huawei-dvd', 'GB'],
-      ['us-fcc-covered-list', 'US'],
-      ['us-ndaa-889', 'US-federal'],
+    expect(packs.map((p) => [p.id, p.jurisdiction, p.status])).toEqual([
+      ['au-5g-2018', 'AU', 'in_force'],
+      ['ca-2022', 'CA', 'in_force'],
+      ['de-5g-2024', 'DE', 'in_force'],
+      ['eu-5g-toolbox-hrv', 'EU', 'in_force'],
+      ['eu-csa-2026-proposal', 'EU', 'proposed'],
+      ['fr-l34-11-2019', 'FR', 'in_force'],
+      ['in-trusted-sources-2021', 'IN', 'in_force'],
+      ['it-golden-power-5g', 'IT', 'in_force'],
+      ['jp-procurement-2018', 'JP', 'in_force'],
+      ['pl-ksc-2026', 'PL', 'in_force'],
+      ['se-pts-2020', 'SE', 'in_force'],
+      ['uk-tsa-huawei-dvd', 'GB', 'in_force'],
+      ['us-fcc-covered-list', 'US', 'in_force'],
+      ['us-ndaa-889', 'US-federal', 'in_force'],
+    ]);
+    expect(Object.keys(packs.find((p) => p.id === 'pl-ksc-2026')?.parameters ?? {})).toEqual([
+      'hrv_designated',
     ]);
     for (const pack of packs) expect(pack.sources.length).toBeGreaterThan(0);
   });
@@ -207,10 +277,12 @@ describe('nospy policy plan, readable', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe('Remediation plan from 2023-03-01');
+    // The RAN cap's day is a range (28-31 July 2023): the plan gives the strict end and the other.
     expect(lines.slice(1).map((l) => /by (\d{4}-\d{2}-\d{2})/.exec(l)?.[1])).toEqual([
-      '2023-07-31',
+      '2023-07-28',
       '2027-12-31',
     ]);
+    expect(lines[1]).toContain('by 2023-07-28 (or as late as 2023-07-31)');
     expect(lines[1]).toContain('cap uk-dvd-ran-cap [violation]: reduce by 60.5 traffic');
   });
 });

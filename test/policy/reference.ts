@@ -4,11 +4,13 @@
  * directly, one rule and one item at a time, with no indexes, columns or caches.
  */
 import {
+  authorisationValid,
   domainAt,
   isActive,
   type Inventory,
   type InventoryItem,
 } from '../../src/inventory/model.js';
+import { bindPacks, NO_ASSUMPTIONS, type Assumptions } from '../../src/policy/bind.js';
 import { normaliseVendorName, VendorResolver } from '../../src/inventory/vendor.js';
 import { measureResult, type MeasureResult } from '../../src/policy/cap.js';
 import type { CompiledPack, CompiledRule, PackEntity } from '../../src/policy/model.js';
@@ -23,7 +25,9 @@ export function referenceCheck(
   inventory: Inventory,
   registry: RegistryInput,
   T: number,
+  assumptions: Assumptions = NO_ASSUMPTIONS,
 ): CheckDocument {
+  const bound = bindPacks(packs, assumptions);
   const resolver = new VendorResolver(identitiesOf(registry));
   const site = (item: InventoryItem) =>
     item.site === undefined ? undefined : inventory.sites.get(item.site);
@@ -63,12 +67,19 @@ export function referenceCheck(
     measurements: CheckDocument['measurements'][number][];
     exempt: CheckDocument['exempt'][number][];
   } = { findings: [], measurements: [], exempt: [] };
+  const pending = bound.pending.map((p) => ({
+    rule: p.rule,
+    status: p.status,
+    waits_for: p.waitsFor.map((w) => w.parameter),
+  }));
   const sortIds = (items: InventoryItem[]): string[] =>
     items.map((i) => i.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-  for (const pack of packs) {
+  for (const pack of bound.packs) {
     for (const rule of pack.rules) {
       if (!rule.enabled) continue;
+      // Decided between the two readings of an uncertain date (share rules: one per rule).
+      let unsureRule: boolean;
       if (rule.where.operator !== undefined && !rule.where.operator(inventory.operator)) continue;
       const scope = rule.entities
         .map((id) => pack.entities.find((e) => e.id === id))
@@ -85,7 +96,7 @@ export function referenceCheck(
         const parts = item.components.map((c) => ownEntity(c.vendor));
         return scope.find((e) => parts.includes(e.id));
       };
-      const fired: { item: InventoryItem; day: number; review: boolean }[] = [];
+      const fired: { item: InventoryItem; unsure: boolean; review: boolean }[] = [];
       const decide = (
         entityOfItem: (i: InventoryItem) => PackEntity | undefined,
         review: boolean,
@@ -93,25 +104,50 @@ export function referenceCheck(
         for (const item of inventory.items) {
           const entity = entityOfItem(item);
           if (entity === undefined || !inScope(rule, entity, item)) continue;
-          const day = decisiveDay(rule, entity, item);
-          if (day !== undefined) fired.push({ item, day, review });
+          const decided = decide1(rule, entity, item);
+          if (decided !== undefined) fired.push({ item, unsure: decided, review });
         }
       };
-      const decisiveDay = (r: CompiledRule, entity: PackEntity, item: InventoryItem) => {
+      // undefined: the rule does not fire; else whether it fires only on the strict reading.
+      const decide1 = (
+        r: CompiledRule,
+        entity: PackEntity,
+        item: InventoryItem,
+      ): boolean | undefined => {
         const opens = (d: number) =>
           r.after !== undefined ? d > r.after : r.from !== undefined && d >= r.from;
+        const surelyOpens = (d: number) =>
+          r.after !== undefined
+            ? d > (r.afterLatest ?? r.after)
+            : r.from !== undefined && d >= (r.fromLatest ?? r.from);
         switch (r.kind) {
           case 'exclude':
           case 'remove': {
             let start = r.effective;
+            let sure = r.effectiveLatest ?? r.effective;
             if (r.byOperatorField !== undefined) {
               const by = reimbursementDeadline(inventory.operator);
               if (by === undefined) return undefined;
               start = Math.max(start ?? -Infinity, by + 1);
-            } else if (r.by !== undefined) start = Math.max(start ?? -Infinity, r.by + 1);
-            if (r.byOffset !== undefined || start === undefined || T < start) return undefined;
+              sure = Math.max(sure ?? -Infinity, by + 1);
+            } else if (r.by !== undefined) {
+              start = Math.max(start ?? -Infinity, r.by + 1);
+              sure = Math.max(sure ?? -Infinity, (r.byLatest ?? r.by) + 1);
+            }
+            if (start === undefined || T < start) return undefined;
             const d = domainAt(item, T);
-            return isActive(item, T) && d !== undefined && r.domains.has(d) ? T : undefined;
+            return isActive(item, T) && d !== undefined && r.domains.has(d)
+              ? T < (sure ?? start)
+              : undefined;
+          }
+          case 'authorisation': {
+            if (r.effective !== undefined && T < r.effective) return undefined;
+            const d = domainAt(item, T);
+            if (!isActive(item, T) || d === undefined || !r.domains.has(d)) return undefined;
+            const held = item.authorisations.some(
+              (a) => r.schemes?.has(a.scheme) === true && authorisationValid(a, T),
+            );
+            return held ? undefined : r.effectiveLatest !== undefined && T < r.effectiveLatest;
           }
           case 'no_new_install': {
             const installed =
@@ -127,17 +163,20 @@ export function referenceCheck(
               if ((before === undefined || !r.domains.has(before)) && r.domains.has(span.domain))
                 entries.push(span.from);
             });
-            return entries.find((e) => e <= T && opens(e));
+            const entry = entries.find((e) => e <= T && opens(e));
+            return entry === undefined ? undefined : !surelyOpens(entry);
           }
           case 'no_new_procurement': {
             const bought = item.procured;
             if (bought === undefined || bought > T || !opens(bought)) return undefined;
             const d = domainAt(item, bought) ?? item.domains[0]?.domain;
-            return d !== undefined && r.domains.has(d) ? bought : undefined;
+            return d !== undefined && r.domains.has(d) ? !surelyOpens(bought) : undefined;
           }
           case 'no_event': {
-            const from = r.from ?? (entity.listedOn ?? Infinity) + (r.fromOffsetDays ?? 0);
-            return item.events.find((e) => {
+            const offset = (entity.listedOn ?? Infinity) + (r.fromOffsetDays ?? 0);
+            const from = r.from ?? offset;
+            const sureFrom = r.fromLatest ?? r.from ?? offset;
+            const inWindow = item.events.filter((e) => {
               const d = domainAt(item, e.date);
               return (
                 e.type === r.eventType &&
@@ -145,7 +184,9 @@ export function referenceCheck(
                 e.date <= T &&
                 (!r.domainsExplicit || (d !== undefined && r.domains.has(d)))
               );
-            })?.date;
+            });
+            if (inWindow.length === 0) return undefined;
+            return !inWindow.some((e) => e.date >= sureFrom);
           }
           case 'cap':
           case 'diversity':
@@ -157,6 +198,9 @@ export function referenceCheck(
         if (rule.kind === 'cap' && !(rule.by !== undefined && T > rule.by)) continue;
         if (rule.kind === 'diversity' && rule.effective !== undefined && T < rule.effective)
           continue;
+        unsureRule =
+          (rule.byLatest !== undefined && T <= rule.byLatest) ||
+          (rule.effectiveLatest !== undefined && T < rule.effectiveLatest);
         const population = inventory.items.filter(
           (item) =>
             isActive(item, T) &&
@@ -169,7 +213,7 @@ export function referenceCheck(
         if (rule.kind === 'diversity') {
           const vendors = new Set(population.map((i) => vendorIdentity(i.vendor)));
           if (population.length > 0 && vendors.size < (rule.minVendors ?? 2))
-            for (const item of population) fired.push({ item, day: T, review: false });
+            for (const item of population) fired.push({ item, unsure: unsureRule, review: false });
         } else {
           const own = population.filter((item) => {
             const entity = entityOf(item);
@@ -200,30 +244,55 @@ export function referenceCheck(
           if (Object.keys(measures).length === 0) continue;
           doc.measurements.push({ rule: rule.id, measures });
           if (Object.values(measures).some((m) => m.breach))
-            for (const item of own) fired.push({ item, day: T, review: false });
+            for (const item of own) fired.push({ item, unsure: unsureRule, review: false });
+        }
+      } else if (rule.allVendors) {
+        const any: PackEntity = { id: '*' };
+        for (const item of inventory.items) {
+          const decided = inScope(rule, any, item) ? decide1(rule, any, item) : undefined;
+          if (decided !== undefined) fired.push({ item, unsure: decided, review: false });
         }
       } else {
         decide(entityOf, false);
         if (rule.matchComponents) decide(componentEntityOf, true);
       }
 
-      const exemptions = pack.exemptions.filter(
-        (e) =>
-          e.rules.has(rule.id) &&
-          (e.where.operator === undefined || e.where.operator(inventory.operator)),
-      );
+      // An exemption applies for sure, or only on the lenient reading of its end (unsure).
+      const exemptionState = (e: (typeof pack.exemptions)[number]): 'sure' | 'unsure' | 'none' => {
+        const operator = inventory.operator;
+        if (e.where.operator !== undefined && !e.where.operator(operator)) return 'none';
+        let settled = false;
+        if (e.operatorHolds !== undefined) {
+          const held = (operator.authorisations ?? []).filter(
+            (a) => a.scheme === e.operatorHolds && authorisationValid(a, T),
+          );
+          if (held.length === 0) return 'none';
+          settled = held.every((a) => a.expires !== undefined);
+        }
+        if (e.until === undefined) return 'sure';
+        if (T > (e.untilLatest ?? e.until)) return 'none';
+        return T <= e.until || settled ? 'sure' : 'unsure';
+      };
+      const exemptions = pack.exemptions
+        .filter((e) => e.rules.has(rule.id))
+        .map((e) => ({ e, state: exemptionState(e) }))
+        .filter(({ state }) => state !== 'none');
       const exempt = new Map<string, InventoryItem[]>();
+      let unsureExemption = false;
       const kept = fired.filter(({ item }) => {
-        const by = exemptions.find(
-          (e) => e.where.item === undefined || e.where.item(item, site(item)),
+        const matching = exemptions.filter(
+          ({ e }) => e.where.item === undefined || e.where.item(item, site(item)),
         );
-        if (by === undefined) return true;
+        const by = matching.find(({ state }) => state === 'sure')?.e;
+        if (by === undefined) {
+          if (matching.length > 0) unsureExemption = true;
+          return true;
+        }
         exempt.set(by.id, [...(exempt.get(by.id) ?? []), item]);
         return false;
       });
       const unverified =
-        rule.unverified ||
-        kept.some(({ day }) => rule.uncertainDays.some((d) => Math.abs(day - d) <= 31));
+        rule.unverified !== undefined || unsureExemption || kept.some(({ unsure }) => unsure);
       for (const review of [false, true]) {
         const items = kept.filter((f) => f.review === review).map((f) => f.item);
         if (items.length === 0) continue;
@@ -241,5 +310,5 @@ export function referenceCheck(
       }
     }
   }
-  return doc;
+  return { ...doc, pending };
 }

@@ -41,19 +41,24 @@ export function check(
   packIds: readonly string[],
   input: InventoryInput | PreparedInventory,
   date: string,
+  assume: Readonly<Record<string, string>> = {},
 ): CheckDocument {
-  return checkDocument(evaluate(packIds, input, date));
+  return checkDocument(evaluate(packIds, input, date, assume));
 }
 
 export function evaluate(
   packIds: readonly string[],
   input: InventoryInput | PreparedInventory,
   date: string,
+  assume: Readonly<Record<string, string>> = {},
 ): Evaluation {
   const prepared = 'entityIds' in input ? input : prepare(input);
   const day = parseDay(date);
   if (day === undefined) throw new Error(`bad test date ${date}`);
-  return evaluatePacks(prepared, packIds.map(shippedPack), day);
+  const assumptions = new Map(
+    Object.entries(assume).map(([name, value]) => [name, parseDay(value) ?? NaN]),
+  );
+  return evaluatePacks(prepared, packIds.map(shippedPack), day, assumptions);
 }
 
 /** The findings of one rule in a check document. */

@@ -140,6 +140,9 @@ export interface Vendor extends VendorSummary {
 export interface Pack {
   readonly pack: string;
   readonly title?: string;
+  /** A proposal, not law in force. */
+  readonly proposed?: boolean;
+  readonly pending: { rule: string; waitsFor: string[]; what: string }[];
   readonly findings: Finding[];
   readonly domains: {
     domain: string;

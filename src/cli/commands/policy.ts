@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { formatDay } from '../../inventory/day.js';
+import { parseAssumptions } from '../../policy/assume.js';
 import { lintPack, loadRegistry, shippedPackIds } from '../../policy/load.js';
 import {
+  assumptionsText,
   checkDocument,
   hasViolation,
+  pendingDocument,
   renderCheck,
   renderPacks,
   renderPlan,
@@ -19,6 +22,8 @@ import {
 import { printResult, type CommandContext } from '../context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const ASSUME_HELP =
+  'the day a pack parameter stands for, for a scenario (repeatable; e.g. list_published=2027-03-01); without it, rules counting from the parameter are reported as not yet applicable';
 
 /** `nospy policy …`: government rule packs against an operator's inventory. */
 export function registerPolicyCommands(program: Command, ctx: CommandContext): void {
@@ -37,12 +42,21 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
     )
     .requiredOption('--inventory <file>', 'inventory (YAML, JSON or CSV)')
     .requiredOption('--date <YYYY-MM-DD>', 'the day to evaluate')
-    .action(async (opts: { pack: string[]; inventory: string; date: string }) => {
-      const date = parseDateFlag('--date', opts.date);
-      const { packs, evaluation } = await checkInventory(opts.pack, opts.inventory, date);
-      printResult(ctx, checkDocument(evaluation), () => renderCheck(evaluation, packs));
-      if (hasViolation(evaluation)) ctx.exitCode = 1;
-    });
+    .option('--assume <name=YYYY-MM-DD>', ASSUME_HELP, collect)
+    .action(
+      async (opts: { pack: string[]; inventory: string; date: string; assume?: string[] }) => {
+        const date = parseDateFlag('--date', opts.date);
+        const assumptions = parseAssumptions(opts.assume ?? []);
+        const { packs, evaluation } = await checkInventory(
+          opts.pack,
+          opts.inventory,
+          date,
+          assumptions,
+        );
+        printResult(ctx, checkDocument(evaluation), () => renderCheck(evaluation, packs));
+        if (hasViolation(evaluation)) ctx.exitCode = 1;
+      },
+    );
 
   policy
     .command('plan')
@@ -54,16 +68,27 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
     )
     .requiredOption('--inventory <file>', 'inventory (YAML, JSON or CSV)')
     .option('--from <YYYY-MM-DD>', 'first day of the plan (default: today, UTC)')
-    .action(async (opts: { pack: string[]; inventory: string; from?: string }) => {
-      const from = parseDateFlag('--from', opts.from ?? new Date().toISOString().slice(0, 10));
-      const plan = await planInventory(opts.pack, opts.inventory, from);
-      const json = {
-        from: formatDay(plan.from),
-        removals: plan.removals.map((s) => ({ ...s, by: formatDay(s.by) })),
-        caps: plan.caps.map((s) => ({ ...s, by: formatDay(s.by) })),
-      };
-      printResult(ctx, json, () => renderPlan(plan));
-    });
+    .option('--assume <name=YYYY-MM-DD>', ASSUME_HELP, collect)
+    .action(
+      async (opts: { pack: string[]; inventory: string; from?: string; assume?: string[] }) => {
+        const from = parseDateFlag('--from', opts.from ?? new Date().toISOString().slice(0, 10));
+        const assumptions = parseAssumptions(opts.assume ?? []);
+        const plan = await planInventory(opts.pack, opts.inventory, from, assumptions);
+        const days = <T extends { by: number; latest?: number }>(s: T) => ({
+          ...s,
+          by: formatDay(s.by),
+          ...(s.latest === undefined ? {} : { latest: formatDay(s.latest) }),
+        });
+        const json = {
+          from: formatDay(plan.from),
+          removals: plan.removals.map(days),
+          caps: plan.caps.map(days),
+          pending: pendingDocument(plan.pending),
+          ...(assumptions.size === 0 ? {} : { assumptions: assumptionsText(assumptions) }),
+        };
+        printResult(ctx, json, () => renderPlan(plan));
+      },
+    );
 
   policy
     .command('packs')
@@ -75,6 +100,10 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
         title: p.title,
         jurisdiction: p.jurisdiction,
         binding: p.binding,
+        status: p.status,
+        parameters: Object.fromEntries(
+          Object.entries(p.parameters).map(([name, parameter]) => [name, parameter.says]),
+        ),
         sources: Object.values(p.sources).map((s) => s.url),
       }));
       printResult(ctx, json, () => renderPacks(packs));

@@ -195,6 +195,14 @@ export interface DomainShares {
 export interface PackCompliance {
   readonly pack: string;
   readonly title?: string;
+  /** The pack is a proposal under negotiation: its findings are never violations of law in force. */
+  readonly proposed?: boolean;
+  /** Rules not yet applicable: their deadlines count from an event nobody can date yet. */
+  readonly pending?: readonly {
+    readonly rule: string;
+    readonly waitsFor: readonly string[];
+    readonly what: string;
+  }[];
   readonly domains: readonly DomainShares[];
   readonly deadlines: readonly {
     readonly date: string;

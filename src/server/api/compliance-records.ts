@@ -4,6 +4,7 @@
  * evaluator, planner and share table). Pure.
  */
 import { formatDay, type Day } from '../../inventory/day.js';
+import { bindPacks } from '../../policy/bind.js';
 import type { ComplianceInputs } from '../../policy/from-files.js';
 import type { CompiledPack, CompiledRule } from '../../policy/model.js';
 import type { ShareRow } from '../../policy/shares.js';
@@ -56,7 +57,8 @@ function capShares(
 
 /** The dates of a rule's obligations that fall after `day`. */
 function datesAhead(rule: CompiledRule, day: Day): { date: Day; what: string }[] {
-  const name = rule.title ?? rule.id;
+  // A proposal's dates are marked as such: never an obligation of law in force.
+  const name = `${rule.title ?? rule.id}${rule.status === 'proposed' ? ' (proposed law, not in force)' : ''}`;
   const out: { date: Day; what: string }[] = [];
   if (rule.by !== undefined && rule.by >= day)
     out.push({
@@ -84,7 +86,9 @@ function excessText(excess: Readonly<Record<string, number | undefined>>): strin
 
 function packCompliance(pack: CompiledPack, inputs: ComplianceInputs): PackCompliance {
   const day = inputs.evaluation.date;
-  const rules = pack.rules.filter((r) => r.enabled);
+  // Rules whose dates count from a parameter have dates only when it was assumed.
+  const bound = bindPacks([pack], inputs.evaluation.assumptions).packs[0] ?? pack;
+  const rules = bound.rules.filter((r) => r.enabled);
   const domains = rules
     .filter((r) => r.kind === 'cap')
     .flatMap((r) =>
@@ -117,9 +121,18 @@ function packCompliance(pack: CompiledPack, inputs: ComplianceInputs): PackCompl
       rule: s.rule,
       overdue: s.overdue,
     }));
+  const pending = inputs.evaluation.pending
+    .filter((p) => p.pack === pack.id)
+    .map((p) => ({
+      rule: p.rule,
+      waitsFor: p.waitsFor.map((w) => w.parameter),
+      what: `${p.title ?? p.rule}${p.status === 'proposed' ? ' (proposed law)' : ''}: not yet applicable, waits for ${p.waitsFor.map((w) => w.says).join('; ')}`,
+    }));
   return {
     pack: pack.id,
     title: pack.title,
+    ...(pack.status === 'proposed' ? { proposed: true } : {}),
+    pending,
     domains,
     deadlines,
     plan: [...removals, ...caps].sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0)),

@@ -215,6 +215,8 @@ export const ComplianceResponse = z.object({
     z.object({
       pack: z.string(),
       title: z.string().optional(),
+      proposed: z.boolean().optional(),
+      pending: list(z.object({ rule: z.string(), waitsFor: list(z.string()), what: z.string() })),
       findings: list(FindingSchema),
       domains: list(
         z.object({

@@ -29,6 +29,7 @@ export const complianceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, {
             }),
           })),
           deadlines: [...p.deadlines],
+          pending: (p.pending ?? []).map((r) => ({ ...r, waitsFor: [...r.waitsFor] })),
           plan: [...p.plan],
         })),
       };

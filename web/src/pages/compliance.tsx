@@ -44,6 +44,23 @@ export function CompliancePage() {
               <section key={p.pack} className="pack">
                 <h2>{p.pack}</h2>
                 {p.title === undefined ? null : <p className="muted">{p.title}</p>}
+                {p.proposed === true ? (
+                  <p className="proposed">
+                    Proposed law, not in force: its findings are not violations.
+                  </p>
+                ) : null}
+                {p.pending.length === 0 ? null : (
+                  <>
+                    <h3>Not yet applicable</h3>
+                    <ul>
+                      {p.pending.map((r) => (
+                        <li key={r.rule}>
+                          {r.rule}: {r.what}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
                 <h3>Vendor shares against caps</h3>
                 <Domains domains={p.domains} />
                 <h3>Deadlines ahead</h3>
