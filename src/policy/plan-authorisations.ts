@@ -8,7 +8,7 @@ import type { Day } from '../inventory/day.js';
 import type { InventoryItem } from '../inventory/model.js';
 import { evaluatePacks } from './evaluate.js';
 import type { CompiledPack, CompiledRule } from './model.js';
-import type { RemovalStep } from './plan.js';
+import type { RemovalStep } from './plan-steps.js';
 import { vendorCodeOf, type PreparedInventory } from './prepared-inventory.js';
 
 /** Removal steps of one authorisation rule from `from` on, grouped by deadline and vendor. */

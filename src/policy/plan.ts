@@ -9,49 +9,12 @@ import { excessOver, TRAFFIC_SCALE } from './cap.js';
 import { evaluatePacks } from './evaluate.js';
 import type { CompiledPack, CompiledRule } from './model.js';
 import { vendorCodeOf, type PreparedInventory } from './prepared-inventory.js';
-import type { Measure, RuleStatus } from './schema.js';
+import type { CapStep, RemediationPlan, RemovalStep } from './plan-steps.js';
+import type { Measure } from './schema.js';
 import { authorisationSteps } from './plan-authorisations.js';
 import { stateRuleStart, stateRuleSureStart } from './scope.js';
 
-export interface RemovalStep {
-  /** The last day the items may stay in service. */
-  readonly by: Day;
-  readonly pack: string;
-  readonly rule: string;
-  readonly title: string | undefined;
-  readonly status: RuleStatus;
-  /** The vendor identity (registry entity id, or the normalised recorded name). */
-  readonly vendor: string;
-  /** Item ids, sorted. */
-  readonly items: readonly string[];
-  /** The deadline had already passed on the plan's first day. */
-  readonly overdue: boolean;
-  readonly unverified?: true;
-  /** The deadline's lenient reading, when its day is uncertain (`by` is the strict one). */
-  readonly latest?: Day;
-}
-
-export interface CapStep {
-  readonly by: Day;
-  readonly pack: string;
-  readonly rule: string;
-  readonly title: string | undefined;
-  readonly status: RuleStatus;
-  readonly overdue: boolean;
-  readonly latest?: Day;
-  /** Per breached measure: how much must go (sites, GB per day, premises), replaced like for like. */
-  readonly excess: Partial<Record<Measure, number>>;
-}
-
-export interface RemediationPlan {
-  readonly from: Day;
-  readonly removals: readonly RemovalStep[];
-  readonly caps: readonly CapStep[];
-  /** Rules whose deadline counts from a parameter that was not assumed. */
-  readonly pending: readonly PendingRule[];
-  /** The parameter values the plan assumed (a scenario). */
-  readonly assumptions: Assumptions;
-}
+export type { CapStep, RemediationPlan, RemovalStep } from './plan-steps.js';
 
 /**
  * Plans what must leave, by when, for every enabled removal and cap rule of `packs`; rules whose
