@@ -4,7 +4,7 @@
  * every cap, how far over it the network will be on the day it applies.
  */
 import type { Day } from '../inventory/day.js';
-import { bindPacks, NO_ASSUMPTIONS, type Assumptions, type PendingRule } from './bind.js';
+import { bindPacks, NO_ASSUMPTIONS, type Assumptions } from './bind.js';
 import { excessOver, TRAFFIC_SCALE } from './cap.js';
 import { evaluatePacks } from './evaluate.js';
 import type { CompiledPack, CompiledRule } from './model.js';
