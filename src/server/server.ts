@@ -77,6 +77,13 @@ export function createServer(options: ServerOptions): LogServer {
   app.setErrorHandler((error, request, reply) =>
     replyWithError(error instanceof Error ? error : new Error(String(error)), request, reply),
   );
+  // No write of any kind while the log's write gate is closed (auditing, or an audit failed).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS')
+      return;
+    const refusal = options.log.writeGate?.refusal;
+    if (refusal !== undefined) await sendError(reply, 503, refusal.code, refusal.message);
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'LOG_NOT_FOUND', `no such resource: ${request.method} ${request.url}`),
   );

@@ -52,9 +52,6 @@ export type {
   AbsenceVerification,
 } from './absence.js';
 export { checkAbsenceInLog } from './absence-log.js';
-export type { EntryReader } from './absence-log.js';
-export { openLogCopy } from './log-copy.js';
-export type { LogCopy } from './log-copy.js';
 export type { BundleCheck, BundleCheckId, BundleVerification, EvidenceBundle } from './bundle.js';
 export { StatementClient } from './client.js';
 export type { ListedStatement, PublishedStatement, StatementFilter } from './client.js';
