@@ -105,25 +105,41 @@ export async function crossCheck(
     (best, c) => (best === undefined || c.opened.size > best.opened.size ? c : best),
     undefined,
   );
-  const consistent: { seenBy: string; size: number }[] = [];
-  const unchecked: { seenBy: string; size: number; reason: string }[] = [];
-  for (const c of all) {
-    if (conflicted.has(c)) continue;
+  const rootOf = (c: ObservedCheckpoint): ObservedCheckpoint => {
     let at = c;
     const chain = new Set<ObservedCheckpoint>();
     while (parent.has(at) && !chain.has(at)) {
       chain.add(at);
       at = parent.get(at) as ObservedCheckpoint;
     }
+    return at;
+  };
+  const open = all.filter((c) => !conflicted.has(c));
+  const linked = (c: ObservedCheckpoint) =>
+    top !== undefined && !conflicted.has(top) && rootOf(c) === top;
+  const allLinked = open.every(linked);
+  const consistent: { seenBy: string; size: number }[] = [];
+  const unchecked: { seenBy: string; size: number; reason: string }[] = [];
+  for (const c of open) {
     const entry = { seenBy: c.seenBy, size: c.opened.size };
-    if (at === top && !conflicted.has(at)) consistent.push(entry);
-    else
+    if (linked(c) && (c !== top || allLinked)) {
+      consistent.push(entry);
+    } else if (c === top) {
       unchecked.push({
         ...entry,
         reason:
-          why.get(at) ??
-          `no copy of the log larger than size ${at.opened.size} (${at.seenBy}) could be read to prove it a prefix of the largest checkpoint seen (size ${top?.opened.size ?? 0}, ${top?.seenBy ?? ''})`,
+          why.get(c) ??
+          `no copy of the log's tree at size ${c.opened.size} or more could be read to show the smaller checkpoints are its prefixes`,
       });
+    } else {
+      const end = rootOf(c);
+      unchecked.push({
+        ...entry,
+        reason:
+          why.get(end) ??
+          `it could not be linked to the largest checkpoint seen (size ${top?.opened.size ?? 0}, ${top?.seenBy ?? ''})`,
+      });
+    }
   }
   return { inconsistencies, consistent, unchecked };
 }
