@@ -1,10 +1,12 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateNoteKey, KEY_TYPE_COSIGNATURE_V1, withKeyType } from '../../src/tlog/note-key.js';
 import { cosign } from '../../src/tlog/cosignature.js';
 import { parseNote } from '../../src/tlog/note.js';
+import { entriesPath, tilePath, tilesForSize } from '../../src/tlog/tiles.js';
 import { runCli } from '../helpers/run-cli.js';
 import { add, startLog, tempDir, type RunningLog } from './helpers.js';
 
@@ -151,5 +153,73 @@ describe('nospy log verify', () => {
   it('exits 2 when the log is unreachable', async () => {
     const result = await verify('http://127.0.0.1:9');
     expect(result.code).toBe(2);
+  });
+
+  describe('reading the same log from its data directory and from a copy of its tiles', () => {
+    /** Copies the served log's checkpoint, tiles and bundles into a directory, as a mirror does. */
+    async function mirror(): Promise<string> {
+      const out = join(temp.dir, 'mirror');
+      const note = await (await fetch(`${log.url}/checkpoint`)).text();
+      const size = Number(note.split('\n')[1]);
+      const save = async (path: string) => {
+        const body = Buffer.from(await (await fetch(`${log.url}/${path}`)).arrayBuffer());
+        mkdirSync(dirname(join(out, path)), { recursive: true });
+        writeFileSync(join(out, path), body);
+      };
+      await save('checkpoint');
+      for (const coord of tilesForSize(size)) {
+        await save(tilePath(coord.level, coord.index, coord.width));
+        if (coord.level === 0) await save(entriesPath(coord.index, coord.width));
+      }
+      return out;
+    }
+
+    it('verifies both with the same checks', async () => {
+      const copy = await mirror();
+      for (const location of [log.dir, copy]) {
+        const result = await verify(location, '--json');
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        expect(JSON.parse(result.stdout)).toMatchObject({ size: 300, entries: 300, tiles: 3 });
+      }
+    });
+
+    it('exits 2 naming the entry changed in the data directory', async () => {
+      await log.close();
+      const db = new Database(join(log.dir, 'nospy.db'));
+      db.prepare("UPDATE log_entries SET data = CAST('entry 299!' AS BLOB) WHERE idx = 299").run();
+      db.close();
+      const result = await verify(log.dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/entry 299 does not hash to its leaf in tile\/0\/001\.p\/44/);
+    });
+
+    it('exits 2 naming the tile flipped in the copy', async () => {
+      const copy = await mirror();
+      const file = join(copy, tilePath(0, 0));
+      const bytes = readFileSync(file);
+      bytes[3] = (bytes[3] ?? 0) ^ 1;
+      writeFileSync(file, bytes);
+      const result = await verify(copy);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /tile tile\/0\/000 does not hash to hash 0 of tile\/1\/000\.p\/1/,
+      );
+    });
+  });
+
+  describe('with a trust file', () => {
+    it('verifies against its log key and quorum, and refuses one that names no log key', async () => {
+      const party = generateNoteKey('operator.example');
+      const trust = join(temp.dir, 'trust.yaml');
+      const parties = `parties:\n  - { name: Operator, role: operator, keys: ["${party.vkey}"] }\n`;
+      writeFileSync(trust, `${parties}log: { key: "${logKey.vkey}" }\n`);
+      const ok = await runCli(['log', 'verify', log.url, '--trust', trust, '--state', state]);
+      expect(ok.code).toBe(0);
+      writeFileSync(trust, parties);
+      const refused = await runCli(['log', 'verify', log.url, '--trust', trust, '--state', state]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/the trust file names no log key: add `log: \{ key:/);
+    });
   });
 });

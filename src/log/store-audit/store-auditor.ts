@@ -156,25 +156,18 @@ export class StoreAuditor {
       if (this.#abort.signal.aborted) {
         return { ok: true, scope, size: 0, entries: 0, seconds: seconds(), message: 'stopped' };
       }
-      if (!isNospyError(error)) throw error;
+      // Whatever stopped the audit (a damaged file, a bug), the store is not vouched for.
+      const message = error instanceof Error ? error.message : String(error);
       const failed: FailedPart =
         error instanceof UnverifiedLogError
           ? error.failed
           : { part: 'storage', what: this.#options.dataDir };
-      gate.refuse(error.message, failed);
+      gate.refuse(message, failed);
       logger?.fatal(
-        { failed, code: error.code, err: error },
-        `the stored log does not verify; refusing to sign anything: ${error.message}`,
+        { failed, code: isNospyError(error) ? error.code : 'INTERNAL', err: error },
+        `the stored log does not verify; refusing to sign anything: ${message}`,
       );
-      return {
-        ok: false,
-        scope,
-        size: 0,
-        entries: 0,
-        seconds: seconds(),
-        message: error.message,
-        failed,
-      };
+      return { ok: false, scope, size: 0, entries: 0, seconds: seconds(), message, failed };
     } finally {
       await source?.close().catch(() => undefined);
     }
