@@ -41,26 +41,30 @@ async function failure(options: Parameters<typeof verifyLog>[2] = {}, t: LogTrus
 
 describe('verifying a log from a copy of its tiles', () => {
   describe('when every part is intact (two tile levels, a partial tile on each)', () => {
-    it('verifies every tile and entry and hands each entry over once, in order', async () => {
-      const list = entries(70_000);
-      const copy = writeTilesCopy(dir, list, logKey, { witnesses: [witness] });
-      const seen: Buffer[] = [];
-      const verified = await verifyLog(tilesDirSource(dir), trust, {
-        keepTiles: true,
-        onEntries: (start, batch) => {
-          expect(start).toBe(seen.length);
-          seen.push(...batch);
-        },
-      });
-      expect(verified.size).toBe(70_000);
-      expect(verified.entryCount).toBe(70_000);
-      expect(verified.tileCount).toBe(277);
-      expect(seen).toEqual(list);
-      expect(verified.rootHash.equals(copy.tree.root())).toBe(true);
-      // The kept tiles give every earlier root too (what consistency proofs are made from).
-      const read = verifiedHashReader(65_536, verified.tiles);
-      expect(treeRoot(65_536, read).equals(copy.tree.root(65_536))).toBe(true);
-    });
+    it(
+      'verifies every tile and entry and hands each entry over once, in order',
+      { timeout: 120_000 },
+      async () => {
+        const list = entries(70_000);
+        const copy = writeTilesCopy(dir, list, logKey, { witnesses: [witness] });
+        const seen: Buffer[] = [];
+        const verified = await verifyLog(tilesDirSource(dir), trust, {
+          keepTiles: true,
+          onEntries: (start, batch) => {
+            expect(start).toBe(seen.length);
+            seen.push(...batch);
+          },
+        });
+        expect(verified.size).toBe(70_000);
+        expect(verified.entryCount).toBe(70_000);
+        expect(verified.tileCount).toBe(277);
+        expect(seen).toEqual(list);
+        expect(verified.rootHash.equals(copy.tree.root())).toBe(true);
+        // The kept tiles give every earlier root too (what consistency proofs are made from).
+        const read = verifiedHashReader(65_536, verified.tiles);
+        expect(treeRoot(65_536, read).equals(copy.tree.root(65_536))).toBe(true);
+      },
+    );
   });
 
   describe('when an entry was changed', () => {
@@ -94,7 +98,7 @@ describe('verifying a log from a copy of its tiles', () => {
   });
 
   describe('when an upper-level tile was changed', () => {
-    it('names the tile that does not hash to its parent', async () => {
+    it('names the tile that does not hash to its parent', { timeout: 120_000 }, async () => {
       writeTilesCopy(dir, entries(70_000), logKey, { witnesses: [witness] });
       flip(tilePath(1, 0), 7);
       expect((await failure()).failed).toEqual({ part: 'tile', path: 'tile/1/000' });
