@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { InconsistencyEvidence } from '../../log/consistency/inconsistency-evidence.js';
-import { formatInconsistency } from '../../log/consistency/inconsistency-evidence.js';
+import {
+  formatInconsistency,
+  type InconsistencyEvidence,
+} from '../../log/consistency/inconsistency-evidence.js';
 import { LogError } from '../../log/errors.js';
 import { monitorLog, type MonitorReport } from '../../log/monitor.js';
 import { defaultStatePath, readMonitorState, writeMonitorState } from '../../log/monitor-state.js';
@@ -13,7 +16,6 @@ import { loadTrustFile, writeFileAtomically } from '../../statements/files.js';
 import { printResult, type CommandContext } from '../context.js';
 import { readVerifier } from './key-file.js';
 import { toInt } from './serve.js';
-import { createHash } from 'node:crypto';
 
 interface VerifyOptions {
   trust?: string;
