@@ -11,7 +11,10 @@
  *   2. the same sequencer fed by 64 writers keeping 64 adds each in flight (its capacity when
  *      fsync latency is not the bound);
  *   3. inclusion proofs/s from the stored tiles;
- *   4. leaves/s of a full audit from tiles (tile hashes only, then with every entry re-hashed).
+ *   4. leaves/s of a full verification of that log by the one verifier (src/log/verify) from its
+ *      data directory: checkpoint, every tile, every entry re-hashed;
+ *   5. a server's start-up audit of a store of 1M and 10M entries (`store-audit.ts`; sizes from
+ *      BENCH_LOG_AUDIT_SIZES, e.g. `1000000,10000000`), and a restart from its watermark.
  *
  * The machine is shared, so each write phase also prints the CPU time it used: the whole
  * process's (all threads: event loop, SQLite writer, GC helpers) and, on Linux, the event loop
@@ -27,9 +30,10 @@ import { pino } from 'pino';
 import { leafHash, nodeHash } from '../../src/tlog/hash.js';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
 import { inclusionProof } from '../../src/tlog/tree.js';
-import { encodeEntryBundle, tilesForSize } from '../../src/tlog/tiles.js';
 import { openLog, type OpenLog } from '../../src/log/open-log.js';
-import { auditEntryBundle, auditTiles, tileKey } from '../../src/log/audit.js';
+import { SqliteLogSource } from '../../src/log/verify/sqlite-log-source.js';
+import { verifyLog } from '../../src/log/verify/verify-log.js';
+import { auditCeiling, benchStoreAudit, cpuSeconds } from './store-audit.js';
 import { TreeReader } from '../../src/log/tree-reader.js';
 import { createServer } from '../../src/server/server.js';
 
@@ -46,6 +50,13 @@ function tempDir(): string {
 }
 
 let serial = 0;
+/** The i-th entry of an audit bench log: 300 bytes, distinct. */
+function auditEntry(i: number): Buffer {
+  const entry = Buffer.alloc(ENTRY_BYTES, 0x62);
+  entry.write(String(i).padStart(12, '0'), 0, 'latin1');
+  return entry;
+}
+
 /** A distinct 300-byte entry (distinct, or de-duplication would skip it). */
 function nextEntry(): Buffer {
   const entry = Buffer.alloc(ENTRY_BYTES, 0x61);
@@ -264,9 +275,10 @@ async function main(): Promise<void> {
   http.close();
   await app.close();
 
-  // Reads: a log of ~1M leaves built through the sequencer.
+  // Reads: a log of 262,144 leaves built through the sequencer.
+  const logDir = tempDir();
   log = await openLog({
-    dataDir: tempDir(),
+    dataDir: logDir,
     signer: key,
     logger: silent,
     maxBatchEntries: 16_384,
@@ -298,46 +310,30 @@ async function main(): Promise<void> {
     `inclusion proofs from stored tiles (size ${fmt(size)})        ${fmt(proofs / proofSeconds).padStart(9)} proofs/s\n`,
   );
 
-  // 5. Full audit from tiles, as `nospy log verify` does after fetching them.
-  const tiles = new Map<string, Buffer>();
-  const coords = tilesForSize(size);
-  for (const coord of coords) {
-    const row = await log.store.readTile(coord.level, coord.index);
-    if (row === undefined) throw new Error('missing tile');
-    tiles.set(tileKey(coord.level, coord.index), row.subarray(0, coord.width * 32));
-  }
-  const root = log.sequencer.checkpoint.rootHash;
-  const auditStart = performance.now();
-  auditTiles(size, root, tiles);
-  const auditSeconds = (performance.now() - auditStart) / 1000;
-  const bundles: Buffer[] = [];
-  for (const coord of coords.filter((c) => c.level === 0)) {
-    bundles.push(encodeEntryBundle(await log.store.readEntries(coord.index * 256, coord.width)));
-  }
-  const entriesStart = performance.now();
-  coords
-    .filter((c) => c.level === 0)
-    .forEach((coord, i) => {
-      const tile = tiles.get(tileKey(0, coord.index));
-      if (tile === undefined || bundles[i] === undefined) throw new Error('missing');
-      auditEntryBundle(coord, bundles[i], tile);
-    });
-  const entriesSeconds = (performance.now() - entriesStart) / 1000;
-  const tileRate = size / auditSeconds;
-  const opensslRatio =
-    openssl === undefined
-      ? 'OpenSSL not available'
-      : `OpenSSL ÷ this = ${(openssl / tileRate).toFixed(2)}`;
-  process.stdout.write(
-    `full audit from tiles: hash tiles → root                ${fmt(tileRate).padStart(9)} leaves/s   (node-hash ceiling ${fmt(ceiling)}/s ÷ this = ${(ceiling / tileRate).toFixed(2)}, goal ≤ 2; ${opensslRatio}; ~1 node hash per leaf)\n`,
-  );
-  const withEntries = size / (auditSeconds + entriesSeconds);
-  // One node hash and one leaf hash per leaf, back to back.
-  const entriesCeiling = 1 / (1 / ceiling + 1 / leafCeiling);
-  process.stdout.write(
-    `full audit from tiles + entry bundles (300-byte entries) ${fmt(withEntries).padStart(9)} leaves/s   (node + leaf hash ceiling ${fmt(entriesCeiling)}/s ÷ this = ${(entriesCeiling / withEntries).toFixed(2)})\n`,
-  );
+  // 5. The one verifier over the data directory, as `nospy log verify <dir>` and `nospy check`
+  //    run it: the checkpoint, every tile, every entry re-hashed.
   await log.close();
+  const hashing = auditCeiling(ENTRY_BYTES);
+  const source = new SqliteLogSource(logDir);
+  const verifyStart = performance.now();
+  const verifyCpu = cpuSeconds();
+  try {
+    await verifyLog(source, { logKey: key, witnesses: [], quorum: 0 });
+  } finally {
+    await source.close();
+  }
+  const verifyRate = size / ((performance.now() - verifyStart) / 1000);
+  const verifyPerCpu = size / (cpuSeconds() - verifyCpu);
+  process.stdout.write(
+    `full verification of the data directory (${ENTRY_BYTES}-byte entries) ${fmt(verifyRate).padStart(9)} leaves/s, ${fmt(verifyPerCpu)} per CPU-s   (hashing ceiling ${fmt(hashing.leaves)} per CPU-s: one leafHash + one nodeHash per leaf, measured now; ceiling ÷ this = ${(hashing.leaves / verifyPerCpu).toFixed(2)})\n`,
+  );
+
+  // 6. A server's start-up audit at 1M and 10M entries.
+  const sizes = (process.env['BENCH_LOG_AUDIT_SIZES'] ?? '1000000,10000000')
+    .split(',')
+    .filter((s) => s !== '')
+    .map(Number);
+  await benchStoreAudit(key, sizes, ENTRY_BYTES, auditEntry);
 }
 
 try {

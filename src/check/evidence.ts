@@ -9,6 +9,7 @@ import type { FlowRecord } from '../flows/flow-record.js';
 import type { BehaviourDevice } from '../mud/behaviour.js';
 import type { Evaluation } from '../policy/evaluate.js';
 import type { Statement } from '../statements/statement.js';
+import type { InconsistencyEvidence } from '../log/consistency/inconsistency-evidence.js';
 
 /** A statement read from the log, with what a third party needs to check it offline. */
 export interface LoggedStatement {
@@ -66,26 +67,6 @@ export interface FlowEvidence {
   readonly sources: readonly string[];
 }
 
-/** Checkpoints of one log as seen by different parties, with the proofs between them. */
-export interface CheckpointObservation {
-  /** Who saw it (a witness name, `log`, a monitor's file). */
-  readonly seenBy: string;
-  /** The signed checkpoint note. */
-  readonly note: string;
-  readonly origin: string;
-  readonly size: number;
-  /** Hex root hash. */
-  readonly rootHash: string;
-}
-
-/** A consistency proof between two observed checkpoints that did NOT verify. */
-export interface FailedConsistency {
-  readonly origin: string;
-  readonly older: CheckpointObservation;
-  readonly newer: CheckpointObservation;
-  readonly reason: string;
-}
-
 /**
  * A diff report a rebuild statement names, as read from the blob store (checked against its
  * digest on arrival): the report, or why it could not be used.
@@ -109,8 +90,12 @@ export interface CheckEvidence {
   readonly firmware?: readonly ScannedImage[];
   readonly vulnerabilities?: readonly ComponentVulnerability[];
   readonly policy?: Evaluation;
-  readonly checkpoints?: readonly CheckpointObservation[];
-  readonly failedConsistency?: readonly FailedConsistency[];
+  /**
+   * Proofs that the log signed two checkpoints that cannot both be true, each already verified
+   * by the adapter (src/log/consistency): two roots at one size, or a tree that does not extend
+   * an earlier one.
+   */
+  readonly inconsistencies?: readonly InconsistencyEvidence[];
   /** The diff reports rebuild statements name, that the blob store held. */
   readonly rebuildDiffs?: readonly RebuildDiff[];
 }

@@ -1,3 +1,5 @@
+import type { InconsistencyEvidence } from '../log/consistency/inconsistency-evidence.js';
+
 /**
  * A finding: one broken promise or rule, with the evidence a third party checks offline. The
  * engine (`src/check/`) produces findings as data; the CLI, the HTML report, the REST API and the
@@ -43,7 +45,7 @@ export type BrokenPromise =
     }
   | { readonly type: 'rule'; readonly pack: string; readonly rule: string }
   /** Properties of the log itself (append-only, witnessed). */
-  | { readonly type: 'log'; readonly property: 'consistency' | 'witness-agreement' };
+  | { readonly type: 'log'; readonly property: 'consistency' };
 
 /** A logged statement as evidence carries it: its log index, envelope and tlog-proof. */
 export interface ProvenStatement {
@@ -113,11 +115,11 @@ export type Evidence =
       readonly items: readonly string[];
       readonly source?: string;
     }
-  | {
-      readonly type: 'checkpoints';
-      readonly checkpoints: readonly string[];
-      readonly detail: string;
-    }
+  /**
+   * Two checkpoints the log signed that cannot both be true, with the proof: the evidence
+   * document itself (`nospy-evidence/v1`, docs/log.md), which `nospy verify` checks offline.
+   */
+  | InconsistencyEvidence
   | DiffEvidence;
 
 /** A file of a diff report, as a finding summarises it. */

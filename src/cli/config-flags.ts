@@ -1,5 +1,6 @@
 /**
- * The config settings that commands also take as flags (`--data`, `--port`, `--host`, `--trust`),
+ * The config settings that commands also take as flags (`--data`, `--port`, `--host`, `--trust`,
+ * `--full-audit-hours`),
  * turned into the flag layer of the config (flags override NOSPY_* variables, which override the
  * file): one place, so every command spells and validates them the same way.
  */
@@ -12,6 +13,7 @@ export interface ConfigFlagValues {
   readonly port?: string | undefined;
   readonly host?: string | undefined;
   readonly trust?: string | undefined;
+  readonly fullAuditHours?: string | undefined;
 }
 
 /** The flag settings for `ctx.config`, in the order the flags are listed in the help. */
@@ -24,6 +26,12 @@ export function configFlags(values: ConfigFlagValues): FlagSetting[] {
     flags.push({ flag: '--host', path: ['server', 'host'], value: values.host });
   if (values.trust !== undefined)
     flags.push({ flag: '--trust', path: ['trust'], value: values.trust });
+  if (values.fullAuditHours !== undefined)
+    flags.push({
+      flag: '--full-audit-hours',
+      path: ['log', 'fullAuditHours'],
+      value: toInt('--full-audit-hours', values.fullAuditHours),
+    });
   return flags;
 }
 

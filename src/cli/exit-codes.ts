@@ -71,6 +71,10 @@ const LOG_EXITS = {
   LOG_UNREACHABLE: 2,
   // A log that contradicts what it published before failed verification.
   LOG_INCONSISTENT: 1,
+  LOG_UNVERIFIED: 2,
+  LOG_AUDITING: 2,
+  LOG_READ_ONLY: 2,
+  LOG_EVIDENCE_INVALID: 2,
 } as const satisfies Record<LogErrorCode, ExitCode>;
 
 const STORE_EXITS = {
@@ -116,7 +120,7 @@ const CHECK_EXITS = {
   CHECK_INPUT_MISSING: 2,
   CHECK_LOG_UNREACHABLE: 2,
   // The log does not verify against the trust file.
-  CHECK_LOG_UNVERIFIED: 1,
+  CHECK_LOG_UNVERIFIED: 2,
   CHECK_DATA_CORRUPT: 2,
 } as const satisfies Record<CheckErrorCode, ExitCode>;
 

@@ -36,6 +36,8 @@ export const logSchema = z
     batchDelayMs: z.number().int().min(0).max(10_000).default(0),
     /** Entries waiting to be sequenced beyond which submissions are refused with 503. */
     queueEntries: z.number().int().min(1).max(10_000_000).default(65_536),
+    /** Hours between the server's full background audits of its store (0: never). */
+    fullAuditHours: z.number().min(0).max(8_760).default(24),
   })
   .prefault({});
 

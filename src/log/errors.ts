@@ -11,13 +11,20 @@ export type LogErrorCode =
   | 'LOG_KEY_EXISTS'
   | 'LOG_USAGE'
   | 'LOG_UNREACHABLE'
-  | 'LOG_INCONSISTENT';
+  | 'LOG_INCONSISTENT'
+  | 'LOG_UNVERIFIED'
+  | 'LOG_AUDITING'
+  | 'LOG_READ_ONLY'
+  | 'LOG_EVIDENCE_INVALID';
 
 /**
  * The running log and its clients: a rejected submission (too large, overloaded, closed,
- * unauthorised), a missing tile or index, a stored state that does not reproduce its own
- * checkpoint, a witness quorum not reached, and — for monitors — a log that is unreachable or
- * that contradicts what it published before (LOG_INCONSISTENT, a failed verification).
+ * unauthorised; refused while the server audits its store, LOG_AUDITING, or after the audit found
+ * it corrupt, LOG_READ_ONLY), a missing tile or index, a stored state that does not reproduce its
+ * own checkpoint, a witness quorum not reached, and — for verifiers — a log that is unreachable,
+ * that does not verify against the trust material (LOG_UNVERIFIED, naming the entry, tile or
+ * signature at fault), that is proven to contradict a checkpoint it signed before
+ * (LOG_INCONSISTENT), or evidence of that which is malformed (LOG_EVIDENCE_INVALID).
  */
 export class LogError extends NospyError<LogErrorCode> {
   override readonly name = 'LogError';

@@ -1,88 +1,116 @@
-import type { NoteVerifier } from '../tlog/note-key.js';
-import { sameHash } from '../tlog/proof.js';
-import { tileHashReader } from '../tlog/tiles.js';
-import { treeRoot } from '../tlog/tree.js';
-import { tileKey } from './audit.js';
-import { LogError } from './errors.js';
+/**
+ * Monitoring a log: verify all of it (`verify/verify-log.ts`) from wherever it is (a data
+ * directory, a tiles copy, a URL), then check that it is one history with the checkpoint this
+ * verifier saw last time and with those others saw (`consistency/`). `nospy log verify` and
+ * `nospy check` both run it; the caller keeps the state file.
+ */
 import type { MonitorState } from './monitor-state.js';
-import { readRemoteLog } from './remote-log.js';
+import {
+  crossCheck,
+  type ConsistencyOutcome,
+  type ObservedCheckpoint,
+  type TreeCopy,
+} from './consistency/cross-check.js';
+import { observe, readGossip } from './consistency/gossip.js';
+import { sourceTreeCopy, tilesTreeCopy } from './consistency/tree-copies.js';
+import { openLogSource } from './verify/open-log-source.js';
+import {
+  verifyLog,
+  type LogTrust,
+  type VerifiedLog,
+  type VerifyLogOptions,
+} from './verify/verify-log.js';
 
 export interface MonitorOptions {
-  /** The tiles prefix, e.g. http://127.0.0.1:8080 */
-  readonly url: string;
-  readonly logVerifier: NoteVerifier;
-  readonly witnesses: readonly NoteVerifier[];
-  readonly quorum: number;
-  /** What this monitor saw last time, if anything. */
-  readonly previous: MonitorState | undefined;
-  /** Parallel requests. Default 16. */
-  readonly concurrency?: number | undefined;
-  readonly timeoutMs?: number | undefined;
+  /** A data directory, a tiles directory or a tiles URL. */
+  readonly location: string;
+  readonly trust: LogTrust;
+  /** What this verifier saw last time, and where that is kept (for messages). */
+  readonly previous?: { readonly state: MonitorState; readonly where: string } | undefined;
+  /** Checkpoints others saw: URLs or files. */
+  readonly gossip?: readonly string[] | undefined;
+  /** Resolves gossip file names. */
+  readonly cwd: string;
+  readonly now: Date;
+  /** Keep the verified tiles (for inclusion proofs); otherwise a proof re-reads a few tiles. */
+  readonly keepTiles?: boolean | undefined;
+  readonly onEntries?: VerifyLogOptions['onEntries'];
+  readonly onProgress?: VerifyLogOptions['onProgress'];
 }
 
 export interface MonitorReport {
-  readonly origin: string;
-  readonly size: number;
-  readonly rootHash: string;
-  readonly previousSize: number | undefined;
-  readonly tiles: number;
-  readonly entries: number;
-  readonly cosignatures: number;
-  readonly next: MonitorState;
+  readonly verified: VerifiedLog;
+  /** Where the log was read from, for messages. */
+  readonly description: string;
+  readonly consistency: ConsistencyOutcome;
+  /** The previous checkpoint was larger than the log now is: it went back (or this is a stale copy). */
+  readonly wentBack: boolean;
+  /** The state to keep: set only when nothing is inconsistent and nothing went unchecked. */
+  readonly next: MonitorState | undefined;
 }
 
 /**
- * Audits a log from its tlog-tiles API: the checkpoint verifies under the log key and the witness
- * quorum; every tile and entry bundle is fetched; every entry hashes to its leaf; every tile hash
- * is the root of the tile below; the tiles give the signed root; and the root at the previously
- * seen size is the one seen then (append-only). Throws LOG_UNREACHABLE (exit 2) when the log
- * cannot be read, LOG_INCONSISTENT (exit 1) for anything that does not verify.
+ * Verifies the log at `location` and its consistency with what was seen before. Throws what
+ * `verifyLog` throws (LOG_UNVERIFIED naming the part, LOG_UNREACHABLE); a gossip checkpoint the
+ * log did not sign is LOG_UNVERIFIED too. Inconsistencies are data in the report.
  */
 export async function monitorLog(options: MonitorOptions): Promise<MonitorReport> {
-  const remote = await readRemoteLog(options);
-  const { base, note, opened, tiles } = remote;
-  const { size, rootHash, origin } = opened.checkpoint;
-  const previous = options.previous;
-  if (previous !== undefined && previous.size > size) {
-    throw new LogError(
-      'LOG_INCONSISTENT',
-      `the log went back from size ${previous.size} (seen ${previous.seenAt}) to ${size}: a rollback or a split view`,
-      { where: `${base}/checkpoint` },
-    );
-  }
-
-  if (previous !== undefined && previous.size > 0) {
-    // Append-only: the tree the log shows now must contain the tree it showed then.
-    const read = tileHashReader(size, (level, index) => {
-      const tile = tiles.get(tileKey(level, index));
-      if (tile === undefined)
-        throw new LogError('LOG_INCONSISTENT', `tile/${level}/${index} is missing`);
-      return tile;
+  const source = openLogSource(options.location);
+  try {
+    const verified = await verifyLog(source, options.trust, {
+      keepTiles: options.keepTiles,
+      onEntries: options.onEntries,
+      onProgress: options.onProgress,
     });
-    const oldRoot = treeRoot(previous.size, read);
-    if (!sameHash(oldRoot, Buffer.from(previous.rootHash, 'base64'))) {
-      throw new LogError(
-        'LOG_INCONSISTENT',
-        `the log at size ${size} is not an extension of the checkpoint of size ${previous.size} seen ${previous.seenAt}: its first ${previous.size} entries now hash to ${oldRoot.toString('base64')}, not ${previous.rootHash} — the log was rewritten or forked`,
-        { where: `${base}/checkpoint` },
+    const seen: ObservedCheckpoint = {
+      checkpoint: verified.note,
+      seenBy: source.description,
+      opened: verified.opened.checkpoint,
+    };
+    const observed: ObservedCheckpoint[] = [];
+    const previous = options.previous;
+    if (previous !== undefined) {
+      observed.push(
+        observe(
+          previous.state.checkpoint,
+          `the checkpoint verified at ${previous.state.seenAt} (${previous.where})`,
+          options.trust,
+        ),
       );
     }
+    const copies: TreeCopy[] = [
+      options.keepTiles === true
+        ? tilesTreeCopy(seen, verified.tiles)
+        : sourceTreeCopy(seen, source),
+    ];
+    for (const location of options.gossip ?? []) {
+      const gossip = await readGossip(location, options.trust, options.cwd);
+      observed.push(gossip.seen);
+      if (gossip.copy !== undefined) copies.push(gossip.copy);
+    }
+    const consistency = await crossCheck(observed, copies);
+    const { origin, size, rootHash } = verified.opened.checkpoint;
+    const wentBack = previous !== undefined && previous.state.size > size;
+    // A smaller tree never replaces a larger one verified before.
+    const clean =
+      !wentBack && consistency.inconsistencies.length === 0 && consistency.unchecked.length === 0;
+    return {
+      verified,
+      description: source.description,
+      consistency,
+      wentBack,
+      next: clean
+        ? {
+            origin,
+            vkey: options.trust.logKey.vkey,
+            size,
+            rootHash: rootHash.toString('base64'),
+            checkpoint: verified.note,
+            seenAt: options.now.toISOString(),
+          }
+        : undefined,
+    };
+  } finally {
+    await source.close();
   }
-  return {
-    origin,
-    size,
-    rootHash: rootHash.toString('base64'),
-    previousSize: previous?.size,
-    tiles: remote.tileCount,
-    entries: remote.entryCount,
-    cosignatures: opened.cosignatures.length,
-    next: {
-      origin,
-      vkey: options.logVerifier.vkey,
-      size,
-      rootHash: rootHash.toString('base64'),
-      checkpoint: note,
-      seenAt: new Date().toISOString(),
-    },
-  };
 }

@@ -6,6 +6,7 @@ import { Cosigner, type WitnessEndpoint } from './cosigner.js';
 import { LogError } from './errors.js';
 import { Sequencer } from './sequencer.js';
 import { TreeReader } from './tree-reader.js';
+import type { WriteGate } from './store-audit/write-gate.js';
 
 export interface OpenLogOptions {
   /** The data directory holding `nospy.db`; or an already opened store. */
@@ -19,6 +20,8 @@ export interface OpenLogOptions {
   readonly maxBatchEntries?: number | undefined;
   readonly maxBatchDelayMs?: number | undefined;
   readonly maxQueuedEntries?: number | undefined;
+  /** Closed while the server audits its store (see store-audit/); none for `nospy log add`. */
+  readonly writeGate?: WriteGate | undefined;
 }
 
 /** A running log: its sequencer, store, and witness cosigner. */
@@ -54,6 +57,7 @@ export async function openLog(options: OpenLogOptions): Promise<OpenLog> {
       maxBatchDelayMs: options.maxBatchDelayMs,
       maxQueuedEntries: options.maxQueuedEntries,
       awaitCosigning: quorum > 0,
+      writeGate: options.writeGate,
       onCheckpoint: (checkpoint) => {
         cosigner.offer(checkpoint);
       },

@@ -14,6 +14,7 @@ import { LogError } from './errors.js';
 import { extendRightEdge } from './right-edge.js';
 import { TileBuilder } from './tile-builder.js';
 import { loadLogState } from './log-state.js';
+import type { WriteGate } from './store-audit/write-gate.js';
 
 import { MAX_ENTRY_BYTES } from '../tlog/tiles.js';
 
@@ -39,6 +40,11 @@ export interface SequencerOptions {
    * covers it (see cosigner.ts), and publish only quorum-cosigned checkpoints. Default false.
    */
   readonly awaitCosigning?: boolean | undefined;
+  /**
+   * Keeps the log from signing while the server audits its store, or for good after an audit
+   * failed (store-audit/). Without one, entries are taken as soon as the log opens.
+   */
+  readonly writeGate?: WriteGate | undefined;
 }
 
 export type { Sequenced };
@@ -91,6 +97,7 @@ export class Sequencer {
   readonly #maxQueued: number;
   readonly #onCheckpoint: ((checkpoint: StoredCheckpoint) => void) | undefined;
   readonly #awaitCosigning: boolean;
+  readonly #gate: WriteGate | undefined;
 
   #queue: Pending[] = [];
   /** When the oldest queued entry was queued (performance.now()), for `maxBatchDelayMs`. */
@@ -121,6 +128,7 @@ export class Sequencer {
     this.#maxQueued = options.maxQueuedEntries ?? 65_536;
     this.#onCheckpoint = options.onCheckpoint;
     this.#awaitCosigning = options.awaitCosigning ?? false;
+    this.#gate = options.writeGate;
     this.#checkpoint = checkpoint;
     this.#published = checkpoint;
   }
@@ -154,9 +162,17 @@ export class Sequencer {
     return this.#checkpoint;
   }
 
-  /** True while the log takes entries: not closing, and no storage failure stopped it. */
+  /**
+   * True while the log takes entries: not closing, no storage failure stopped it, and its write
+   * gate (if any) is open.
+   */
   get ready(): boolean {
-    return !this.#closing && this.#failed === undefined;
+    return !this.#closing && this.#failed === undefined && this.#gate?.refusal === undefined;
+  }
+
+  /** The gate this log's writes pass through, when it has one. */
+  get writeGate(): WriteGate | undefined {
+    return this.#gate;
   }
 
   /** Entries queued and not yet sequenced. */
@@ -183,6 +199,8 @@ export class Sequencer {
         new LogError('LOG_CLOSED', 'the log is shutting down or stopped after a storage failure'),
       );
     }
+    const refusal = this.#gate?.refusal;
+    if (refusal !== undefined) return Promise.reject(refusal);
     if (this.#queue.length >= this.#maxQueued) {
       return Promise.reject(
         new LogError(

@@ -53,6 +53,10 @@ const LOG_STATUSES = {
   LOG_USAGE: 400,
   LOG_UNREACHABLE: 502,
   LOG_INCONSISTENT: 502,
+  LOG_UNVERIFIED: 502,
+  LOG_AUDITING: 503,
+  LOG_READ_ONLY: 503,
+  LOG_EVIDENCE_INVALID: 400,
 } as const satisfies Record<LogErrorCode, ErrorStatus>;
 
 const STORE_STATUSES = {

@@ -74,6 +74,13 @@ export function createServer(options: ServerOptions): LogServer {
         ),
     ),
   );
+  // No write of any kind while the log's write gate is closed (auditing, or an audit failed).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS')
+      return;
+    const refusal = options.log.writeGate?.refusal;
+    if (refusal !== undefined) await sendError(reply, refusal);
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,

@@ -1,14 +1,18 @@
 /**
- * Completeness of a proof of absence, given a copy of the log: the copy's first `size` entries
- * must hash (RFC 9162 §2.1.1) to the checkpoint's root, so they are exactly the entries the
- * checkpoint commits to; then every one of them is read, and none may be a release naming the
- * digest, and the vendor's releases among them must be exactly the ones the evidence lists.
- * The entries are handed in by a reader (`log-copy.ts` reads a data directory or tiles).
+ * Completeness of a proof of absence, given a copy of the log (a data directory, a tiles
+ * directory or a tiles URL): the copy is verified by the one log verifier (src/log/verify) at the
+ * evidence's own checkpoint — every entry hashes to its leaf, every tile to the level above, the
+ * tiles to the signed root, the checkpoint under the trust file's log key and quorum — so the
+ * entries read are exactly the ones the checkpoint commits to. Every one of them is read as it
+ * is verified: none may be a release naming the digest, and the vendor's releases among them
+ * must be exactly the ones the evidence lists.
  */
+import { isNospyError } from '../errors/nospy-error.js';
+import { LogError } from '../log/errors.js';
+import type { LogSource } from '../log/verify/log-source.js';
+import { logTrustOf } from '../log/verify/log-trust.js';
+import { verifyLog } from '../log/verify/verify-log.js';
 import type { Checkpoint } from '../tlog/checkpoint.js';
-import { leafHash } from '../tlog/hash.js';
-import { MemoryTree } from '../tlog/memory-tree.js';
-import { sameHash } from '../tlog/proof.js';
 import { fail, pass, type AbsenceCheck } from './absence-checks.js';
 import type { AbsenceEvidence } from './absence-evidence.js';
 import { parseEnvelope } from './dsse.js';
@@ -18,69 +22,64 @@ import type { Trust } from './trust.js';
 import { vendorKey } from './vendor-key.js';
 import { verifyStatement } from './verify.js';
 
-/** Reads `count` entries from `start` on (fewer only at the end of the copy). */
-export type EntryReader = (start: number, count: number) => Promise<Buffer[]>;
-
-/** Entries asked for per read: one entry bundle, so tiles are fetched once each. */
-const CHUNK = 256;
-
 /**
- * Scans every entry of a log copy up to the checkpoint's size. Returns the checks `log-copy`
- * (the copy is the checkpoint's tree) and `complete` (no release naming the digest, and the
- * listed releases are all of the vendor's). Throws only when the copy cannot be read.
+ * Verifies the copy in `source` at the evidence's checkpoint and scans every entry. Returns the
+ * checks `log-copy` (the copy is the checkpoint's tree, verified) and `complete` (no release
+ * naming the digest, and the listed releases are all of the vendor's). Throws only when the copy
+ * cannot be reached.
  */
 export async function checkAbsenceInLog(
   evidence: AbsenceEvidence,
   checkpoint: Checkpoint,
-  read: EntryReader,
+  source: LogSource,
   trust: Trust,
   options: { readonly now: Date; readonly onProgress?: (done: number, total: number) => void },
 ): Promise<AbsenceCheck[]> {
-  const tree = new MemoryTree();
+  const logTrust = logTrustOf(trust);
+  if (logTrust === undefined) {
+    return [fail('log-copy', 'the trust file names no log key to verify the copy against')];
+  }
   const naming: number[] = [];
   const unverifiedNaming: number[] = [];
   const vendorReleases: number[] = [];
   const vendor = evidence.vendor === undefined ? undefined : vendorKey(evidence.vendor);
-  for (let start = 0; start < checkpoint.size; start += CHUNK) {
-    const want = Math.min(CHUNK, checkpoint.size - start);
-    const entries = await read(start, want);
-    if (entries.length < want) {
-      return [
-        fail(
-          'log-copy',
-          `the copy holds ${start + entries.length} entries, fewer than the checkpoint's ${checkpoint.size}`,
-        ),
-      ];
-    }
-    for (const [offset, entry] of entries.slice(0, want).entries()) {
-      const index = start + offset;
-      tree.append(leafHash(entry));
-      const found = releaseIn(entry);
-      if (found === undefined) continue;
-      const names = found.digests.includes(evidence.digest);
-      const ours = vendor !== undefined && vendorKey(found.vendor) === vendor;
-      if (!names && !ours) continue;
-      // Only statements that verify count as logged releases, as in nospy check.
-      const v = verifyStatement(found.envelope, trust, { now: options.now });
-      const valid =
-        v.statement !== undefined &&
-        v.checks.every((c) => c.status !== 'fail' || c.id === 'validity');
-      if (names) (valid ? naming : unverifiedNaming).push(index);
-      if (ours && valid) vendorReleases.push(index);
-    }
-    options.onProgress?.(start + want, checkpoint.size);
-  }
-  const root = tree.root(checkpoint.size);
-  if (!sameHash(root, checkpoint.rootHash)) {
+  try {
+    await verifyLog(source, logTrust, {
+      checkpoint: evidence.checkpoint,
+      onProgress: options.onProgress,
+      onEntries: (start, entries) => {
+        entries.forEach((entry, offset) => {
+          const index = start + offset;
+          const found = releaseIn(entry);
+          if (found === undefined) return;
+          const names = found.digests.includes(evidence.digest);
+          const ours = vendor !== undefined && vendorKey(found.vendor) === vendor;
+          if (!names && !ours) return;
+          // Only statements that verify count as logged releases, as in nospy check.
+          const v = verifyStatement(found.envelope, trust, { now: options.now });
+          const valid =
+            v.statement !== undefined &&
+            v.checks.every((c) => c.status !== 'fail' || c.id === 'validity');
+          if (names) (valid ? naming : unverifiedNaming).push(index);
+          if (ours && valid) vendorReleases.push(index);
+        });
+      },
+    });
+  } catch (error) {
+    if (error instanceof LogError && error.code === 'LOG_UNREACHABLE') throw error;
+    if (!isNospyError(error)) throw error;
     return [
       fail(
         'log-copy',
-        `the copy's first ${checkpoint.size} entries hash to ${root.toString('base64')}, not the checkpoint's root ${checkpoint.rootHash.toString('base64')}: it is not this log`,
+        `${source.description} is not this log's tree at the checkpoint (size ${checkpoint.size}): ${error.message}`,
       ),
     ];
   }
   const checks: AbsenceCheck[] = [
-    pass('log-copy', `the copy's first ${checkpoint.size} entries hash to the checkpoint's root`),
+    pass(
+      'log-copy',
+      `${source.description} holds the checkpoint's tree: its ${checkpoint.size} entries hash to their leaves and its tiles to the signed root`,
+    ),
   ];
   const listed = new Set((evidence.releases ?? []).map((r) => r.index));
   const missing = vendorReleases.filter((i) => !listed.has(i));

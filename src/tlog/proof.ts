@@ -80,22 +80,50 @@ export function verifyConsistency(
   if (proof.length === 0) fail(`consistency proof from ${size1} to ${size2} is empty`);
   checkHashes(proof, root1, 'old root');
   // RFC 9162 §2.1.4.2: when size1 is a power of two the old root is the first node of the path.
-  const prependRoot = isPowerOfTwo(size1);
-  const pathLength = proof.length + (prependRoot ? 1 : 0);
-  const at = (i: number): Uint8Array =>
-    (prependRoot ? (i === 0 ? root1 : proof[i - 1]) : proof[i]) as Uint8Array;
+  const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
+  const roots = rootsFromConsistencyPath(size1, size2, path, proof.length);
+  if (!sameHash(roots.oldRoot, root1))
+    fail(`consistency proof from ${size1} to ${size2} does not lead to the old root`);
+  if (!sameHash(roots.newRoot, root2))
+    fail(`consistency proof from ${size1} to ${size2} does not lead to the new root`);
+}
+
+/**
+ * The two roots a consistency path gives (RFC 9162 §2.1.4.2, steps 3–7): the root of the first
+ * `size1` leaves and the root of all `size2`, for 0 < size1 < size2. `path` is the whole
+ * SUBPROOF(size1, D[0:size2], false): when size1 is a power of two its first node is the old
+ * tree's root, which an ordinary consistency proof leaves out because the verifier holds it.
+ * Throws TLOG_PROOF_INVALID when the path has the wrong length for the sizes; `given` is the
+ * number of hashes the caller was handed, for its messages.
+ */
+export function rootsFromConsistencyPath(
+  size1: number,
+  size2: number,
+  path: readonly Uint8Array[],
+  given: number = path.length,
+): { readonly oldRoot: Uint8Array; readonly newRoot: Uint8Array } {
+  checkNumber(size1, 'old tree size');
+  checkNumber(size2, 'new tree size');
+  if (size1 === 0 || size1 >= size2) fail(`a consistency path needs 0 < ${size1} < ${size2}`);
+  if (path.length === 0) fail(`consistency proof from ${size1} to ${size2} is empty`);
+  if (path.length > MAX_PROOF_HASHES + 1)
+    fail(`a proof has at most ${MAX_PROOF_HASHES} hashes, this one ${path.length}`);
+  for (let i = 0; i < path.length; i += 1) {
+    const length = (path[i] as Uint8Array).length;
+    if (length !== HASH_SIZE) fail(`proof hash ${i} is ${length} bytes, not ${HASH_SIZE}`);
+  }
   let fn = size1 - 1;
   let sn = size2 - 1;
   while (fn % 2 === 1) {
     fn = (fn - 1) / 2;
     sn = Math.floor(sn / 2);
   }
-  let fr: Uint8Array = at(0);
+  let fr: Uint8Array = path[0] as Uint8Array;
   let sr: Uint8Array = fr;
-  for (let i = 1; i < pathLength; i += 1) {
-    const c = at(i);
+  for (let i = 1; i < path.length; i += 1) {
+    const c = path[i] as Uint8Array;
     if (sn === 0)
-      fail(`consistency proof from ${size1} to ${size2} has too many hashes (${proof.length})`);
+      fail(`consistency proof from ${size1} to ${size2} has too many hashes (${given})`);
     if (fn % 2 === 1 || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
@@ -109,12 +137,8 @@ export function verifyConsistency(
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  if (sn !== 0)
-    fail(`consistency proof from ${size1} to ${size2} is too short (${proof.length} hashes)`);
-  if (!sameHash(fr, root1))
-    fail(`consistency proof from ${size1} to ${size2} does not lead to the old root`);
-  if (!sameHash(sr, root2))
-    fail(`consistency proof from ${size1} to ${size2} does not lead to the new root`);
+  if (sn !== 0) fail(`consistency proof from ${size1} to ${size2} is too short (${given} hashes)`);
+  return { oldRoot: fr, newRoot: sr };
 }
 
 /** Constant-time comparison of two hashes; different lengths are simply unequal. */
@@ -122,7 +146,7 @@ export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function isPowerOfTwo(n: number): boolean {
+export function isPowerOfTwo(n: number): boolean {
   let k = 1;
   while (k < n) k *= 2;
   return k === n;

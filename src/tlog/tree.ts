@@ -143,11 +143,29 @@ export function consistencyProof(size1: number, size2: number, read: HashReader)
   return consistencyPath(size1, size2, read, rangeHash);
 }
 
+/**
+ * SUBPROOF(size1, D[0:size2], false) (RFC 9162 §2.1.4.1) for 0 < size1 < size2: the consistency
+ * proof with the first `size1` leaves' own root in it even when size1 is a power of two, where
+ * the ordinary proof leaves it out because its verifier holds that root. Computed from the larger
+ * tree alone, it shows what that tree says the smaller one's root is (`rootsFromConsistencyPath`):
+ * the evidence that a log signed a tree of size1 that its tree of size2 does not extend.
+ */
+export function fullConsistencyPath(size1: number, size2: number, read: HashReader): Buffer[] {
+  if (size1 === 0 || size1 >= size2) {
+    throw new TlogError(
+      'TLOG_INDEX_OUT_OF_RANGE',
+      `a full consistency path needs 0 < old size < new size, not ${size1} and ${size2}`,
+    );
+  }
+  return consistencyPath(size1, size2, read, rangeHash, false);
+}
+
 function consistencyPath(
   size1: number,
   size2: number,
   read: HashReader,
   edge: RangeHasher,
+  startComplete = true,
 ): Buffer[] {
   checkSize(size1, 'old tree size');
   checkSize(size2, 'new tree size');
@@ -162,7 +180,7 @@ function consistencyPath(
   let lo = 0;
   let hi = size2;
   let m = size1;
-  let complete = true;
+  let complete = startComplete;
   for (;;) {
     const n = hi - lo;
     if (m === n) {

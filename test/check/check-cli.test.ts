@@ -40,7 +40,10 @@ describe('nospy check', () => {
       const dir = world('trust: trust.yaml\ncheck:\n  log: data\n');
       mkdirSync(join(dir, 'data'));
       writeFileSync(join(dir, 'data', 'nospy.db'), 'this is not a database at all'.repeat(200));
-      writeFileSync(join(dir, 'trust.yaml'), TRUST);
+      writeFileSync(
+        join(dir, 'trust.yaml'),
+        `${TRUST}log: { key: "${generateNoteKey('log').vkey}" }\n`,
+      );
       const result = await runCli(['check', '--config', join(dir, 'nospy.yaml')], { cwd: dir });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('nospy.db');

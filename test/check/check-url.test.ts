@@ -124,7 +124,7 @@ describe('nospy check with the log given as a URL', () => {
   });
 
   it.each(['served log', 'data directory'])(
-    'refuses a %s whose checkpoint lacks the witness quorum the trust file asks (exit 1)',
+    'refuses a %s whose checkpoint lacks the witness quorum the trust file asks (exit 2)',
     async (kind) => {
       const stranger = generateNoteKey('witness.elsewhere.example', KEY_TYPE_COSIGNATURE_V1);
       const trust = readFileSync(join(data, 'trust.yaml'), 'utf8').replace(
@@ -138,9 +138,11 @@ describe('nospy check with the log given as a URL', () => {
         '--config',
         config(`quorum-${kind.replace(' ', '-')}.yaml`, log, 'other-trust.yaml'),
       ]);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/does not verify against the trust file.*CHECK_LOG_UNVERIFIED/s);
+      expect(run.stderr).toMatch(
+        /the checkpoint does not verify against the trust file: the checkpoint has 0 valid witness cosignature\(s\), 1 needed.*CHECK_LOG_UNVERIFIED/s,
+      );
     },
   );
 

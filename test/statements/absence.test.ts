@@ -15,7 +15,13 @@ import {
 } from '../../src/statements/index.js';
 import { SqliteLogStore } from '../../src/store/sqlite/sqlite-log-store.js';
 import { generateNoteKey, keyHandle } from '../../src/tlog/note-key.js';
-import { encodeEntryBundle, entriesPath, TILE_WIDTH } from '../../src/tlog/tiles.js';
+import {
+  encodeEntryBundle,
+  entriesPath,
+  tilePath,
+  tilesForSize,
+  TILE_WIDTH,
+} from '../../src/tlog/tiles.js';
 import { runCli } from '../helpers/run-cli.js';
 import { AGREEMENT_PREDICATE_TYPE } from '../../src/statements/predicates/agreement.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../src/statements/predicates/deployment.js';
@@ -67,17 +73,27 @@ async function verify(evidence: unknown, ...extra: string[]) {
   };
 }
 
-/** A directory of tlog-tiles entry bundles written from the log's entries (partial last one). */
+/** A mirror of the log's tlog-tiles files: its checkpoint, hash tiles and entry bundles. */
 async function tilesMirror(): Promise<string> {
   const store = new SqliteLogStore(logDir);
   try {
-    const size = (await store.latestCheckpoint())?.size ?? 0;
+    const checkpoint = await store.latestCheckpoint();
+    const size = checkpoint?.size ?? 0;
     const out = join(dir, 'tiles');
-    for (let start = 0; start < size; start += TILE_WIDTH) {
-      const entries = await store.readEntries(start, Math.min(TILE_WIDTH, size - start));
-      const path = join(out, entriesPath(start / TILE_WIDTH, entries.length));
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, encodeEntryBundle(entries));
+    const write = (path: string, bytes: Buffer | string) => {
+      mkdirSync(dirname(join(out, path)), { recursive: true });
+      writeFileSync(join(out, path), bytes);
+    };
+    write('checkpoint', checkpoint?.cosignedNote ?? checkpoint?.note ?? '');
+    for (const coord of tilesForSize(size)) {
+      const row = await store.readTile(coord.level, coord.index);
+      write(tilePath(coord.level, coord.index, coord.width), row ?? Buffer.alloc(0));
+      if (coord.level > 0) continue;
+      const start = coord.index * TILE_WIDTH;
+      write(
+        entriesPath(coord.index, coord.width),
+        encodeEntryBundle(await store.readEntries(start, coord.width)),
+      );
     }
     return out;
   } finally {
@@ -277,7 +293,9 @@ describe('proof of absence from nospy check', () => {
       await log.close();
       const { code, out } = await verify(absence, '--log', other);
       expect(code).toBe(1);
-      expect(out.checks.find((c) => c.id === 'log-copy')?.message).toMatch(/it is not this log/);
+      expect(out.checks.find((c) => c.id === 'log-copy')?.message).toMatch(
+        /is not this log's tree at the checkpoint .*the tiles give the root/,
+      );
     });
 
     it('fails log-copy for a copy shorter than the checkpoint', async () => {
@@ -287,7 +305,7 @@ describe('proof of absence from nospy check', () => {
       await log.close();
       const { out } = await verify(absence, '--log', empty);
       expect(out.checks.find((c) => c.id === 'log-copy')?.message).toMatch(
-        /holds 1 entries, fewer than the checkpoint's 5/,
+        /is not this log's tree at the checkpoint \(size 5\): .*tile\/0\/000\.p\/5 is missing, or shorter than the signed tree needs/,
       );
     });
   });

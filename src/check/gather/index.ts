@@ -23,7 +23,7 @@ import { openBlobSource } from './blobs.js';
 import { isRelease, releasedDeclarations, releaseVulnerabilities } from './releases.js';
 import { readRebuildDiffs } from './rebuilds.js';
 import { readFlowSources } from './flows.js';
-import { isLogUrl, readLogStatements } from './log.js';
+import { isLogUrl, readLogStatements, type LogHistory } from './log.js';
 
 /** The stages `runCheck` reports progress on, in order. */
 export const CHECK_STAGES = [
@@ -42,6 +42,11 @@ export interface RunCheckOptions {
   readonly since?: Date;
   /** Called as each stage starts. */
   readonly onStage?: (stage: CheckStage) => void;
+  /**
+   * The log's checkpoint verified last time and those others saw, to check it against (the CLI
+   * keeps the state file; the server's read API passes none).
+   */
+  readonly logHistory?: LogHistory;
 }
 
 /** Evidence gathered from a config, and the report the engine made of it. */
@@ -105,6 +110,7 @@ export async function gatherEvidence(
     options.onStage?.('log');
     let statements: CheckEvidence['statements'] = [];
     let checkpoint: string | undefined;
+    let inconsistencies: CheckEvidence['inconsistencies'];
     if (logSource !== undefined) {
       if (trustFile === undefined) {
         throw new CheckError(
@@ -112,9 +118,13 @@ export async function gatherEvidence(
           `${where('log')} needs a trust file (top-level trust:) to verify the statements`,
         );
       }
-      const read = await readLogStatements(logSource, loadTrustFile(trustFile), options.now);
+      const read = await readLogStatements(logSource, loadTrustFile(trustFile), options.now, {
+        history: options.logHistory,
+      });
       statements = read.statements;
       checkpoint = read.checkpoint;
+      inconsistencies = read.inconsistencies;
+      if (read.next !== undefined) options.logHistory?.remember?.(read.next);
     }
     const releases = statements.filter(isRelease);
     const rebuildDiffs = blobs === undefined ? [] : await readRebuildDiffs(statements, blobs);
@@ -210,6 +220,7 @@ export async function gatherEvidence(
     return {
       statements,
       ...(checkpoint === undefined ? {} : { checkpoint }),
+      ...(inconsistencies === undefined || inconsistencies.length === 0 ? {} : { inconsistencies }),
       ...(inventory === undefined ? {} : { inventory }),
       ...(flows === undefined ? {} : { flows }),
       firmware,

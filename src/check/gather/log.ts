@@ -1,248 +1,198 @@
 /**
- * Reads a log's statements — from its data directory (read-only) or from its tlog-tiles API
- * over HTTP — every entry up to the latest signed checkpoint, verified against the trust file,
- * each with its c2sp.org/tlog-proof. Both paths verify the same things: the checkpoint is signed
- * by the trust file's log key and carries its witness quorum, and every proof is against it.
+ * Reads a log's statements through the one log verifier (src/log/verify), wherever the log is:
+ * its data directory (opened read-only), a copy of its tiles, or its tlog-tiles URL. Before any
+ * statement is used, all three are held to the same bar: the checkpoint is signed by the trust
+ * file's log key and cosigned by its witness quorum; every tile hashes to its hash in the level
+ * above and the tiles give the signed root; every entry hashes to its leaf. A log that fails any
+ * of it is refused (CHECK_LOG_UNVERIFIED naming the entry, tile or signature), and no report is
+ * made from it. The log is read once: statements are collected from the verified entries, and
+ * their c2sp.org/tlog-proofs are computed from the verified tiles against the verified
+ * checkpoint. Then the checkpoint is checked against the one verified last time and those others
+ * saw (src/log/consistency): a split view is a `log-inconsistency` finding.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import type { InconsistencyEvidence } from '../../log/consistency/inconsistency-evidence.js';
 import { LogError } from '../../log/errors.js';
-import { readRemoteLog } from '../../log/remote-log.js';
-import { TreeReader } from '../../log/tree-reader.js';
+import type { MonitorState } from '../../log/monitor-state.js';
+import { monitorLog, type MonitorReport } from '../../log/monitor.js';
+import { logTrustOf, NO_LOG_KEY_HINT } from '../../log/verify/log-trust.js';
+import { verifiedHashReader } from '../../log/verify/verify-log.js';
 import {
-  loggedStatementProof,
   parseEnvelope,
   verifyStatement,
+  type Statement,
   type Trust,
 } from '../../statements/index.js';
-import { SqliteLogStore } from '../../store/sqlite/sqlite-log-store.js';
-import { openCheckpoint } from '../../tlog/checkpoint.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
-import { tileHashReader } from '../../tlog/tiles.js';
-import { inclusionProof } from '../../tlog/tree.js';
-import { tileKey } from '../../log/audit.js';
+import { treeView } from '../../tlog/tree.js';
 import { CheckError } from '../errors.js';
 import type { LoggedStatement } from '../evidence.js';
 
-/** Entries read per store call. */
-const CHUNK = 1024;
+export { isLogUrl } from '../../log/verify/open-log-source.js';
+
+/** What the check remembers of a log between runs, and what others saw of it. */
+export interface LogHistory {
+  /** The checkpoint verified last time for the log with this key (the state file), and where. */
+  readonly recall?:
+    | ((vkey: string) => { readonly state: MonitorState; readonly where: string } | undefined)
+    | undefined;
+  /** `--gossip`: URLs or files of checkpoints others saw. */
+  readonly gossip?: readonly string[] | undefined;
+  /** Resolves gossip file names. */
+  readonly cwd: string;
+  /** Called with the checkpoint to remember once the log verified and nothing is inconsistent. */
+  readonly remember?: ((state: MonitorState) => void) | undefined;
+}
 
 export interface LogRead {
   readonly statements: LoggedStatement[];
   /** The checkpoint the proofs are against (cosigned when witnesses cosigned it). */
-  readonly checkpoint: string | undefined;
+  readonly checkpoint: string;
   /** Entries that are not statements the trust file vouches for (not checked, counted). */
   readonly skipped: number;
+  /** Proofs that the log signed two histories. */
+  readonly inconsistencies: readonly InconsistencyEvidence[];
+  /** The state to remember; undefined when it must not change (see `monitorLog`). */
+  readonly next: MonitorState | undefined;
 }
 
-/** True when `log` names a log by its tlog-tiles URL rather than a data directory. */
-export function isLogUrl(log: string): boolean {
-  return /^https?:\/\//i.test(log);
+/** A verified entry that is a statement the trust file vouches for, still without its proof. */
+interface Candidate {
+  readonly index: number;
+  readonly envelope: string;
+  readonly statement: Statement;
 }
 
-/** Reads and verifies the statements of the log at `source` (a data directory or a URL). */
-export function readLogStatements(
-  source: string,
+/** Reads, verifies and proves the statements of the log at `location`. */
+export async function readLogStatements(
+  location: string,
   trust: Trust,
   now: Date,
-  onProgress?: (done: number, total: number) => void,
+  options: {
+    readonly history?: LogHistory | undefined;
+    readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  } = {},
 ): Promise<LogRead> {
-  return isLogUrl(source)
-    ? readServedLog(source, trust, now, onProgress)
-    : readLogDirectory(source, trust, now, onProgress);
-}
-
-/** The trust file's witness policy, as `openCheckpoint` takes it. */
-function witnessPolicy(trust: Trust) {
-  return { witnesses: trust.witnesses.keys, quorum: trust.witnesses.quorum };
-}
-
-/** Collects the statements the trust file vouches for among entries [0, size). */
-async function collect(
-  size: number,
-  read: (start: number, count: number) => Promise<readonly Buffer[]>,
-  proofOf: (index: number) => Promise<string>,
-  trust: Trust,
-  now: Date,
-  where: string,
-  onProgress?: (done: number, total: number) => void,
-): Promise<{ statements: LoggedStatement[]; skipped: number }> {
-  const statements: LoggedStatement[] = [];
+  const logTrust = logTrustOf(trust);
+  if (logTrust === undefined) {
+    throw new CheckError(
+      'CHECK_INPUT_MISSING',
+      `cannot read the log at ${location}: ${NO_LOG_KEY_HINT}`,
+      {
+        where: location,
+      },
+    );
+  }
+  const candidates: Candidate[] = [];
   let skipped = 0;
-  for (let start = 0; start < size; start += CHUNK) {
-    const entries = await read(start, Math.min(CHUNK, size - start));
-    if (entries.length === 0) {
-      throw new CheckError(
-        'CHECK_DATA_CORRUPT',
-        `the log at ${where} is missing entries from ${start} on (checkpoint size ${size})`,
-        { where },
-      );
-    }
-    for (const [offset, entry] of entries.entries()) {
-      const index = start + offset;
-      let envelope;
-      try {
-        envelope = parseEnvelope(entry);
-      } catch {
-        skipped++;
-        continue;
-      }
-      const verified = verifyStatement(envelope, trust, { now });
-      if (
-        verified.statement === undefined ||
-        !verified.checks.every((c) => c.status !== 'fail' || c.id === 'validity')
-      ) {
-        skipped++;
-        continue;
-      }
-      statements.push({
-        index,
-        envelope: entry.toString('utf8'),
-        tlogProof: await proofOf(index),
-        statement: verified.statement,
-      });
-    }
-    onProgress?.(Math.min(start + CHUNK, size), size);
+  let report: MonitorReport;
+  try {
+    report = await monitorLog({
+      location,
+      trust: logTrust,
+      previous: options.history?.recall?.(logTrust.logKey.vkey),
+      gossip: options.history?.gossip,
+      cwd: options.history?.cwd ?? process.cwd(),
+      now,
+      keepTiles: true,
+      onProgress: options.onProgress,
+      onEntries: (start, entries) => {
+        entries.forEach((entry, offset) => {
+          const candidate = statementIn(start + offset, entry, trust, now);
+          if (candidate === undefined) skipped++;
+          else candidates.push(candidate);
+        });
+      },
+    });
+  } catch (error) {
+    throw asCheckError(location, error);
   }
-  return { statements, skipped };
+  const { verified } = report;
+  refuseUnchecked(location, report);
+  const view = treeView(verified.size, verifiedHashReader(verified.size, verified.tiles));
+  const statements = candidates.map((c) => ({
+    ...c,
+    tlogProof: formatTlogProof({
+      index: c.index,
+      proof: view.inclusionProof(c.index),
+      checkpoint: verified.note,
+    }),
+  }));
+  return {
+    statements,
+    checkpoint: verified.note,
+    skipped,
+    inconsistencies: report.consistency.inconsistencies,
+    next: report.next,
+  };
 }
 
-async function readLogDirectory(
-  dataDir: string,
-  trust: Trust,
-  now: Date,
-  onProgress?: (done: number, total: number) => void,
-): Promise<LogRead> {
-  const db = join(dataDir, 'nospy.db');
-  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
-    throw new CheckError(
-      'CHECK_LOG_UNREACHABLE',
-      `the log data directory ${dataDir} does not exist`,
-      {
-        where: dataDir,
-      },
-    );
-  }
-  if (!existsSync(db)) {
-    throw new CheckError('CHECK_LOG_UNREACHABLE', `${dataDir} holds no log (no nospy.db)`, {
-      where: db,
-    });
-  }
-  let store: SqliteLogStore;
+/** The entry as a statement that verifies under the trust file (its validity period aside). */
+function statementIn(index: number, entry: Buffer, trust: Trust, now: Date): Candidate | undefined {
+  let envelope;
   try {
-    store = new SqliteLogStore(dataDir);
-  } catch (error) {
-    throw new CheckError(
-      'CHECK_DATA_CORRUPT',
-      `the log database ${db} cannot be opened: ${(error as Error).message}`,
-      {
-        where: db,
-        cause: error,
-      },
-    );
+    envelope = parseEnvelope(entry);
+  } catch {
+    return undefined;
   }
-  try {
-    const checkpoint = await store.latestCheckpoint();
-    if (checkpoint === undefined) return { statements: [], checkpoint: undefined, skipped: 0 };
-    const note = checkpoint.cosignedNote ?? checkpoint.note;
-    if (trust.log !== undefined) {
-      // The same bar as a log read over HTTP: a local database is no more trusted than a server.
-      try {
-        openCheckpoint(note, trust.log.key, witnessPolicy(trust));
-      } catch (error) {
-        throw new CheckError(
-          'CHECK_LOG_UNVERIFIED',
-          `the latest checkpoint in ${db} does not verify against the trust file: ${(error as Error).message}`,
-          { where: db, cause: error },
-        );
-      }
-    }
-    const tree = new TreeReader((level, i) => store.readTile(level, i));
-    const { statements, skipped } = await collect(
-      checkpoint.size,
-      (start, count) => store.readEntries(start, count),
-      (index) => loggedStatementProof(store, index, checkpoint, tree),
-      trust,
-      now,
-      db,
-      onProgress,
-    );
-    return { statements, checkpoint: note, skipped };
-  } catch (error) {
-    if (error instanceof CheckError) throw error;
-    throw new CheckError(
-      'CHECK_DATA_CORRUPT',
-      `the log in ${db} cannot be read: ${(error as Error).message}`,
-      {
-        where: db,
-        cause: error,
-      },
-    );
-  } finally {
-    await store.close();
+  const verified = verifyStatement(envelope, trust, { now });
+  if (
+    verified.statement === undefined ||
+    !verified.checks.every((c) => c.status !== 'fail' || c.id === 'validity')
+  ) {
+    return undefined;
   }
+  return { index, envelope: entry.toString('utf8'), statement: verified.statement };
 }
 
 /**
- * Reads a served log: the checkpoint, every tile and entry bundle, audited against the signed
- * root (src/log/remote-log.ts), then each statement proved from the audited tiles.
+ * A checkpoint whose consistency could not be checked (the log went back, or a gossip checkpoint
+ * is beyond every copy at hand) stops the check, unless the log is already proven to have split:
+ * then that finding is the report.
  */
-async function readServedLog(
-  url: string,
-  trust: Trust,
-  now: Date,
-  onProgress?: (done: number, total: number) => void,
-): Promise<LogRead> {
-  if (trust.log === undefined) {
-    throw new CheckError(
-      'CHECK_INPUT_MISSING',
-      `reading the log at ${url} needs the log's key: the trust file has no log: { key: … }`,
-      { where: url },
-    );
-  }
-  let remote;
-  try {
-    remote = await readRemoteLog({
-      url,
-      logVerifier: trust.log.key,
-      ...witnessPolicy(trust),
-      keepEntries: true,
-    });
-  } catch (error) {
-    if (error instanceof LogError && error.code === 'LOG_UNREACHABLE') {
-      throw new CheckError(
-        'CHECK_LOG_UNREACHABLE',
-        `the log at ${url} cannot be reached: ${error.message}`,
-        { where: url, cause: error },
-      );
-    }
+function refuseUnchecked(location: string, report: MonitorReport): void {
+  if (report.consistency.inconsistencies.length > 0) return;
+  if (report.wentBack) {
     throw new CheckError(
       'CHECK_LOG_UNVERIFIED',
-      `the log at ${url} does not verify against the trust file: ${(error as Error).message}`,
-      { where: url, cause: error },
+      `the log at ${location} now has size ${report.verified.size}, smaller than the checkpoint verified before: a log only grows (a rollback, a split view, or a stale copy)`,
+      { where: location },
     );
   }
-  const { size } = remote.opened.checkpoint;
-  const hashes = tileHashReader(size, (level, index) => {
-    const tile = remote.tiles.get(tileKey(level, index));
-    if (tile === undefined) throw new Error(`unreachable: tile ${level}/${index} was audited`);
-    return tile;
-  });
-  const { statements, skipped } = await collect(
-    size,
-    (start, count) => Promise.resolve(remote.entries.slice(start, start + count)),
-    (index) =>
-      Promise.resolve(
-        formatTlogProof({
-          index,
-          proof: inclusionProof(index, size, hashes),
-          checkpoint: remote.note,
-        }),
-      ),
-    trust,
-    now,
-    url,
-    onProgress,
-  );
-  return { statements, checkpoint: remote.note, skipped };
+  const { unchecked } = report.consistency;
+  if (unchecked.length > 0) {
+    throw new CheckError(
+      'CHECK_LOG_UNVERIFIED',
+      `the log at ${location} verified at size ${report.verified.size}, but its consistency with ${unchecked.map((u) => `the checkpoint of size ${u.size} from ${u.seenBy} (${u.reason})`).join('; ')} could not be checked`,
+      { where: location },
+    );
+  }
+}
+
+function asCheckError(location: string, error: unknown): CheckError {
+  if (error instanceof CheckError) return error;
+  if (error instanceof LogError) {
+    if (error.code === 'LOG_UNREACHABLE') {
+      return new CheckError(
+        'CHECK_LOG_UNREACHABLE',
+        `the log at ${location} cannot be reached: ${error.message}`,
+        {
+          where: error.where ?? location,
+          cause: error,
+        },
+      );
+    }
+    if (error.code === 'LOG_USAGE') {
+      return new CheckError('CHECK_INPUT_MISSING', error.message, {
+        where: error.where ?? location,
+        cause: error,
+      });
+    }
+    return new CheckError(
+      'CHECK_LOG_UNVERIFIED',
+      `the log does not verify, so no report is made from it: ${error.message}`,
+      { where: error.where ?? location, cause: error },
+    );
+  }
+  // Anything else (a bad state file, a bug) keeps its own code.
+  throw error;
 }

@@ -1,64 +1,35 @@
 /**
- * log-inconsistency: two checkpoints of one log that do not verify as consistent (the adapter
- * ran the consistency proof), and witnesses that disagree (the same size with two roots).
+ * log-inconsistency: the log signed two checkpoints that cannot both be true — two roots at one
+ * size, or a tree that does not extend an earlier one. The adapter (src/log/consistency) found
+ * and proved each; the finding carries the proof as its evidence, which `nospy verify` checks
+ * offline with only the log's verifier key.
  */
 import type { Finding } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
 import { makeFinding } from '../make-finding.js';
-import type { CheckpointObservation } from '../evidence.js';
+import { parseCheckpoint } from '../../tlog/checkpoint.js';
+import { parseNote } from '../../tlog/note.js';
 
 /** Findings of kind `log-inconsistency`. */
 export function logInconsistencies(ctx: EvidenceIndex): Finding[] {
-  const out: Finding[] = [];
-  for (const f of ctx.evidence.failedConsistency ?? []) {
-    out.push(
-      makeFinding({
-        kind: 'log-inconsistency',
-        severity: 'critical',
-        subject: { log: f.origin },
-        breaks: { type: 'log', property: 'consistency' },
-        what: `${f.older.size}:${f.older.rootHash}\u0000${f.newer.size}:${f.newer.rootHash}`,
-        firstSeen: ctx.now,
-        lastSeen: ctx.now,
-        explanation: `Log ${f.origin} at size ${f.newer.size} (${f.newer.seenBy}) is not an extension of size ${f.older.size} (${f.older.seenBy}): ${f.reason}.`,
-        evidence: [
-          { type: 'checkpoints', checkpoints: [f.older.note, f.newer.note], detail: f.reason },
-        ],
-      }),
+  return (ctx.evidence.inconsistencies ?? []).map((evidence) => {
+    const [older, newer] = [evidence.older, evidence.newer].map((seen) =>
+      parseCheckpoint(parseNote(seen.checkpoint).text),
     );
-  }
-  // Same origin and size, different roots: a split view, whoever signed them.
-  const bySize = new Map<string, Map<string, CheckpointObservation>>();
-  for (const c of ctx.evidence.checkpoints ?? []) {
-    const key = `${c.origin}\u0000${c.size}`;
-    const roots = bySize.get(key) ?? new Map<string, CheckpointObservation>();
-    if (!roots.has(c.rootHash)) roots.set(c.rootHash, c);
-    bySize.set(key, roots);
-  }
-  for (const roots of bySize.values()) {
-    if (roots.size < 2) continue;
-    const seen = [...roots.values()].sort((a, b) => a.rootHash.localeCompare(b.rootHash));
-    const first = seen[0];
-    if (first === undefined) continue;
-    out.push(
-      makeFinding({
-        kind: 'log-inconsistency',
-        severity: 'critical',
-        subject: { log: first.origin },
-        breaks: { type: 'log', property: 'witness-agreement' },
-        what: `split:${first.size}:${seen.map((c) => c.rootHash).join(',')}`,
-        firstSeen: ctx.now,
-        lastSeen: ctx.now,
-        explanation: `Log ${first.origin} showed ${seen.length} different trees of size ${first.size} (${seen.map((c) => c.seenBy).join(' vs ')}).`,
-        evidence: [
-          {
-            type: 'checkpoints',
-            checkpoints: seen.map((c) => c.note),
-            detail: `${seen.length} roots for size ${first.size}`,
-          },
-        ],
-      }),
-    );
-  }
-  return out;
+    const sizes = `${older?.size ?? '?'}:${older?.rootHash.toString('base64') ?? ''}\u0000${newer?.size ?? '?'}:${newer?.rootHash.toString('base64') ?? ''}`;
+    return makeFinding({
+      kind: 'log-inconsistency',
+      severity: 'critical',
+      subject: { log: evidence.origin },
+      breaks: { type: 'log', property: 'consistency' },
+      what: sizes,
+      firstSeen: ctx.now,
+      lastSeen: ctx.now,
+      explanation:
+        evidence.conflict === 'two-roots-at-one-size'
+          ? `Log ${evidence.origin} signed two different trees of size ${older?.size ?? '?'} (${evidence.older.seenBy} vs ${evidence.newer.seenBy}): it shows different histories to different parties.`
+          : `Log ${evidence.origin} at size ${newer?.size ?? '?'} (${evidence.newer.seenBy}) does not extend its own checkpoint of size ${older?.size ?? '?'} (${evidence.older.seenBy}): it rewrote or forked its history.`,
+      evidence: [evidence],
+    });
+  });
 }

@@ -21,7 +21,17 @@ import {
 } from '../../statements/absence-evidence.js';
 import { verifyAbsence, type AbsenceVerification } from '../../statements/absence.js';
 import { checkAbsenceInLog } from '../../statements/absence-log.js';
-import { openLogCopy } from '../../statements/log-copy.js';
+import { openLogSource, isLogUrl } from '../../log/verify/open-log-source.js';
+import {
+  isInconsistencyDocument,
+  MAX_INCONSISTENCY_BYTES,
+  parseInconsistency,
+} from '../../log/consistency/inconsistency-evidence.js';
+import {
+  inconsistencyHuman,
+  inconsistencyJson,
+  verifyInconsistencyFile,
+} from './verify-inconsistency.js';
 import type { Trust } from '../../statements/trust.js';
 import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
@@ -54,7 +64,7 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
   program
     .command('verify')
     .description(
-      'verify evidence offline: a bundle (signatures, rules, checkpoint, witnesses, inclusion) or a proof of absence from a finding',
+      'verify evidence offline: a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
     )
     .requiredOption('--trust <file>', 'trust file: parties, log key, witnesses and quorum')
     .option('--now <time>', 'judge validity periods at this RFC 3339 time (default: now)')
@@ -64,13 +74,30 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
     )
     .argument(
       '<evidence>',
-      'an evidence bundle (nospy-evidence/v1), or an absence evidence object from a finding',
+      'an evidence bundle (nospy-evidence/v1), an absence evidence object from a finding, or log-inconsistency evidence',
     )
     .action(async (file: string, opts: { trust: string; now?: string; log?: string }) => {
       const now = opts.now === undefined ? new Date() : parseNow(opts.now);
       const trust = loadTrustFile(resolve(ctx.cwd, opts.trust));
-      const bytes = readBounded(resolve(ctx.cwd, file), MAX_ABSENCE_BYTES, 'evidence');
-      if (looksLikeAbsence(bytes)) {
+      const bytes = readBounded(
+        resolve(ctx.cwd, file),
+        Math.max(MAX_ABSENCE_BYTES, MAX_INCONSISTENCY_BYTES),
+        'evidence',
+      );
+      const type = documentType(bytes);
+      if (type === 'log-inconsistency') {
+        if (opts.log !== undefined) {
+          throw new CliError(
+            'CLI_USAGE',
+            '--log checks the completeness of absence evidence; a proof of inconsistency needs no log',
+          );
+        }
+        const result = verifyInconsistencyFile(parseInconsistency(bytes), trust);
+        if (!result.valid) ctx.exitCode = 1;
+        printResult(ctx, inconsistencyJson(file, result), () => inconsistencyHuman(file, result));
+        return;
+      }
+      if (type === 'absence') {
         const result = await verifyAbsenceFile(bytes, trust, now, opts.log, ctx.cwd);
         if (!result.valid) ctx.exitCode = 1;
         printResult(ctx, absenceJson(file, result), () => absenceHuman(file, result));
@@ -88,13 +115,17 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
     });
 }
 
-/** Absence evidence says `"type": "absence"`; anything else is read as a bundle. */
-function looksLikeAbsence(bytes: Buffer): boolean {
+/** Absence and inconsistency evidence say their `type`; anything else is read as a bundle. */
+function documentType(bytes: Buffer): 'absence' | 'log-inconsistency' | 'bundle' {
+  let json: unknown;
   try {
-    return isAbsenceDocument(JSON.parse(bytes.toString('utf8')));
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return false;
+    return 'bundle';
   }
+  if (isAbsenceDocument(json)) return 'absence';
+  if (isInconsistencyDocument(json)) return 'log-inconsistency';
+  return 'bundle';
 }
 
 interface AbsenceResult {
@@ -116,7 +147,7 @@ async function verifyAbsenceFile(
   const checks: AbsenceCheck[] = [...verification.checks];
   let described: string | undefined;
   if (log !== undefined) {
-    const location = /^https?:\/\//.test(log) ? log : resolve(cwd, log);
+    const location = isLogUrl(log) ? log : resolve(cwd, log);
     if (verification.checkpoint === undefined) {
       checks.push({
         id: 'complete',
@@ -124,16 +155,14 @@ async function verifyAbsenceFile(
         message: 'the checkpoint does not verify, so the log copy cannot be checked against it',
       });
     } else {
-      const copy = openLogCopy(location);
-      described = copy.description;
+      const source = openLogSource(location);
+      described = source.description;
       try {
         checks.push(
-          ...(await checkAbsenceInLog(evidence, verification.checkpoint, copy.read, trust, {
-            now,
-          })),
+          ...(await checkAbsenceInLog(evidence, verification.checkpoint, source, trust, { now })),
         );
       } finally {
-        await copy.close();
+        await source.close();
       }
     }
   } else {

@@ -13,6 +13,10 @@ import { KEY_TYPE_COSIGNATURE_V1 } from '../../tlog/note-key.js';
 import { configFlags, toInt } from '../config-flags.js';
 import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
+import { WriteGate } from '../../log/store-audit/write-gate.js';
+import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
+import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js';
+import { whereOf } from '../../log/verify/log-source.js';
 
 interface ServeOptions {
   data?: string;
@@ -24,6 +28,8 @@ interface ServeOptions {
   witnessQuorum?: string;
   trust?: string;
   statementToken?: string;
+  readOnlyRecovery?: boolean;
+  fullAuditHours?: string;
 }
 
 /** `nospy serve`: runs the log (sequencer + tlog-tiles HTTP API) until SIGINT/SIGTERM. */
@@ -51,6 +57,14 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       '--statement-token <token>',
       'also require this bearer token on POST /v1/statements (or NOSPY_STATEMENT_TOKEN)',
     )
+    .option(
+      '--read-only-recovery',
+      'serve reads even when the audit of the stored log fails; refuse every write (to copy out what is intact)',
+    )
+    .option(
+      '--full-audit-hours <n>',
+      'hours between full background audits of the stored log (config: log.fullAuditHours, default 24; 0: never)',
+    )
     .action(async (opts: ServeOptions) => {
       const loaded = ctx.config(configFlags(opts));
       const { config } = loaded;
@@ -68,6 +82,8 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         );
       }
       const submitToken = opts.submitToken ?? nonEmpty(ctx.env.NOSPY_SUBMIT_TOKEN);
+      // Nothing is signed until the audit of the stored log passes (never, in recovery mode).
+      const gate = new WriteGate(opts.readOnlyRecovery === true ? 'read-only' : 'audit');
       const log = await openLog({
         dataDir: config.data,
         signer,
@@ -77,6 +93,16 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         maxBatchEntries: config.log.batchEntries,
         maxBatchDelayMs: config.log.batchDelayMs,
         maxQueuedEntries: config.log.queueEntries,
+        writeGate: gate,
+      });
+      const watermarks = sqliteWatermarkStore(config.data);
+      const auditor = new StoreAuditor({
+        dataDir: config.data,
+        signer,
+        gate,
+        watermarks,
+        logger: ctx.logger,
+        fullAuditEveryMs: config.log.fullAuditHours * 3_600_000,
       });
       const app = createServer({
         log: log.sequencer,
@@ -89,7 +115,11 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         // The read API: the check engine's report over this config, recomputed when the log grows.
         snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
-        onClose: () => log.close(),
+        onClose: async () => {
+          await auditor.stop();
+          watermarks.close();
+          await log.close();
+        },
       });
       if (trust === undefined) {
         ctx.logger.warn('no --trust or config trust: POST /v1/statements refuses every statement');
@@ -103,7 +133,30 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       ctx.stdout.write(`${url}\n`);
       ctx.logger.info(
         { url, origin: signer.name, vkey: signer.vkey, size: log.sequencer.checkpoint.size },
-        'log serving',
+        'log serving reads; auditing the stored log before taking writes',
+      );
+      let audit;
+      try {
+        audit = await auditor.start();
+      } catch (error) {
+        await app.close();
+        throw error;
+      }
+      if (!audit.ok && opts.readOnlyRecovery !== true) {
+        await app.close();
+        throw new LogError(
+          'LOG_STATE_INVALID',
+          `refusing to serve a log whose store does not verify: ${audit.message ?? ''} (to serve its reads and refuse writes, start it with --read-only-recovery)`,
+          audit.failed === undefined ? {} : { where: whereOf(audit.failed) },
+        );
+      }
+      ctx.logger.info(
+        { ...audit, writes: log.sequencer.ready },
+        audit.ok
+          ? log.sequencer.ready
+            ? 'audit passed: taking writes'
+            : 'audit passed; read-only recovery: refusing writes'
+          : 'read-only recovery: the store does not verify; serving reads, refusing writes',
       );
       // SIGINT/SIGTERM: stop accepting, let in-flight appends finish, sequence what is queued
       // (the final checkpoint), close the store; close-with-grace then exits.

@@ -34,7 +34,7 @@ const Subject = z.object({
 const Breaks = z.discriminatedUnion('type', [
   z.object({ type: z.literal('clause'), agreement: z.number().int(), clause: z.string() }),
   z.object({ type: z.literal('rule'), pack: z.string(), rule: z.string() }),
-  z.object({ type: z.literal('log'), property: z.enum(['consistency', 'witness-agreement']) }),
+  z.object({ type: z.literal('log'), property: z.literal('consistency') }),
 ]);
 
 export const FindingSchema = z

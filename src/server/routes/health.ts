@@ -1,15 +1,38 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { LogRouteOptions } from '../log-routes.js';
 
-/** `/healthz`: the process answers. `/readyz`: the log takes entries (not closing, not failed). */
+/**
+ * `/healthz`: the process answers. `/readyz`: 200 while the log takes entries; 503 while it is
+ * closing or stopped, while it audits its store before signing anything (with the audit's
+ * progress), and once an audit found the store does not verify or in read-only recovery (naming
+ * what failed).
+ */
 export const healthRoutes: FastifyPluginAsync<LogRouteOptions> = (app, options) => {
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/readyz', (_request, reply) => {
-    const ready = options.log.ready;
-    return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'unavailable',
-      size: options.log.checkpoint.size,
-    });
+    const log = options.log;
+    const size = log.checkpoint.size;
+    const gate = log.writeGate?.state;
+    if (gate !== undefined && gate.state === 'auditing') {
+      return reply
+        .code(503)
+        .send({ status: 'auditing', size, audit: { entries: gate.done, total: gate.total } });
+    }
+    if (gate !== undefined && gate.state !== 'open') {
+      const refusal = log.writeGate?.refusal;
+      return reply.code(503).send({
+        status: gate.state === 'read-only' ? 'read-only-recovery' : 'refusing-writes',
+        size,
+        reason: gate.reason,
+        ...(gate.failed === undefined ? {} : { failed: gate.failed }),
+        ...(gate.state === 'read-only' && gate.audit !== undefined
+          ? { audit: { entries: gate.audit.done, total: gate.audit.total } }
+          : {}),
+        ...(refusal === undefined ? {} : { code: refusal.code }),
+      });
+    }
+    const ready = log.ready;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', size });
   });
   return Promise.resolve();
 };
