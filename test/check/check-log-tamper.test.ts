@@ -17,8 +17,12 @@ import {
 
 afterAll(removeCopies);
 
-/** The demo log holds 15 entries: one partial level-0 tile. */
-const DEMO_SIZE = 15;
+/** The demo log's signed size (under 256 entries: one partial level-0 tile), read from the copy. */
+function signedSize(copy: DemoCopy): number {
+  return editDatabase(copy, (db) =>
+    db.prepare<[], number>('SELECT size FROM log_checkpoint').pluck().get(),
+  ) as number;
+}
 
 async function check(copy: DemoCopy, ...extra: string[]) {
   return runCli(['check', '--config', copy.config, '--json', ...extra], { cwd: copy.dir });
@@ -44,12 +48,15 @@ describe('nospy check on a data directory someone tampered with', () => {
       );
       expect(kinds).toContain('firmware-not-logged globex-r2');
       const release = forgedRelease(copy, unloggedImage(copy));
+      const size = signedSize(copy);
       editDatabase(copy, (db) =>
         db.prepare('UPDATE log_entries SET data = ? WHERE idx = ?').run(release, EARLY_ENTRY_INDEX),
       );
       await expectRefused(
         copy,
-        new RegExp(`entry ${EARLY_ENTRY_INDEX} does not hash to its leaf in tile/0/000\\.p/15`),
+        new RegExp(
+          `entry ${EARLY_ENTRY_INDEX} does not hash to its leaf in tile/0/000\\.p/${size}`,
+        ),
       );
     });
   });
@@ -66,20 +73,27 @@ describe('nospy check on a data directory someone tampered with', () => {
     it('names the row no checkpoint covers', async () => {
       const copy = await demoCopy();
       const release = forgedRelease(copy, unloggedImage(copy));
+      const size = signedSize(copy);
       editDatabase(copy, (db) =>
-        db.prepare('INSERT INTO log_entries (idx, data) VALUES (?, ?)').run(DEMO_SIZE, release),
+        db.prepare('INSERT INTO log_entries (idx, data) VALUES (?, ?)').run(size, release),
       );
-      await expectRefused(copy, /log_entries holds a row at index 15, beyond the signed size 15/);
+      await expectRefused(
+        copy,
+        new RegExp(`log_entries holds a row at index ${size}, beyond the signed size ${size}`),
+      );
     });
   });
 
   describe('when the checkpoint row says a larger size than its signed note', () => {
     it('refuses the row', async () => {
       const copy = await demoCopy();
+      const size = signedSize(copy);
       editDatabase(copy, (db) => db.prepare('UPDATE log_checkpoint SET size = size + 1').run());
       await expectRefused(
         copy,
-        /the log_checkpoint row says size 16, but its signed note says size 15/,
+        new RegExp(
+          `the log_checkpoint row says size ${size + 1}, but its signed note says size ${size}`,
+        ),
       );
     });
   });
@@ -87,6 +101,7 @@ describe('nospy check on a data directory someone tampered with', () => {
   describe('when a byte of a tile is flipped', () => {
     it('finds that the tiles do not give the signed root', async () => {
       const copy = await demoCopy();
+      const size = signedSize(copy);
       editDatabase(copy, (db) => {
         const tile = db
           .prepare<[], Buffer>('SELECT hashes FROM log_tiles WHERE level = 0 AND idx = 0')
@@ -95,7 +110,10 @@ describe('nospy check on a data directory someone tampered with', () => {
         tile[40] = (tile[40] ?? 0) ^ 0x80;
         db.prepare('UPDATE log_tiles SET hashes = ? WHERE level = 0 AND idx = 0').run(tile);
       });
-      await expectRefused(copy, /the tiles give the root .* for size 15, but the checkpoint says/);
+      await expectRefused(
+        copy,
+        new RegExp(`the tiles give the root .* for size ${size}, but the checkpoint says`),
+      );
     });
   });
 
@@ -103,6 +121,7 @@ describe('nospy check on a data directory someone tampered with', () => {
     it('finds that the tiles no longer give the signed root', async () => {
       const copy = await demoCopy();
       const release = forgedRelease(copy, unloggedImage(copy));
+      const size = signedSize(copy);
       const { leafHash } = await import('../../src/tlog/hash.js');
       editDatabase(copy, (db) => {
         db.prepare('UPDATE log_entries SET data = ? WHERE idx = ?').run(release, EARLY_ENTRY_INDEX);
@@ -113,7 +132,7 @@ describe('nospy check on a data directory someone tampered with', () => {
         leafHash(release).copy(tile, EARLY_ENTRY_INDEX * 32);
         db.prepare('UPDATE log_tiles SET hashes = ? WHERE level = 0 AND idx = 0').run(tile);
       });
-      await expectRefused(copy, /the tiles give the root .* for size 15/);
+      await expectRefused(copy, new RegExp(`the tiles give the root .* for size ${size}`));
     });
   });
 

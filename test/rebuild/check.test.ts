@@ -125,6 +125,8 @@ beforeAll(async () => {
       body: image,
     });
     expect(put.status).toBe(201);
+    // Read the answer to its end, so the connection is idle again when the server closes.
+    await put.arrayBuffer();
   }
   // The lab rebuilds both from source: the clean one differs in timestamps only.
   for (const [name, code] of [

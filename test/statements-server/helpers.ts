@@ -129,7 +129,14 @@ export async function startServer(
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let closed: Promise<void> | undefined;
-  return { url, app, log, logKey, trust, trustFile, close: () => (closed ??= app.close()) };
+  const close = async (): Promise<void> => {
+    const closing = app.close();
+    // A test's own fetch client may still hold a keep-alive connection mid-exchange; the
+    // server under test must not wait for it to time out.
+    app.server.closeAllConnections();
+    await closing;
+  };
+  return { url, app, log, logKey, trust, trustFile, close: () => (closed ??= close()) };
 }
 
 export interface RunningWitness {
