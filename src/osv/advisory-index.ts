@@ -7,16 +7,42 @@ import { formatPurl, parsePurl } from '../sbom/purl.js';
 import {
   ecosystemKey,
   normalisePackageName,
+  orderingFor,
   parseEcosystem,
   type EcosystemRef,
 } from './ecosystem.js';
+import { compileAffected, type CompiledAffected } from './affected.js';
 import type { Affected, OsvRecord } from './record.js';
+import type { VersionOrdering } from './versions/ordering.js';
 
 /** One affected entry together with its record and parsed ecosystem. */
 export interface IndexedAffected {
   readonly record: OsvRecord;
   readonly affected: Affected;
   readonly ecosystem: EcosystemRef;
+  /** The ordering of the entry's ECOSYSTEM ranges, looked up once here rather than per match. */
+  readonly ordering: VersionOrdering | undefined;
+  /** The entry compiled for judging, built on first use and kept with the index. */
+  readonly compiled: CompiledAffected;
+}
+
+/** An index entry that compiles itself the first time a component meets it. */
+class IndexEntry implements IndexedAffected {
+  #compiled: CompiledAffected | undefined;
+  readonly ordering: VersionOrdering | undefined;
+
+  constructor(
+    readonly record: OsvRecord,
+    readonly affected: Affected,
+    readonly ecosystem: EcosystemRef,
+  ) {
+    this.ordering = orderingFor(ecosystem.base);
+  }
+
+  get compiled(): CompiledAffected {
+    this.#compiled ??= compileAffected(this.affected, this.ordering);
+    return this.#compiled;
+  }
 }
 
 export interface AdvisoryIndex {
@@ -57,7 +83,7 @@ export function buildAdvisoryIndex(records: readonly OsvRecord[]): AdvisoryIndex
     for (const affected of record.affected) {
       if (affected.package === undefined) continue;
       const ecosystem = parseEcosystem(affected.package.ecosystem);
-      const entry = { record, affected, ecosystem };
+      const entry = new IndexEntry(record, affected, ecosystem);
       add(packages, packageKey(ecosystem.base, affected.package.name), entry);
       const key =
         affected.package.purl === undefined ? undefined : purlKeyOf(affected.package.purl);

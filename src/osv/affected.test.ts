@@ -1,5 +1,6 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { judgeAffected } from './affected.js';
+import { compileAffected, judgeAffected, judgeCompiled, mayAffect } from './affected.js';
 import type { Affected, AffectedRange, EventKind } from './record.js';
 import { dpkgOrdering } from './versions/dpkg.js';
 import type { VersionOrdering } from './versions/ordering.js';
@@ -119,4 +120,29 @@ describe('judgeAffected (OSV schema "Evaluation")', () => {
       });
     });
   });
+});
+
+describe('mayAffect', () => {
+  const version = fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)).map(([a, b, c]) => `${a}.${b}.${c}`);
+  const kinds: EventKind[] = ['introduced', 'fixed', 'last_affected', 'limit'];
+  const event = fc.record({
+    kind: fc.constantFrom(...kinds),
+    version: fc.oneof(version, fc.constantFrom('0', 'not-a-version')),
+  });
+  const anyRange = fc.record({
+    type: fc.constantFrom<AffectedRange['type']>('SEMVER', 'ECOSYSTEM', 'GIT'),
+    repo: fc.constant(undefined),
+    events: fc.array(event, { maxLength: 4 }),
+  });
+  const anyEntry = fc
+    .tuple(fc.array(anyRange, { maxLength: 3 }), fc.array(version, { maxLength: 3 }))
+    .map(([ranges, versions]) => entry(ranges, versions));
+
+  test.prop([anyEntry, version, fc.constantFrom(semver, dpkg, undefined)])(
+    'answers not_affected exactly when judgeCompiled does, without building reasons',
+    (affected, v, ordering) => {
+      const compiled = compileAffected(affected, ordering);
+      expect(mayAffect(v, compiled)).toBe(judgeCompiled(v, compiled).status !== 'not_affected');
+    },
+  );
 });

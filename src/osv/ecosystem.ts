@@ -205,6 +205,11 @@ export function ecosystemOfPurl(purl: PackageUrl): EcosystemQuery | undefined {
  */
 export function ecosystemCovers(advisory: EcosystemRef, component: EcosystemRef): boolean {
   if (ecosystemKey(advisory.base) !== ecosystemKey(component.base)) return false;
+  return releaseCovers(advisory, component);
+}
+
+/** `ecosystemCovers` for two ecosystems already known to share their base. */
+export function releaseCovers(advisory: EcosystemRef, component: EcosystemRef): boolean {
   if (component.release === undefined) return true;
   if (advisory.release === undefined) return advisory.variant === undefined;
   return advisory.release === component.release && advisory.variant === component.variant;

@@ -3,16 +3,10 @@
  * returns the findings: each names the advisory, the affected range and the fixed versions.
  */
 import { formatPurl, parsePurl, type PackageUrl } from '../sbom/purl.js';
-import { judgeAffected, describeRange, type AffectedStatus } from './affected.js';
+import { describeRange, judgeCompiled, mayAffect, type AffectedStatus } from './affected.js';
 import type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
 import { cvss3BaseScore } from './cvss.js';
-import {
-  ecosystemCovers,
-  ecosystemOfPurl,
-  orderingFor,
-  parseEcosystem,
-  type EcosystemRef,
-} from './ecosystem.js';
+import { ecosystemOfPurl, parseEcosystem, releaseCovers, type EcosystemRef } from './ecosystem.js';
 import type { AffectedRange, EventKind, OsvRecord } from './record.js';
 
 /** The package to look up. */
@@ -62,7 +56,19 @@ export interface VulnerabilityFinding {
   readonly fixed: readonly string[];
 }
 
+// Every finding by a range quotes it the same way: one view per range.
+const rangeTexts = new WeakMap<AffectedRange, RangeText>();
+
 function rangeText(range: AffectedRange): RangeText {
+  let view = rangeTexts.get(range);
+  if (view === undefined) {
+    view = describe(range);
+    rangeTexts.set(range, view);
+  }
+  return view;
+}
+
+function describe(range: AffectedRange): RangeText {
   const pick = (kind: EventKind): string[] =>
     range.events.filter((e) => e.kind === kind).map((e) => e.version);
   return {
@@ -132,8 +138,9 @@ export function matchPackage(index: AdvisoryIndex, query: PackageQuery): Vulnera
   const candidates: IndexedAffected[] = [];
   if (query.ecosystem !== undefined) {
     const component = query.ecosystem;
+    // byPackage already matched the base; only the release and variant are left to compare.
     for (const entry of index.byPackage(component.base, query.name)) {
-      if (ecosystemCovers(entry.ecosystem, component)) candidates.push(entry);
+      if (releaseCovers(entry.ecosystem, component)) candidates.push(entry);
     }
   } else if (query.purlKey !== undefined) {
     // No OSV ecosystem for this purl type: only advisories that name exactly this purl apply.
@@ -150,8 +157,9 @@ export function matchPackage(index: AdvisoryIndex, query: PackageQuery): Vulnera
       fixed: Set<string>;
     }
   >();
-  for (const { record, affected, ecosystem } of candidates) {
-    const verdict = judgeAffected(query.version, affected, orderingFor(ecosystem.base));
+  for (const { record, affected, compiled } of candidates) {
+    if (!mayAffect(query.version, compiled)) continue;
+    const verdict = judgeCompiled(query.version, compiled);
     if (verdict.status === 'not_affected') continue;
     let slot = byRecord.get(record.id);
     if (slot === undefined) {
