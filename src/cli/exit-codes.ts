@@ -79,6 +79,7 @@ const LOG_EXITS = {
 
 const STORE_EXITS = {
   STORE_IO: 2,
+  STORE_FULL: 2,
   STORE_CONFLICT: 2,
   STORE_CORRUPT: 2,
 } as const satisfies Record<StoreErrorCode, ExitCode>;

@@ -61,6 +61,8 @@ const LOG_STATUSES = {
 
 const STORE_STATUSES = {
   STORE_IO: 500,
+  // The disk is full: nothing was written; the same request may succeed once space is freed.
+  STORE_FULL: 503,
   STORE_CONFLICT: 409,
   STORE_CORRUPT: 500,
 } as const satisfies Record<StoreErrorCode, ErrorStatus>;
