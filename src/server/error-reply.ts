@@ -32,7 +32,7 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const { status, code, message } = answerOf(error);
   if (status >= 500) reply.log.error({ err: error }, 'request failed');
   const body: ErrorBody = { error: { code, message } };
-  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (status === 503 || status === 429) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply
     .code(status)
     .header('cache-control', 'no-store')

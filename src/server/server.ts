@@ -20,6 +20,8 @@ import { registerOpenApi } from './openapi.js';
 import { registerMetrics } from './metrics.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { LogRouteOptions, LogServer } from './log-routes.js';
+import { httpServerOptions, serverLimits, type ServerLimits } from './limits/server-limits.js';
+import { WriteAdmission } from './limits/write-admission.js';
 
 export type { LogRouteOptions, LogServer } from './log-routes.js';
 
@@ -39,6 +41,8 @@ export interface ServerOptions {
   readonly snapshots?: ApiSnapshotSource | undefined;
   /** A built dashboard directory (web/dist) served at `/`; none without one. */
   readonly dashboard?: string | undefined;
+  /** Deadlines, the connection cap and write admission; defaults in `limits/server-limits.ts`. */
+  readonly limits?: Partial<ServerLimits> | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -52,7 +56,9 @@ export interface ServerOptions {
  */
 export function createServer(options: ServerOptions): LogServer {
   const fastifyLogger: FastifyBaseLogger = options.logger;
+  const limits = serverLimits(options.limits);
   const app = fastify({
+    ...httpServerOptions(limits),
     loggerInstance: fastifyLogger,
     // No body is larger than one entry; routes that need less say so themselves.
     bodyLimit: 65_535,
@@ -60,10 +66,13 @@ export function createServer(options: ServerOptions): LogServer {
     // Per-request log lines would dominate at thousands of appends per second.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // Beyond the cap Node closes a new connection before reading a byte of it.
+  app.server.maxConnections = limits.maxConnections;
   const routeOptions: LogRouteOptions = {
     log: options.log,
     store: options.store,
     tree: new TreeReader((level, index) => options.store.readTile(level, index)),
+    writes: new WriteAdmission(limits),
   };
   app.setErrorHandler(
     errorHandler(
@@ -110,6 +119,7 @@ export function createServer(options: ServerOptions): LogServer {
       store: options.blobs,
       // The same writers as the other write routes: the operator's token, the vendors' keys.
       writers: { token: options.submitToken, trust: options.trust },
+      admission: routeOptions.writes,
     });
   app.addHook('onClose', async () => {
     await options.log.close();

@@ -115,6 +115,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         // The read API: the check engine's report over this config, recomputed when the log grows.
         snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
+        limits: config.server,
         onClose: async () => {
           await auditor.stop();
           watermarks.close();

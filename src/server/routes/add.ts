@@ -3,6 +3,7 @@ import { LogError } from '../../log/errors.js';
 import { MAX_ENTRY_BYTES } from '../../tlog/tiles.js';
 import { bearerToken, sameToken } from '../auth/bearer.js';
 import type { LogRouteOptions } from '../log-routes.js';
+import { admitWrite } from '../limits/write-admission.js';
 
 export interface AddRouteOptions extends LogRouteOptions {
   readonly submitToken: string | undefined;
@@ -13,7 +14,10 @@ export interface AddRouteOptions extends LogRouteOptions {
  * Answers `{"index": N, "leafHash": "<hex>"}` only once the entry is durable and in a signed
  * checkpoint (and cosigned by the witness quorum, when one is configured).
  */
-export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (app, { log, submitToken }) => {
+export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (
+  app,
+  { log, submitToken, writes },
+) => {
   // Any content type: the entry is opaque bytes. The limit is enforced while reading, so an
   // oversized body is refused (413) without being buffered (Fastify checks Content-Length first).
   app.removeAllContentTypeParsers();
@@ -40,11 +44,16 @@ export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (app, { log, submi
     done();
   });
 
-  app.post('/add', { bodyLimit: MAX_ENTRY_BYTES }, async (request, reply) => {
-    const body = request.body;
-    const entry = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    const { index, leafHash } = await log.add(entry);
-    return reply.send({ index, leafHash: leafHash.toString('hex') });
-  });
+  // After the token: a write slot is taken only by a submitter.
+  app.post(
+    '/add',
+    { bodyLimit: MAX_ENTRY_BYTES, onRequest: admitWrite(writes, MAX_ENTRY_BYTES) },
+    async (request, reply) => {
+      const body = request.body;
+      const entry = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      const { index, leafHash } = await log.add(entry);
+      return reply.send({ index, leafHash: leafHash.toString('hex') });
+    },
+  );
   return Promise.resolve();
 };
