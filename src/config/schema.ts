@@ -18,6 +18,11 @@ export const serverSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
+    /**
+     * The tokens file (`nospy token add`): with it, the read API and the dashboard need a token;
+     * without it, `nospy serve` binds a loopback address only (docs/security.md).
+     */
+    tokens: z.string().min(1).optional(),
     // Limits on what a client may hold (docs/security.md; defaults in server/limits/server-limits.ts).
     /** Time to receive a request's headers, in ms. */
     headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
