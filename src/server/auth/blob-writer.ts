@@ -48,7 +48,9 @@ export function authenticateBlobWriter(
       return { kind: 'operator' };
     const holder = writers.tokens?.holderOf(bearer);
     if (holder !== undefined && grants(holder.scopes, 'submit')) return { kind: 'operator' };
-    return { refused: 'the bearer token is not an operator token with the scope submit' };
+    return {
+      refused: 'the bearer token is not the operator token nor a token with the scope submit',
+    };
   }
   if (headers.signature !== undefined) {
     const match = SIGNATURE.exec(headers.signature);
