@@ -107,8 +107,8 @@ describe('when clients send their headers one byte at a time', () => {
 describe('when clients send their bodies one byte at a time', () => {
   it('closes every one of them at the request deadline and releases their write slots', async () => {
     const { url, app } = await start({
-      headersTimeoutMs: 300,
-      requestTimeoutMs: 800,
+      headersTimeoutMs: 1_000,
+      requestTimeoutMs: 3_000,
       writeBufferBytes: 10 * 65_535,
     });
     const slow = await Promise.all(Array.from({ length: 50 }, () => client(url)));
@@ -188,7 +188,8 @@ describe('when unauthenticated publishers send statement bodies one byte at a ti
     temp = tempDir();
     const statements = await startServer({
       dir: temp.dir,
-      limits: { headersTimeoutMs: 300, requestTimeoutMs: 800, writeBufferBytes: 4 * 262_144 },
+      // Deadlines long enough that no admitted body is cut before every client sent its headers.
+      limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 3_000, writeBufferBytes: 4 * 262_144 },
     });
     try {
       const slow = await Promise.all(Array.from({ length: 40 }, () => client(statements.url)));
