@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const wanted = new Set(process.argv.slice(2));
+// Names pick benchmarks; `--flag value` pairs are handed to each (`npm run bench -- soak --minutes 30`).
+const args = process.argv.slice(2);
+const flags: string[] = [];
+const names: string[] = [];
+for (let i = 0; i < args.length; i += 1) {
+  const arg = args[i] ?? '';
+  if (arg.startsWith('--'))
+    flags.push(arg, ...(args[i + 1] === undefined ? [] : [args[(i += 1)] ?? '']));
+  else names.push(arg);
+}
+const wanted = new Set(names);
 const benches = readdirSync(root, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'index.ts')))
   .map((entry) => entry.name)
@@ -22,9 +32,13 @@ if (benches.length === 0) {
 let failed = 0;
 for (const name of benches) {
   process.stdout.write(`\n== bench/${name} ==\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, name, 'index.ts')], {
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, name, 'index.ts'), ...flags],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (result.status !== 0) {
     failed += 1;
     process.stdout.write(`bench/${name} failed with exit code ${String(result.status)}\n`);

@@ -61,6 +61,8 @@ const TLOG_EXITS = {
 const LOG_EXITS = {
   LOG_ENTRY_TOO_LARGE: 2,
   LOG_OVERLOADED: 2,
+  LOG_TOO_MANY_WRITES: 2,
+  LOG_FORBIDDEN: 2,
   LOG_CLOSED: 2,
   LOG_UNAUTHORIZED: 2,
   LOG_NOT_FOUND: 2,
@@ -79,6 +81,7 @@ const LOG_EXITS = {
 
 const STORE_EXITS = {
   STORE_IO: 2,
+  STORE_FULL: 2,
   STORE_CONFLICT: 2,
   STORE_CORRUPT: 2,
 } as const satisfies Record<StoreErrorCode, ExitCode>;

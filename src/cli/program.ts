@@ -5,6 +5,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerKeygenCommands } from './commands/keygen.js';
 import { registerLogCommands } from './commands/log.js';
 import { registerServeCommands } from './commands/serve.js';
+import { registerTokenCommands } from './commands/token.js';
 import { registerWitnessCommands } from './commands/witness.js';
 import { registerStatementCommands } from './commands/statement.js';
 import { registerBundleCommands } from './commands/bundle.js';
@@ -31,6 +32,7 @@ const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] =
   registerConfigCommands,
   registerKeygenCommands,
   registerServeCommands,
+  registerTokenCommands,
   registerLogCommands,
   registerWitnessCommands,
   registerStatementCommands,

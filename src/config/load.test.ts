@@ -28,7 +28,7 @@ describe('loading the configuration', () => {
       const { dir } = configFile('');
       const { config, file } = loadConfig({ env: {}, cwd: join(dir, 'nowhere') });
       expect(file).toBeUndefined();
-      expect(config.server).toEqual({ host: '127.0.0.1', port: 8080 });
+      expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
       expect(config.logging).toEqual({ level: 'info', pretty: false });
       expect(config.data).toBe('.nospy');
     });

@@ -18,6 +18,31 @@ export const serverSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
+    /**
+     * The tokens file (`nospy token add`): with it, the read API and the dashboard need a token;
+     * without it, `nospy serve` binds a loopback address only (docs/security.md).
+     */
+    tokens: z.string().min(1).optional(),
+    // Limits on what a client may hold (docs/security.md; defaults in server/limits/server-limits.ts).
+    /** Time to receive a request's headers, in ms. */
+    headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    /** Time to receive a whole request, headers and body, in ms (then 408). */
+    requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** A connection silent this long either way is closed, in ms. */
+    idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(120_000),
+    /** How long a kept-alive connection waits for its next request, in ms. */
+    keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+    /** Open connections beyond which new ones are closed at once. */
+    maxConnections: z.number().int().min(1).max(1_000_000).default(4_096),
+    /** Write requests one client address may have in flight (then 429). */
+    writesPerClient: z.number().int().min(1).max(1_000_000).default(64),
+    /** Bytes the buffered write bodies in flight may hold together (then 503). */
+    writeBufferBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(16 * 1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024),
   })
   .prefault({});
 

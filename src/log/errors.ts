@@ -3,6 +3,8 @@ import { NospyError } from '../errors/nospy-error.js';
 export type LogErrorCode =
   | 'LOG_ENTRY_TOO_LARGE'
   | 'LOG_OVERLOADED'
+  | 'LOG_TOO_MANY_WRITES'
+  | 'LOG_FORBIDDEN'
   | 'LOG_CLOSED'
   | 'LOG_UNAUTHORIZED'
   | 'LOG_NOT_FOUND'
@@ -18,8 +20,8 @@ export type LogErrorCode =
   | 'LOG_EVIDENCE_INVALID';
 
 /**
- * The running log and its clients: a rejected submission (too large, overloaded, closed,
- * unauthorised; refused while the server audits its store, LOG_AUDITING, or after the audit found
+ * The running log and its clients: a rejected submission (too large, overloaded, one client's
+ * writes in flight beyond its share, closed, unauthorised or without the scope it needs; refused while the server audits its store, LOG_AUDITING, or after the audit found
  * it corrupt, LOG_READ_ONLY), a missing tile or index, a stored state that does not reproduce its
  * own checkpoint, a witness quorum not reached, and — for verifiers — a log that is unreachable,
  * that does not verify against the trust material (LOG_UNVERIFIED, naming the entry, tile or

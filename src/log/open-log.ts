@@ -22,6 +22,8 @@ export interface OpenLogOptions {
   readonly maxQueuedEntries?: number | undefined;
   /** Closed while the server audits its store (see store-audit/); none for `nospy log add`. */
   readonly writeGate?: WriteGate | undefined;
+  /** After a write found the disk full, how long /readyz says so (Sequencer's option). */
+  readonly storeFullRetryMs?: number | undefined;
 }
 
 /** A running log: its sequencer, store, and witness cosigner. */
@@ -58,6 +60,7 @@ export async function openLog(options: OpenLogOptions): Promise<OpenLog> {
       maxQueuedEntries: options.maxQueuedEntries,
       awaitCosigning: quorum > 0,
       writeGate: options.writeGate,
+      storeFullRetryMs: options.storeFullRetryMs,
       onCheckpoint: (checkpoint) => {
         cosigner.offer(checkpoint);
       },

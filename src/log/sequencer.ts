@@ -11,6 +11,7 @@ import type {
 import { assignIndexes, type NewLeaves } from './batch-indexes.js';
 import { Acknowledgements, type Sequenced, type Writer } from './acknowledgements.js';
 import { LogError } from './errors.js';
+import { StoreError } from '../store/errors.js';
 import { extendRightEdge } from './right-edge.js';
 import { TileBuilder } from './tile-builder.js';
 import { loadLogState } from './log-state.js';
@@ -45,6 +46,20 @@ export interface SequencerOptions {
    * failed (store-audit/). Without one, entries are taken as soon as the log opens.
    */
   readonly writeGate?: WriteGate | undefined;
+  /**
+   * After a batch failed with STORE_FULL, how long the log reports itself not ready (and asks
+   * clients to wait, Retry-After) unless a batch succeeds first. Default 10,000 ms.
+   */
+  readonly storeFullRetryMs?: number | undefined;
+}
+
+/** The store could not write for want of space, as last seen by a batch. */
+export interface StoreFull {
+  /** When the failed batch was answered (Date.now()). */
+  readonly since: number;
+  /** Seconds a client should wait before it retries (HTTP Retry-After). */
+  readonly retryAfterSeconds: number;
+  readonly message: string;
 }
 
 export type { Sequenced };
@@ -117,6 +132,12 @@ export class Sequencer {
   /** Set by a failed batch: the right edge is reloaded before the next batch is prepared. */
   #batchFailure: { readonly error: unknown } | undefined;
   #failed: unknown;
+  readonly #storeFullRetryMs: number;
+  /**
+   * Set when a batch failed with STORE_FULL, cleared by the next durable batch. Writes are still
+   * taken meanwhile (each is a probe of the disk): the log recovers by itself once space is freed.
+   */
+  #storeFull: StoreFull | undefined;
 
   private constructor(options: SequencerOptions, checkpoint: StoredCheckpoint) {
     this.#store = options.store;
@@ -129,6 +150,7 @@ export class Sequencer {
     this.#onCheckpoint = options.onCheckpoint;
     this.#awaitCosigning = options.awaitCosigning ?? false;
     this.#gate = options.writeGate;
+    this.#storeFullRetryMs = options.storeFullRetryMs ?? 10_000;
     this.#checkpoint = checkpoint;
     this.#published = checkpoint;
   }
@@ -167,7 +189,24 @@ export class Sequencer {
    * gate (if any) is open.
    */
   get ready(): boolean {
-    return !this.#closing && this.#failed === undefined && this.#gate?.refusal === undefined;
+    return (
+      !this.#closing &&
+      this.#failed === undefined &&
+      this.#gate?.refusal === undefined &&
+      this.storeFull === undefined
+    );
+  }
+
+  /**
+   * Whether the last batch found the store full, within `storeFullRetryMs` of it: a load balancer
+   * reading /readyz then sends writes elsewhere. The state lapses by itself after that time (so
+   * a balancer tries again, and the next write finds out) or at the next durable batch.
+   */
+  get storeFull(): StoreFull | undefined {
+    const full = this.#storeFull;
+    if (full === undefined) return undefined;
+    if (Date.now() - full.since >= this.#storeFullRetryMs) return undefined;
+    return full;
   }
 
   /** The gate this log's writes pass through, when it has one. */
@@ -381,6 +420,13 @@ export class Sequencer {
       },
       (error: unknown) => {
         this.#inFlight = this.#inFlight.filter((other) => other !== record);
+        if (isStoreFull(error)) {
+          this.#storeFull = {
+            since: Date.now(),
+            retryAfterSeconds: Math.max(1, Math.ceil(this.#storeFullRetryMs / 1000)),
+            message: error.message,
+          };
+        }
         this.#fail(batch, error);
       },
     );
@@ -409,6 +455,7 @@ export class Sequencer {
   #durable(record: InFlight, checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>): void {
     // The store applies batches in order, so the durable one is the oldest in flight.
     this.#inFlight = this.#inFlight.filter((other) => other !== record);
+    this.#storeFull = undefined;
     this.#checkpoint = { ...checkpoint, cosignedNote: undefined };
     if (!this.#awaitCosigning) {
       this.#acknowledgements.advance(checkpoint.size);
@@ -458,6 +505,10 @@ export class Sequencer {
     for (const pending of this.#queue) pending.reject(error);
     this.#queue = [];
   }
+}
+
+function isStoreFull(error: unknown): error is StoreError {
+  return error instanceof StoreError && error.code === 'STORE_FULL';
 }
 
 function toError(error: unknown): Error {

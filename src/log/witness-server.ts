@@ -11,6 +11,11 @@ import type { WitnessStorePort } from '../store/witness-store-port.js';
 import { errorHandler, sendError } from '../server/error-reply.js';
 import { LogError } from './errors.js';
 import type { LogServer } from '../server/log-routes.js';
+import {
+  httpServerOptions,
+  serverLimits,
+  type ServerLimits,
+} from '../server/limits/server-limits.js';
 
 export interface WitnessServerOptions {
   /** The witness's cosignature/v1 (type 0x04) key. */
@@ -22,6 +27,8 @@ export interface WitnessServerOptions {
   /** Unix seconds; injectable for tests. */
   readonly now?: (() => number) | undefined;
   readonly onClose?: (() => Promise<void>) | undefined;
+  /** Deadlines and the connection cap (the write admission is the log server's only). */
+  readonly limits?: Partial<ServerLimits> | undefined;
 }
 
 /**
@@ -39,11 +46,15 @@ export async function createWitnessServer(options: WitnessServerOptions): Promis
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
 
   const fastifyLogger: FastifyBaseLogger = options.logger;
+  const limits = serverLimits(options.limits);
   const app = fastify({
+    // Any log may post: a slow one must not hold the witness beyond these deadlines.
+    ...httpServerOptions(limits),
     loggerInstance: fastifyLogger,
     bodyLimit: MAX_ADD_CHECKPOINT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
   });
+  app.server.maxConnections = limits.maxConnections;
   app.setErrorHandler(
     errorHandler(
       (limit) =>

@@ -15,6 +15,13 @@ export interface ErrorBody {
 export const INTERNAL_MESSAGE = "internal error: the server's log has the details";
 
 /**
+ * The `Retry-After` of a 503 (RFC 9110 §10.2.3): the store is full, the log overloaded, auditing
+ * or closing. Each passes within seconds or needs the operator; either way a client that waits
+ * this long before retrying does not add to the load. The sequencer's full-store window matches.
+ */
+export const RETRY_AFTER_SECONDS = 10;
+
+/**
  * Answers `{"error": {"code", "message"}}` for whatever a route threw or refused: one of our
  * errors with the status of its code (`http-status.ts`), a Fastify request error (a malformed or
  * unacceptable request) as `LOG_USAGE` with the 4xx Fastify gives it, anything else as a 500
@@ -25,6 +32,7 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const { status, code, message } = answerOf(error);
   if (status >= 500) reply.log.error({ err: error }, 'request failed');
   const body: ErrorBody = { error: { code, message } };
+  if (status === 503 || status === 429) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply
     .code(status)
     .header('cache-control', 'no-store')

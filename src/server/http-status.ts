@@ -17,8 +17,8 @@ import type { StoreErrorCode } from '../store/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
 import type { ApiErrorCode } from './api/errors.js';
 
-/** The statuses an error is answered with (RFC 9110 §15.5, §15.6). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 | 502 | 503;
+/** The statuses an error is answered with (RFC 9110 §15.5, §15.6; 429 RFC 6585 §4). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503;
 
 const INTERNAL_STATUSES = { INTERNAL: 500 } as const satisfies Record<
   InternalErrorCode,
@@ -44,6 +44,8 @@ const TLOG_STATUSES = {
 const LOG_STATUSES = {
   LOG_ENTRY_TOO_LARGE: 413,
   LOG_OVERLOADED: 503,
+  LOG_TOO_MANY_WRITES: 429,
+  LOG_FORBIDDEN: 403,
   LOG_CLOSED: 503,
   LOG_UNAUTHORIZED: 401,
   LOG_NOT_FOUND: 404,
@@ -61,6 +63,8 @@ const LOG_STATUSES = {
 
 const STORE_STATUSES = {
   STORE_IO: 500,
+  // The disk is full: nothing was written; the same request may succeed once space is freed.
+  STORE_FULL: 503,
   STORE_CONFLICT: 409,
   STORE_CORRUPT: 500,
 } as const satisfies Record<StoreErrorCode, ErrorStatus>;

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Sequencer } from '../log/sequencer.js';
 import type { TreeReader } from '../log/tree-reader.js';
 import type { LogStorePort } from '../store/log-store-port.js';
+import type { WriteAdmission } from './limits/write-admission.js';
 
 /** The Fastify instance of a log server. */
 export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
@@ -17,4 +18,6 @@ export interface LogRouteOptions {
   readonly store: LogStorePort;
   /** Reads tiles for proofs, with a cache of full tiles shared by all requests. */
   readonly tree: TreeReader;
+  /** Admits write requests before their bodies are read (per client, buffered bytes). */
+  readonly writes: WriteAdmission;
 }

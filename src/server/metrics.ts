@@ -1,4 +1,5 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { onRequestHookHandler } from 'fastify';
 import type { Sequencer } from '../log/sequencer.js';
 import type { ApiSnapshotSource } from './api/api-snapshot.js';
 import type { LogServer } from './log-routes.js';
@@ -7,6 +8,8 @@ export interface MetricsOptions {
   readonly log: Sequencer;
   /** When set, `nospy_findings{kind}` reports the current report's findings. */
   readonly snapshots?: ApiSnapshotSource | undefined;
+  /** Who may read `/metrics` (an onRequest hook); everyone without one. */
+  readonly guard?: onRequestHookHandler | undefined;
 }
 
 /**
@@ -58,8 +61,13 @@ export function registerMetrics(app: LogServer, options: MetricsOptions): Regist
     );
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+  app.get(
+    '/metrics',
+    {
+      schema: { hide: true },
+      ...(options.guard === undefined ? {} : { onRequest: options.guard }),
+    },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;
 }

@@ -20,6 +20,10 @@ import { registerOpenApi } from './openapi.js';
 import { registerMetrics } from './metrics.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { LogRouteOptions, LogServer } from './log-routes.js';
+import { httpServerOptions, serverLimits, type ServerLimits } from './limits/server-limits.js';
+import { WriteAdmission } from './limits/write-admission.js';
+import { AccessTokens } from './auth/access-tokens.js';
+import { requireScope } from './auth/require-scope.js';
 
 export type { LogRouteOptions, LogServer } from './log-routes.js';
 
@@ -29,6 +33,12 @@ export interface ServerOptions {
   readonly logger: Logger;
   /** Bearer token for `POST /add`; without one, submissions are refused (401). */
   readonly submitToken?: string | undefined;
+  /**
+   * The tokens the server takes (a tokens file and the submit token). With a tokens file the
+   * read API and `/metrics` need a `read` token; without `tokens`, the submit token alone and
+   * an open read API.
+   */
+  readonly tokens?: AccessTokens | undefined;
   /** The trust file statements are verified against; without it POST /v1/statements answers 503. */
   readonly trust?: Trust | undefined;
   /** When set, POST /v1/statements also needs this bearer token (vendors still sign). */
@@ -39,6 +49,8 @@ export interface ServerOptions {
   readonly snapshots?: ApiSnapshotSource | undefined;
   /** A built dashboard directory (web/dist) served at `/`; none without one. */
   readonly dashboard?: string | undefined;
+  /** Deadlines, the connection cap and write admission; defaults in `limits/server-limits.ts`. */
+  readonly limits?: Partial<ServerLimits> | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -52,7 +64,9 @@ export interface ServerOptions {
  */
 export function createServer(options: ServerOptions): LogServer {
   const fastifyLogger: FastifyBaseLogger = options.logger;
+  const limits = serverLimits(options.limits);
   const app = fastify({
+    ...httpServerOptions(limits),
     loggerInstance: fastifyLogger,
     // No body is larger than one entry; routes that need less say so themselves.
     bodyLimit: 65_535,
@@ -60,10 +74,14 @@ export function createServer(options: ServerOptions): LogServer {
     // Per-request log lines would dominate at thousands of appends per second.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // Beyond the cap Node closes a new connection before reading a byte of it.
+  app.server.maxConnections = limits.maxConnections;
+  const tokens = options.tokens ?? new AccessTokens({ submitToken: options.submitToken });
   const routeOptions: LogRouteOptions = {
     log: options.log,
     store: options.store,
     tree: new TreeReader((level, index) => options.store.readTile(level, index)),
+    writes: new WriteAdmission(limits),
   };
   app.setErrorHandler(
     errorHandler(
@@ -89,19 +107,30 @@ export function createServer(options: ServerOptions): LogServer {
   );
   // Before every route: swagger documents the routes registered after it.
   registerOpenApi(app, '0.1.0');
-  registerMetrics(app, { log: options.log, snapshots: options.snapshots });
+  // Metrics count the operator's findings by kind: a read token's business.
+  registerMetrics(app, {
+    log: options.log,
+    snapshots: options.snapshots,
+    guard: requireScope(tokens, 'read'),
+  });
   void app.register(healthRoutes, routeOptions);
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
-  void app.register(addRoutes, { ...routeOptions, submitToken: options.submitToken });
+  void app.register(addRoutes, { ...routeOptions, tokens });
   void app.register(statementRoutes, {
     ...routeOptions,
     trust: options.trust,
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
   });
-  if (options.snapshots !== undefined)
-    void app.register(readApiRoutes, { snapshots: options.snapshots });
+  const snapshots = options.snapshots;
+  if (snapshots !== undefined)
+    // The operator's findings, devices, inventory and traffic: a `read` token, checked on the
+    // headers of every request of this scope before its route runs.
+    void app.register(async (scope) => {
+      scope.addHook('onRequest', requireScope(tokens, 'read'));
+      await scope.register(readApiRoutes, { snapshots });
+    });
   if (options.dashboard !== undefined)
     void app.register(dashboardRoutes, { dir: options.dashboard });
   // Registered as is (not through fastify-plugin): its body parser must stay in its own scope.
@@ -109,7 +138,8 @@ export function createServer(options: ServerOptions): LogServer {
     void app.register(blobRoutes, {
       store: options.blobs,
       // The same writers as the other write routes: the operator's token, the vendors' keys.
-      writers: { token: options.submitToken, trust: options.trust },
+      writers: { tokens, trust: options.trust },
+      admission: routeOptions.writes,
     });
   app.addHook('onClose', async () => {
     await options.log.close();

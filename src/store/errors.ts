@@ -1,10 +1,11 @@
 import { NospyError } from '../errors/nospy-error.js';
 
-export type StoreErrorCode = 'STORE_IO' | 'STORE_CONFLICT' | 'STORE_CORRUPT';
+export type StoreErrorCode = 'STORE_IO' | 'STORE_FULL' | 'STORE_CONFLICT' | 'STORE_CORRUPT';
 
 /**
  * The storage behind the log failed: the database could not be opened or written
- * (STORE_IO), another writer changed the log under us (STORE_CONFLICT), or what is stored
+ * (STORE_IO), its disk or its page quota is full and it cannot write until space is freed
+ * (STORE_FULL: a retry may succeed), another writer changed the log under us (STORE_CONFLICT), or what is stored
  * contradicts itself (STORE_CORRUPT).
  */
 export class StoreError extends NospyError<StoreErrorCode> {

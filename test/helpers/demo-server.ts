@@ -15,6 +15,7 @@ import { openLog } from '../../src/log/open-log.js';
 import { engineSnapshotSource, publishedLogState } from '../../src/server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../src/server/dashboard.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
+import { AccessTokens } from '../../src/server/auth/access-tokens.js';
 import { loadTrustFile } from '../../src/statements/files.js';
 import { parsePrivateKey } from '../../src/tlog/note-key.js';
 
@@ -32,7 +33,12 @@ export interface DemoServer {
 }
 
 /** Builds the demo world in a fresh temporary directory and serves it on 127.0.0.1, port 0. */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(
+  options: {
+    /** A tokens file: the read API and dashboard then need a read token. */
+    readonly tokensFile?: string;
+  } = {},
+): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'nospy-demo-server-'));
   const data = join(dir, 'data');
   // The shipped config names the world relative to itself (`data/…`).
@@ -47,6 +53,9 @@ export async function startDemoServer(): Promise<DemoServer> {
     store: log.store,
     logger: pino({ level: 'silent' }),
     submitToken,
+    ...(options.tokensFile === undefined
+      ? {}
+      : { tokens: new AccessTokens({ file: options.tokensFile, submitToken }) }),
     trust: loadTrustFile(join(data, 'trust.yaml')),
     blobs: new FsBlobStore({ root: join(data, 'log', 'blobs') }),
     snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { generateNoteKey, type NoteSigner } from '../../src/tlog/note-key.js';
 import { openLog, type OpenLog, type OpenLogOptions } from '../../src/log/open-log.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
+import type { ServerLimits } from '../../src/server/limits/server-limits.js';
 
 export const TOKEN = 'test-submit-token';
 
@@ -33,16 +34,19 @@ export async function startLog(
     dir: string;
     key?: NoteSigner;
     submitToken?: string | undefined;
+    limits?: Partial<ServerLimits> | undefined;
   } & Partial<Omit<OpenLogOptions, 'signer' | 'dataDir'>>,
 ): Promise<RunningLog> {
   const key = options.key ?? generateNoteKey('log.example/test');
-  const { dir, submitToken, ...rest } = options;
+  const { dir, submitToken, limits, ...rest } = options;
   const log = await openLog({ ...rest, dataDir: dir, signer: key });
   const app = createServer({
     log: log.sequencer,
     store: log.store,
     logger: pino({ level: 'silent' }),
     submitToken: 'submitToken' in options ? submitToken : TOKEN,
+    // Many concurrent writers from this one test process: the per-client limit is tested apart.
+    limits: { writesPerClient: 1_024, ...limits },
     onClose: () => log.close(),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -157,6 +157,26 @@ describe('POST /add', () => {
 });
 
 describe('the tlog-tiles read API', () => {
+  describe('when a tile path is percent-encoded', () => {
+    it('answers 400 TLOG_TILE_PATH_INVALID instead of serving the tile under a second URL', async () => {
+      await addMany(13);
+      expect((await fetch(`${server.url}/tile/0/000.p/13`)).status).toBe(200);
+      for (const path of [
+        'tile/%30/000.p/13',
+        'tile/0/%30%30%30.p/13',
+        'tile/0/000.p/1%33',
+        'tile/0/000%2Ep/13',
+        'tile/entries/00%30.p/13',
+      ]) {
+        const response = await fetch(`${server.url}/${path}`);
+        expect(response.status, path).toBe(400);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+          'TLOG_TILE_PATH_INVALID',
+        );
+      }
+    });
+  });
+
   it('serves the checkpoint briefly cacheable and tiles immutable once full', async () => {
     const results = await addMany(258);
     const checkpoint = await fetch(`${server.url}/checkpoint`);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { openLog, type OpenLog, type OpenLogOptions } from '../../src/log/open-log.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
+import type { ServerLimits } from '../../src/server/limits/server-limits.js';
 import { addSignature, type Envelope } from '../../src/statements/dsse.js';
 import { loadPrivateKeyFile, loadStatementFile } from '../../src/statements/files.js';
 import { signStatement } from '../../src/statements/sign.js';
@@ -102,6 +103,7 @@ export async function startServer(
     trustWitnesses?: readonly NoteVerifier[];
     trustQuorum?: number;
     statementToken?: string;
+    limits?: Partial<ServerLimits>;
   } & Partial<Omit<OpenLogOptions, 'signer' | 'dataDir'>>,
 ): Promise<RunningServer> {
   const {
@@ -110,6 +112,7 @@ export async function startServer(
     trustWitnesses: witnesses,
     trustQuorum,
     statementToken,
+    limits,
     ...rest
   } = options;
   const logKey = given ?? generateNoteKey('log.example/statements');
@@ -124,6 +127,7 @@ export async function startServer(
     logger: pino({ level: 'silent' }),
     trust,
     statementToken,
+    limits,
     blobs: new FsBlobStore({ root: join(dir, 'data', 'blobs') }),
     onClose: () => log.close(),
   });

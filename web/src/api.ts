@@ -176,9 +176,47 @@ export function vendorPath(name: string): string {
   return `#/vendors/${encodeURIComponent(slug === '' ? name : slug)}`;
 }
 
-/** GETs a same-origin path and parses JSON; a non-2xx answer throws with the API's message. */
+/**
+ * The read token the operator signed in with. Kept in sessionStorage: it lasts as long as the
+ * tab, is not sent by the browser on its own (no cookie, so no cross-site request carries it),
+ * and is gone when the tab closes.
+ */
+const TOKEN_KEY = 'nospy.token';
+/** Dispatched on window when the sign-in state changes: `detail` is 'required' or 'signed-in'. */
+export const AUTH_EVENT = 'nospy:auth';
+
+export function storedToken(): string | undefined {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function signIn(token: string): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  window.dispatchEvent(new CustomEvent(AUTH_EVENT, { detail: 'signed-in' }));
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  window.dispatchEvent(new CustomEvent(AUTH_EVENT, { detail: 'required' }));
+}
+
+/** The headers of an API request: JSON, and the read token when signed in. */
+export function apiHeaders(token: string | undefined = storedToken()): Record<string, string> {
+  return token === undefined
+    ? { accept: 'application/json' }
+    : { accept: 'application/json', authorization: `Bearer ${token}` };
+}
+
+/**
+ * GETs a same-origin path and parses JSON; a non-2xx answer throws with the API's message. A 401
+ * (no token, or one revoked) forgets the stored token and asks for a sign-in.
+ */
 export async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const response = await fetch(path, { headers: apiHeaders() });
+  if (response.status === 401) signOut();
   if (!response.ok) {
     const body = (await response.json().catch(() => undefined)) as
       { error?: { message?: string } } | undefined;

@@ -4,6 +4,8 @@ import { DevicePage } from './pages/device.js';
 import { VendorPage } from './pages/vendor.js';
 import { LogPage } from './pages/log.js';
 import { CompliancePage } from './pages/compliance.js';
+import { AUTH_EVENT, signOut, storedToken } from './api.js';
+import { SignIn } from './sign-in.js';
 
 /** The hash route: `#/`, `#/devices/<id>`, `#/vendors/<id>`, `#/log`, `#/compliance`. */
 function useHashRoute(): string[] {
@@ -31,8 +33,28 @@ function Page(props: { readonly route: string[] }) {
   return <Overview />;
 }
 
+/**
+ * Whether the API asked for a sign-in (a 401), and a counter that changes at every sign-in so
+ * the pages load again with the token.
+ */
+function useSignIn(): { readonly required: boolean; readonly epoch: number } {
+  const [state, setState] = useState({ required: false, epoch: 0 });
+  useEffect(() => {
+    const onAuth = (event: Event) => {
+      const signedIn = (event as CustomEvent<string>).detail === 'signed-in';
+      setState((s) => ({ required: !signedIn, epoch: signedIn ? s.epoch + 1 : s.epoch }));
+    };
+    window.addEventListener(AUTH_EVENT, onAuth);
+    return () => {
+      window.removeEventListener(AUTH_EVENT, onAuth);
+    };
+  }, []);
+  return state;
+}
+
 export function App() {
   const route = useHashRoute();
+  const auth = useSignIn();
   return (
     <>
       <header>
@@ -41,11 +63,19 @@ export function App() {
           <a href="#/">Overview</a>
           <a href="#/log">Log</a>
           <a href="#/compliance">Compliance</a>
+          {storedToken() === undefined ? null : (
+            <a
+              href="#/"
+              onClick={() => {
+                signOut();
+              }}
+            >
+              Sign out
+            </a>
+          )}
         </nav>
       </header>
-      <main>
-        <Page route={route} />
-      </main>
+      <main>{auth.required ? <SignIn /> : <Page key={auth.epoch} route={route} />}</main>
     </>
   );
 }

@@ -17,6 +17,7 @@ import { WriteGate } from '../../log/store-audit/write-gate.js';
 import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
 import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js';
 import { whereOf } from '../../log/verify/log-source.js';
+import { AccessTokens } from '../../server/auth/access-tokens.js';
 
 interface ServeOptions {
   data?: string;
@@ -30,6 +31,7 @@ interface ServeOptions {
   statementToken?: string;
   readOnlyRecovery?: boolean;
   fullAuditHours?: string;
+  tokens?: string;
 }
 
 /** `nospy serve`: runs the log (sequencer + tlog-tiles HTTP API) until SIGINT/SIGTERM. */
@@ -45,6 +47,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
     .option('--port <port>', 'TCP port (config: server.port, default 8080)')
     .option('--host <host>', 'address to listen on (config: server.host, default 127.0.0.1)')
     .option('--submit-token <token>', 'bearer token for POST /add (or NOSPY_SUBMIT_TOKEN)')
+    .option(
+      '--tokens <file>',
+      'tokens file (nospy token add): the read API and dashboard then need a read token (config: server.tokens)',
+    )
     .option(
       '--witness <vkey>=<url>',
       'a witness: cosignature verifier key (or file) and submission URL; repeatable',
@@ -82,6 +88,21 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         );
       }
       const submitToken = opts.submitToken ?? nonEmpty(ctx.env.NOSPY_SUBMIT_TOKEN);
+      const tokensFile = opts.tokens ?? config.server.tokens;
+      // The operator's findings, devices and traffic are not for whoever reaches the port.
+      if (tokensFile === undefined && !isLoopback(config.server.host)) {
+        throw new LogError(
+          'LOG_USAGE',
+          `refusing to serve the read API and dashboard on ${config.server.host} without read tokens: give --tokens <file> (nospy token add --scope read --tokens <file>), or listen on 127.0.0.1`,
+          { where: '--host' },
+        );
+      }
+      // Read now: a broken tokens file stops the start with its line.
+      const tokens = new AccessTokens({
+        file: tokensFile === undefined ? undefined : resolve(ctx.cwd, tokensFile),
+        submitToken,
+        logger: ctx.logger,
+      });
       // Nothing is signed until the audit of the stored log passes (never, in recovery mode).
       const gate = new WriteGate(opts.readOnlyRecovery === true ? 'read-only' : 'audit');
       const log = await openLog({
@@ -109,12 +130,14 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         store: log.store,
         logger: ctx.logger,
         submitToken,
+        tokens,
         trust,
         statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
         blobs: new FsBlobStore({ root: join(config.data, 'blobs') }),
         // The read API: the check engine's report over this config, recomputed when the log grows.
         snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
+        limits: config.server,
         onClose: async () => {
           await auditor.stop();
           watermarks.close();
@@ -160,10 +183,19 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       );
       // SIGINT/SIGTERM: stop accepting, let in-flight appends finish, sequence what is queued
       // (the final checkpoint), close the store; close-with-grace then exits.
+      // Tokens are added and revoked without a restart: the file is watched, and SIGHUP re-reads it.
+      const unwatch = tokens.watch();
+      const onHangup = (): void => {
+        tokens.reload();
+      };
+      process.on('SIGHUP', onHangup);
       await new Promise<void>((resolve) => {
-        closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+        // SIGHUP re-reads the tokens file (above); it does not stop the server.
+        closeWithGrace({ delay: 30_000, skip: ['SIGHUP'] }, async ({ signal, err }) => {
           if (err !== undefined) ctx.logger.error({ err }, 'closing after an error');
           else ctx.logger.info({ signal }, 'closing: finishing in-flight appends');
+          unwatch();
+          process.off('SIGHUP', onHangup);
           await app.close();
           ctx.logger.info(
             { size: log.sequencer.checkpoint.size },
@@ -192,6 +224,12 @@ function parseWitness(cwd: string, spec: string): WitnessEndpoint {
     );
   }
   return { verifier, url: match[2] };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

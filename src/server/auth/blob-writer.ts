@@ -9,12 +9,16 @@ import { keyHandle, KEY_TYPE_ED25519 } from '../../tlog/note-key.js';
 import { BLOB_SIGNATURE_HEADER, blobSignatureText } from '../../blobs/upload-signature.js';
 import type { Trust } from '../../statements/trust.js';
 import { bearerToken, sameToken } from './bearer.js';
+import type { AccessTokens } from './access-tokens.js';
+import { grants } from './scopes.js';
 
 export { BLOB_SIGNATURE_HEADER } from '../../blobs/upload-signature.js';
 
 export interface BlobWriters {
   /** The operator's bearer token (the submit token of `POST /add`). */
   readonly token?: string | undefined;
+  /** The server's tokens: one with the `submit` scope writes as the operator. */
+  readonly tokens?: AccessTokens | undefined;
   /** Vendors and evaluators of the trust file may upload with a signature. */
   readonly trust?: Trust | undefined;
 }
@@ -39,9 +43,14 @@ export function authenticateBlobWriter(
   headers: { readonly authorization?: string | undefined; readonly signature?: string | undefined },
 ): BlobWriter | { readonly refused: string } {
   const bearer = bearerToken(headers.authorization);
-  if (bearer !== undefined && writers.token !== undefined) {
-    if (sameToken(bearer, writers.token)) return { kind: 'operator' };
-    return { refused: 'the bearer token is not the operator token' };
+  if (bearer !== undefined && (writers.token !== undefined || writers.tokens !== undefined)) {
+    if (writers.token !== undefined && sameToken(bearer, writers.token))
+      return { kind: 'operator' };
+    const holder = writers.tokens?.holderOf(bearer);
+    if (holder !== undefined && grants(holder.scopes, 'submit')) return { kind: 'operator' };
+    return {
+      refused: 'the bearer token is not the operator token nor a token with the scope submit',
+    };
   }
   if (headers.signature !== undefined) {
     const match = SIGNATURE.exec(headers.signature);

@@ -20,6 +20,7 @@ import {
   type BlobWriters,
 } from '../auth/blob-writer.js';
 import { errorHandler } from '../error-reply.js';
+import { admitWrite, type WriteAdmission } from '../limits/write-admission.js';
 
 export interface BlobRoutesOptions {
   readonly store: BlobStorePort;
@@ -27,6 +28,8 @@ export interface BlobRoutesOptions {
   readonly maxBytes?: number;
   /** Who may PUT: the operator token, the trust file's vendors. Neither given: no one may. */
   readonly writers: BlobWriters;
+  /** Admits uploads per client before their bodies are read; none: no limit (a plugin alone). */
+  readonly admission?: WriteAdmission | undefined;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -60,17 +63,21 @@ export function blobRoutes(
       bodyLimit: maxBytes,
       // Before the body is read: a refused writer costs no buffering or hashing. What it throws
       // is answered by the error handler.
-      onRequest: (request, _reply, done) => {
-        const hex = parseBlobDigest(request.params.digest);
-        const signature = request.headers[BLOB_SIGNATURE_HEADER];
-        const writer = authenticateBlobWriter(options.writers, hex, {
-          authorization: request.headers.authorization,
-          signature: typeof signature === 'string' ? signature : undefined,
-        });
-        if ('refused' in writer) throw new BlobError('BLOB_UNAUTHORIZED', writer.refused);
-        request.log.info({ digest: `sha256:${hex}`, writer }, 'blob upload');
-        done();
-      },
+      onRequest: [
+        (request, _reply, done) => {
+          const hex = parseBlobDigest(request.params.digest);
+          const signature = request.headers[BLOB_SIGNATURE_HEADER];
+          const writer = authenticateBlobWriter(options.writers, hex, {
+            authorization: request.headers.authorization,
+            signature: typeof signature === 'string' ? signature : undefined,
+          });
+          if ('refused' in writer) throw new BlobError('BLOB_UNAUTHORIZED', writer.refused);
+          request.log.info({ digest: `sha256:${hex}`, writer }, 'blob upload');
+          done();
+        },
+        // Streamed to disk, never buffered: counted per client only.
+        ...(options.admission === undefined ? [] : [admitWrite(options.admission, 'streamed')]),
+      ],
     },
     async (request, reply) => {
       const hex = parseBlobDigest(request.params.digest);

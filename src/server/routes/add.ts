@@ -1,11 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LogError } from '../../log/errors.js';
 import { MAX_ENTRY_BYTES } from '../../tlog/tiles.js';
-import { bearerToken, sameToken } from '../auth/bearer.js';
+import { bearerToken } from '../auth/bearer.js';
+import type { AccessTokens } from '../auth/access-tokens.js';
+import { grants } from '../auth/scopes.js';
 import type { LogRouteOptions } from '../log-routes.js';
+import { admitWrite } from '../limits/write-admission.js';
 
 export interface AddRouteOptions extends LogRouteOptions {
-  readonly submitToken: string | undefined;
+  /** A `submit` (or `admin`) token may add: the tokens file's or `--submit-token`. */
+  readonly tokens: AccessTokens;
 }
 
 /**
@@ -13,7 +17,7 @@ export interface AddRouteOptions extends LogRouteOptions {
  * Answers `{"index": N, "leafHash": "<hex>"}` only once the entry is durable and in a signed
  * checkpoint (and cosigned by the witness quorum, when one is configured).
  */
-export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (app, { log, submitToken }) => {
+export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (app, { log, tokens, writes }) => {
   // Any content type: the entry is opaque bytes. The limit is enforced while reading, so an
   // oversized body is refused (413) without being buffered (Fastify checks Content-Length first).
   app.removeAllContentTypeParsers();
@@ -28,11 +32,11 @@ export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (app, { log, submi
   // Authenticate before the body is read (onRequest runs before parsing); what it throws is
   // answered by the error handler.
   app.addHook('onRequest', (request, _reply, done) => {
-    const token = bearerToken(request.headers.authorization);
-    if (submitToken === undefined || token === undefined || !sameToken(token, submitToken)) {
+    const holder = tokens.holderOf(bearerToken(request.headers.authorization));
+    if (holder === undefined || !grants(holder.scopes, 'submit')) {
       throw new LogError(
         'LOG_UNAUTHORIZED',
-        submitToken === undefined
+        !tokens.anyGrants('submit')
           ? 'this log takes no submissions: it was started without a submit token'
           : 'POST /add needs the header "Authorization: Bearer <submit token>"',
       );
@@ -40,11 +44,16 @@ export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (app, { log, submi
     done();
   });
 
-  app.post('/add', { bodyLimit: MAX_ENTRY_BYTES }, async (request, reply) => {
-    const body = request.body;
-    const entry = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    const { index, leafHash } = await log.add(entry);
-    return reply.send({ index, leafHash: leafHash.toString('hex') });
-  });
+  // After the token: a write slot is taken only by a submitter.
+  app.post(
+    '/add',
+    { bodyLimit: MAX_ENTRY_BYTES, onRequest: admitWrite(writes, MAX_ENTRY_BYTES) },
+    async (request, reply) => {
+      const body = request.body;
+      const entry = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      const { index, leafHash } = await log.add(entry);
+      return reply.send({ index, leafHash: leafHash.toString('hex') });
+    },
+  );
   return Promise.resolve();
 };

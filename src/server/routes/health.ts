@@ -4,8 +4,9 @@ import type { LogRouteOptions } from '../log-routes.js';
 /**
  * `/healthz`: the process answers. `/readyz`: 200 while the log takes entries; 503 while it is
  * closing or stopped, while it audits its store before signing anything (with the audit's
- * progress), and once an audit found the store does not verify or in read-only recovery (naming
- * what failed).
+ * progress), once an audit found the store does not verify or in read-only recovery (naming
+ * what failed), and for a while after a write found the disk full (`store-full`, with
+ * Retry-After; it turns 200 again at the next write that succeeds, or after that while).
  */
 export const healthRoutes: FastifyPluginAsync<LogRouteOptions> = (app, options) => {
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
@@ -30,6 +31,14 @@ export const healthRoutes: FastifyPluginAsync<LogRouteOptions> = (app, options) 
           : {}),
         ...(refusal === undefined ? {} : { code: refusal.code }),
       });
+    }
+    const full = log.storeFull;
+    if (full !== undefined) {
+      // Writes would fail for want of space: a balancer sends them elsewhere meanwhile.
+      return reply
+        .code(503)
+        .header('retry-after', String(full.retryAfterSeconds))
+        .send({ status: 'store-full', size, reason: full.message, code: 'STORE_FULL' });
     }
     const ready = log.ready;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', size });

@@ -18,6 +18,7 @@ import { bearerToken, sameToken } from '../auth/bearer.js';
 import type { LogRouteOptions } from '../log-routes.js';
 import { errorHandler } from '../error-reply.js';
 import { parseIndexParam } from './index-param.js';
+import { admitWrite } from '../limits/write-admission.js';
 
 export interface StatementRouteOptions extends LogRouteOptions {
   /** Who may sign what; without one, POST /v1/statements answers 503 (reading still works). */
@@ -39,7 +40,7 @@ const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'from', 'limit'];
  * signatures on the envelope: only envelopes that every check accepts reach the log.
  */
 export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, options) => {
-  const { log, store, tree, trust, indexer, statementToken } = options;
+  const { log, store, tree, trust, indexer, statementToken, writes } = options;
 
   // The envelope is judged from its exact bytes; the limit is enforced while reading (Content-Length
   // first), so an oversized body is refused with 413 without being buffered.
@@ -65,27 +66,30 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
     '/v1/statements',
     {
       bodyLimit: MAX_ENVELOPE_BYTES,
-      // Before the body is read: a refused writer costs no buffering. What it throws is
-      // answered by the error handler.
-      onRequest: (request, _reply, done) => {
-        if (trust === undefined) {
-          throw new StatementError(
-            'STATEMENT_NOT_ACCEPTING',
-            'this log takes no statements: it was started without a trust file (--trust)',
-          );
-        }
-        const token = bearerToken(request.headers.authorization);
-        if (
-          statementToken !== undefined &&
-          (token === undefined || !sameToken(token, statementToken))
-        ) {
-          throw new LogError(
-            'LOG_UNAUTHORIZED',
-            'POST /v1/statements needs the header "Authorization: Bearer <statement token>"',
-          );
-        }
-        done();
-      },
+      // Before the body is read: a refused writer costs no buffering, an admitted one holds a
+      // bounded share of the server. What they throw is answered by the error handler.
+      onRequest: [
+        (request, _reply, done) => {
+          if (trust === undefined) {
+            throw new StatementError(
+              'STATEMENT_NOT_ACCEPTING',
+              'this log takes no statements: it was started without a trust file (--trust)',
+            );
+          }
+          const token = bearerToken(request.headers.authorization);
+          if (
+            statementToken !== undefined &&
+            (token === undefined || !sameToken(token, statementToken))
+          ) {
+            throw new LogError(
+              'LOG_UNAUTHORIZED',
+              'POST /v1/statements needs the header "Authorization: Bearer <statement token>"',
+            );
+          }
+          done();
+        },
+        admitWrite(writes, MAX_ENVELOPE_BYTES),
+      ],
     },
     async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

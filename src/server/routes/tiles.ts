@@ -25,9 +25,10 @@ export const tileRoutes: FastifyPluginAsync<LogRouteOptions> = (app, { log, stor
   });
 
   app.get('/tile/*', async (request, reply) => {
-    const rest = (request.params as { '*': string })['*'];
-    // Throws TLOG_TILE_PATH_INVALID (400) for anything but the canonical form.
-    const tile = parseTilePath(`tile/${rest}`);
+    // The raw path, not the router's percent-decoded parameter: `/tile/%30/000` must not alias
+    // `/tile/0/000` (one tile, one URL, one cache key). Throws TLOG_TILE_PATH_INVALID (400) for
+    // anything but the canonical form, percent-encodings included.
+    const tile = parseTilePath(rawPath(request.raw.url ?? '').slice(1));
     const size = log.checkpoint.size;
     const level = tile.kind === 'hash' ? tile.level : 0;
     const available = tileWidthAt(level, tile.index, size);
@@ -56,3 +57,9 @@ export const tileRoutes: FastifyPluginAsync<LogRouteOptions> = (app, { log, stor
   });
   return Promise.resolve();
 };
+
+/** The request target's path as the client sent it: no query, nothing decoded. */
+function rawPath(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

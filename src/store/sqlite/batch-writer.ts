@@ -83,7 +83,7 @@ parentPort.on('message', (message) => {
     else integrate.immediate(message.batch);
     parentPort.postMessage({ id: message.id });
   } catch (error) {
-    parentPort.postMessage({ id: message.id, error: String(error && error.message), conflict: !!(error && error.conflict) });
+    parentPort.postMessage({ id: message.id, error: String(error && error.message), code: error && typeof error.code === 'string' ? error.code : undefined, conflict: !!(error && error.conflict) });
   }
 });
 `;
@@ -148,7 +148,29 @@ function packBatch(batch: IntegrationBatch): { packed: PackedBatch; transfer: Ar
 interface Reply {
   readonly id: number;
   readonly error?: string;
+  /** better-sqlite3's result code (`SQLITE_FULL`, `SQLITE_IOERR_WRITE`…). */
+  readonly code?: string;
   readonly conflict?: boolean;
+}
+
+/**
+ * The error a failed write is reported as. SQLITE_FULL (the disk, or the database's page quota,
+ * is full) is STORE_FULL: nothing of the batch was written and a retry succeeds once space is
+ * freed, so the server answers 503 rather than 500. Every other failure is STORE_IO.
+ */
+export function storeWriteError(
+  message: string,
+  sqliteCode: string | undefined,
+  file: string,
+): StoreError {
+  if (sqliteCode === 'SQLITE_FULL') {
+    return new StoreError(
+      'STORE_FULL',
+      `cannot write a batch: the disk or the database is full (${message})`,
+      { where: file },
+    );
+  }
+  return new StoreError('STORE_IO', `cannot write a batch: ${message}`, { where: file });
 }
 
 /**
@@ -181,11 +203,9 @@ export class BatchWriter {
       if (reply.error === undefined) waiting.resolve();
       else
         waiting.reject(
-          new StoreError(
-            reply.conflict === true ? 'STORE_CONFLICT' : 'STORE_IO',
-            reply.conflict === true ? reply.error : `cannot write a batch: ${reply.error}`,
-            { where: file },
-          ),
+          reply.conflict === true
+            ? new StoreError('STORE_CONFLICT', reply.error, { where: file })
+            : storeWriteError(reply.error, reply.code, file),
         );
     });
     this.#worker.on('error', (error) => {
