@@ -56,7 +56,8 @@ export async function parseVerifierKey(text: string): Promise<VerifierKey> {
   return { name, keyId, type, publicKey, vkey, handle: `${name}+${idHex}` };
 }
 
-const imported = new WeakMap<VerifierKey, Promise<CryptoKey>>();
+// Typed through `crypto.subtle` so that the module also compiles against Node's types (its tests).
+const imported = new WeakMap<VerifierKey, ReturnType<typeof crypto.subtle.importKey>>();
 
 /** Whether `signature` is `key`'s Ed25519 signature (RFC 8032) over `message`. */
 export async function verifyEd25519(

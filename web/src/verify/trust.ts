@@ -35,7 +35,7 @@ export interface Trust {
 export function serverTrust(logKey: VerifierKey): Trust {
   return {
     source: 'server',
-    label: 'the log key the server under test supplies (/v1/summary)',
+    label: 'the log key the server under test supplies in its summary',
     log: { kind: 'named', origin: undefined, key: logKey },
     witnesses: { quorum: 0, keys: [] },
     signers: [],
