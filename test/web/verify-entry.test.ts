@@ -230,6 +230,17 @@ describe('an entry of a log that nospy signed and two witnesses cosigned', () =>
     });
   });
 
+  describe('when the log key is named for another log', () => {
+    it('fails naming the origin and the key, as the CLI does', async () => {
+      const other = generateNoteKey('log.example/other');
+      const text = trustYaml({ log: other.vkey }).replace(`origin: ${ORIGIN}, `, '');
+      const { verdict } = await run(log, text);
+      expect(verdict.text).toContain(
+        `the checkpoint's origin "${ORIGIN}" is not the name of the log key ${keyHandle(other)}`,
+      );
+    });
+  });
+
   describe('when the log signature line carries the right key ID over other bytes', () => {
     it('fails at the log signature', async () => {
       const line = log.note.split('\n').find((l) => l.startsWith(`— ${ORIGIN} `)) ?? '';

@@ -70,6 +70,13 @@ export function logKeyFor(
         problem: `the checkpoint is of log "${origin}", but ${trust.label} trusts log "${log.origin}"`,
       };
     }
+    // As the CLI (src/tlog/checkpoint.ts): a nospy log's key is named for its origin, so a key
+    // of another name is the key of another log.
+    if (log.key.name !== origin) {
+      return {
+        problem: `the checkpoint's origin "${origin}" is not the name of the log key ${log.key.handle} from ${trust.label}`,
+      };
+    }
     return { key: log.key };
   }
   const named = log.keys.filter((k) => k.name === origin);

@@ -39,10 +39,11 @@ export async function parseUserTrust(text: string, name: string | undefined): Pr
     }
     return trustFromKeys(keys);
   }
-  return parseTrustFile(text, name ?? 'the pasted trust file');
+  return parseTrustFile(text, name);
 }
 
-async function parseTrustFile(text: string, file: string): Promise<Trust> {
+async function parseTrustFile(text: string, name: string | undefined): Promise<Trust> {
+  const file = name ?? 'the pasted trust file';
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 0 });
@@ -140,7 +141,8 @@ async function parseTrustFile(text: string, file: string): Promise<Trust> {
     }
     witnesses = { quorum, keys };
   }
-  return { source: 'user', label: `your trust file ${file}`, log, witnesses, signers };
+  const label = name === undefined ? 'the trust file you pasted' : `your trust file ${name}`;
+  return { source: 'user', label, log, witnesses, signers };
 }
 
 /** An object with only the `allowed` fields (as the CLI's strict schema), for `path`. */
