@@ -27,7 +27,7 @@ export async function parseUserTrust(text: string, name: string | undefined): Pr
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
   if (lines.length === 0) throw new Error('no keys given');
-  if (lines.every((l) => /^[^\s:]+\+[0-9a-f]{8}\+\S+$/.test(l))) {
+  if (lines.every((l) => /^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(l))) {
     if (lines.length > 256) throw new Error('more than 256 verifier keys');
     const keys: VerifierKey[] = [];
     for (const [i, line] of lines.entries()) {
