@@ -271,6 +271,19 @@ describe('a logged envelope whose signature does not verify', () => {
   });
 });
 
+describe('an entry index that is not one', () => {
+  it.each([Number.NaN, -1, 1.5])('is refused before anything is fetched (%s)', async (index) => {
+    const log = buildLog(2);
+    const verdict = await verifyEntry(
+      index,
+      await parseUserTrust(trustYaml(), 'trust.yaml'),
+      readerOf(log),
+      () => undefined,
+    );
+    expect(verdict.text).toBe('NOT VERIFIED: the entry index is not a whole number from 0');
+  });
+});
+
 describe('a log of raw entries', () => {
   it('verifies the inclusion and says there is no statement to check', async () => {
     const log = buildLog(5, { entry: (i) => Buffer.from(`entry ${String(i)}\n`) });
