@@ -1,18 +1,19 @@
 /**
  * The log page's in-browser proof check (Debian's chromium driven by playwright-core) on a log of
  * 300 entries, so that proofs cross a full data tile and a partial one, with a verifier key whose
- * base64 holds a '+'. The pages over the demo world are in `dashboard.test.ts`.
+ * base64 holds a '+', pasted by the user (raw entries: no statement signatures to check). The
+ * pages over the demo world are in `dashboard.test.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLog, type OpenLog } from '../src/log/open-log.js';
 import { DASHBOARD_DIR } from '../src/server/dashboard.js';
 import { createServer, type LogServer } from '../src/server/server.js';
-import { generateNoteKey } from '../src/tlog/note-key.js';
+import { generateNoteKey, keyHandle } from '../src/tlog/note-key.js';
 import { requireTools } from '../test/helpers/require-tools.js';
 import { FixedSnapshotSource, SNAPSHOT } from '../test/server-api/fixed-snapshot-source.js';
 import { launchChromium, openRoute } from './browser.js';
@@ -77,30 +78,56 @@ afterAll(async () => {
 
 const open = (route: string) => openRoute(browser, url, route);
 
+async function pasteKeys(page: Page, text: string): Promise<void> {
+  await page.locator('#trust-text').fill(text);
+  await page.locator('#trust-use').click();
+  await page.locator('#trust-summary').waitFor();
+}
+
+async function verify(page: Page, index: number): Promise<string> {
+  await page.locator('#verify-index').fill(String(index));
+  await page.locator('#verify').click();
+  await page.locator('#verdict[data-verified]').waitFor();
+  return (await page.locator('#verdict').textContent()) ?? '';
+}
+
 describe('the log page', () => {
   it.each([0, 255, 256, 299])(
-    'verifies the inclusion of entry %i in the browser, step by step',
+    'verifies the inclusion of entry %i in the browser against the pasted log key, step by step',
     async (index) => {
       const { page, errors } = await open('/log');
-      await page.locator('#verify-index').fill(String(index));
-      await page.locator('#verify').click();
-      await page.locator('#verdict', { hasText: /VERIFIED/ }).waitFor();
-      expect(await page.locator('#verdict').textContent()).toBe('VERIFIED');
-      expect(await page.locator('.steps li.ok').count()).toBe(6);
+      await pasteKeys(page, vkey);
+      expect(await verify(page, index)).toMatch(
+        new RegExp(`^VERIFIED independently: entry ${String(index)} is in the log`),
+      );
+      expect(await page.locator('.steps li.bad').count()).toBe(0);
+      // Keys, proof, checkpoint, log signature, entry, leaf hash, root.
+      expect(await page.locator('.steps li.ok').count()).toBe(7);
+      expect(await page.locator('.steps li', { hasText: 'not a DSSE envelope' }).count()).toBe(1);
       expect(errors).toEqual([]);
       await page.close();
     },
   );
 
-  describe('when the verifier key is not the log key', () => {
-    it('reports NOT VERIFIED at the signature step', async () => {
+  describe('with no key of the user', () => {
+    it('verifies against the server’s key and says NOT INDEPENDENT', async () => {
       const { page } = await open('/log');
-      const other = generateNoteKey('log.example/e2e').vkey;
-      expect(other).not.toBe(vkey);
-      await page.locator('#verify-key').fill(other);
-      await page.locator('#verify').click();
-      await page.locator('#verdict', { hasText: /VERIFIED/ }).waitFor();
-      expect(await page.locator('#verdict').textContent()).toContain('NOT VERIFIED');
+      await page.locator('#trust-forget').click();
+      expect(await verify(page, 0)).toMatch(/^VERIFIED, but NOT INDEPENDENT:/);
+      await page.close();
+    });
+  });
+
+  describe('when the verifier key is not the log key', () => {
+    it('reports NOT VERIFIED at the signature step, naming the key', async () => {
+      const { page } = await open('/log');
+      const other = generateNoteKey('log.example/e2e');
+      expect(other.vkey).not.toBe(vkey);
+      await pasteKeys(page, other.vkey);
+      const verdict = await verify(page, 0);
+      expect(verdict).toContain('NOT VERIFIED');
+      expect(verdict).toContain(keyHandle(other));
+      await page.locator('#trust-forget').click();
       await page.close();
     });
   });

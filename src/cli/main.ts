@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/load.js';
 import { isNospyError } from '../errors/nospy-error.js';
-import { createLogger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { LevelWithSilent } from 'pino';
+import { COMMANDS, commandOf, loadCommands } from './command-index.js';
 import { CliError } from './errors.js';
 import { exitCodeOf } from './exit-codes.js';
 import type { CommandContext } from './context.js';
@@ -33,15 +34,27 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   }
   const env = io.env ?? process.env;
   let loaded: LoadedConfig | undefined;
+  // The configuration and logging modules load when a command runs (the preAction hook), not
+  // for `--help` or `--version`: start-up pays only for what the command line asks.
+  let loadConfig: typeof import('../config/load.js').loadConfig | undefined;
+  let logger: Logger | undefined;
   const ctx: CommandContext = {
     stdout,
     stderr,
     env,
     cwd: io.cwd ?? process.cwd(),
     json: false,
-    logger: createLogger({ level: 'info', pretty: false, destination: stderr }),
+    get logger(): Logger {
+      if (logger === undefined) throw new Error('the logger is used before the command runs');
+      return logger;
+    },
+    set logger(value: Logger) {
+      logger = value;
+    },
     exitCode: 0,
     config(flags) {
+      if (loadConfig === undefined)
+        throw new Error('the configuration is read before the command runs');
       if (loaded === undefined || flags !== undefined) {
         const opts = program.opts<GlobalOptions>();
         loaded = loadConfig({ file: opts.config, env, flags: flags ?? [], cwd: ctx.cwd });
@@ -49,20 +62,32 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       return loaded;
     },
   };
-  const program = buildProgram(ctx, packageVersion());
-  program.hook('preAction', () => {
+  const words = joinSubcommandVersionValue(argv);
+  const command = commandOf(words);
+  const program = buildProgram(
+    ctx,
+    packageVersion(),
+    COMMANDS,
+    await loadCommands(command === undefined ? [] : [command]),
+  );
+  program.hook('preAction', async () => {
     const opts = program.opts<GlobalOptions>();
     ctx.json = opts.json === true;
+    const [config, logging] = await Promise.all([
+      import('../config/load.js'),
+      import('../logging/logger.js'),
+    ]);
+    loadConfig = config.loadConfig;
     // Logging settings come from the configuration, so a bad config fails every command.
-    const { config } = ctx.config();
-    ctx.logger = createLogger({
-      level: opts.logLevel ?? config.logging.level,
-      pretty: opts.logPretty ?? config.logging.pretty,
+    const { config: settings } = ctx.config();
+    ctx.logger = logging.createLogger({
+      level: opts.logLevel ?? settings.logging.level,
+      pretty: opts.logPretty ?? settings.logging.pretty,
       destination: stderr,
     });
   });
   try {
-    await program.parseAsync(joinSubcommandVersionValue(argv), { from: 'user' });
+    await program.parseAsync(words, { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
     return exitCodeFor(error, stderr);

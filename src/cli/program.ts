@@ -1,22 +1,7 @@
 import { Command, Option } from 'commander';
-import { LOG_LEVELS } from '../config/schema.js';
+import { LOG_LEVELS } from '../config/log-levels.js';
+import type { CommandEntry, Registrar } from './command-index.js';
 import type { CommandContext } from './context.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerKeygenCommands } from './commands/keygen.js';
-import { registerLogCommands } from './commands/log.js';
-import { registerServeCommands } from './commands/serve.js';
-import { registerTokenCommands } from './commands/token.js';
-import { registerWitnessCommands } from './commands/witness.js';
-import { registerStatementCommands } from './commands/statement.js';
-import { registerBundleCommands } from './commands/bundle.js';
-import { registerFlowCheckCommand, registerMudCommands } from './commands/mud.js';
-import { registerFlowsCommands } from './commands/flows.js';
-import { registerPolicyCommands } from './commands/policy.js';
-import { registerFirmwareCommands } from './commands/firmware.js';
-import { registerSbomCommands } from './commands/sbom.js';
-import { registerCheckCommands } from './commands/check.js';
-import { registerDemoCommands } from './commands/demo.js';
-import { registerRebuildCommands } from './commands/rebuild.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -26,28 +11,6 @@ Exit codes:
 
 Configuration: nospy.yaml in the working directory, or --config <file>, or NOSPY_CONFIG.
 Precedence: flags > NOSPY_* environment variables > file > defaults.`;
-
-/** Each concern adds its subcommands here; commands stay thin and call a service. */
-const REGISTRARS: readonly ((program: Command, ctx: CommandContext) => void)[] = [
-  registerConfigCommands,
-  registerKeygenCommands,
-  registerServeCommands,
-  registerTokenCommands,
-  registerLogCommands,
-  registerWitnessCommands,
-  registerStatementCommands,
-  registerBundleCommands,
-  registerFlowsCommands,
-  registerMudCommands,
-  // Adds `flows check` to the `flows` command, creating it if no registrar above did: keep it last.
-  registerFlowCheckCommand,
-  registerPolicyCommands,
-  registerSbomCommands,
-  registerFirmwareCommands,
-  registerRebuildCommands,
-  registerCheckCommands,
-  registerDemoCommands,
-];
 
 /** Subcommands with their own `--version <value>` option (a package version, not nospy's). */
 const SUBCOMMANDS_WITH_VERSION_VALUE: readonly (readonly [string, string])[] = [['osv', 'query']];
@@ -80,7 +43,17 @@ export function joinSubcommandVersionValue(argv: readonly string[]): string[] {
   return out;
 }
 
-export function buildProgram(ctx: CommandContext, version: string): Command {
+/**
+ * The program: the commands of `loaded` built by their registrars, every other command of
+ * `index` a placeholder with its name and description only, so that help lists every command
+ * and a mistyped one still gets its suggestions.
+ */
+export function buildProgram(
+  ctx: CommandContext,
+  version: string,
+  index: readonly CommandEntry[],
+  loaded: ReadonlyMap<CommandEntry, readonly Registrar[]>,
+): Command {
   const program = new Command('nospy')
     .description(
       "Check network equipment against its vendors' signed no-spy promises and the law:\n" +
@@ -100,6 +73,19 @@ export function buildProgram(ctx: CommandContext, version: string): Command {
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
     });
-  for (const register of REGISTRARS) register(program, ctx);
+  const ran = new Set<Registrar>();
+  for (const entry of index) {
+    for (const register of loaded.get(entry) ?? []) {
+      // One registrar may build several commands (`sbom` and `osv`): run it once.
+      if (ran.has(register)) continue;
+      ran.add(register);
+      register(program, ctx);
+    }
+  }
+  // Placeholders after the built commands: a registrar may build a command beside its own.
+  for (const entry of index) {
+    if (!program.commands.some((c) => c.name() === entry.name))
+      program.command(entry.name).description(entry.description);
+  }
   return program;
 }

@@ -1,11 +1,12 @@
-import { z } from 'zod';
-
 /**
  * The schema of `nospy.yaml`. Objects are strict: a misspelt or unknown field is an error, not
  * something silently ignored. Every leaf can also be set from the environment as
  * `NOSPY_<SECTION>_<FIELD>` (see env.ts), and from a command's flags.
  */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+import { z } from 'zod';
+import { LOG_LEVELS } from './log-levels.js';
+
+export { LOG_LEVELS };
 
 export const loggingSchema = z
   .strictObject({

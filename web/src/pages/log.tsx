@@ -1,104 +1,126 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Summary } from '../api.js';
-import {
-  entryTilePath,
-  hex,
-  leafHash,
-  parseCheckpoint,
-  parseProof,
-  rootFromInclusion,
-  splitEntryBundle,
-  verifyCheckpointSignature,
-} from '../tlog.js';
+import { parseVerifierKey } from '../verify/note-key.js';
+import { serverTrust, type Trust } from '../verify/trust.js';
+import { verifyEntry, type LogReader, type Step, type Verdict } from '../verify/verify-entry.js';
 import { useFetch } from '../use-fetch.js';
 import { Show } from './common.js';
+import { useUserTrust, YourKeys, type UserTrust } from './log-keys.js';
 
-interface Step {
-  readonly what: string;
-  readonly ok: boolean;
-  readonly detail: string;
-}
+/** Largest answer read from the server: a data tile of 256 maximal entries is under 17 MB. */
+const MAX_RESPONSE_BYTES = 17 * 1024 * 1024;
 
-async function fetchOk(path: string): Promise<Response> {
+async function fetchBytes(path: string): Promise<Uint8Array> {
   const response = await fetch(path);
   if (!response.ok) throw new Error(`${path}: HTTP ${String(response.status)}`);
-  return response;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > MAX_RESPONSE_BYTES) throw new Error(`${path}: more than 17 MB`);
+  return bytes;
 }
 
-/** Each step of checking entry `index` against the log's checkpoint and verifier key. */
-async function verifyEntry(
-  index: number,
-  verifierKey: string,
-  report: (step: Step) => void,
-): Promise<boolean> {
-  const proofText = await (await fetchOk(`proof/${String(index)}`)).text();
-  const proof = parseProof(proofText);
-  report({
-    what: 'Fetched the inclusion proof',
-    ok: proof.index === index,
-    detail: `index ${String(proof.index)}, ${String(proof.hashes.length)} hashes`,
-  });
-  const checkpoint = parseCheckpoint(proof.checkpoint);
-  report({
-    what: 'Parsed the checkpoint',
-    ok: true,
-    detail: `${checkpoint.origin}, size ${String(checkpoint.size)}`,
-  });
-  const tile = new Uint8Array(
-    await (await fetchOk(entryTilePath(index, checkpoint.size))).arrayBuffer(),
-  );
-  const entry = splitEntryBundle(tile)[index % 256];
-  if (entry === undefined) throw new Error(`the data tile has no entry ${String(index)}`);
-  report({
-    what: 'Fetched the entry from its data tile',
-    ok: true,
-    detail: `${String(entry.length)} bytes`,
-  });
-  const leaf = await leafHash(entry);
-  report({ what: 'Computed the leaf hash SHA-256(0x00 ‖ entry)', ok: true, detail: hex(leaf) });
-  const root = await rootFromInclusion(index, checkpoint.size, leaf, proof.hashes);
-  const rootOk = root !== undefined && hex(root) === hex(checkpoint.root);
-  report({
-    what: 'Recomputed the root from the proof',
-    ok: rootOk,
-    detail:
-      root === undefined
-        ? 'the proof has the wrong length'
-        : `${hex(root)} ${rootOk ? '=' : '≠'} checkpoint root`,
-  });
-  const signed = await verifyCheckpointSignature(checkpoint, verifierKey);
-  report({
-    what: 'Checked the checkpoint signature (Ed25519)',
-    ok: signed,
-    detail: verifierKey.split('+')[0] ?? '',
-  });
-  return rootOk && signed;
-}
+/** The server as a source of untrusted bytes: proofs and tiles, never keys. */
+const serverReader: LogReader = {
+  proof: async (index) =>
+    new TextDecoder('utf-8', { fatal: true }).decode(await fetchBytes(`proof/${String(index)}`)),
+  tile: fetchBytes,
+};
 
-function Verifier(props: { readonly size: number; readonly verifierKey: string }) {
-  const [index, setIndex] = useState(String(Math.max(0, props.size - 1)));
-  const [key, setKey] = useState(props.verifierKey);
-  const [steps, setSteps] = useState<Step[]>([]);
-  const [verdict, setVerdict] = useState<string>('');
-  const run = () => {
-    setSteps([]);
-    setVerdict('checking…');
-    const collected: Step[] = [];
-    verifyEntry(Number(index), key, (step) => {
-      collected.push(step);
-      setSteps([...collected]);
-    }).then(
-      (ok) => {
-        setVerdict(ok ? 'VERIFIED' : 'NOT VERIFIED');
+type Effective =
+  | { readonly state: 'ready'; readonly trust: Trust }
+  | { readonly state: 'unusable'; readonly reason: string }
+  | { readonly state: 'loading' };
+
+/**
+ * The trust the verifier uses: the user's keys when given. Only with none does it fall back to
+ * the log key the server under test supplies, as a `server` trust that every step and verdict
+ * marks NOT INDEPENDENT. Keys the user gave that cannot be read never fall back.
+ */
+function useEffectiveTrust(user: UserTrust, serverKey: string | undefined): Effective {
+  const [fallback, setFallback] = useState<Effective>({ state: 'loading' });
+  useEffect(() => {
+    if (serverKey === undefined) {
+      setFallback({ state: 'unusable', reason: 'give your keys: the server supplies no log key' });
+      return;
+    }
+    let live = true;
+    parseVerifierKey(serverKey).then(
+      (key) => {
+        if (live) setFallback({ state: 'ready', trust: serverTrust(key) });
       },
       (error: unknown) => {
-        setVerdict(`NOT VERIFIED: ${String(error)}`);
+        if (live)
+          setFallback({ state: 'unusable', reason: `the server's log key: ${String(error)}` });
       },
     );
+    return () => {
+      live = false;
+    };
+  }, [serverKey]);
+  if (user.state === 'ok') return { state: 'ready', trust: user.trust };
+  if (user.state === 'error')
+    return { state: 'unusable', reason: `your keys cannot be used: ${user.message}` };
+  if (user.state === 'loading') return { state: 'loading' };
+  return fallback;
+}
+
+function Independence(props: { readonly effective: Effective }) {
+  const { effective } = props;
+  if (effective.state !== 'ready') return null;
+  const { trust } = effective;
+  return trust.source === 'user' ? (
+    <p id="independence" className="banner ok" data-independent="true">
+      Independent: this page verifies against {trust.label}, not against anything the server
+      supplies.
+    </p>
+  ) : (
+    <p id="independence" className="banner warn" data-independent="false">
+      <strong>NOT INDEPENDENT.</strong> You have given no keys, so this page verifies against{' '}
+      {trust.label}. That shows only that the server agrees with itself. Give the log’s verifier key
+      (and the witnesses’) or a trust file above to verify independently.
+    </p>
+  );
+}
+
+const STATUS_MARK: Readonly<Record<Step['status'], string>> = {
+  ok: '✔',
+  bad: '✘',
+  warn: '⚠',
+  skip: '–',
+};
+
+function Verifier(props: { readonly size: number; readonly effective: Effective }) {
+  const [index, setIndex] = useState(String(Math.max(0, props.size - 1)));
+  const [steps, setSteps] = useState<Step[]>([]);
+  const [verdict, setVerdict] = useState<Verdict | 'checking' | undefined>();
+  const run = () => {
+    setSteps([]);
+    const { effective } = props;
+    if (effective.state !== 'ready') {
+      setVerdict({
+        verified: false,
+        independent: false,
+        text: `NOT VERIFIED: ${effective.state === 'loading' ? 'the keys are still loading' : effective.reason}`,
+      });
+      return;
+    }
+    setVerdict('checking');
+    const collected: Step[] = [];
+    void verifyEntry(Number(index), effective.trust, serverReader, (step) => {
+      collected.push(step);
+      setSteps([...collected]);
+    }).then(setVerdict);
   };
+  const verdictClass =
+    verdict === undefined || verdict === 'checking'
+      ? 'muted'
+      : !verdict.verified
+        ? 'bad'
+        : verdict.independent
+          ? 'ok'
+          : 'warn';
   return (
     <section>
-      <h2>Verify an entry's inclusion</h2>
+      <h2>Verify an entry</h2>
       <label>
         Entry index{' '}
         <input
@@ -109,29 +131,29 @@ function Verifier(props: { readonly size: number; readonly verifierKey: string }
           }}
         />
       </label>
-      <label>
-        Log verifier key{' '}
-        <input
-          id="verify-key"
-          size={60}
-          value={key}
-          onChange={(e) => {
-            setKey(e.target.value);
-          }}
-        />
-      </label>
       <button id="verify" type="button" onClick={run}>
         Verify in this browser
       </button>
       <ol className="steps">
-        {steps.map((s) => (
-          <li key={s.what} className={s.ok ? 'ok' : 'bad'}>
-            {s.ok ? '✔' : '✘'} {s.what}: <span className="mono">{s.detail}</span>
+        {steps.map((s, i) => (
+          <li key={i} className={s.status} data-source={s.key?.source}>
+            {STATUS_MARK[s.status]} {s.what}: <span className="mono">{s.detail}</span>
           </li>
         ))}
       </ol>
-      <p id="verdict" className={verdict === 'VERIFIED' ? 'ok' : 'bad'}>
-        {verdict}
+      <p
+        id="verdict"
+        role="status"
+        aria-live="polite"
+        className={`verdict ${verdictClass}`}
+        data-verified={
+          verdict === undefined || verdict === 'checking' ? undefined : String(verdict.verified)
+        }
+        data-independent={
+          verdict === undefined || verdict === 'checking' ? undefined : String(verdict.independent)
+        }
+      >
+        {verdict === 'checking' ? 'checking…' : (verdict?.text ?? '')}
       </p>
     </section>
   );
@@ -139,6 +161,9 @@ function Verifier(props: { readonly size: number; readonly verifierKey: string }
 
 export function LogPage() {
   const summary = useFetch<Summary>('v1/summary');
+  const user = useUserTrust();
+  const serverKey = summary.state === 'ok' ? summary.data.log.verifierKey : undefined;
+  const effective = useEffectiveTrust(user.trust, serverKey);
   return (
     <>
       <h1>Transparency log</h1>
@@ -150,8 +175,13 @@ export function LogPage() {
             </p>
             <h2>Checkpoint and witnesses</h2>
             <pre id="checkpoint">{s.log.checkpoint}</pre>
-            <p className="muted">Signature lines after the first are witness cosignatures.</p>
-            <Verifier size={s.log.size} verifierKey={s.log.verifierKey ?? ''} />
+            <p className="muted">
+              As the server serves it, not yet verified. Signature lines after the first are witness
+              cosignatures; the check below verifies them against your keys.
+            </p>
+            <YourKeys {...user} />
+            <Independence effective={effective} />
+            <Verifier size={s.log.size} effective={effective} />
           </>
         )}
       </Show>
