@@ -19,7 +19,7 @@ import { parseEnvelope } from './dsse.js';
 import { RELEASE_PREDICATE_TYPE } from './predicates/release.js';
 import { decodeStatement } from './statement.js';
 import type { Trust } from './trust.js';
-import { vendorKey } from './vendor-key.js';
+import { vendorKey } from '../inventory/vendor-identity.js';
 import { verifyStatement } from './verify.js';
 
 /**
@@ -53,7 +53,7 @@ export async function checkAbsenceInLog(
           const found = releaseIn(entry);
           if (found === undefined) return;
           const names = found.digests.includes(evidence.digest);
-          const ours = vendor !== undefined && vendorKey(found.vendor) === vendor;
+          const ours = vendor !== undefined && vendor !== '' && vendorKey(found.vendor) === vendor;
           if (!names && !ours) return;
           // Only statements that verify count as logged releases, as in nospy check.
           const v = verifyStatement(found.envelope, trust, { now: options.now });
