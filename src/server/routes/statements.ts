@@ -125,20 +125,15 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
           };
         }
         // The joined envelope is judged again (a pinned key, the size): when it fails, the
-        // submission alone is logged, as it was accepted.
+        // submission alone is logged, as it was accepted. Either way it extends the newest entry
+        // of its payload, as the statement index derives from the log.
         let entry = accepted.entry;
-        let extended = placement.extends;
         if (placement.extends !== undefined) {
           try {
-            entry = acceptStatement(
-              serializeEnvelope(placement.canonical.envelope),
-              trust as Trust,
-              {
-                now,
-              },
-            ).entry;
+            const joined = serializeEnvelope(placement.canonical.envelope);
+            entry = acceptStatement(joined, trust as Trust, { now }).entry;
           } catch {
-            extended = undefined;
+            entry = accepted.entry;
           }
         }
         const added = await log.add(entry);
@@ -146,7 +141,7 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
           index: added.index,
           leafHash: added.leafHash.toString('hex'),
           entry,
-          extends: extended,
+          extends: placement.extends,
         };
       });
       const { index } = placed;
