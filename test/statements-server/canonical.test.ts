@@ -13,8 +13,12 @@ import {
   type Envelope,
 } from '../../src/statements/dsse.js';
 import { verifyBundle } from '../../src/statements/bundle.js';
+import { loadStatementFile } from '../../src/statements/files.js';
+import { RELEASE_PREDICATE_TYPE } from '../../src/statements/predicates/release.js';
+import { signStatement } from '../../src/statements/sign.js';
 import { keyHandle, generateNoteKey } from '../../src/tlog/note-key.js';
 import {
+  EXAMPLES,
   key,
   postStatement,
   signedExample,
@@ -200,5 +204,32 @@ describe('POST /v1/statements keeps one canonical copy of a statement', () => {
       );
       expect(verified.valid).toBe(true);
     });
+  });
+});
+
+describe('many distinct statements posted at once', () => {
+  it('are all logged: placing each beside the writer never fails on a locked database', async () => {
+    const { statement } = loadStatementFile(`${EXAMPLES}statements/release.yaml`);
+    if (statement.predicateType !== RELEASE_PREDICATE_TYPE) throw new Error('not a release');
+    const bodies = Array.from({ length: 160 }, (_, i) =>
+      serializeEnvelope(
+        signStatement(
+          { ...statement, predicate: { ...statement.predicate, version: `9.${i}` } },
+          key('acme-vendor'),
+        ),
+      ),
+    );
+    let next = 0;
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let body = bodies[next++]; body !== undefined; body = bodies[next++]) {
+          const response = await postStatement(server.url, body);
+          statuses.push(response.status);
+          await response.arrayBuffer();
+        }
+      }),
+    );
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
   });
 });

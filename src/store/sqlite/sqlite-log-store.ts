@@ -272,21 +272,26 @@ export class SqliteLogStore implements LogStorePort {
     rows: readonly StatementIndexRow[],
   ): Promise<void> {
     return this.#run('index statements', () => {
-      this.#db.transaction(() => {
-        const at = this.#statements.indexSize.get() ?? 0;
-        if (at !== fromSize) {
-          throw new StoreError(
-            'STORE_CONFLICT',
-            `the statement index is at size ${at}, not ${fromSize}: another indexer is running`,
-          );
-        }
-        for (const row of rows) {
-          this.#statements.putStatement.run(row.index, row.type, row.vendor ?? null);
-          for (const digest of row.subjects) this.#statements.putSubject.run(digest, row.index);
-          if (row.payload !== undefined) this.#statements.putPayload.run(row.index, row.payload);
-        }
-        this.#statements.setIndexSize.run(toSize);
-      })();
+      this.#db
+        .transaction(() => {
+          const at = this.#statements.indexSize.get() ?? 0;
+          if (at !== fromSize) {
+            throw new StoreError(
+              'STORE_CONFLICT',
+              `the statement index is at size ${at}, not ${fromSize}: another indexer is running`,
+            );
+          }
+          for (const row of rows) {
+            this.#statements.putStatement.run(row.index, row.type, row.vendor ?? null);
+            for (const digest of row.subjects) this.#statements.putSubject.run(digest, row.index);
+            if (row.payload !== undefined) this.#statements.putPayload.run(row.index, row.payload);
+          }
+          this.#statements.setIndexSize.run(toSize);
+          // IMMEDIATE: the write lock is taken first, waiting (busy_timeout) for a batch commit of
+          // the writer thread; a deferred transaction that read first could not take it after
+          // such a commit and would fail at once (SQLITE_BUSY), as it did under concurrent POSTs.
+        })
+        .immediate();
     });
   }
 
