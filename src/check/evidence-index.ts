@@ -13,7 +13,8 @@ import { REBUILD_PREDICATE_TYPE } from '../statements/predicates/rebuild.js';
 import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
 import type { Statement } from '../statements/statement.js';
 import type { CheckEvidence, InventoryDevice, LoggedStatement } from './evidence.js';
-import { digestRef, instant, vendorKey } from './normalise.js';
+import { digestRef, instant } from './normalise.js';
+import { vendorKey } from '../inventory/vendor-identity.js';
 
 export type StatementOf<P extends Statement['predicateType']> = LoggedStatement & {
   readonly statement: Extract<Statement, { predicateType: P }>;
@@ -108,6 +109,30 @@ export class EvidenceIndex {
     if (inv !== undefined) return inv.vendor;
     return this.deployments.findLast((d) => d.statement.predicate.device.id === device)?.statement
       .predicate.device.vendor;
+  }
+
+  /**
+   * The vendors of the devices seen running the image (hex or `sha256:` form): each inventory
+   * device recording it and each deployment statement observing it, one name per vendor, in the
+   * order first met. An image no release names is its runners' vendors' responsibility.
+   */
+  vendorsRunning(digest: string): string[] {
+    const ref = digestRef(digest);
+    const vendors = new Map<string, string>();
+    const add = (name: string | undefined): void => {
+      if (name === undefined) return;
+      const key = vendorKey(name);
+      if (key !== '' && !vendors.has(key)) vendors.set(key, name);
+    };
+    for (const d of this.devices.values()) {
+      if (d.firmware !== undefined && digestRef(d.firmware.sha256) === ref) add(d.vendor);
+    }
+    for (const d of this.deployments) {
+      const p = d.statement.predicate;
+      if (!d.statement.subject.some((s) => digestRef(s.digest.sha256) === ref)) continue;
+      add(p.device.vendor ?? this.devices.get(p.device.id)?.vendor);
+    }
+    return [...vendors.values()];
   }
 
   /** Logged releases naming the digest (hex or `sha256:` form). */

@@ -1,12 +1,7 @@
 /**
- * The forms the rules compare in: vendor names as keys, digests as `sha256:<hex>`, dates as
- * instants. Pure.
+ * The forms the rules compare in: digests as `sha256:<hex>`, dates as instants. Vendor names
+ * compare by src/inventory/vendor-identity.ts, the one vendor identity of nospy. Pure.
  */
-
-/** Vendor names compare without case, punctuation or spacing ("Acme Networks" = "acme-networks"). */
-export function vendorKey(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
 
 /** `sha256:<hex>` for a hex digest (already-prefixed digests pass through). */
 export function digestRef(hex: string): string {

@@ -30,8 +30,10 @@ export interface VendorMatch {
   readonly name: string;
 }
 
-// nospy policy reference §VENDOR RESOLUTION: these characters separate tokens.
-const PUNCTUATION = /[.,;:()[\]'"&/\\\-_+®™（），、·]/g;
+// nospy policy reference §VENDOR RESOLUTION: punctuation separates tokens. Decided by Unicode
+// class (punctuation, symbols, separators, controls), so no script's letters are ever dropped:
+// a name in Cyrillic or Korean keeps its letters as a Latin one does.
+const SEPARATORS = /[\p{P}\p{S}\p{Z}\p{C}]+/gu;
 const LEGAL_SUFFIX_TOKENS = new Set([
   'co',
   'company',
@@ -60,10 +62,21 @@ const LEGAL_SUFFIX_TOKENS = new Set([
 const CJK_LEGAL_SUFFIXES = ['股份有限公司', '有限责任公司', '有限公司', '集团', '公司'];
 const CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
 
-/** The normalised form of a vendor name (empty when nothing but punctuation or legal forms). */
+/**
+ * Unicode case folding as far as JavaScript offers it: NFKC (full-width and compatibility forms),
+ * then upper and lower case, so `ß` folds to `ss` as `SS` does.
+ */
+export function foldName(name: string): string {
+  return name.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
+
+/**
+ * The normalised form of a vendor name: folded, punctuation and spacing turned into single
+ * spaces, trailing legal forms dropped (empty only when the name has no letter or digit).
+ */
 export function normaliseVendorName(name: string): string {
-  let text = name.normalize('NFKC').toLowerCase().replace(PUNCTUATION, ' ');
-  let tokens = text.split(/\s+/).filter((t) => t.length > 0);
+  let text = foldName(name).replace(SEPARATORS, ' ');
+  let tokens = text.split(' ').filter((t) => t.length > 0);
   while (tokens.length > 1 && LEGAL_SUFFIX_TOKENS.has(tokens[tokens.length - 1] ?? '')) {
     tokens = tokens.slice(0, -1);
   }

@@ -13,7 +13,7 @@ import type { AbsenceEvidence } from './absence-evidence.js';
 import { judgeCheckpoint, verifyBundle } from './bundle.js';
 import { decodeStatement } from './statement.js';
 import type { Trust } from './trust.js';
-import { vendorKey } from './vendor-key.js';
+import { sameVendor } from '../inventory/vendor-identity.js';
 
 export interface AbsenceVerification {
   readonly valid: boolean;
@@ -90,7 +90,7 @@ export function verifyAbsence(
       continue;
     }
     const p = statement.predicate as { vendor?: unknown };
-    if (typeof p.vendor !== 'string' || vendorKey(p.vendor) !== vendorKey(vendor)) {
+    if (typeof p.vendor !== 'string' || !sameVendor(p.vendor, vendor)) {
       otherVendor.push(r.index);
     }
     if (

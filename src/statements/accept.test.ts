@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generateNoteKey } from '../tlog/note-key.js';
+import { generateNoteKey, keyHandle } from '../tlog/note-key.js';
 import { acceptStatement } from './accept.js';
 import { addSignature, MAX_ENVELOPE_BYTES, parseEnvelope, serializeEnvelope } from './dsse.js';
 import { StatementError } from './errors.js';
@@ -56,7 +56,19 @@ describe('acceptStatement (the POST /v1/statements core)', () => {
     const body = serializeEnvelope(
       addSignature(signStatement(release, acme), generateNoteKey('x')),
     ).toString();
-    expect(rejection(body).message).toMatch(/known-key: signature 1: unknown key "x\+[0-9a-f]{8}"/);
+    const error = rejection(body);
+    expect(error.code).toBe('STATEMENT_SIGNATURE_UNTRUSTED');
+    expect(error.message).toMatch(/signature 1 \(keyid "x\+[0-9a-f]{8}"\) verifies under no key/);
+  });
+
+  it('stores the canonical form: keyids derived from the verifying keys, signatures sorted', () => {
+    const hinted = {
+      ...signStatement(release, acme),
+      signatures: signStatement(release, acme).signatures.map((s) => ({ ...s, keyid: 'a hint' })),
+    };
+    const accepted = acceptStatement(serializeEnvelope(hinted), trust, { now });
+    expect(accepted.envelope.signatures.map((s) => s.keyid)).toEqual([keyHandle(acme)]);
+    expect(accepted.entry).toEqual(serializeEnvelope(signStatement(release, acme)));
   });
 
   it('answers malformed bodies with STATEMENT_ENVELOPE_INVALID and oversized ones with STATEMENT_ENVELOPE_TOO_LARGE', () => {

@@ -2,11 +2,13 @@
  * The write path's core (`POST /v1/statements`): an envelope in, the canonical bytes to append to
  * the log out, or a typed error saying what failed. Pure: the trust and the time are handed in.
  */
+import { canonicalEnvelope, type CanonicalEnvelope } from './canonical.js';
 import { parseEnvelope, serializeEnvelope, type Envelope } from './dsse.js';
 import { StatementError } from './errors.js';
 import { AGREEMENT_PREDICATE_TYPE } from './predicates/agreement.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from './predicates/deployment.js';
 import { REBUILD_PREDICATE_TYPE } from './predicates/rebuild.js';
+import { payloadDigest } from './payload-digest.js';
 import type { PredicateName, Statement } from './statement.js';
 import type { Trust } from './trust.js';
 import { verifyStatement, type StatementVerification } from './verify.js';
@@ -14,7 +16,11 @@ import { verifyStatement, type StatementVerification } from './verify.js';
 export interface AcceptedStatement {
   /** The canonical envelope bytes: the log entry to append (≤ 65,535 bytes). */
   readonly entry: Buffer;
+  /** The canonical envelope (canonical.ts): trusted signatures only, keyids derived, sorted. */
   readonly envelope: Envelope;
+  readonly canonical: CanonicalEnvelope;
+  /** Hex SHA-256 of the signed bytes (DSSE PAE): what de-duplication compares. */
+  readonly payload: string;
   readonly predicate: PredicateName;
   readonly statement: Statement;
   readonly verification: StatementVerification;
@@ -33,8 +39,9 @@ export interface StatementIndexFields {
  * Parses, verifies and canonicalises a submitted envelope. Throws
  * - STATEMENT_ENVELOPE_TOO_LARGE (413) above 256 KiB read, or above 65,535 bytes canonical;
  * - STATEMENT_ENVELOPE_INVALID (400) for malformed JSON, base64, fields or signatures;
- * - STATEMENT_REJECTED (422) when any check fails, or a signature is by a key the trust file
- *   does not hold (the log keeps only signatures every relying party can check).
+ * - STATEMENT_SIGNATURE_UNTRUSTED (422) when a signature verifies under no key of the trust
+ *   file (the log keeps only signatures every relying party can check);
+ * - STATEMENT_REJECTED (422) when any check fails.
  * The message lists each failed check.
  */
 export function acceptStatement(
@@ -42,7 +49,8 @@ export function acceptStatement(
   trust: Trust,
   options: { readonly now: Date },
 ): AcceptedStatement {
-  const envelope = parseEnvelope(body);
+  const canonical = canonicalEnvelope(parseEnvelope(body), trust);
+  const envelope = canonical.envelope;
   const verification = verifyStatement(envelope, trust, options);
   const problems = verification.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   const { statement, predicate } = verification;
@@ -62,6 +70,8 @@ export function acceptStatement(
   return {
     entry,
     envelope,
+    canonical,
+    payload: payloadDigest(envelope),
     predicate,
     statement,
     verification,

@@ -6,6 +6,7 @@
 import { leafHash } from '../tlog/hash.js';
 import { parseEnvelope, serializeEnvelope, type Envelope } from './dsse.js';
 import { StatementError } from './errors.js';
+import { payloadDigest } from './payload-digest.js';
 
 /** Largest answer read: a page of 1000 statements of at most 64 KiB would be more; pages are smaller. */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -15,6 +16,8 @@ export interface PublishedStatement {
   readonly leafHash: string;
   /** The c2sp.org/tlog-proof text against the (cosigned) checkpoint that covers it. */
   readonly proof: string;
+  /** The envelope the log holds (its canonical form): the one the proof is for. */
+  readonly envelope: Envelope;
 }
 
 export interface ListedStatement {
@@ -32,6 +35,8 @@ export interface StatementFilter {
   readonly vendor?: string;
   readonly subject?: string;
   readonly leafHash?: string;
+  /** Hex SHA-256 of the signed bytes (payload-digest.ts): every entry of one statement. */
+  readonly payload?: string;
   readonly from?: number;
   readonly limit?: number;
 }
@@ -54,11 +59,14 @@ export class StatementClient {
       headers: { ...this.#headers, 'content-type': 'application/json' },
       body,
     });
-    const { index, leafHash: hash, proof } = json as Record<string, unknown>;
+    const { index, leafHash: hash, proof, envelope: logged } = json as Record<string, unknown>;
     if (typeof index !== 'number' || typeof hash !== 'string' || typeof proof !== 'string') {
       throw this.#badAnswer('POST /v1/statements', 'no index, leafHash and proof');
     }
-    return { index, leafHash: hash, proof };
+    // The log keeps the canonical form (and joins signatures logged before): the proof is for
+    // the envelope it answers, which a server before canonical statements did not send.
+    const kept = logged === undefined ? envelope : parseEnvelope(JSON.stringify(logged));
+    return { index, leafHash: hash, proof, envelope: kept };
   }
 
   /** GET /v1/statements with filters; one page (follow `next` with `from`). */
@@ -89,12 +97,19 @@ export class StatementClient {
 
   /**
    * The published statement whose log entry is this envelope's canonical form (found by leaf
-   * hash), with its current proof; STATEMENT_NOT_FOUND when the log does not hold it.
+   * hash, else the newest entry of its payload carrying every one of its signatures), with its
+   * current proof; STATEMENT_NOT_FOUND when the log does not hold it.
    */
   async find(envelope: Envelope): Promise<ListedStatement & { readonly proof: string }> {
     const hash = leafHash(serializeEnvelope(envelope)).toString('hex');
     const { statements } = await this.list({ leafHash: hash });
-    const found = statements[0];
+    // Else the newest entry of the same statement holding all its signatures (the log stores a
+    // canonical form: its keyids and order may differ from this copy's).
+    const found =
+      statements[0] ??
+      (await this.list({ payload: payloadDigest(envelope), limit: 100 })).statements
+        .filter((s) => holdsSignatures(s.envelope, envelope))
+        .at(-1);
     if (found === undefined) {
       throw new StatementError(
         'STATEMENT_NOT_FOUND',
@@ -165,4 +180,10 @@ export class StatementClient {
       `${this.#base}${path}: the server answered ${what}`,
     );
   }
+}
+
+/** Whether every signature of `part` (by its bytes; keyids are hints) is one of `whole`'s. */
+function holdsSignatures(whole: Envelope, part: Envelope): boolean {
+  const held = new Set(whole.signatures.map((s) => s.sig.toString('base64')));
+  return part.signatures.every((s) => held.has(s.sig.toString('base64')));
 }

@@ -19,6 +19,7 @@ import { formatTlogProof } from '../tlog/proof-bundle.js';
 import { leafHash } from '../tlog/hash.js';
 import { indexFieldsOf } from './accept.js';
 import { parseEnvelope, type Envelope } from './dsse.js';
+import { payloadDigest } from './payload-digest.js';
 import { parseStatementPayload } from './statement.js';
 
 /** Entries read per indexing step. */
@@ -43,6 +44,7 @@ export function statementIndexRowOf(
     type: fields.type,
     vendor: fields.vendor,
     subjects: [...new Set(fields.subjects)],
+    payload: payloadDigest(envelope),
   };
 }
 

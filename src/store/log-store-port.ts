@@ -62,6 +62,13 @@ export interface StatementIndexRow {
   readonly vendor: string | undefined;
   /** `sha256:<hex>` of each subject. */
   readonly subjects: readonly string[];
+  /** Hex SHA-256 of the statement's signed bytes (its DSSE PAE): one statement, one payload. */
+  readonly payload?: string;
+  /**
+   * The latest earlier entry holding the same payload, when there is one: this entry is that
+   * statement again with more signatures (a late countersignature).
+   */
+  readonly extends?: number;
 }
 
 /** What `findStatements` filters on; every given field must match. */
@@ -70,6 +77,8 @@ export interface StatementQuery {
   readonly vendor?: string | undefined;
   /** `sha256:<hex>`: statements with this subject digest. */
   readonly subject?: string | undefined;
+  /** Hex SHA-256 of a DSSE PAE: the entries holding this signed payload. */
+  readonly payload?: string | undefined;
   /** Only indexes ≥ this (paging) and < `below` (the published size). */
   readonly from?: number | undefined;
   readonly below: number;

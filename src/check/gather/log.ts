@@ -22,6 +22,7 @@ import {
   type Statement,
   type Trust,
 } from '../../statements/index.js';
+import { payloadDigest } from '../../statements/payload-digest.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { treeView } from '../../tlog/tree.js';
 import { CheckError } from '../errors.js';
@@ -60,6 +61,8 @@ interface Candidate {
   readonly index: number;
   readonly envelope: string;
   readonly statement: Statement;
+  /** Hex SHA-256 of its signed bytes: entries with one payload are one statement. */
+  readonly payload: string;
 }
 
 /** Reads, verifies and proves the statements of the log at `location`. */
@@ -83,6 +86,10 @@ export async function readLogStatements(
     );
   }
   const candidates: Candidate[] = [];
+  // One statement, however many entries hold its payload (a late countersignature appends the
+  // statement again): it counts once, from its first entry that verifies, so a countersignature
+  // neither counts a release twice nor moves it after the deployments logged since.
+  const payloads = new Set<string>();
   let skipped = 0;
   let report: MonitorReport;
   try {
@@ -99,7 +106,10 @@ export async function readLogStatements(
         entries.forEach((entry, offset) => {
           const candidate = statementIn(start + offset, entry, trust, now);
           if (candidate === undefined) skipped++;
-          else candidates.push(candidate);
+          else if (!payloads.has(candidate.payload)) {
+            payloads.add(candidate.payload);
+            candidates.push(candidate);
+          }
         });
       },
     });
@@ -109,7 +119,7 @@ export async function readLogStatements(
   const { verified } = report;
   refuseUnchecked(location, report);
   const view = treeView(verified.size, verifiedHashReader(verified.size, verified.tiles));
-  const statements = candidates.map((c) => ({
+  const statements = candidates.map(({ payload: _payload, ...c }) => ({
     ...c,
     tlogProof: formatTlogProof({
       index: c.index,
@@ -141,7 +151,12 @@ function statementIn(index: number, entry: Buffer, trust: Trust, now: Date): Can
   ) {
     return undefined;
   }
-  return { index, envelope: entry.toString('utf8'), statement: verified.statement };
+  return {
+    index,
+    envelope: entry.toString('utf8'),
+    statement: verified.statement,
+    payload: payloadDigest(envelope),
+  };
 }
 
 /**

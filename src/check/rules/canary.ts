@@ -6,7 +6,8 @@
 import type { Finding } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
 import { makeFinding, statementEvidence } from '../make-finding.js';
-import { DAY_MS, iso, instant, vendorKey } from '../normalise.js';
+import { DAY_MS, iso, instant } from '../normalise.js';
+import { sameVendor, vendorKey } from '../../inventory/vendor-identity.js';
 import { AGREEMENT_PREDICATE_TYPE } from '../../statements/predicates/agreement.js';
 
 /** Findings of kind `canary-lapsed`. */
@@ -25,7 +26,7 @@ export function canaryLapses(ctx: EvidenceIndex): Finding[] {
     const period = promise.clause.days * DAY_MS;
     const end = Math.min(ctx.now, instant(p.predicate.validity.until) + DAY_MS);
     const canaries = ctx.canaries
-      .filter((c) => vendorKey(c.statement.predicate.vendor) === vendorKey(vendor))
+      .filter((c) => sameVendor(c.statement.predicate.vendor, vendor))
       .map((c) => ({ c, at: instant(c.statement.predicate.issuedAt) }))
       .sort((a, b) => a.at - b.at);
     let previous = instant(p.predicate.validity.from);

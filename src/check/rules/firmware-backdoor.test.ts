@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Indicator } from '../../firmware/indicators/types.js';
 import { checkReport } from '../report.js';
-import { GLOBEX, IMAGE_G, logged, NOW, release } from '../test-support.js';
+import {
+  ACME,
+  agreement,
+  ALL_CLAUSES,
+  deployment,
+  GLOBEX,
+  IMAGE_G,
+  logged,
+  NOW,
+  release,
+} from '../test-support.js';
 
 const beacon: Indicator = {
   kind: 'outbound_destination',
@@ -40,5 +50,50 @@ describe('firmware-backdoor-indicator', () => {
     it('reports nothing', () => {
       expect(run([declaredNtp])).toEqual([]);
     });
+  });
+});
+
+describe('when no release names the scanned image', () => {
+  it('attributes it to the vendor of the device that runs it and breaks that agreement', () => {
+    const findings = checkReport(
+      {
+        statements: [
+          logged(agreement(ACME, [...ALL_CLAUSES]), 0),
+          logged(agreement(GLOBEX, [...ALL_CLAUSES]), 1),
+          logged(deployment('globex-1', GLOBEX, IMAGE_G), 2),
+        ],
+        firmware: [{ image: 'globex.tar.gz', sha256: IMAGE_G, indicators: [beacon] }],
+      },
+      { now: NOW },
+    ).findings.filter((f) => f.kind === 'firmware-backdoor-indicator');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      subject: { vendor: GLOBEX, release: `sha256:${IMAGE_G}` },
+      breaks: { type: 'clause', agreement: 1, clause: 'no-spy' },
+    });
+  });
+
+  it('takes the vendor from the inventory when no deployment statement names it', () => {
+    const [f] = checkReport(
+      {
+        statements: [logged(agreement(GLOBEX, [...ALL_CLAUSES]), 0)],
+        inventory: [{ id: 'g-1', vendor: GLOBEX, model: 'R1', firmware: { sha256: IMAGE_G } }],
+        firmware: [{ image: 'globex.tar.gz', sha256: IMAGE_G, indicators: [beacon] }],
+      },
+      { now: NOW },
+    ).findings.filter((x) => x.kind === 'firmware-backdoor-indicator');
+    expect(f?.breaks).toEqual({ type: 'clause', agreement: 0, clause: 'no-spy' });
+  });
+
+  it('falls back to nospy’s own rule when no device runs it', () => {
+    const [f] = checkReport(
+      {
+        statements: [logged(agreement(GLOBEX, [...ALL_CLAUSES]), 0)],
+        firmware: [{ image: 'globex.tar.gz', sha256: IMAGE_G, indicators: [beacon] }],
+      },
+      { now: NOW },
+    ).findings;
+    expect(f?.breaks).toEqual({ type: 'rule', pack: 'nospy', rule: 'no-backdoor-indicators' });
+    expect(f?.subject).toEqual({ release: `sha256:${IMAGE_G}` });
   });
 });

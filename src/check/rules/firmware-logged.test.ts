@@ -140,3 +140,41 @@ describe('firmware-not-logged', () => {
     expect(kinds(statements)[0]?.id).toMatch(/^firmware-not-logged:[0-9a-f]{16}$/);
   });
 });
+
+describe('when two vendors are named in Chinese script', () => {
+  const HUAWEI = '华为技术有限公司';
+  const ZTE = '中兴通讯股份有限公司';
+
+  it("does not take one vendor's release for the other's device", () => {
+    const [f, ...rest] = kinds([
+      logged(agreement(ZTE, [...ALL_CLAUSES]), 0),
+      logged(release(HUAWEI, IMAGE_A), 1),
+      logged(deployment('zte-1', ZTE, IMAGE_A), 2),
+    ]);
+    expect(rest).toEqual([]);
+    expect(f?.explanation).toContain(`logged only as a release of ${HUAWEI}`);
+    expect(f).toMatchObject({
+      subject: { device: 'zte-1', vendor: ZTE },
+      breaks: { type: 'clause', agreement: 0 },
+    });
+  });
+
+  it("does not judge one vendor's device by the other's agreement", () => {
+    expect(
+      kinds([
+        logged(agreement(HUAWEI, [...ALL_CLAUSES]), 0),
+        logged(deployment('zte-1', ZTE, IMAGE_G), 1),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('lists only the vendor’s own releases in the proof of absence', () => {
+    const [f] = kinds([
+      logged(agreement(ZTE, [...ALL_CLAUSES]), 0),
+      logged(release(HUAWEI, IMAGE_A), 1),
+      logged(deployment('zte-1', ZTE, IMAGE_G), 2),
+    ]);
+    const absence = f?.evidence.find((e) => e.type === 'absence');
+    expect(absence).toMatchObject({ vendor: ZTE, releases: [] });
+  });
+});

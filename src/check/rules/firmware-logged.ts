@@ -7,7 +7,8 @@ import { MAX_ABSENCE_RELEASES } from '../../statements/absence-evidence.js';
 import type { Evidence, Finding } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
 import { makeFinding, statementEvidence } from '../make-finding.js';
-import { digestRef, instant, vendorKey } from '../normalise.js';
+import { digestRef, instant } from '../normalise.js';
+import { nameKey, sameVendor } from '../../inventory/vendor-identity.js';
 import type { LoggedStatement } from '../evidence.js';
 
 interface Observation {
@@ -65,9 +66,7 @@ function observations(ctx: EvidenceIndex): Observation[] {
  * the digest (and, holding a copy of the log, that there are no others).
  */
 function absence(ctx: EvidenceIndex, vendor: string, digest: string): Evidence {
-  const own = ctx.releases.filter(
-    (r) => vendorKey(r.statement.predicate.vendor) === vendorKey(vendor),
-  );
+  const own = ctx.releases.filter((r) => sameVendor(r.statement.predicate.vendor, vendor));
   const kept = own.slice(0, MAX_ABSENCE_RELEASES);
   return {
     type: 'absence',
@@ -81,7 +80,7 @@ function absence(ctx: EvidenceIndex, vendor: string, digest: string): Evidence {
 }
 
 function modelCovered(models: readonly string[], model: string | undefined): boolean {
-  return model === undefined || models.some((m) => vendorKey(m) === vendorKey(model));
+  return model === undefined || models.some((m) => nameKey(m) === nameKey(model));
 }
 
 /** Findings of kind `firmware-not-logged`. */
@@ -107,7 +106,7 @@ export function firmwareNotLogged(ctx: EvidenceIndex): Finding[] {
     const naming = ctx.releasesNaming(o.digest);
     const own = naming.filter(
       (r) =>
-        vendorKey(r.statement.predicate.vendor) === vendorKey(o.vendor ?? '') &&
+        sameVendor(r.statement.predicate.vendor, o.vendor ?? '') &&
         modelCovered(r.statement.predicate.models, o.model),
     );
     if (naming.length === 0) {

@@ -8,7 +8,8 @@
 import type { Evidence, Finding } from '../finding.js';
 import type { EvidenceIndex, StatementOf } from '../evidence-index.js';
 import { makeFinding, statementEvidence } from '../make-finding.js';
-import { DAY_MS, digestRef, instant, vendorKey } from '../normalise.js';
+import { DAY_MS, digestRef, instant } from '../normalise.js';
+import { nameKey, sameVendor, vendorKey } from '../../inventory/vendor-identity.js';
 import type { LoggedStatement } from '../evidence.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 
@@ -87,7 +88,7 @@ function firstObserved(deployments: readonly Deployment[], digests: readonly str
 function forModel(release: Release, model: string | undefined): boolean {
   return (
     model === undefined ||
-    release.statement.predicate.models.some((m) => vendorKey(m) === vendorKey(model))
+    release.statement.predicate.models.some((m) => nameKey(m) === nameKey(model))
   );
 }
 
@@ -136,9 +137,7 @@ export function firmwareSuperseded(ctx: EvidenceIndex): Finding[] {
       const running = ctx
         .releasesNaming(digest)
         .find(
-          (r) =>
-            vendorKey(r.statement.predicate.vendor) === vendorKey(c.vendor ?? '') &&
-            forModel(r, c.model),
+          (r) => sameVendor(r.statement.predicate.vendor, c.vendor ?? '') && forModel(r, c.model),
         );
       if (running === undefined) continue;
       const fix = supersedingFix(fixes, running, digest, c.model);

@@ -6,7 +6,8 @@
 import type { Finding, Severity } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
 import { makeFinding, statementEvidence } from '../make-finding.js';
-import { DAY_MS, instant, vendorKey } from '../normalise.js';
+import { DAY_MS, instant } from '../normalise.js';
+import { sameVendor } from '../../inventory/vendor-identity.js';
 
 const RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, moderate: 2, low: 1 };
 
@@ -31,7 +32,7 @@ export function vulnerableComponents(ctx: EvidenceIndex): Finding[] {
     const fixedBy = ctx.releases.find(
       (r) =>
         r.index > release.index &&
-        vendorKey(r.statement.predicate.vendor) === vendorKey(vendor) &&
+        sameVendor(r.statement.predicate.vendor, vendor) &&
         (r.statement.predicate.securityFix?.advisories ?? []).some((a) => ids.has(a)),
     );
     if (fixedBy !== undefined) continue;

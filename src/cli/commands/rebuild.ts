@@ -168,7 +168,7 @@ export function registerRebuildCommands(program: Command, ctx: CommandContext): 
           if (opts.bundle !== undefined)
             writeFileAtomically(
               at(opts.bundle),
-              Buffer.from(formatBundle({ envelope, proof: published.proof })),
+              Buffer.from(formatBundle({ envelope: published.envelope, proof: published.proof })),
             );
         }
         const p = attestation.statement.predicate as { produced: { digest: { sha256: string } } };

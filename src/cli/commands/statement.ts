@@ -66,7 +66,7 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
       if (opts.out !== undefined) {
         writeFileAtomically(
           at(ctx, opts.out),
-          Buffer.from(formatBundle({ envelope, proof: published.proof })),
+          Buffer.from(formatBundle({ envelope: published.envelope, proof: published.proof })),
         );
       }
       printResult(

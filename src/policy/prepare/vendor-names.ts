@@ -8,6 +8,7 @@ import {
   type VendorMatch,
   type VendorResolver,
 } from '../../inventory/vendor.js';
+import { identityOf } from '../../inventory/vendor-identity.js';
 
 /** Per name number: the prepared inventory's `nameMatch`, `nameEntity` and `nameVendor`. */
 export interface NameColumns {
@@ -19,7 +20,7 @@ export interface NameColumns {
 export class VendorNames {
   /** Distinct name matches (one object per registry name), by match number. */
   readonly matches: VendorMatch[] = [];
-  /** Vendor identities (entity id, known vendor id, or normalised name), by identity code. */
+  /** Each vendor identity's label (entity id, known vendor id, or normalised name), by code. */
   readonly vendorKeys: string[] = [];
   readonly #resolver: VendorResolver;
   readonly #entityIndex: ReadonlyMap<string, number>;
@@ -64,12 +65,14 @@ export class VendorNames {
         this.#matchNumber.set(match, m);
       }
     }
-    const key = affiliated ? match.identity : normaliseVendorName(recorded) || recorded;
-    let v = this.#vendorNumber.get(key);
+    // One vendor however it is spelt (vendor-identity.ts, as nospy check decides it), shown as
+    // the registry identity or the first spelling's normalised form.
+    const identity = identityOf(recorded, match);
+    let v = this.#vendorNumber.get(identity);
     if (v === undefined) {
       v = this.vendorKeys.length;
-      this.vendorKeys.push(key);
-      this.#vendorNumber.set(key, v);
+      this.vendorKeys.push(affiliated ? match.identity : normaliseVendorName(recorded) || recorded);
+      this.#vendorNumber.set(identity, v);
     }
     const code = this.#codes.size;
     this.#codes.set(recorded, code);

@@ -2,7 +2,7 @@
  * Pure answers of the read API, computed from one snapshot: counts, filters, per-day history and
  * the joins behind the device, vendor and compliance pages. No I/O.
  */
-import { vendorKey } from '../../check/normalise.js';
+import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { Finding } from '../../check/finding.js';
 import type { DeviceRecord, ApiSnapshot, VendorRecord } from './api-snapshot.js';
 

@@ -4,7 +4,7 @@
  * name, and whether the vendor's `release-reproduced` clause is kept. Pure: evidence and report
  * in, records out.
  */
-import { vendorKey } from '../../check/normalise.js';
+import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { AGREEMENT_PREDICATE_TYPE } from '../../statements/predicates/agreement.js';

@@ -251,9 +251,16 @@ describe('a vendor’s id in API paths', () => {
   it.each([
     ['Acme Networks', 'acme-networks'],
     ['  Globex, Telecom -- Systems ', 'globex-telecom-systems'],
-    ['华为', 'vendor'],
   ])('makes %j the path id %j', (name, id) => {
     expect(vendorId(name)).toBe(id);
     expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/);
+  });
+
+  it('gives two vendors named in Chinese or Cyrillic script two ids', () => {
+    const names = ['华为技术有限公司', '中兴通讯股份有限公司', 'Ростелеком', 'Ромашка'];
+    const ids = names.map(vendorId);
+    expect(new Set(ids).size).toBe(names.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/);
+    expect(vendorId('华为技术有限公司')).toBe(vendorId('华为技术 有限公司'));
   });
 });

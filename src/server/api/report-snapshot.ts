@@ -4,7 +4,7 @@
  * per log size).
  */
 import { dirname, resolve } from 'node:path';
-import { vendorKey } from '../../check/normalise.js';
+import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';

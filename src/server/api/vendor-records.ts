@@ -3,7 +3,8 @@
  * statements and the rule packs spell its name; its agreement with each clause's status; its
  * canary history. Pure: evidence and report in, records out.
  */
-import { vendorKey } from '../../check/normalise.js';
+import { createHash } from 'node:crypto';
+import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence, LoggedStatement } from '../../check/evidence.js';
 import type { Finding } from '../../check/finding.js';
 import type { Report } from '../../check/report.js';
@@ -35,15 +36,22 @@ export interface VendorNames {
 
 /**
  * A URL-safe id for a vendor name ("Acme Networks" → `acme-networks`): path ids are letters,
- * digits and `._:@-`, and two spellings `vendorKey` joins give the same id.
+ * digits and `._:@-`, and two spellings `vendorKey` joins give the same id. A name whose key
+ * holds letters outside ASCII (华为技术有限公司, ООО «Ромашка») gets a digest of its key after
+ * the ASCII slug, so two such vendors never share an id.
  */
 export function vendorId(name: string): string {
+  const key = vendorKey(name);
   const slug = name
+    .normalize('NFKC')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 128);
-  return slug === '' ? 'vendor' : slug;
+    .slice(0, 100);
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(key)) return slug === '' ? 'vendor' : slug;
+  const digest = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return `${slug === '' ? 'vendor' : slug}-${digest}`;
 }
 
 /** The vendor names of a finding's subject (policy findings join several with ", "). */

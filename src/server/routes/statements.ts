@@ -4,6 +4,7 @@ import type { StatementIndexRow } from '../../store/log-store-port.js';
 import { inclusionProof } from '../../tlog/tree.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { acceptStatement } from '../../statements/accept.js';
+import { canonicalEnvelope, placeSubmission } from '../../statements/canonical.js';
 import { MAX_ENVELOPE_BYTES, parseEnvelope, serializeEnvelope } from '../../statements/dsse.js';
 import { StatementError } from '../../statements/errors.js';
 import {
@@ -19,6 +20,7 @@ import type { LogRouteOptions } from '../log-routes.js';
 import { errorHandler } from '../error-reply.js';
 import { parseIndexParam } from './index-param.js';
 import { admitWrite } from '../limits/write-admission.js';
+import { KeyedQueue } from './keyed-queue.js';
 
 export interface StatementRouteOptions extends LogRouteOptions {
   /** Who may sign what; without one, POST /v1/statements answers 503 (reading still works). */
@@ -29,9 +31,11 @@ export interface StatementRouteOptions extends LogRouteOptions {
 }
 
 const DEFAULT_PAGE = 100;
+/** Entries of one payload read to place a submission (each POST adds one only with a new signer). */
+const MAX_VERSIONS = 64;
 const SHA256 = /^sha256:[0-9a-f]{64}$/;
 const HEX_HASH = /^[0-9a-f]{64}$/;
-const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'from', 'limit'];
+const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'payload', 'from', 'limit'];
 
 /**
  * The statement API: `POST /v1/statements` (verify against the trust file, append the canonical
@@ -41,6 +45,7 @@ const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'from', 'limit'];
  */
 export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, options) => {
   const { log, store, tree, trust, indexer, statementToken, writes } = options;
+  const payloadLocks = new KeyedQueue();
 
   // The envelope is judged from its exact bytes; the limit is enforced while reading (Content-Length
   // first), so an oversized body is refused with 413 without being buffered.
@@ -96,8 +101,54 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
       // Throws 400/413/422 before anything is written: a rejected envelope never reaches the log.
       // Size first: an envelope whose canonical form cannot be a log entry is 413 whatever it says.
       serializeEnvelope(parseEnvelope(body));
-      const accepted = acceptStatement(body, trust as Trust, { now: new Date() });
-      const { index, leafHash } = await log.add(accepted.entry);
+      const now = new Date();
+      const accepted = acceptStatement(body, trust as Trust, { now });
+      // One submission per payload at a time: two variants of one statement must see each other.
+      const placed = await payloadLocks.run(accepted.payload, async () => {
+        const below = log.published.size;
+        await indexer.catchUp(below);
+        const rows = await store.findStatements({
+          payload: accepted.payload,
+          below,
+          limit: MAX_VERSIONS,
+        });
+        const versions = (await withEntries(store, rows)).map((s) => ({
+          index: s.index,
+          leafHash: s.leafHash,
+          entry: s.entry,
+          canonical: canonicalEnvelope(s.envelope, trust as Trust, { untrusted: 'drop' }),
+        }));
+        const placement = placeSubmission(accepted.canonical, versions);
+        if (placement.kind === 'logged') {
+          const found = versions.find((v) => v.index === placement.index);
+          return {
+            index: placement.index,
+            leafHash: found?.leafHash ?? '',
+            entry: found?.entry ?? accepted.entry,
+            extends: undefined,
+          };
+        }
+        // The joined envelope is judged again (a pinned key, the size): when it fails, the
+        // submission alone is logged, as it was accepted. Either way it extends the newest entry
+        // of its payload, as the statement index derives from the log.
+        let entry = accepted.entry;
+        if (placement.extends !== undefined) {
+          try {
+            const joined = serializeEnvelope(placement.canonical.envelope);
+            entry = acceptStatement(joined, trust as Trust, { now }).entry;
+          } catch {
+            entry = accepted.entry;
+          }
+        }
+        const added = await log.add(entry);
+        return {
+          index: added.index,
+          leafHash: added.leafHash.toString('hex'),
+          entry,
+          extends: placement.extends,
+        };
+      });
+      const { index } = placed;
       const published = log.published;
       const proof = await tree.compute(published.size, (read) =>
         inclusionProof(index, published.size, read),
@@ -106,10 +157,14 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
       // writer waits for its entry's durability only.
       return reply.send({
         index,
-        leafHash: leafHash.toString('hex'),
+        leafHash: placed.leafHash,
         type: accepted.index.type,
         vendor: accepted.index.vendor ?? null,
         subjects: accepted.index.subjects,
+        ...(placed.extends === undefined ? {} : { extends: placed.extends }),
+        // What the log holds (canonical; with every signature logged for the payload): the
+        // envelope the proof is for.
+        envelope: JSON.parse(placed.entry.toString('utf8')) as unknown,
         proof: formatTlogProof({
           index,
           proof,
@@ -141,6 +196,7 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
         type: type === undefined ? undefined : (predicateNameOf(type) ?? type),
         vendor: text('vendor'),
         subject: text('subject'),
+        payload: text('payload'),
         from: text('from') === undefined ? 0 : Number(text('from')),
         below,
         limit: limit + 1,
@@ -201,6 +257,7 @@ function toJson(statement: LoggedStatement): Record<string, unknown> {
     vendor: statement.vendor ?? null,
     subjects: statement.subjects,
     leafHash: statement.leafHash,
+    ...(statement.extends === undefined ? {} : { extends: statement.extends }),
     envelope: JSON.parse(serializeEnvelope(statement.envelope).toString('utf8')) as unknown,
   };
 }
@@ -213,7 +270,10 @@ function badQuery(query: Record<string, unknown>): string | undefined {
     if (typeof value !== 'string') return `query parameter "${name}" is given more than once`;
     if (value.length > 256) return `query parameter "${name}" is longer than 256 characters`;
   }
-  const { type, subject, leafHash, from, limit } = query as Record<string, string | undefined>;
+  const { type, subject, leafHash, payload, from, limit } = query as Record<
+    string,
+    string | undefined
+  >;
   if (type !== undefined && !(type in PREDICATES) && predicateNameOf(type) === undefined) {
     return `type "${type}" is not a predicate (${Object.keys(PREDICATES).join(', ')}, or its predicateType URI)`;
   }
@@ -222,6 +282,9 @@ function badQuery(query: Record<string, unknown>): string | undefined {
   }
   if (leafHash !== undefined && !HEX_HASH.test(leafHash)) {
     return `leafHash "${leafHash.slice(0, 80)}" is not 64 lowercase hex digits`;
+  }
+  if (payload !== undefined && !HEX_HASH.test(payload)) {
+    return `payload "${payload.slice(0, 80)}" is not 64 lowercase hex digits`;
   }
   if (from !== undefined && parseIndexParam(from) === undefined) {
     return `from "${from.slice(0, 32)}" is not a log index`;

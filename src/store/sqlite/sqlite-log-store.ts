@@ -60,6 +60,13 @@ CREATE TABLE IF NOT EXISTS statement_subjects (
   idx INTEGER NOT NULL,
   PRIMARY KEY (digest, idx)
 ) WITHOUT ROWID;
+-- Each statement's signed payload (SHA-256 of its DSSE PAE): the entries that hold one payload
+-- are one statement, each later one extending the one before with more signatures.
+CREATE TABLE IF NOT EXISTS statement_payloads (
+  idx INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS statement_payloads_by_digest ON statement_payloads (digest, idx);
 `;
 
 interface StatementDbRow {
@@ -67,10 +74,15 @@ interface StatementDbRow {
   type: string;
   vendor: string | null;
   subjects: string;
+  payload: string | null;
+  extends: number | null;
 }
 
 const STATEMENT_COLUMNS = `s.idx AS idx, s.type AS type, s.vendor AS vendor,
-  (SELECT group_concat(digest, ' ') FROM statement_subjects d WHERE d.idx = s.idx) AS subjects`;
+  (SELECT group_concat(digest, ' ') FROM statement_subjects d WHERE d.idx = s.idx) AS subjects,
+  (SELECT p.digest FROM statement_payloads p WHERE p.idx = s.idx) AS payload,
+  (SELECT max(q.idx) FROM statement_payloads p JOIN statement_payloads q
+     ON q.digest = p.digest AND q.idx < p.idx WHERE p.idx = s.idx) AS extends`;
 
 /**
  * The embedded log store: one SQLite file, prepared statements, one transaction per batch.
@@ -89,7 +101,14 @@ export class SqliteLogStore implements LogStorePort {
 
   constructor(dataDir: string) {
     this.#db = openDatabase(dataDir);
+    const payloadsKnown =
+      this.#db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'statement_payloads'")
+        .get() !== undefined;
     this.#db.exec(SCHEMA);
+    // A statement index built before payloads were indexed is rebuilt from the entries (the
+    // index is derived, and writing its rows again is idempotent).
+    if (!payloadsKnown) this.#db.exec('DELETE FROM statement_index_state');
     const db = this.#db;
     this.#statements = {
       identity: db.prepare<[], LogIdentity>('SELECT origin, vkey FROM log_identity WHERE id = 1'),
@@ -122,6 +141,9 @@ export class SqliteLogStore implements LogStorePort {
       ),
       putSubject: db.prepare(
         'INSERT OR IGNORE INTO statement_subjects (digest, idx) VALUES (?, ?)',
+      ),
+      putPayload: db.prepare(
+        'INSERT OR REPLACE INTO statement_payloads (idx, digest) VALUES (?, ?)',
       ),
       statementAt: db.prepare<[number], StatementDbRow>(
         `SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.idx = ?`,
@@ -250,20 +272,26 @@ export class SqliteLogStore implements LogStorePort {
     rows: readonly StatementIndexRow[],
   ): Promise<void> {
     return this.#run('index statements', () => {
-      this.#db.transaction(() => {
-        const at = this.#statements.indexSize.get() ?? 0;
-        if (at !== fromSize) {
-          throw new StoreError(
-            'STORE_CONFLICT',
-            `the statement index is at size ${at}, not ${fromSize}: another indexer is running`,
-          );
-        }
-        for (const row of rows) {
-          this.#statements.putStatement.run(row.index, row.type, row.vendor ?? null);
-          for (const digest of row.subjects) this.#statements.putSubject.run(digest, row.index);
-        }
-        this.#statements.setIndexSize.run(toSize);
-      })();
+      this.#db
+        .transaction(() => {
+          const at = this.#statements.indexSize.get() ?? 0;
+          if (at !== fromSize) {
+            throw new StoreError(
+              'STORE_CONFLICT',
+              `the statement index is at size ${at}, not ${fromSize}: another indexer is running`,
+            );
+          }
+          for (const row of rows) {
+            this.#statements.putStatement.run(row.index, row.type, row.vendor ?? null);
+            for (const digest of row.subjects) this.#statements.putSubject.run(digest, row.index);
+            if (row.payload !== undefined) this.#statements.putPayload.run(row.index, row.payload);
+          }
+          this.#statements.setIndexSize.run(toSize);
+          // IMMEDIATE: the write lock is taken first, waiting (busy_timeout) for a batch commit of
+          // the writer thread; a deferred transaction that read first could not take it after
+          // such a commit and would fail at once (SQLITE_BUSY), as it did under concurrent POSTs.
+        })
+        .immediate();
     });
   }
 
@@ -278,6 +306,12 @@ export class SqliteLogStore implements LogStorePort {
       if (query.vendor !== undefined) {
         where.push('s.vendor = ?');
         params.push(query.vendor);
+      }
+      if (query.payload !== undefined) {
+        where.push(
+          'EXISTS (SELECT 1 FROM statement_payloads p WHERE p.digest = ? AND p.idx = s.idx)',
+        );
+        params.push(query.payload);
       }
       if (query.subject !== undefined) {
         where.push(
@@ -333,5 +367,7 @@ function toRow(row: StatementDbRow): StatementIndexRow {
       row.subjects === '' || (row.subjects as string | null) === null
         ? []
         : row.subjects.split(' ').sort(),
+    ...(row.payload === null ? {} : { payload: row.payload }),
+    ...(row.extends === null ? {} : { extends: row.extends }),
   };
 }
