@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/check/index.js';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { readFlowFile } from '../../src/flows/flow-file.js';
-import { formatBundle, loadTrustFile, parseEnvelope } from '../../src/statements/index.js';
+import { loadTrustFile, parseEnvelope } from '../../src/statements/index.js';
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { runCli } from '../helpers/run-cli.js';
 import { PLANTED, plantedPairs } from './demo-findings.js';
@@ -81,8 +81,8 @@ describe('the demo world', () => {
       for (const e of f.evidence) {
         if (e.type !== 'statement') continue;
         const proof = verifyTlogProof(
-          e.tlogProof,
-          { entry: Buffer.from(e.envelope, 'utf8') },
+          e.proof,
+          { entry: Buffer.from(JSON.stringify(e.envelope), 'utf8') },
           trust.log.key,
           { witnesses: trust.witnesses.keys, quorum: 1 },
         );
@@ -103,10 +103,8 @@ describe('the demo world', () => {
       expect(statements.length, f.id).toBeGreaterThan(0);
       for (const [i, e] of statements.entries()) {
         const bundle = join(dir, `${f.id.replace(':', '-')}-${i}.json`);
-        writeFileSync(
-          bundle,
-          formatBundle({ envelope: parseEnvelope(Buffer.from(e.envelope)), proof: e.tlogProof }),
-        );
+        // The statement evidence is itself an evidence bundle: saved as it comes.
+        writeFileSync(bundle, JSON.stringify(e));
         const verify = await runCli(
           ['verify', '--trust', join(data, 'trust.yaml'), '--now', '2026-06-01T00:00:00Z', bundle],
           { cwd: dir },
@@ -124,7 +122,7 @@ describe('the demo world', () => {
       .filter((e) => e.type === 'statement')
       .map(
         (e) =>
-          JSON.parse(Buffer.from(parseEnvelope(Buffer.from(e.envelope)).payload).toString()) as {
+          JSON.parse(Buffer.from(parseEnvelope(JSON.stringify(e.envelope)).payload).toString()) as {
             predicateType: string;
             predicate: {
               sbom?: { digest: { sha256: string } };
