@@ -195,11 +195,15 @@ export function recheckInventory(
       };
     }
     packs.push(pack);
-    used.push(`${id} (${pack.file})`);
+    used.push(given.has(id) ? `${id} (${pack.file})` : `${id} (shipped with this nospy)`);
   }
   let inventory;
   try {
-    inventory = inventoryFromText(basis.inventory.toString('utf8'), 'logged inventory', basis.format);
+    inventory = inventoryFromText(
+      basis.inventory.toString('utf8'),
+      'logged inventory',
+      basis.format,
+    );
   } catch (error) {
     return { failed: 'inventory', message: errorText(error) };
   }

@@ -53,6 +53,8 @@ export interface RunCheckOptions {
    * keeps the state file; the server's read API passes none).
    */
   readonly logHistory?: LogHistory;
+  /** Handed the evidence gathered, before the engine runs (e.g. to keep a logged inventory). */
+  readonly onEvidence?: (evidence: CheckEvidence) => void;
 }
 
 /** Evidence gathered from a config, and the report the engine made of it. */
@@ -281,6 +283,7 @@ export function evaluationTime(loaded: LoadedConfig, now: Date): Date {
 export async function runCheck(loaded: LoadedConfig, options: RunCheckOptions): Promise<Report> {
   const now = evaluationTime(loaded, options.now);
   const evidence = await gatherEvidence(loaded, { ...options, now });
+  options.onEvidence?.(evidence);
   options.onStage?.('check');
   return checkReport(evidence, {
     now,
