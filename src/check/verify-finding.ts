@@ -22,6 +22,7 @@ import { parseAbsence } from '../statements/absence-evidence.js';
 import { verifyAbsence } from '../statements/absence.js';
 import { parseBundle, verifyBundle } from '../statements/bundle.js';
 import { decodeStatement } from '../statements/statement.js';
+import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
 import { INVENTORY_PREDICATE_TYPE } from '../statements/predicates/inventory.js';
 import type { Trust } from '../statements/trust.js';
 import type { CheckStatus } from '../statements/verify.js';
@@ -31,6 +32,7 @@ import type { FindingFile } from './finding-file.js';
 import type {
   Evidence,
   Finding,
+  FlowOrigin,
   FlowsEvidence,
   PolicyEvidence,
   StatementEvidence,
@@ -78,6 +80,11 @@ export interface VerifyFindingOptions {
   readonly blob?: (hex: string) => Buffer | undefined;
   /** Without it, a logged policy finding's re-evaluation is a failed check. */
   readonly recheckPolicy?: PolicyRecheck;
+  /**
+   * The record at a flow sample's origin in the verifier's own copy of the flow files (NDJSON
+   * text), undefined when no file at hand has that digest; without it, samples are not compared.
+   */
+  readonly flowRecordAt?: (origin: FlowOrigin) => string | undefined;
 }
 
 /** Most item ids a policy finding lists (src/check/rules/policy.ts). */
@@ -107,6 +114,7 @@ export function verifyFinding(
   if (finding.evidence.length === 0) {
     whole('evidence', 'fail', 'the finding carries no evidence');
   }
+  crossChecks(finding, whole);
   const first = checkpoints[0]?.checkpoint;
   const apart = checkpoints.filter(
     (c) => first !== undefined && !sameCheckpoint(c.checkpoint, first),
@@ -129,6 +137,50 @@ export function verifyFinding(
 }
 
 type Add = (id: string, status: CheckStatus, message: string) => void;
+
+/**
+ * What ties the parts to each other: an absence is about the image a cited statement (the
+ * deployment) names, and a policy evaluation's day is the finding's.
+ */
+function crossChecks(finding: Finding, whole: Add): void {
+  // The images the cited deployment statements saw running.
+  const deployed = new Set<string>();
+  for (const part of finding.evidence) {
+    if (part.type !== 'statement') continue;
+    const statement = decodeStatementOf(part);
+    if (statement?.predicateType !== DEPLOYMENT_PREDICATE_TYPE) continue;
+    for (const s of statement.subject) deployed.add(`sha256:${s.digest.sha256}`);
+  }
+  for (const part of finding.evidence) {
+    if (part.type === 'absence') {
+      if (deployed.size === 0) {
+        whole(
+          'absence-subject',
+          'warn',
+          `no cited deployment statement names ${part.digest}: the image comes from the operator's inventory`,
+        );
+      } else {
+        whole(
+          'absence-subject',
+          deployed.has(part.digest) ? 'pass' : 'fail',
+          deployed.has(part.digest)
+            ? `the absent image ${part.digest} is the one the cited deployment statement saw running`
+            : `the absence is about ${part.digest}, which no cited deployment statement names`,
+        );
+      }
+    }
+    if (part.type === 'policy' && part.logged !== undefined) {
+      const day = finding.lastSeen.slice(0, 10);
+      whole(
+        'policy-date',
+        part.logged.date === day ? 'pass' : 'fail',
+        part.logged.date === day
+          ? `the packs were evaluated on the finding's day, ${day}`
+          : `the evidence evaluates on ${part.logged.date}, but the finding is of ${day}`,
+      );
+    }
+  }
+}
 
 function verifyPart(
   part: Evidence,
@@ -179,7 +231,7 @@ function verifyPart(
       return;
     }
     case 'flows':
-      verifyFlows(part, add);
+      verifyFlows(part, options.flowRecordAt, add);
       return;
     case 'policy':
       seen(verifyPolicy(part, file, trust, options, add));
@@ -226,7 +278,11 @@ function verifyStatementPart(
   return { checkpoint: result.checkpoint, predicate: result.predicate };
 }
 
-function verifyFlows(part: FlowsEvidence, add: Add): void {
+function verifyFlows(
+  part: FlowsEvidence,
+  recordAt: VerifyFindingOptions['flowRecordAt'],
+  add: Add,
+): void {
   const malformed: number[] = [];
   part.records.forEach((record, i) => {
     try {
@@ -269,10 +325,36 @@ function verifyFlows(part: FlowsEvidence, add: Add): void {
       `each sample names its source: ${[...new Set(origins.map((o) => `${o.path} (sha256:${o.sha256.slice(0, 12)}…)`))].join(', ')}`,
     );
   }
+  if (recordAt === undefined || origins === undefined) {
+    add(
+      'observed',
+      'skip',
+      "flow records are the operator's observations, signed by no one: give the flow files (--flows) to compare each sample with the line at its offset in the file or flow-store segment of that SHA-256",
+    );
+    return;
+  }
+  const missing: number[] = [];
+  const differ: number[] = [];
+  origins.forEach((origin, i) => {
+    const found = recordAt(origin);
+    if (found === undefined) missing.push(i);
+    else if (found !== JSON.stringify(part.records[i])) differ.push(i);
+  });
   add(
     'observed',
-    'skip',
-    "flow records are the operator's observations, signed by no one: compare each with the line at its offset in the file or flow-store segment of that SHA-256",
+    missing.length === 0 && differ.length === 0 ? 'pass' : 'fail',
+    missing.length === 0 && differ.length === 0
+      ? `each sample is the record at its offset in the flow file of its SHA-256`
+      : [
+          missing.length > 0
+            ? `no record at the origin of sample(s) ${missing.join(', ')} in the flow files given (no file of that SHA-256, or no line starts at that offset)`
+            : '',
+          differ.length > 0
+            ? `sample(s) ${differ.join(', ')} differ from the record at their offset`
+            : '',
+        ]
+          .filter((t) => t !== '')
+          .join('; '),
   );
 }
 

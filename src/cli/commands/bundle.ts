@@ -84,6 +84,12 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
       (value: string, all: string[]) => [...all, value],
       [],
     )
+    .option(
+      '--flows <file|dir>',
+      'finding evidence only: a flow file or flow store to compare flow samples with (by SHA-256 and offset); repeatable',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
     .argument(
       '<evidence>',
       'a finding file (nospy-finding/v1) or a finding object from nospy check --json, an evidence bundle (nospy-evidence/v1), an absence evidence object, or log-inconsistency evidence',
@@ -91,7 +97,14 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
     .action(
       async (
         file: string,
-        opts: { trust: string; now?: string; log?: string; blobs?: string; pack: string[] },
+        opts: {
+          trust: string;
+          now?: string;
+          log?: string;
+          blobs?: string;
+          pack: string[];
+          flows: string[];
+        },
       ) => {
         const now = opts.now === undefined ? new Date() : parseNow(opts.now);
         const trust = loadTrustFile(resolve(ctx.cwd, opts.trust));
@@ -112,6 +125,7 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
             now: opts.now === undefined ? undefined : now,
             blobs: opts.blobs,
             packs: opts.pack,
+            flows: opts.flows,
             cwd: ctx.cwd,
           });
           if (!result.valid) ctx.exitCode = 1;

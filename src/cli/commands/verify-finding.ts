@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { openBlobSource } from '../../check/gather/blobs.js';
+import { flowRecordsAt } from '../../check/gather/flow-origins.js';
 import { parseFindingDocument } from '../../check/finding-file.js';
 import {
   documentsNeeded,
@@ -19,6 +20,8 @@ export interface FindingVerifyOptions {
   readonly now: Date | undefined;
   readonly blobs: string | undefined;
   readonly packs: readonly string[];
+  /** Flow files and flow stores to compare flow samples with. */
+  readonly flows: readonly string[];
   readonly cwd: string;
 }
 
@@ -53,6 +56,9 @@ export async function verifyFindingFile(
     now,
     blob: (hex) => fetched.get(hex),
     recheckPolicy: (basis) => recheckInventory(basis, { packFiles }),
+    ...(options.flows.length === 0
+      ? {}
+      : { flowRecordAt: flowRecordsAt(options.flows.map((f) => resolve(options.cwd, f))) }),
   });
 }
 
