@@ -172,19 +172,19 @@ function mutationsOf(file: Json): Mutation[] {
         out.push(
           {
             label: `${where} digest`,
-            apply: (f) => void mutateField(partOf(f), 'digest', hexFlip),
+            apply: (f) => mutateField(partOf(f), 'digest', hexFlip),
           },
           {
             label: `${where} checkpoint root`,
-            apply: (f) => void mutateField(partOf(f), 'checkpoint', noteRootFlip),
+            apply: (f) => mutateField(partOf(f), 'checkpoint', noteRootFlip),
           },
           {
             label: `${where} checkpoint cosignature`,
-            apply: (f) => void mutateField(partOf(f), 'checkpoint', cosignatureFlip),
+            apply: (f) => mutateField(partOf(f), 'checkpoint', cosignatureFlip),
           },
           {
             label: `${where} vendor`,
-            apply: (f) => void mutateField(partOf(f), 'vendor', (v) => `${v} Holdings`),
+            apply: (f) => mutateField(partOf(f), 'vendor', (v: string) => `${v} Holdings`),
           },
         );
         const releases = part.releases as Json[];
@@ -194,7 +194,7 @@ function mutationsOf(file: Json): Mutation[] {
             {
               label: `${where} releases[${r}] signature`,
               apply: (f) =>
-                void mutateField(release(f), 'envelope', (text) => {
+                mutateField(release(f), 'envelope', (text) => {
                   const envelope = JSON.parse(text) as Json;
                   signatureFlip(envelope);
                   return JSON.stringify(envelope);
@@ -202,11 +202,11 @@ function mutationsOf(file: Json): Mutation[] {
             },
             {
               label: `${where} releases[${r}] index`,
-              apply: (f) => void mutateField(release(f), 'index', (n: number) => n + 1),
+              apply: (f) => mutateField(release(f), 'index', (n: number) => n + 1),
             },
             {
               label: `${where} releases[${r}] proof line`,
-              apply: (f) => void mutateField(release(f), 'tlogProof', proofHashFlip),
+              apply: (f) => mutateField(release(f), 'tlogProof', proofHashFlip),
             },
           );
         });
@@ -219,24 +219,23 @@ function mutationsOf(file: Json): Mutation[] {
         out.push(
           {
             label: `${where} pack digest`,
-            apply: (f) =>
-              void mutateField((logged(f).packs as Json[])[0] as Json, 'sha256', hexFlip),
+            apply: (f) => mutateField((logged(f).packs as Json[])[0] as Json, 'sha256', hexFlip),
           },
           {
             label: `${where} registry digest`,
-            apply: (f) => void mutateField(logged(f), 'registry', hexFlip),
+            apply: (f) => mutateField(logged(f), 'registry', hexFlip),
           },
           {
             label: `${where} date`,
-            apply: (f) => void mutateField(logged(f), 'date', () => '2021-01-01'),
+            apply: (f) => mutateField(logged(f), 'date', () => '2021-01-01'),
           },
           {
             label: `${where} items`,
-            apply: (f) => void mutateField(partOf(f), 'items', (items: string[]) => items.slice(1)),
+            apply: (f) => mutateField(partOf(f), 'items', (items: string[]) => items.slice(1)),
           },
           {
             label: `${where} rule`,
-            apply: (f) => void mutateField(partOf(f), 'rule', (rule) => `${rule}-x`),
+            apply: (f) => mutateField(partOf(f), 'rule', (rule: string) => `${rule}-x`),
           },
           {
             label: `${where} the logged inventory's bytes`,
@@ -258,25 +257,16 @@ function mutationsOf(file: Json): Mutation[] {
           {
             label: `${where} a record's byte count`,
             apply: (f) =>
-              void mutateField(
-                (partOf(f).records as Json[])[0] as Json,
-                'bytes',
-                (n: number) => n + 1,
-              ),
+              mutateField((partOf(f).records as Json[])[0] as Json, 'bytes', (n: number) => n + 1),
           },
           {
             label: `${where} an origin's offset`,
             apply: (f) =>
-              void mutateField(
-                (partOf(f).origins as Json[])[0] as Json,
-                'offset',
-                (n: number) => n + 1,
-              ),
+              mutateField((partOf(f).origins as Json[])[0] as Json, 'offset', (n: number) => n + 1),
           },
           {
             label: `${where} an origin's file digest`,
-            apply: (f) =>
-              void mutateField((partOf(f).origins as Json[])[0] as Json, 'sha256', hexFlip),
+            apply: (f) => mutateField((partOf(f).origins as Json[])[0] as Json, 'sha256', hexFlip),
           },
         );
         break;
@@ -293,7 +283,7 @@ function bundleMutations(where: string, get: (f: Json) => Json): Mutation[] {
     {
       label: `${where} a digest in the signed payload`,
       apply: (f) =>
-        void mutateField(get(f).envelope as Json, 'payload', (payload: string) => {
+        mutateField(get(f).envelope as Json, 'payload', (payload: string) => {
           const text = Buffer.from(payload, 'base64').toString('utf8');
           const changed = text.replace(
             /"sha256":"([0-9a-f])/,
@@ -305,37 +295,39 @@ function bundleMutations(where: string, get: (f: Json) => Json): Mutation[] {
     },
     {
       label: `${where} index`,
-      apply: (f) => void mutateField(get(f), 'index', (n: number) => n + 1),
+      apply: (f) => mutateField(get(f), 'index', (n: number) => n + 1),
     },
     {
       label: `${where} proof line`,
-      apply: (f) => void mutateField(get(f), 'proof', proofHashFlip),
+      apply: (f) => mutateField(get(f), 'proof', proofHashFlip),
     },
     {
       label: `${where} proof's leaf index`,
       apply: (f) =>
-        void mutateField(get(f), 'proof', (proof: string) =>
+        mutateField(get(f), 'proof', (proof: string) =>
           proof.replace(/^index (\d+)$/m, (_, n: string) => `index ${Number(n) + 1}`),
         ),
     },
     {
       label: `${where} checkpoint root`,
       apply: (f) =>
-        void mutateField(get(f), 'proof', (proof: string) => {
+        mutateField(get(f), 'proof', (proof: string) => {
           const cut = proof.indexOf('\n\n');
           return proof.slice(0, cut + 2) + noteRootFlip(proof.slice(cut + 2));
         }),
     },
     {
       label: `${where} witness cosignature`,
-      apply: (f) => void mutateField(get(f), 'proof', cosignatureFlip),
+      apply: (f) => mutateField(get(f), 'proof', cosignatureFlip),
     },
   ];
 }
 
-function mutateField<T>(object: Json, key: string, change: (value: T) => unknown): void {
+/** Changes one field in place (a field that is not there is a broken test, not a pass). */
+function mutateField(object: Json, key: string, change: (value: never) => unknown): Json {
   if (!(key in object)) throw new Error(`no field ${key}`);
-  object[key] = change(object[key] as T);
+  object[key] = change(object[key] as never);
+  return object;
 }
 
 function hexFlip(hex: string): string {
@@ -349,9 +341,10 @@ function base64Flip(text: string): string {
   return `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
 }
 
-function signatureFlip(envelope: Json): void {
+function signatureFlip(envelope: Json): Json {
   const signature = (envelope.signatures as Json[])[0] as Json;
   signature.sig = base64Flip(signature.sig as string);
+  return envelope;
 }
 
 /** The first hash line of a tlog-proof (after its `index` line) changed. */
