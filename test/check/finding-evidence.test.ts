@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Report } from '../../src/check/index.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -122,6 +123,24 @@ describe('nospy check --evidence on the demo world', () => {
     const { code, result } = await verify(file);
     expect(code).toBe(1);
     expect(result?.failed).toEqual(['evidence[0] policy inventory-bytes']);
+  });
+
+  it("fails the pack digest when the verifier's own pack is not byte for byte the one used", async () => {
+    const f = report.findings.find(
+      (x) =>
+        x.kind === 'policy-violation' &&
+        x.breaks.type === 'rule' &&
+        x.breaks.pack === 'uk-tsa-huawei-dvd',
+    );
+    if (f === undefined) throw new Error('no uk-tsa-huawei-dvd finding');
+    const shipped = fileURLToPath(
+      new URL('../../src/policy/packs/uk-tsa-huawei-dvd.yaml', import.meta.url),
+    );
+    const mine = join(scratch, 'uk-tsa-huawei-dvd.yaml');
+    writeFileSync(mine, `${readFileSync(shipped, 'utf8')}# the regulator's copy, annotated\n`);
+    const { code, result } = await verify(join(dir, `${f.id}.json`), '--pack', mine);
+    expect(code).toBe(1);
+    expect(result?.failed).toEqual(['evidence[0] policy pack-digest']);
   });
 
   it('compares the flow samples with the flow file given, and finds the lines they came from', async () => {
