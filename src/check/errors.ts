@@ -1,7 +1,12 @@
 import { NospyError } from '../errors/nospy-error.js';
 
 export type CheckErrorCode =
-  'CHECK_INPUT_MISSING' | 'CHECK_LOG_UNREACHABLE' | 'CHECK_LOG_UNVERIFIED' | 'CHECK_DATA_CORRUPT';
+  | 'CHECK_INPUT_MISSING'
+  | 'CHECK_LOG_UNREACHABLE'
+  | 'CHECK_LOG_UNVERIFIED'
+  | 'CHECK_DATA_CORRUPT'
+  /** A finding evidence file (`nospy-finding/v1`) or finding object that cannot be read. */
+  | 'CHECK_EVIDENCE_INVALID';
 
 /**
  * Evidence `nospy check` cannot read: a file the config names is missing, the log cannot be

@@ -10,6 +10,7 @@ import type { BehaviourDevice } from '../mud/behaviour.js';
 import type { Evaluation } from '../policy/evaluate.js';
 import type { Statement } from '../statements/statement.js';
 import type { InconsistencyEvidence } from '../log/consistency/inconsistency-evidence.js';
+import type { FlowOrigin } from './finding.js';
 
 /** A statement read from the log, with what a third party needs to check it offline. */
 export interface LoggedStatement {
@@ -65,6 +66,8 @@ export interface FlowEvidence {
   readonly records: readonly FlowRecord[];
   /** A name for the sources, for the evidence (e.g. the flow file paths). */
   readonly sources: readonly string[];
+  /** Where each record was read, by identity (records from elsewhere have none). */
+  readonly origins?: ReadonlyMap<FlowRecord, FlowOrigin>;
 }
 
 /**
@@ -79,6 +82,20 @@ export interface RebuildDiff {
   readonly problem?: string;
 }
 
+/**
+ * What the policy evaluation rests on when the operator logged its inventory: the `inventory`
+ * statement naming the inventory file's SHA-256, those bytes, and the packs' and registry's
+ * digests and the day (policy findings then carry it as evidence `nospy verify` re-evaluates).
+ */
+export interface LoggedPolicyInput {
+  readonly inventory: LoggedStatement;
+  readonly bytes: Buffer;
+  readonly packs: readonly { readonly id: string; readonly sha256: string }[];
+  readonly registry: string;
+  /** YYYY-MM-DD. */
+  readonly date: string;
+}
+
 /** Everything the engine joins into one report. */
 export interface CheckEvidence {
   /** Verified statements read from the log, in log order. */
@@ -90,6 +107,8 @@ export interface CheckEvidence {
   readonly firmware?: readonly ScannedImage[];
   readonly vulnerabilities?: readonly ComponentVulnerability[];
   readonly policy?: Evaluation;
+  /** Set when the inventory the policy was evaluated on is logged. */
+  readonly policyInput?: LoggedPolicyInput;
   /**
    * Proofs that the log signed two checkpoints that cannot both be true, each already verified
    * by the adapter (src/log/consistency): two roots at one size, or a tree that does not extend

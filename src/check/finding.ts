@@ -58,14 +58,7 @@ export interface ProvenStatement {
 
 /** A piece of evidence; each kind carries what a verifier needs, nothing refers to local state. */
 export type Evidence =
-  | {
-      readonly type: 'statement';
-      readonly index: number;
-      /** The DSSE envelope exactly as logged (JSON text). */
-      readonly envelope: string;
-      /** c2sp.org/tlog-proof for the envelope against a (cosigned) checkpoint. */
-      readonly tlogProof: string;
-    }
+  | StatementEvidence
   | {
       /**
        * A checkpoint at which no logged release names the digest. `nospy verify` checks it
@@ -85,12 +78,7 @@ export type Evidence =
       /** Releases of the vendor left out to bound the evidence's size (0 or absent: none). */
       readonly omitted?: number;
     }
-  | {
-      readonly type: 'flows';
-      /** Sample flow records in the flow-file NDJSON field names (a bounded sample). */
-      readonly records: readonly Readonly<Record<string, unknown>>[];
-      readonly total: { readonly records: number; readonly bytes: number };
-    }
+  | FlowsEvidence
   | {
       readonly type: 'file';
       readonly image: string;
@@ -108,19 +96,86 @@ export type Evidence =
       readonly affected: string;
       readonly fixed?: string;
     }
-  | {
-      readonly type: 'policy';
-      readonly pack: string;
-      readonly rule: string;
-      readonly items: readonly string[];
-      readonly source?: string;
-    }
+  | PolicyEvidence
   /**
    * Two checkpoints the log signed that cannot both be true, with the proof: the evidence
    * document itself (`nospy-evidence/v1`, docs/log.md), which `nospy verify` checks offline.
    */
   | InconsistencyEvidence
   | DiffEvidence;
+
+/** A DSSE envelope as JSON (base64 payload and signatures), as in a `nospy-evidence/v1` bundle. */
+// Type aliases, not interfaces: the API's schema takes evidence as records of unknown fields.
+export type EnvelopeJson = {
+  readonly payload: string;
+  readonly payloadType: string;
+  readonly signatures: readonly { readonly keyid: string; readonly sig: string }[];
+};
+
+/**
+ * A logged statement as evidence: a `nospy-evidence/v1` bundle (src/statements/bundle.ts: the
+ * envelope, and the c2sp.org/tlog-proof ending in the cosigned checkpoint) with its type and log
+ * index, so that the part cut out of a report is itself a bundle `nospy verify` accepts.
+ */
+export type StatementEvidence = {
+  readonly type: 'statement';
+  readonly format: 'nospy-evidence/v1';
+  readonly index: number;
+  readonly envelope: EnvelopeJson;
+  /** c2sp.org/tlog-proof for the envelope against a (cosigned) checkpoint. */
+  readonly proof: string;
+};
+
+/**
+ * Where a sample flow record was read: a flow file, or a segment of a flow store (`nospy collect
+ * --data`), the SHA-256 of that file as it was read, and the byte offset and 1-based line number of
+ * the record's line in it.
+ */
+export type FlowOrigin = {
+  readonly source: 'file' | 'flow-store';
+  /** The file as the config names it, or the segment's path inside its flow store. */
+  readonly path: string;
+  /** Hex SHA-256 of the file (of a segment still being written: of the bytes read). */
+  readonly sha256: string;
+  readonly offset: number;
+  readonly line: number;
+};
+
+/** Flow records behind a behaviour finding: a bounded sample, each with where it was read. */
+export type FlowsEvidence = {
+  readonly type: 'flows';
+  /** Sample flow records in the flow-file NDJSON field names (a bounded sample). */
+  readonly records: readonly Readonly<Record<string, unknown>>[];
+  /** Where each record of `records` was read (same order; absent for records from elsewhere). */
+  readonly origins?: readonly FlowOrigin[];
+  readonly total: { readonly records: number; readonly bytes: number };
+};
+
+/**
+ * What a policy finding was computed from when the operator logged its inventory: the
+ * `inventory` statement (its subject is the inventory file's SHA-256; the file is in the blob
+ * store), the digests of every rule pack evaluated and of the vendor registry, and the day.
+ * `nospy verify` re-evaluates the packs on the logged inventory and confirms the finding.
+ */
+export type LoggedPolicyBasis = {
+  readonly inventory: StatementEvidence;
+  /** Every pack of the evaluation (their registry additions all shape vendor recognition). */
+  readonly packs: readonly { readonly id: string; readonly sha256: string }[];
+  /** Hex SHA-256 of the vendor registry file the evaluation used. */
+  readonly registry: string;
+  /** The evaluation day, YYYY-MM-DD. */
+  readonly date: string;
+};
+
+export type PolicyEvidence = {
+  readonly type: 'policy';
+  readonly pack: string;
+  readonly rule: string;
+  readonly items: readonly string[];
+  readonly source?: string;
+  /** Absent when the inventory is not logged: the finding then rests on the operator's word. */
+  readonly logged?: LoggedPolicyBasis;
+};
 
 /** A file of a diff report, as a finding summarises it. */
 export interface DiffFileSummary {
@@ -143,7 +198,6 @@ export interface DiffIndicatorSummary {
  * differ and how, and the indicators found in one image only. `available: false` when the check
  * could not read the report: the evidence then says so and summarises nothing.
  */
-// A type alias, not an interface: the API's schema takes evidence as records of unknown fields.
 export type DiffEvidence = {
   readonly type: 'diff';
   /** `sha256:<hex>` of the diff report, as the rebuild statement names it. */

@@ -6,17 +6,26 @@ import { createHash } from 'node:crypto';
 import type { LoggedStatement } from './evidence.js';
 import type {
   BrokenPromise,
+  EnvelopeJson,
   Evidence,
   Finding,
   FindingKind,
   FindingSubject,
   Severity,
+  StatementEvidence,
 } from './finding.js';
 import { iso } from './normalise.js';
 
-/** The evidence entry for a logged statement. */
-export function statementEvidence(s: LoggedStatement): Evidence {
-  return { type: 'statement', index: s.index, envelope: s.envelope, tlogProof: s.tlogProof };
+/** The evidence entry for a logged statement: its evidence bundle, with its log index. */
+export function statementEvidence(s: LoggedStatement): StatementEvidence {
+  return {
+    type: 'statement',
+    format: 'nospy-evidence/v1',
+    index: s.index,
+    // The logged entry is the envelope's canonical JSON: parsed, it is the bundle's object.
+    envelope: JSON.parse(s.envelope) as EnvelopeJson,
+    proof: s.tlogProof,
+  };
 }
 
 export interface FindingDraft {

@@ -126,6 +126,7 @@ const CHECK_EXITS = {
   // The log does not verify against the trust file.
   CHECK_LOG_UNVERIFIED: 2,
   CHECK_DATA_CORRUPT: 2,
+  CHECK_EVIDENCE_INVALID: 2,
 } as const satisfies Record<CheckErrorCode, ExitCode>;
 
 const FLOW_EXITS = {

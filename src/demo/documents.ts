@@ -10,6 +10,7 @@ import { keyHandle, type NoteSigner } from '../tlog/note-key.js';
 import { AGREEMENT_PREDICATE_TYPE } from '../statements/predicates/agreement.js';
 import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
+import { INVENTORY_PREDICATE_TYPE } from '../statements/predicates/inventory.js';
 import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
 
 export const ACME = 'Acme Networks';
@@ -88,6 +89,16 @@ export function deployment(
     device: { id: device, vendor, model, site: 'S01' },
     observedAt,
     method: 'image-hash',
+  });
+}
+
+/** The operator's inventory, logged: its subject is the file's digest (the file is a blob). */
+export function loggedInventory(text: string, asOf: string): Statement {
+  return statementOf(INVENTORY_PREDICATE_TYPE, 'inventory.yaml', sha256(text), {
+    operator: OPERATOR,
+    asOf,
+    format: 'yaml',
+    inBlobStore: true,
   });
 }
 

@@ -38,6 +38,7 @@ import {
   flow,
   GLOBEX,
   INVENTORY,
+  loggedInventory,
   mudFile,
   OPERATOR,
   release,
@@ -78,7 +79,7 @@ const GLOBEX_FLOWS = [
  */
 async function putBlobs(
   url: string,
-  vendor: NoteSigner,
+  writer: NoteSigner | { readonly token: string },
   documents: readonly (string | Buffer)[],
 ): Promise<void> {
   for (const text of documents) {
@@ -87,7 +88,10 @@ async function putBlobs(
       method: 'PUT',
       headers: {
         'content-type': 'application/octet-stream',
-        [BLOB_SIGNATURE_HEADER]: signBlobUpload(vendor, digest),
+        // The operator writes with its bearer token; a vendor or evaluator signs the digest.
+        ...('token' in writer
+          ? { authorization: `Bearer ${writer.token}` }
+          : { [BLOB_SIGNATURE_HEADER]: signBlobUpload(writer, digest) }),
       },
       body: text,
     });
@@ -185,6 +189,9 @@ async function writeWorld(dir: string): Promise<void> {
     { albion: keys.albionLab, rebuilders: keys.openRebuilders },
   );
   envelopes.push(...rebuilds.map((r) => r.envelope));
+  // The operator logs its inventory (index 18), so its policy findings can be re-checked.
+  const inventory = INVENTORY(sha256(ACME_IMAGE), sha256(GLOBEX_IMAGE), sha256(GLOBEX_BETA));
+  envelopes.push(signStatement(loggedInventory(inventory, DEMO_DATE), keys.operator));
 
   // A real witness (c2sp.org/tlog-witness, the `nospy witness serve` server) cosigns every
   // checkpoint: with a quorum of 1 an entry is acknowledged only once it is cosigned.
@@ -199,11 +206,13 @@ async function writeWorld(dir: string): Promise<void> {
       witnessQuorum: 1,
     });
     // The log's server, as `nospy serve` runs it: the documents go in through PUT /v1/blobs.
+    const operatorToken = randomBytes(16).toString('hex');
     const server = createServer({
       log: log.sequencer,
       store: log.store,
       logger,
       trust,
+      submitToken: operatorToken,
       blobs: new FsBlobStore({ root: join(dir, 'log', 'blobs') }),
       onClose: () => log.close(),
     });
@@ -214,6 +223,7 @@ async function writeWorld(dir: string): Promise<void> {
       await putBlobs(url, keys.globex, [globexSbom, globexMud, GLOBEX_IMAGE]);
       for (const r of rebuilds)
         await putBlobs(url, r.signer, r.report === undefined ? [] : [r.report]);
+      await putBlobs(url, { token: operatorToken }, [inventory]);
       const now = new Date(`${DEMO_DATE}T00:00:00Z`);
       for (const [i, e] of envelopes.entries()) {
         const { index } = await log.sequencer.add(
@@ -252,7 +262,7 @@ async function writeWorld(dir: string): Promise<void> {
     { kind: 'netflow', domain: 1, records: ACME_FLOWS },
     { kind: 'ipfix', domain: 2, records: GLOBEX_FLOWS },
   ]);
-  file('inventory.yaml', INVENTORY(sha256(ACME_IMAGE), sha256(GLOBEX_IMAGE), sha256(GLOBEX_BETA)));
+  file('inventory.yaml', inventory);
   file(COMPLETE_MARKER, `${DEMO_DATE}\n`);
 }
 

@@ -41,6 +41,8 @@ export interface FlowFileEntry {
   readonly record: FlowRecord;
   /** 1-based line number in the file. */
   readonly line: number;
+  /** The byte offset of the record's line in the file. */
+  readonly offset: number;
   /** The `initiator` cell exactly as written (src/dst/device/remote/unknown; empty → unknown). */
   readonly initiator: FlowFileInitiator;
 }
@@ -74,7 +76,7 @@ export async function* readFlowFile(
 ): AsyncGenerator<FlowFileEntry> {
   let format = options.format ?? flowFileFormatOf(path);
   let layout: CsvLayout | undefined;
-  for await (const { text, line } of readLines(path, {
+  for await (const { text, line, offset } of readLines(path, {
     maxLineBytes: options.maxLineBytes ?? 64 * 1024,
     code: 'FLOW_FILE_INVALID',
     lengthBytes: options.lengthBytes,
@@ -86,12 +88,12 @@ export async function* readFlowFile(
     if (format === 'ndjson') {
       if (trimmed.startsWith('#')) continue;
       const parsed = parseNdjsonLine(trimmed, where);
-      yield { record: parsed.record, line, initiator: parsed.initiator };
+      yield { record: parsed.record, line, offset, initiator: parsed.initiator };
     } else if (layout === undefined) {
       layout = parseCsvHeader(splitCsvLine(trimmed, where), where);
     } else {
       const parsed = parseCsvRow(trimmed, layout, where);
-      yield { record: parsed.record, line, initiator: parsed.initiator };
+      yield { record: parsed.record, line, offset, initiator: parsed.initiator };
     }
   }
   if (format === 'csv' && layout === undefined) {

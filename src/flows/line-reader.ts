@@ -2,10 +2,12 @@ import { createReadStream } from 'node:fs';
 import { errorText } from '../errors/error-text.js';
 import { FlowError, type FlowErrorCode } from './errors.js';
 
-/** One line of a text file, without its line ending, and its 1-based number. */
+/** One line of a text file, without its line ending, its 1-based number and its byte offset. */
 export interface TextLine {
   readonly text: string;
   readonly line: number;
+  /** Where the line starts in the file, in bytes. */
+  readonly offset: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export async function* readLines(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
+  // Bytes before the pending line: every complete line and its newline.
+  let lineStart = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
@@ -51,7 +55,8 @@ export async function* readLines(
         }
         pending.push(chunk.subarray(start, end));
         line += 1;
-        yield { text: decode(pending), line };
+        yield { text: decode(pending), line, offset: lineStart };
+        lineStart += pendingBytes + 1;
         pending = [];
         pendingBytes = 0;
         start = newline + 1;
@@ -63,7 +68,7 @@ export async function* readLines(
   } finally {
     stream.destroy();
   }
-  if (pendingBytes > 0) yield { text: decode(pending), line: line + 1 };
+  if (pendingBytes > 0) yield { text: decode(pending), line: line + 1, offset: lineStart };
 }
 
 function decode(parts: readonly Buffer[]): string {

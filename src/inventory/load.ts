@@ -99,6 +99,47 @@ export function inventoryFromObject(value: unknown, name = 'inventory'): Invento
   );
 }
 
+/**
+ * An inventory from the bytes of a self-contained YAML or JSON document (items inline), as a
+ * logged inventory is held in the blob store: validated exactly as a file is, errors naming `name`
+ * with line and column.
+ */
+export function inventoryFromText(text: string, name: string, format: 'yaml' | 'json'): Inventory {
+  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) {
+    throw new InventoryError(
+      'INVENTORY_UNREADABLE',
+      `${name}: more than the ${MAX_DOCUMENT_BYTES} bytes a YAML/JSON inventory may have`,
+      { where: name },
+    );
+  }
+  const { value, locate } = format === 'json' ? parseJson(name, text) : parseYaml(name, text);
+  const top = inventoryFileSchema.safeParse(value);
+  if (!top.success) throw invalid(top.error.issues[0], locate);
+  if (top.data.items_csv !== undefined) {
+    throw new InventoryError(
+      'INVENTORY_INVALID',
+      `${locate(['items_csv'])}: a logged inventory must hold its items (items_csv names another file)`,
+      { where: locate(['items_csv']) },
+    );
+  }
+  const rows = top.data.items ?? [];
+  if (rows.length > MAX_ITEMS) throw tooMany(name);
+  const items = rows.map((row, index) => {
+    const parsed = itemSchema.safeParse(row);
+    if (!parsed.success) {
+      throw invalid(parsed.error.issues[0], locate, ['items', index], itemId(row));
+    }
+    return toItem(parsed.data);
+  });
+  return assemble(
+    toOperator(top.data.operator),
+    top.data.sites.map(toSite),
+    items,
+    (i) => locate(['items', i]),
+    locate(['sites']),
+  );
+}
+
 type Locate = (path: readonly PropertyKey[], key?: string) => string;
 
 interface ParsedDocument {

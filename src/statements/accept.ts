@@ -91,6 +91,8 @@ export function indexFieldsOf(statement: Statement, type: PredicateName): Statem
         ? statement.predicate.device.vendor
         : statement.predicateType === REBUILD_PREDICATE_TYPE
           ? statement.predicate.release.vendor
-          : statement.predicate.vendor;
+          : 'vendor' in statement.predicate
+            ? statement.predicate.vendor
+            : undefined; // an inventory is the operator's, of no one vendor
   return { type, vendor, subjects: statement.subject.map((s) => `sha256:${s.digest.sha256}`) };
 }

@@ -92,7 +92,7 @@ describe('when the YAML is wrong', () => {
 
   it('rejects an unknown type, pointing at it', () => {
     expect(errorOf(deployment.replace('type: deployment', 'type: promise')).message).toBe(
-      'stmt.yaml:1:1: type must be one of agreement, release, access, deployment, canary, rebuild',
+      'stmt.yaml:1:1: type must be one of agreement, release, access, deployment, canary, rebuild, inventory',
     );
   });
 

@@ -2,7 +2,7 @@
  * The authoring format: a YAML file a person writes and `nospy statement sign` turns into a
  * signed in-toto Statement.
  *
- *   type: release                 # agreement | release | access | deployment | canary | rebuild
+ *   type: release                 # agreement | release | access | deployment | canary | rebuild | inventory
  *   subject:                      # optional for access (the devices), canary (the text) and
  *                                 # rebuild (the released image)
  *     - name: edgeos-3.1.0.bin

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { signCheckpoint } from '../tlog/checkpoint.js';
+import { leafHash } from '../tlog/hash.js';
 import { generateNoteKey } from '../tlog/note-key.js';
+import { formatTlogProof } from '../tlog/proof-bundle.js';
+import { serializeEnvelope } from './dsse.js';
 import { formatBundle, parseBundle, verifyBundle } from './bundle.js';
 import { signStatement } from './sign.js';
 import { parseTrustFile } from './trust.js';
@@ -38,6 +42,16 @@ describe('reading an evidence bundle', () => {
       'appears twice',
     ],
     ['text that is not JSON', '{', 'is not JSON'],
+    [
+      'a type other than a statement',
+      '{"format":"nospy-evidence/v1","type":"absence","envelope":{},"proof":""}',
+      'type must be "statement"',
+    ],
+    [
+      'an index that is not a log index',
+      '{"format":"nospy-evidence/v1","index":-1,"envelope":{},"proof":""}',
+      'index must be a log index',
+    ],
   ];
   it.each(cases)('refuses %s with STATEMENT_BUNDLE_INVALID', (_what, text, message) => {
     expect(() => parseBundle(text)).toThrow(
@@ -46,6 +60,33 @@ describe('reading an evidence bundle', () => {
         message: expect.stringContaining(message) as unknown,
       }),
     );
+  });
+});
+
+describe("a finding's statement evidence, read as a bundle", () => {
+  it('keeps its index, to be checked against the proof', () => {
+    const text = JSON.stringify({
+      type: 'statement',
+      ...(JSON.parse(formatBundle({ envelope, proof: 'p' })) as object),
+      index: 4,
+    });
+    expect(parseBundle(text).index).toBe(4);
+  });
+
+  it('fails the index check, and only it, when the index is not the proof leaf', () => {
+    const log = generateNoteKey('log.example');
+    const trust = parseTrustFile(
+      `parties:\n  - name: acme\n    role: vendor\n    keys: [${vendor.vkey}]\nlog: { key: "${log.vkey}" }\n`,
+      'trust.yaml',
+    );
+    // A one-leaf log holding the envelope: no proof hashes, the root is the leaf's hash.
+    const rootHash = leafHash(serializeEnvelope(envelope));
+    const note = signCheckpoint({ origin: 'log.example', size: 1, rootHash, extensions: [] }, log);
+    const proof = formatTlogProof({ index: 0, proof: [], checkpoint: note });
+    const right = verifyBundle({ envelope, proof, index: 0 }, trust, { now: new Date() });
+    expect(right.valid).toBe(true);
+    const wrong = verifyBundle({ envelope, proof, index: 1 }, trust, { now: new Date() });
+    expect(wrong.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['index']);
   });
 });
 

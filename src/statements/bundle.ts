@@ -31,6 +31,11 @@ export interface EvidenceBundle {
   readonly envelope: Envelope;
   /** The c2sp.org/tlog-proof@v1 text, checkpoint included. */
   readonly proof: string;
+  /**
+   * The log index the bundle claims, when it says one (a finding's statement evidence is a bundle
+   * with `"type": "statement"` and `"index"`): it must be the proof's.
+   */
+  readonly index?: number;
 }
 
 /** The bundle file's text (pretty JSON, one trailing newline). */
@@ -40,7 +45,8 @@ export function formatBundle(bundle: EvidenceBundle): string {
 }
 
 /**
- * Reads a bundle strictly: bounded, JSON, exactly `format`, `envelope`, `proof`, no field twice.
+ * Reads a bundle strictly: bounded, JSON, exactly `format`, `envelope`, `proof` (and, as a
+ * finding's statement evidence carries them, `"type": "statement"` and `index`), no field twice.
  * Throws STATEMENT_BUNDLE_INVALID (or the envelope's own errors) naming the field. Whether the
  * proof and signatures hold is `verifyBundle`'s business.
  */
@@ -63,7 +69,18 @@ export function parseBundle(input: Uint8Array | string): EvidenceBundle {
   if (repeated !== undefined) throw invalid(repeated, 'appears twice in one object');
   const record = json as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!['format', 'envelope', 'proof'].includes(key)) throw invalid(key, 'is not a bundle field');
+    if (!['format', 'envelope', 'proof', 'type', 'index'].includes(key))
+      throw invalid(key, 'is not a bundle field');
+  }
+  if (record.type !== undefined && record.type !== 'statement') {
+    throw invalid('type', 'must be "statement" when given');
+  }
+  const index = record.index;
+  if (
+    index !== undefined &&
+    (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0)
+  ) {
+    throw invalid('index', 'must be a log index (a whole number ≥ 0)');
   }
   if (record.format !== EVIDENCE_FORMAT) {
     throw invalid('format', `must be "${EVIDENCE_FORMAT}"`);
@@ -82,7 +99,7 @@ export function parseBundle(input: Uint8Array | string): EvidenceBundle {
       throw invalid(`envelope.${error.where ?? ''}`, error.message);
     throw error;
   }
-  return { envelope, proof: record.proof };
+  return { envelope, proof: record.proof, ...(index === undefined ? {} : { index }) };
 }
 
 export type BundleCheckId =
@@ -92,7 +109,8 @@ export type BundleCheckId =
   | 'log-key'
   | 'checkpoint-signature'
   | 'witness-quorum'
-  | 'inclusion';
+  | 'inclusion'
+  | 'index';
 
 export interface BundleCheck {
   readonly id: BundleCheckId;
@@ -148,6 +166,16 @@ export function verifyBundle(
     const judged = judgeCheckpoint(proof.checkpoint, trust);
     checks.push(...judged.checks);
     checkpoint = judged.checkpoint;
+  }
+  if (proof !== undefined && bundle.index !== undefined) {
+    checks.push(
+      bundle.index === proof.index
+        ? pass('index', `the bundle's index ${bundle.index} is the proof's`)
+        : fail(
+            'index',
+            `the bundle says log index ${bundle.index}, but its proof is for leaf ${proof.index}`,
+          ),
+    );
   }
   if (proof !== undefined && checkpoint !== undefined && entry !== undefined) {
     try {

@@ -12,6 +12,7 @@
  * | deployment | the operator                                                            |
  * | canary     | the vendor                                                              |
  * | rebuild    | the evaluator                                                           |
+ * | inventory  | the operator                                                            |
  *
  * Other verified signatures (a regulator or auditor countersigning) are allowed and reported.
  */
@@ -20,6 +21,7 @@ import { AGREEMENT_PREDICATE_TYPE } from './predicates/agreement.js';
 import { CANARY_PREDICATE_TYPE } from './predicates/canary.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from './predicates/deployment.js';
 import { REBUILD_PREDICATE_TYPE } from './predicates/rebuild.js';
+import { INVENTORY_PREDICATE_TYPE } from './predicates/inventory.js';
 import { RELEASE_PREDICATE_TYPE } from './predicates/release.js';
 import type { Statement } from './statement.js';
 import type { PartyRole } from './trust.js';
@@ -54,6 +56,7 @@ export function requiredSigners(statement: Statement): RequiredSigner[] {
         { role: 'operator', party: statement.predicate.operator },
       ];
     case DEPLOYMENT_PREDICATE_TYPE:
+    case INVENTORY_PREDICATE_TYPE:
       return [{ role: 'operator', party: statement.predicate.operator }];
     case REBUILD_PREDICATE_TYPE:
       return [{ role: 'evaluator', party: statement.predicate.evaluator }];

@@ -35,6 +35,11 @@ import {
   type RebuildPredicate,
 } from './predicates/rebuild.js';
 import {
+  INVENTORY_PREDICATE_TYPE,
+  inventoryPredicate,
+  type InventoryPredicate,
+} from './predicates/inventory.js';
+import {
   RELEASE_PREDICATE_TYPE,
   releasePredicate,
   type ReleasePredicate,
@@ -51,6 +56,7 @@ export const PREDICATES = {
   deployment: { predicateType: DEPLOYMENT_PREDICATE_TYPE, schema: deploymentPredicate },
   canary: { predicateType: CANARY_PREDICATE_TYPE, schema: canaryPredicate },
   rebuild: { predicateType: REBUILD_PREDICATE_TYPE, schema: rebuildPredicate },
+  inventory: { predicateType: INVENTORY_PREDICATE_TYPE, schema: inventoryPredicate },
 } as const;
 
 export type PredicateName = keyof typeof PREDICATES;
@@ -63,6 +69,7 @@ export interface PredicateOf {
   deployment: DeploymentPredicate;
   canary: CanaryPredicate;
   rebuild: RebuildPredicate;
+  inventory: InventoryPredicate;
 }
 
 /** The predicate name for an in-toto predicateType URI, if nospy defines it. */
@@ -109,6 +116,11 @@ export const statementSchema = z.discriminatedUnion('predicateType', [
     ...statementBase,
     predicateType: z.literal(REBUILD_PREDICATE_TYPE),
     predicate: rebuildPredicate,
+  }),
+  z.strictObject({
+    ...statementBase,
+    predicateType: z.literal(INVENTORY_PREDICATE_TYPE),
+    predicate: inventoryPredicate,
   }),
 ]);
 export type Statement = z.infer<typeof statementSchema>;

@@ -96,8 +96,8 @@ describe('nospy check on a real log', () => {
       for (const e of f.evidence) {
         if (e.type !== 'statement') continue;
         const { index } = verifyTlogProof(
-          e.tlogProof,
-          { entry: Buffer.from(e.envelope, 'utf8') },
+          e.proof,
+          { entry: Buffer.from(JSON.stringify(e.envelope), 'utf8') },
           logKey,
         );
         expect(index).toBe(e.index);

@@ -120,7 +120,7 @@ describe('nospy check with the log given as a URL', () => {
     expect(report.checkpoint).toBe(served);
     for (const f of report.findings)
       for (const e of f.evidence)
-        if (e.type === 'statement') expect(parseTlogProof(e.tlogProof).checkpoint).toBe(served);
+        if (e.type === 'statement') expect(parseTlogProof(e.proof).checkpoint).toBe(served);
   });
 
   it.each(['served log', 'data directory'])(

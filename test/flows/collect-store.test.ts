@@ -102,10 +102,10 @@ describe('nospy collect --data', () => {
     await send(started.ports.ipfix!, SEQUENCE.slice(2));
 
     // Readable while the collector runs: the open segment up to its last complete line.
-    let running = await readFlowSources([store]);
+    let running = (await readFlowSources([store])).records;
     for (let i = 0; i < 200 && running.length < 47; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      running = await readFlowSources([store]);
+      running = (await readFlowSources([store])).records;
     }
     expect(running).toHaveLength(47);
     expect(readdirSync(store).filter((n) => n.endsWith('.ndjson.open'))).toHaveLength(1);

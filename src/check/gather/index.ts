@@ -12,7 +12,13 @@ import { loadInventory } from '../../inventory/load.js';
 import { loadDeviceMap } from '../../mud/load.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
 import { loadOsvSources } from '../../osv/load.js';
-import { checkInventory, parseDateFlag } from '../../policy/from-files.js';
+import {
+  checkInventory,
+  evaluationDigests,
+  parseDateFlag,
+  type EvaluationDigests,
+} from '../../policy/from-files.js';
+import { INVENTORY_PREDICATE_TYPE } from '../../statements/predicates/inventory.js';
 import { readSbomFile, readSbomText } from '../../sbom/read-sbom.js';
 import type { SbomDocument } from '../../sbom/model.js';
 import { loadTrustFile } from '../../statements/index.js';
@@ -47,6 +53,8 @@ export interface RunCheckOptions {
    * keeps the state file; the server's read API passes none).
    */
   readonly logHistory?: LogHistory;
+  /** Handed the evidence gathered, before the engine runs (e.g. to keep a logged inventory). */
+  readonly onEvidence?: (evidence: CheckEvidence) => void;
 }
 
 /** Evidence gathered from a config, and the report the engine made of it. */
@@ -143,7 +151,7 @@ export async function gatherEvidence(
     options.onStage?.('flows');
     let flows: CheckEvidence['flows'];
     if (devicesFile !== undefined && flowFiles.length > 0) {
-      const records = await readFlowSources(flowFiles);
+      const { records, origins } = await readFlowSources(flowFiles, base);
       // A device map may name a MUD file by digest: it must be one a logged release declares.
       const muds = new Map<string, string>();
       if (blobs !== undefined) {
@@ -156,6 +164,7 @@ export async function gatherEvidence(
         devices: loadDeviceMap(devicesFile, { mudByDigest: (hex) => muds.get(hex) }),
         records,
         sources: flowFiles.map((f) => relative(base, f)),
+        origins,
       };
     }
 
@@ -211,11 +220,22 @@ export async function gatherEvidence(
     }
 
     options.onStage?.('policy');
-    const policy =
-      inventoryFile === undefined || check.packs.length === 0
-        ? undefined
-        : (await checkInventory(check.packs, inventoryFile, parseDateFlag(where('date'), date)))
-            .evaluation;
+    let policy: CheckEvidence['policy'];
+    let policyInput: CheckEvidence['policyInput'];
+    if (inventoryFile !== undefined && check.packs.length > 0) {
+      const checked = await checkInventory(
+        check.packs,
+        inventoryFile,
+        parseDateFlag(where('date'), date),
+      );
+      policy = checked.evaluation;
+      policyInput = loggedPolicyInput(
+        statements,
+        readFileSync(inventoryFile),
+        evaluationDigests(checked.packs),
+        date,
+      );
+    }
 
     return {
       statements,
@@ -226,11 +246,31 @@ export async function gatherEvidence(
       firmware,
       vulnerabilities,
       ...(policy === undefined ? {} : { policy }),
+      ...(policyInput === undefined ? {} : { policyInput }),
       ...(rebuildDiffs.length === 0 ? {} : { rebuildDiffs }),
     };
   } finally {
     blobs?.close();
   }
+}
+
+/**
+ * The logged basis of the policy evaluation: the latest `inventory` statement whose subject is
+ * the inventory file's SHA-256 (signed by the operator, as the signing rules demand), or none.
+ */
+function loggedPolicyInput(
+  statements: CheckEvidence['statements'],
+  bytes: Buffer,
+  digests: EvaluationDigests,
+  date: string,
+): CheckEvidence['policyInput'] {
+  const hex = createHash('sha256').update(bytes).digest('hex');
+  const inventory = statements.findLast(
+    (s) =>
+      s.statement.predicateType === INVENTORY_PREDICATE_TYPE &&
+      s.statement.subject.some((x) => x.digest.sha256 === hex),
+  );
+  return inventory === undefined ? undefined : { inventory, bytes, ...digests, date };
 }
 
 /** The config's evaluation date (its start, UTC) when it sets one, else `now`. */
@@ -243,6 +283,7 @@ export function evaluationTime(loaded: LoadedConfig, now: Date): Date {
 export async function runCheck(loaded: LoadedConfig, options: RunCheckOptions): Promise<Report> {
   const now = evaluationTime(loaded, options.now);
   const evidence = await gatherEvidence(loaded, { ...options, now });
+  options.onEvidence?.(evidence);
   options.onStage?.('check');
   return checkReport(evidence, {
     now,

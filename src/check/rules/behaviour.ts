@@ -4,7 +4,8 @@
  */
 import { formatFlowNdjson } from '../../flows/flow-file-format.js';
 import { checkBehaviour, type AccessGrant, type BehaviourFinding } from '../../mud/index.js';
-import type { BrokenPromise, Finding } from '../finding.js';
+import type { FlowRecord } from '../../flows/flow-record.js';
+import type { BrokenPromise, Finding, FlowOrigin } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
 import { makeFinding, statementEvidence } from '../make-finding.js';
 import { instant } from '../normalise.js';
@@ -42,6 +43,16 @@ function describe(f: BehaviourFinding): string {
   return `${f.remote} ${proto}/${f.port}`;
 }
 
+/** Where each sample was read, when every one of them is known. */
+function originsOf(
+  samples: readonly FlowRecord[],
+  origins: ReadonlyMap<FlowRecord, FlowOrigin> | undefined,
+): { origins?: FlowOrigin[] } {
+  if (origins === undefined) return {};
+  const found = samples.map((r) => origins.get(r));
+  return found.every((o) => o !== undefined) ? { origins: found } : {};
+}
+
 /** Findings of kinds `undeclared-traffic` and `unapproved-access`. */
 export function behaviourFindings(ctx: EvidenceIndex): Finding[] {
   const flows = ctx.evidence.flows;
@@ -75,6 +86,7 @@ export function behaviourFindings(ctx: EvidenceIndex): Finding[] {
         {
           type: 'flows',
           records: f.samples.map((r) => JSON.parse(formatFlowNdjson(r)) as Record<string, unknown>),
+          ...originsOf(f.samples, flows.origins),
           total: { records: f.records, bytes: f.bytes },
         },
         ...(promise === undefined ? [] : [statementEvidence(promise.agreement)]),

@@ -55,9 +55,10 @@ describe('firmware-not-logged: a release superseded by a security fix', () => {
       expect(f?.evidence).toEqual(
         [2, 1, 3, 0].map((index) => ({
           type: 'statement',
+          format: 'nospy-evidence/v1',
           index,
-          envelope: `{"index":${index}}`,
-          tlogProof: `proof-${index}`,
+          envelope: { index },
+          proof: `proof-${index}`,
         })),
       );
     });

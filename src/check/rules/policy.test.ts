@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseDay } from '../../inventory/day.js';
 import type { Evaluation } from '../../policy/evaluate.js';
 import { checkReport } from '../report.js';
-import { NOW } from '../test-support.js';
+import { INVENTORY_PREDICATE_TYPE } from '../../statements/predicates/inventory.js';
+import type { Statement } from '../../statements/statement.js';
+import { logged, NOW } from '../test-support.js';
 
 const day = parseDay('2026-06-01') ?? 0;
 function evaluation(status: 'violation' | 'advisory'): Evaluation {
@@ -47,6 +49,41 @@ describe('policy-violation', () => {
       });
       expect(f?.subject).toEqual({ vendor: 'Huawei' });
       expect(f?.evidence[0]).toMatchObject({ type: 'policy', items: ['sw-1', 'sw-2'] });
+    });
+  });
+
+  describe('when the inventory it was evaluated on is logged', () => {
+    it('carries the inventory statement as a bundle, the packs and registry by digest, and the day', () => {
+      const statement = {
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: 'inventory.yaml', digest: { sha256: 'd'.repeat(64) } }],
+        predicateType: INVENTORY_PREDICATE_TYPE,
+        predicate: { operator: 'Albion Mobile', asOf: '2026-06-01', format: 'yaml' },
+      } as Statement;
+      const inventory = logged(statement, 7);
+      const [f] = checkReport(
+        {
+          statements: [inventory],
+          policy: evaluation('violation'),
+          policyInput: {
+            inventory,
+            bytes: Buffer.from('inventory'),
+            packs: [{ id: 'us-ndaa-889', sha256: 'e'.repeat(64) }],
+            registry: 'f'.repeat(64),
+            date: '2026-06-01',
+          },
+        },
+        { now: NOW },
+      ).findings;
+      expect(f?.evidence[0]).toMatchObject({
+        type: 'policy',
+        logged: {
+          inventory: { type: 'statement', format: 'nospy-evidence/v1', index: 7, proof: 'proof-7' },
+          packs: [{ id: 'us-ndaa-889', sha256: 'e'.repeat(64) }],
+          registry: 'f'.repeat(64),
+          date: '2026-06-01',
+        },
+      });
     });
   });
 

@@ -4,9 +4,9 @@
  */
 import type { Evaluation } from '../../policy/evaluate.js';
 import { formatDay } from '../../inventory/day.js';
-import type { Finding } from '../finding.js';
+import type { Finding, LoggedPolicyBasis } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
-import { makeFinding } from '../make-finding.js';
+import { makeFinding, statementEvidence } from '../make-finding.js';
 import { instant } from '../normalise.js';
 
 /** At most this many item ids are listed in one finding's evidence. */
@@ -17,6 +17,16 @@ export function policyViolations(ctx: EvidenceIndex): Finding[] {
   const evaluation: Evaluation | undefined = ctx.evidence.policy;
   if (evaluation === undefined) return [];
   const day = instant(formatDay(evaluation.date));
+  const input = ctx.evidence.policyInput;
+  const logged: LoggedPolicyBasis | undefined =
+    input === undefined
+      ? undefined
+      : {
+          inventory: statementEvidence(input.inventory),
+          packs: input.packs,
+          registry: input.registry,
+          date: input.date,
+        };
   return evaluation.findings
     .filter((f) => f.status === 'violation')
     .map((f) => {
@@ -42,6 +52,7 @@ export function policyViolations(ctx: EvidenceIndex): Finding[] {
               : {
                   source: f.vendors.map((v) => `${v.recorded} → ${v.name} (${v.role})`).join('; '),
                 }),
+            ...(logged === undefined ? {} : { logged }),
           },
         ],
       });

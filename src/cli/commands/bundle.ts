@@ -33,6 +33,8 @@ import {
   verifyInconsistencyFile,
 } from './verify-inconsistency.js';
 import type { Trust } from '../../statements/trust.js';
+import { isFindingDocument, MAX_FINDING_BYTES } from '../../check/finding-file.js';
+import { findingHuman, findingJson, verifyFindingFile } from './verify-finding.js';
 import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
 import { parseNow } from '../now-option.js';
@@ -64,7 +66,7 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
   program
     .command('verify')
     .description(
-      'verify evidence offline: a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
+      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
     )
     .requiredOption('--trust <file>', 'trust file: parties, log key, witnesses and quorum')
     .option('--now <time>', 'judge validity periods at this RFC 3339 time (default: now)')
@@ -72,57 +74,110 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
       '--log <copy>',
       "absence evidence only: a copy of the log (data directory, tiles directory or tiles URL) to check that no release at the checkpoint's size names the digest",
     )
+    .option(
+      '--blobs <dir|url>',
+      'finding evidence only: a blob store holding the documents the file does not carry (a logged inventory)',
+    )
+    .option(
+      '--pack <file>',
+      "finding evidence only: a rule pack file to re-evaluate a logged inventory with, instead of this nospy's shipped pack of that id; repeatable",
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option(
+      '--flows <file|dir>',
+      'finding evidence only: a flow file or flow store to compare flow samples with (by SHA-256 and offset); repeatable',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
     .argument(
       '<evidence>',
-      'an evidence bundle (nospy-evidence/v1), an absence evidence object from a finding, or log-inconsistency evidence',
+      'a finding file (nospy-finding/v1) or a finding object from nospy check --json, an evidence bundle (nospy-evidence/v1), an absence evidence object, or log-inconsistency evidence',
     )
-    .action(async (file: string, opts: { trust: string; now?: string; log?: string }) => {
-      const now = opts.now === undefined ? new Date() : parseNow(opts.now);
-      const trust = loadTrustFile(resolve(ctx.cwd, opts.trust));
-      const bytes = readBounded(
-        resolve(ctx.cwd, file),
-        Math.max(MAX_ABSENCE_BYTES, MAX_INCONSISTENCY_BYTES),
-        'evidence',
-      );
-      const type = documentType(bytes);
-      if (type === 'log-inconsistency') {
+    .action(
+      async (
+        file: string,
+        opts: {
+          trust: string;
+          now?: string;
+          log?: string;
+          blobs?: string;
+          pack: string[];
+          flows: string[];
+        },
+      ) => {
+        const now = opts.now === undefined ? new Date() : parseNow(opts.now);
+        const trust = loadTrustFile(resolve(ctx.cwd, opts.trust));
+        const bytes = readBounded(
+          resolve(ctx.cwd, file),
+          Math.max(MAX_ABSENCE_BYTES, MAX_INCONSISTENCY_BYTES, MAX_FINDING_BYTES),
+          'evidence',
+        );
+        const type = documentType(bytes);
+        if (type === 'finding') {
+          if (opts.log !== undefined) {
+            throw new CliError(
+              'CLI_USAGE',
+              '--log checks the completeness of absence evidence: give it the absence part of the finding',
+            );
+          }
+          const result = await verifyFindingFile(bytes, trust, {
+            now: opts.now === undefined ? undefined : now,
+            blobs: opts.blobs,
+            packs: opts.pack,
+            flows: opts.flows,
+            cwd: ctx.cwd,
+          });
+          if (!result.valid) ctx.exitCode = 1;
+          printResult(ctx, findingJson(file, result), () => findingHuman(file, result));
+          return;
+        }
+        if (opts.blobs !== undefined || opts.pack.length > 0) {
+          throw new CliError('CLI_USAGE', '--blobs and --pack are for finding evidence files');
+        }
+        if (type === 'log-inconsistency') {
+          if (opts.log !== undefined) {
+            throw new CliError(
+              'CLI_USAGE',
+              '--log checks the completeness of absence evidence; a proof of inconsistency needs no log',
+            );
+          }
+          const result = verifyInconsistencyFile(parseInconsistency(bytes), trust);
+          if (!result.valid) ctx.exitCode = 1;
+          printResult(ctx, inconsistencyJson(file, result), () => inconsistencyHuman(file, result));
+          return;
+        }
+        if (type === 'absence') {
+          const result = await verifyAbsenceFile(bytes, trust, now, opts.log, ctx.cwd);
+          if (!result.valid) ctx.exitCode = 1;
+          printResult(ctx, absenceJson(file, result), () => absenceHuman(file, result));
+          return;
+        }
         if (opts.log !== undefined) {
           throw new CliError(
             'CLI_USAGE',
-            '--log checks the completeness of absence evidence; a proof of inconsistency needs no log',
+            '--log checks the completeness of absence evidence; this file is an evidence bundle',
           );
         }
-        const result = verifyInconsistencyFile(parseInconsistency(bytes), trust);
+        const result = verifyBundle(parseBundle(bytes), trust, { now });
         if (!result.valid) ctx.exitCode = 1;
-        printResult(ctx, inconsistencyJson(file, result), () => inconsistencyHuman(file, result));
-        return;
-      }
-      if (type === 'absence') {
-        const result = await verifyAbsenceFile(bytes, trust, now, opts.log, ctx.cwd);
-        if (!result.valid) ctx.exitCode = 1;
-        printResult(ctx, absenceJson(file, result), () => absenceHuman(file, result));
-        return;
-      }
-      if (opts.log !== undefined) {
-        throw new CliError(
-          'CLI_USAGE',
-          '--log checks the completeness of absence evidence; this file is an evidence bundle',
-        );
-      }
-      const result = verifyBundle(parseBundle(bytes), trust, { now });
-      if (!result.valid) ctx.exitCode = 1;
-      printResult(ctx, toJson(file, result), () => human(file, result));
-    });
+        printResult(ctx, toJson(file, result), () => human(file, result));
+      },
+    );
 }
 
-/** Absence and inconsistency evidence say their `type`; anything else is read as a bundle. */
-function documentType(bytes: Buffer): 'absence' | 'log-inconsistency' | 'bundle' {
+/**
+ * A finding (file or object) has its own shape; absence and inconsistency evidence say their
+ * `type`; anything else is read as a bundle.
+ */
+function documentType(bytes: Buffer): 'finding' | 'absence' | 'log-inconsistency' | 'bundle' {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch {
     return 'bundle';
   }
+  if (isFindingDocument(json)) return 'finding';
   if (isAbsenceDocument(json)) return 'absence';
   if (isInconsistencyDocument(json)) return 'log-inconsistency';
   return 'bundle';

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { CHECK_STAGES, renderHtml, renderText, runCheck } from '../../check/index.js';
+import { CHECK_STAGES, renderHtml, renderText, runCheck, type Report } from '../../check/index.js';
+import { formatFindingFile } from '../../check/finding-file.js';
 import type { LogHistory } from '../../check/gather/log.js';
 import { defaultStatePath, readMonitorState, writeMonitorState } from '../../log/monitor-state.js';
 import { CliError } from '../errors.js';
@@ -50,6 +51,25 @@ function logHistory(ctx: CommandContext, state: string | undefined, gossip: stri
   };
 }
 
+/**
+ * Writes one `nospy-finding/v1` file per finding into `dir` (`<finding id>.json`), each with the
+ * documents its evidence names by digest (a logged inventory), so each verifies on its own.
+ */
+function writeFindingFiles(dir: string, report: Report, documents: ReadonlyMap<string, Buffer>) {
+  mkdirSync(dir, { recursive: true });
+  for (const finding of report.findings) {
+    const blobs = new Map<string, Buffer>();
+    for (const part of finding.evidence) {
+      if (part.type !== 'policy' || part.logged === undefined) continue;
+      for (const [hex, bytes] of documents) blobs.set(hex, bytes);
+    }
+    writeAtomically(
+      join(dir, `${finding.id}.json`),
+      formatFindingFile({ evaluatedAt: report.evaluatedAt, finding, blobs }),
+    );
+  }
+}
+
 export function registerCheckCommands(program: Command, ctx: CommandContext): void {
   program
     .command('check')
@@ -58,6 +78,10 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
     )
     .option('--html <file>', 'also write a self-contained HTML report')
     .option('--since <date>', 'only findings last seen at or after this date (YYYY-MM-DD)')
+    .option(
+      '--evidence <dir>',
+      'also write one file per finding (<finding id>.json, nospy-finding/v1) that nospy verify checks offline',
+    )
     .option(
       '--state <file>',
       "where the log's last verified checkpoint is kept (default under $XDG_STATE_HOME/nospy/monitor, shared with nospy log verify)",
@@ -69,7 +93,13 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
       [],
     )
     .action(
-      async (options: { html?: string; since?: string; state?: string; gossip: string[] }) => {
+      async (options: {
+        html?: string;
+        since?: string;
+        state?: string;
+        gossip: string[];
+        evidence?: string;
+      }) => {
         let since: Date | undefined;
         if (options.since !== undefined) {
           since = new Date(
@@ -97,9 +127,16 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
           : undefined;
         bar?.start(CHECK_STAGES.length, 0, { stage: '' });
         let report;
+        // The documents policy findings rest on (a logged inventory), for the evidence files.
+        const documents = new Map<string, Buffer>();
         try {
           report = await runCheck(loaded, {
             now: new Date(),
+            onEvidence: (evidence) => {
+              const bytes = evidence.policyInput?.bytes;
+              if (bytes !== undefined)
+                documents.set(createHash('sha256').update(bytes).digest('hex'), bytes);
+            },
             logHistory: logHistory(ctx, options.state, options.gossip),
             ...(since === undefined ? {} : { since }),
             onStage: (stage) => bar?.update(CHECK_STAGES.indexOf(stage) + 1, { stage }),
@@ -108,6 +145,8 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
           bar?.stop();
         }
         if (options.html !== undefined) writeAtomically(options.html, renderHtml(report));
+        if (options.evidence !== undefined)
+          writeFindingFiles(resolve(ctx.cwd, options.evidence), report, documents);
         printResult(ctx, report, () => renderText(report));
         if (report.findings.length > 0) ctx.exitCode = 1;
       },
