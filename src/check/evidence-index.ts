@@ -10,6 +10,7 @@ import { ACCESS_PREDICATE_TYPE } from '../statements/predicates/access.js';
 import { CANARY_PREDICATE_TYPE } from '../statements/predicates/canary.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../statements/predicates/deployment.js';
 import { REBUILD_PREDICATE_TYPE } from '../statements/predicates/rebuild.js';
+import { INVENTORY_PREDICATE_TYPE } from '../statements/predicates/inventory.js';
 import { RELEASE_PREDICATE_TYPE } from '../statements/predicates/release.js';
 import type { Statement } from '../statements/statement.js';
 import type { CheckEvidence, InventoryDevice, LoggedStatement } from './evidence.js';
@@ -59,6 +60,9 @@ export class EvidenceIndex {
           break;
         case REBUILD_PREDICATE_TYPE:
           this.rebuilds.push(s as StatementOf<typeof s.statement.predicateType>);
+          break;
+        case INVENTORY_PREDICATE_TYPE:
+          // An operator's logged inventory is the policy stage's basis, not a rule's evidence.
           break;
       }
     }
