@@ -38,6 +38,7 @@ export type UnpackWarningReason =
   | 'path_traversal'
   | 'truncated'
   | 'corrupt'
+  | 'unsupported'
   | 'tool_missing'
   | 'tool_failed'
   | 'unreadable';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { UnpackBudget, type UnpackLimits } from '../limits.js';
 import { containerAt, type CarveType } from '../unpack/carve.js';
 import { gunzipBounded } from '../unpack/gzip.js';
-import { readSquashfsSuperblock } from '../unpack/squashfs.js';
+import { readSquashfsSuperblock } from '../unpack/squashfs/superblock.js';
 import { readUImageHeader, UIMAGE_HEADER_SIZE } from '../unpack/uimage.js';
 import { unxzBounded } from '../unpack/xz.js';
 import { cpioMembers, tarMembers, type ArchiveMember } from './archive-members.js';
@@ -89,7 +89,7 @@ export function readLayout(image: Buffer, limits: UnpackLimits): ImageLayout {
       const bytes = buf.subarray(0, superblock?.bytesUsed ?? buf.length);
       const time = squashfsCreationTime(bytes);
       containers.push({ where, type, bytes, ...(time === undefined ? {} : { time }) });
-      attributes = membersLayout(squashfsMembers(bytes) ?? []);
+      attributes = membersLayout(squashfsMembers(bytes, limits) ?? []);
       break;
     }
   }

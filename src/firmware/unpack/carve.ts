@@ -1,6 +1,6 @@
 import { isCpioHeader } from './cpio.js';
 import { isGzipHeader } from './gzip.js';
-import { readSquashfsSuperblock, SQUASHFS_MAGIC } from './squashfs.js';
+import { readSquashfsSuperblock, SQUASHFS_MAGIC } from './squashfs/superblock.js';
 import { isTarHeader, TAR_MAGIC_OFFSET } from './tar.js';
 import { readUImageHeader } from './uimage.js';
 import { isXzHeader, XZ_MAGIC } from './xz.js';

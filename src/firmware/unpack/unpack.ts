@@ -3,7 +3,8 @@ import { MemoryTree } from '../tree.js';
 import { CarveScanner, containerAt, type Carve, type CarveType } from './carve.js';
 import { decodeCpio } from './cpio.js';
 import { gunzipBounded } from './gzip.js';
-import { decodeSquashfs, readSquashfsSuperblock } from './squashfs.js';
+import { decodeSquashfs } from './squashfs/decode.js';
+import { readSquashfsSuperblock } from './squashfs/superblock.js';
 import { decodeTar } from './tar.js';
 import { readUImageHeader, UIMAGE_HEADER_SIZE } from './uimage.js';
 import { unxzBounded } from './xz.js';
@@ -199,7 +200,7 @@ function decode(
         return result.ok ? { size, detail, expansion: inner(result.data, name) } : { size, detail };
       }
       budget.warn(
-        'tool_missing',
+        'unsupported',
         where,
         `uImage compression ${header.compression} is not supported; payload kept as a blob`,
       );
