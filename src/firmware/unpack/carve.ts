@@ -4,9 +4,10 @@ import { readSquashfsSuperblock, SQUASHFS_MAGIC } from './squashfs/superblock.js
 import { isTarHeader, TAR_MAGIC_OFFSET } from './tar.js';
 import { readUImageHeader } from './uimage.js';
 import { isXzHeader, XZ_MAGIC } from './xz.js';
+import { isZipHeader, ZIP_LOCAL_MAGIC } from './zip.js';
 
 /** The container types nospy finds by magic. */
-export type CarveType = 'uimage' | 'squashfs' | 'cpio' | 'gzip' | 'xz' | 'tar';
+export type CarveType = 'uimage' | 'squashfs' | 'cpio' | 'gzip' | 'xz' | 'tar' | 'zip';
 
 /** One container found inside an image: where, what, how many bytes. */
 export interface Carve {
@@ -50,6 +51,7 @@ const PATTERNS: readonly Pattern[] = [
     back: TAR_MAGIC_OFFSET,
     valid: isTarHeader,
   },
+  { type: 'zip', magic: ZIP_LOCAL_MAGIC, back: 0, valid: isZipHeader },
 ];
 
 /** The container type whose valid header starts exactly at `offset`, if any. */

@@ -8,6 +8,7 @@ import { readSquashfsSuperblock } from './squashfs/superblock.js';
 import { decodeTar } from './tar.js';
 import { readUImageHeader, UIMAGE_HEADER_SIZE } from './uimage.js';
 import { unxzBounded } from './xz.js';
+import { decodeZip, zipLength } from './zip.js';
 
 /** What unpacking one byte stream produced. */
 export interface Unpacked {
@@ -157,6 +158,12 @@ function decode(
       return tree.size === 0 && size === 0
         ? undefined
         : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+    }
+    case 'zip': {
+      const size = zipLength(buf, offset);
+      if (size === undefined) return undefined;
+      const tree = decodeZip(rest.subarray(0, size), budget, where);
+      return { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
     }
     case 'squashfs': {
       const superblock = readSquashfsSuperblock(buf, offset);
