@@ -2,6 +2,8 @@ import type { UnpackBudget } from '../limits.js';
 import { MemoryTree } from '../tree.js';
 import { CarveScanner, containerAt, type Carve, type CarveType } from './carve.js';
 import { decodeCpio } from './cpio.js';
+import { cramfsLength, decodeCramfs } from './cramfs.js';
+import { decodeJffs2, jffs2Length } from './jffs2.js';
 import { gunzipBounded } from './gzip.js';
 import { decodeSquashfs } from './squashfs/decode.js';
 import { readSquashfsSuperblock } from './squashfs/superblock.js';
@@ -163,6 +165,19 @@ function decode(
       const size = zipLength(buf, offset);
       if (size === undefined) return undefined;
       const tree = decodeZip(rest.subarray(0, size), budget, where);
+      return { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+    }
+    case 'jffs2': {
+      const size = jffs2Length(buf, offset);
+      const tree = decodeJffs2(rest.subarray(0, size), budget, where);
+      return tree.size === 0
+        ? undefined
+        : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+    }
+    case 'cramfs': {
+      const size = cramfsLength(buf, offset);
+      if (size === undefined) return undefined;
+      const tree = decodeCramfs(rest.subarray(0, size), budget, where);
       return { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
     }
     case 'squashfs': {
