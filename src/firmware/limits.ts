@@ -39,6 +39,7 @@ export type UnpackWarningReason =
   | 'truncated'
   | 'corrupt'
   | 'unsupported'
+  | 'unknown_format'
   | 'tool_missing'
   | 'tool_failed'
   | 'unreadable';
