@@ -69,12 +69,11 @@ export function benchSquashfs(work: string): void {
     const buf = readFileSync(image);
     let nativeMs = Infinity;
     let toolMs = Infinity;
-    let read = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       let start = performance.now();
       const budget = new UnpackBudget(DEFAULT_LIMITS);
       const { tree } = unpackBytes(buf, budget, 'bench');
-      read = 0;
+      let read = 0;
       for (const entry of tree.entries())
         if (entry.type === 'file') read += tree.read(entry.path)?.length ?? 0;
       nativeMs = Math.min(nativeMs, performance.now() - start);
