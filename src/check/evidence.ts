@@ -40,6 +40,18 @@ export interface ScannedImage {
   /** Hex SHA-256 of the image file. */
   readonly sha256: string;
   readonly indicators: readonly Indicator[];
+  /**
+   * The parts of the image the scan could not examine (where, why): an incomplete scan is a
+   * finding of its own (`firmware-unscanned`), never silence. Absent means none.
+   */
+  readonly unexamined?: readonly UnexaminedPart[];
+}
+
+/** One part of an image a scan did not examine, as the unpacker reported it. */
+export interface UnexaminedPart {
+  readonly reason: string;
+  readonly where: string;
+  readonly detail: string;
 }
 
 /** An advisory that applies to a component of a logged release's SBOM. */

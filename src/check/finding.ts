@@ -10,6 +10,7 @@ import type { InconsistencyEvidence } from '../log/consistency/inconsistency-evi
 export const FINDING_KINDS = [
   'firmware-not-logged',
   'firmware-backdoor-indicator',
+  'firmware-unscanned',
   'release-not-equivalent',
   'release-not-reproduced',
   'vulnerable-component',

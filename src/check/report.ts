@@ -15,6 +15,7 @@ import {
 import { behaviourFindings } from './rules/behaviour.js';
 import { canaryLapses } from './rules/canary.js';
 import { firmwareBackdoorIndicators } from './rules/firmware-backdoor.js';
+import { firmwareUnscanned } from './rules/firmware-unscanned.js';
 import { firmwareNotLogged } from './rules/firmware-logged.js';
 import { firmwareSuperseded } from './rules/firmware-superseded.js';
 import { logInconsistencies } from './rules/log-consistency.js';
@@ -88,6 +89,7 @@ export function checkReport(evidence: CheckEvidence, options: CheckOptions): Rep
     ...firmwareNotLogged(ctx),
     ...firmwareSuperseded(ctx),
     ...firmwareBackdoorIndicators(ctx),
+    ...firmwareUnscanned(ctx),
     ...releaseReproduction(ctx),
     ...vulnerableComponents(ctx),
     ...behaviourFindings(ctx),

@@ -160,6 +160,7 @@ const FIRMWARE_EXITS = {
   FIRMWARE_MUD_INVALID: 2,
   FIRMWARE_SBOM_UNUSABLE: 2,
   FIRMWARE_DIFF_INCOMPLETE: 2,
+  FIRMWARE_SCAN_INCOMPLETE: 2,
 } as const satisfies Record<FirmwareErrorCode, ExitCode>;
 
 const SBOM_EXITS = {

@@ -5,7 +5,8 @@ export type FirmwareErrorCode =
   | 'FIRMWARE_IMAGE_UNREADABLE'
   | 'FIRMWARE_MUD_INVALID'
   | 'FIRMWARE_SBOM_UNUSABLE'
-  | 'FIRMWARE_DIFF_INCOMPLETE';
+  | 'FIRMWARE_DIFF_INCOMPLETE'
+  | 'FIRMWARE_SCAN_INCOMPLETE';
 
 /** An image or declaration that cannot be read at all. */
 export class FirmwareError extends NospyError<FirmwareErrorCode> {

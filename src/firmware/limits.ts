@@ -38,6 +38,8 @@ export type UnpackWarningReason =
   | 'path_traversal'
   | 'truncated'
   | 'corrupt'
+  | 'unsupported'
+  | 'unknown_format'
   | 'tool_missing'
   | 'tool_failed'
   | 'unreadable';

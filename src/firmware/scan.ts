@@ -23,8 +23,13 @@ export interface FirmwareReport {
   readonly carves: readonly Carve[];
   readonly components: readonly Component[];
   readonly indicators: readonly Indicator[];
-  /** Parts of the image that were not unpacked, and why (limits, traversal, missing tools). */
+  /** Parts of the image that were not unpacked, and why (limits, traversal, unsupported data). */
   readonly warnings: readonly UnpackWarning[];
+  /**
+   * False when any part of the image was not examined (every warning names one: where, why):
+   * the scan then cannot say the image is clean, only what it found in the rest.
+   */
+  readonly complete: boolean;
   /** True when a back-door indicator was found (the CLI exits 1). */
   readonly backdoor: boolean;
 }
@@ -97,6 +102,14 @@ export function scanFirmware(imagePath: string, options: ScanOptions = {}): Firm
     }
     const bytes = readFileSync(imagePath);
     const unpacked = unpackBytes(bytes, budget, basename(imagePath));
+    if (unpacked.format === 'raw' && unpacked.carves.length === 0 && bytes.length > 0) {
+      // Content rules still search the bytes, but no file rule sees a file: not a full scan.
+      budget.warn(
+        'unknown_format',
+        'image',
+        `no container or file system nospy reads was found in its ${bytes.length} bytes; only their raw content was searched`,
+      );
+    }
     tree = unpacked.tree;
     carves = unpacked.carves;
     image = {
@@ -115,6 +128,7 @@ export function scanFirmware(imagePath: string, options: ScanOptions = {}): Firm
     components: uniqueComponents(found.components),
     indicators,
     warnings: budget.warnings,
+    complete: budget.warnings.length === 0,
     backdoor: indicators.some(isBackdoorIndicator),
   };
 }

@@ -47,9 +47,17 @@ export function mountPath(mount: string, path: string): string {
   return path === '/' ? mount : `${mount}${path}`;
 }
 
+/**
+ * A file's bytes as a tree holds them: in memory, or a reader that decodes them when asked (a
+ * squashfs file is decompressed from the image only when a rule reads it, so a large image
+ * never sits in memory twice). A reader returns undefined when the bytes cannot be decoded,
+ * having said why to the unpacking budget.
+ */
+export type FileBytes = Buffer | (() => Buffer | undefined);
+
 /** An in-memory tree: what the archive decoders produce. */
 export class MemoryTree implements FileTree {
-  private readonly byPath = new Map<string, { entry: TreeEntry; data?: Buffer }>();
+  private readonly byPath = new Map<string, { entry: TreeEntry; data?: FileBytes }>();
 
   entries(): readonly TreeEntry[] {
     return [...this.byPath.values()].map((value) => value.entry);
@@ -64,11 +72,12 @@ export class MemoryTree implements FileTree {
   }
 
   read(path: string): Buffer | undefined {
-    return this.byPath.get(path)?.data;
+    const data = this.byPath.get(path)?.data;
+    return typeof data === 'function' ? data() : data;
   }
 
   /** Adds or replaces an entry; parents are implied, as in tar and cpio. */
-  put(entry: TreeEntry, data?: Buffer): void {
+  put(entry: TreeEntry, data?: FileBytes): void {
     this.byPath.set(entry.path, data === undefined ? { entry } : { entry, data });
   }
 

@@ -127,18 +127,40 @@ describe('when an archive holds more files than allowed', () => {
 describe('when a squashfs image lists far more bytes than it holds', () => {
   requireTools('mksquashfs');
 
-  it('refuses it from the listing, before extracting anything', () => {
-    const root = writeTree({
-      '/zeros.bin': Buffer.alloc(48 * 1024 * 1024),
-      '/etc/passwd': 'root:x:0:0::/:/bin/sh\n',
-    });
+  const passwd = 'root:x:0:0::/:/bin/sh\n';
+
+  it('refuses the oversized file from its inode, before decoding any block, and keeps the rest', () => {
+    const root = writeTree({ '/zeros.bin': Buffer.alloc(48 * 1024 * 1024), '/etc/passwd': passwd });
     try {
       const image = squashfs(root);
       const budget = new UnpackBudget(SMALL);
       const result = unpackBytes(image, budget, 'sq');
-      expect(reasons(budget)).toEqual(['limit.total_bytes']);
+      expect(budget.warnings).toEqual([
+        {
+          reason: 'limit.file_bytes',
+          where: 'squashfs@0x0:/zeros.bin',
+          detail: expect.stringContaining('not read'),
+        },
+      ]);
       expect(result.carves.map((c) => c.type)).toEqual(['squashfs']);
-      expect(budget.totalBytes).toBe(0);
+      expect(budget.totalBytes).toBe(passwd.length);
+      expect(result.tree.read('/etc/passwd')?.toString()).toBe(passwd);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('stops listing files once their sizes pass the ratio bound, and says so', () => {
+    // 3 MiB files of zeros, each under the per-file bound: 24 MiB from a few kilobytes.
+    const spec: Record<string, Buffer | string> = { '/etc/passwd': passwd };
+    for (let i = 0; i < 8; i += 1) spec[`/z/${i}.bin`] = Buffer.alloc(3 * 1024 * 1024, i + 1);
+    const root = writeTree(spec);
+    try {
+      const image = squashfs(root);
+      const budget = new UnpackBudget({ ...SMALL, maxTotalBytes: 64 * 1024 * 1024 });
+      unpackBytes(image, budget, 'sq');
+      expect(reasons(budget)).toEqual(['limit.ratio']);
+      expect(budget.totalBytes).toBeLessThanOrEqual(Math.max(1024 * 1024, image.length * 50));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -193,3 +193,48 @@ describe('nospy firmware scan --json', () => {
     expect(result.stderr).toContain('missing.bin');
   });
 });
+
+describe('when part of the image cannot be examined', () => {
+  const unknown = (): string => {
+    const image = join(work, 'vendor-container.bin');
+    // A vendor's own container: no magic nospy knows, so no file rule can see a file.
+    writeFileSync(image, Buffer.concat([Buffer.from('VNDR\x01\x00'), Buffer.alloc(4096, 0x5a)]));
+    return image;
+  };
+
+  it('says "incomplete", names the bytes not examined and why, and exits 2', async () => {
+    const result = await runCli(['firmware', 'scan', unknown(), '--log-level', 'silent']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('unknown_format image: no container or file system');
+    expect(result.stdout).toContain('RESULT: incomplete');
+    expect(result.stdout).not.toContain('RESULT: no back-door indicator');
+    expect(result.stderr).toContain('FIRMWARE_SCAN_INCOMPLETE');
+  });
+
+  it('exits on the findings alone with --allow-incomplete, the report still marked incomplete', async () => {
+    const result = await runCli([
+      'firmware',
+      'scan',
+      unknown(),
+      '--allow-incomplete',
+      '--json',
+      '--log-level',
+      'silent',
+    ]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      complete: boolean;
+      warnings: { reason: string }[];
+    };
+    expect(report.complete).toBe(false);
+    expect(report.warnings.map((w) => w.reason)).toEqual(['unknown_format']);
+  });
+
+  it('exits 0 with "no back-door indicator" only when everything was examined', async () => {
+    const image = join(work, 'clean-complete.tar');
+    writeFileSync(image, pack(clean, 'tar-gnu'));
+    const result = await runCli(['firmware', 'scan', image, '--log-level', 'silent']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('RESULT: no back-door indicator');
+  });
+});

@@ -155,7 +155,15 @@ export type PackFormat =
   | 'cpio.gz'
   | 'squashfs'
   | 'flash-uimage'
-  | 'flash-squashfs';
+  | 'flash-squashfs'
+  | SquashfsPack
+  | 'jffs2'
+  | 'cramfs'
+  | 'zip';
+
+/** Every compressor Debian's mksquashfs offers (`mksquashfs -help-comp`). */
+export const SQUASHFS_COMPRESSORS = ['gzip', 'lzma', 'lzo', 'lz4', 'xz', 'zstd'] as const;
+export type SquashfsPack = `squashfs-${(typeof SQUASHFS_COMPRESSORS)[number]}`;
 
 /**
  * The tools outside npm that `pack` runs for each format, for `requireTools` (GNU tar is
@@ -175,6 +183,15 @@ export const PACK_TOOLS: Readonly<Record<PackFormat, readonly ToolName[]>> = {
   squashfs: ['mksquashfs'],
   'flash-uimage': ['cpio'],
   'flash-squashfs': ['mksquashfs'],
+  'squashfs-gzip': ['mksquashfs'],
+  'squashfs-lzma': ['mksquashfs'],
+  'squashfs-lzo': ['mksquashfs'],
+  'squashfs-lz4': ['mksquashfs'],
+  'squashfs-xz': ['mksquashfs'],
+  'squashfs-zstd': ['mksquashfs'],
+  jffs2: ['mkfs.jffs2'],
+  cramfs: ['mkfs.cramfs'],
+  zip: ['zip'],
 };
 
 /** Packs the tree at `root` in one container format, with the real tool where there is one. */
@@ -212,6 +229,29 @@ export function pack(root: string, format: PackFormat): Buffer {
       return squashfs(root);
     case 'flash-uimage':
       return flashDump(uImage(gzipSync(cpio('newc')), 1, 'rootfs'));
+    case 'squashfs-gzip':
+    case 'squashfs-lzma':
+    case 'squashfs-lzo':
+    case 'squashfs-lz4':
+    case 'squashfs-xz':
+    case 'squashfs-zstd':
+      return squashfs(root, format.slice('squashfs-'.length));
+    case 'jffs2':
+      return inTempDir((dir) => {
+        execFileSync('mkfs.jffs2', ['-r', root, '-o', join(dir, 'fs'), '-e', '64KiB', '-l', '-q']);
+        return readFileSync(join(dir, 'fs'));
+      });
+    case 'cramfs':
+      return inTempDir((dir) => {
+        execFileSync('mkfs.cramfs', ['-N', 'little', root, join(dir, 'fs')], { stdio: 'ignore' });
+        return readFileSync(join(dir, 'fs'));
+      });
+    case 'zip':
+      return inTempDir((dir) => {
+        // -y stores symlinks as links; -X leaves out extra attributes; -r recurses from ".".
+        execFileSync('zip', ['-q', '-r', '-y', '-X', join(dir, 'fs.zip'), '.'], { cwd: root });
+        return readFileSync(join(dir, 'fs.zip'));
+      });
     case 'flash-squashfs':
       return flashDump(
         Buffer.concat([
@@ -223,19 +263,38 @@ export function pack(root: string, format: PackFormat): Buffer {
   }
 }
 
-export function squashfs(root: string): Buffer {
-  const out = mkdtempSync(join(tmpdir(), 'nospy-fwsq-'));
+/** Runs `body` in a new temporary directory, removed afterwards. */
+function inTempDir<T>(body: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'nospy-fwpack-'));
   try {
+    return body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The tree packed by mksquashfs, with its default compressor (gzip) or the one named. */
+export function squashfs(root: string, compressor?: string, extra: readonly string[] = []): Buffer {
+  return inTempDir((out) => {
     const file = join(out, 'root.sqfs');
     execFileSync(
       'mksquashfs',
-      [root, file, '-noappend', '-all-root', '-no-progress', '-quiet', '-mkfs-time', '0'],
+      [
+        root,
+        file,
+        '-noappend',
+        '-all-root',
+        '-no-progress',
+        '-quiet',
+        '-mkfs-time',
+        '0',
+        ...(compressor === undefined ? [] : ['-comp', compressor]),
+        ...extra,
+      ],
       { stdio: 'ignore' },
     );
     return readFileSync(file);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 }
 
 /** A U-Boot legacy image header (include/image.h) around a payload: type ramdisk, given compression. */

@@ -187,6 +187,7 @@ export async function gatherEvidence(
         image: relative(base, image),
         sha256: report.image.sha256 ?? '',
         indicators: report.indicators,
+        ...(report.complete ? {} : { unexamined: report.warnings }),
       });
     }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { FirmwareError } from '../../firmware/errors.js';
 import { scanFirmware, type FirmwareReport } from '../../firmware/scan.js';
 import { printResult, type CommandContext } from '../context.js';
 import { registerFirmwareDiffCommand } from './firmware-diff.js';
@@ -14,7 +15,8 @@ export function registerFirmwareCommands(program: Command, ctx: CommandContext):
     .description(
       'unpack an image (or read an unpacked directory) and report carves, components and back-door indicators;\n' +
         'exit 1 when a credential, key, authorized key, known back-door string, shell listener or\n' +
-        '(with --mud or --sbom) an undeclared service or destination is found',
+        '(with --mud or --sbom) an undeclared service or destination is found; exit 2 when part of\n' +
+        'the image could not be examined (unless --allow-incomplete)',
     )
     .argument('<image>', 'firmware image file, or a directory holding an unpacked tree')
     .option('--mud <file>', 'MUD file (RFC 8520 JSON) of the release: report what is not declared')
@@ -22,18 +24,31 @@ export function registerFirmwareCommands(program: Command, ctx: CommandContext):
       '--sbom <file>',
       "the release's CycloneDX SBOM: its services declare listeners and destinations too",
     )
-    .action((image: string, options: { mud?: string; sbom?: string }) => {
-      const { config } = ctx.config();
-      const report = scanFirmware(image, {
-        limits: config.firmware,
-        ...(options.mud === undefined ? {} : { mudFile: options.mud }),
-        ...(options.sbom === undefined ? {} : { sbomFile: options.sbom }),
-      });
-      for (const warning of report.warnings)
-        ctx.logger.warn(warning, 'part of the image was not unpacked');
-      printResult(ctx, report, () => humanReport(report));
-      if (report.backdoor) ctx.exitCode = 1;
-    });
+    .option(
+      '--allow-incomplete',
+      'exit 0 or 1 on the findings even when part of the image could not be examined',
+    )
+    .action(
+      (image: string, options: { mud?: string; sbom?: string; allowIncomplete?: boolean }) => {
+        const { config } = ctx.config();
+        const report = scanFirmware(image, {
+          limits: config.firmware,
+          ...(options.mud === undefined ? {} : { mudFile: options.mud }),
+          ...(options.sbom === undefined ? {} : { sbomFile: options.sbom }),
+        });
+        for (const warning of report.warnings)
+          ctx.logger.warn(warning, 'part of the image was not unpacked');
+        printResult(ctx, report, () => humanReport(report));
+        if (!report.complete && options.allowIncomplete !== true) {
+          throw new FirmwareError(
+            'FIRMWARE_SCAN_INCOMPLETE',
+            `${image}: ${report.warnings.length} part(s) of the image were not examined (${[...new Set(report.warnings.map((w) => w.reason))].join(', ')}); the report lists each. Pass --allow-incomplete to accept a partial scan`,
+            { where: image },
+          );
+        }
+        if (report.backdoor) ctx.exitCode = 1;
+      },
+    );
   registerFirmwareDiffCommand(firmware, ctx);
 }
 
@@ -68,12 +83,17 @@ function humanReport(report: FirmwareReport): string {
   ];
   if (report.warnings.length > 0) {
     lines.push(
-      `not unpacked: ${report.warnings.length}`,
+      `not examined: ${report.warnings.length}`,
       ...report.warnings.map((w) => `  ${w.reason} ${w.where}: ${w.detail}`),
     );
   }
+  const partial = `scan incomplete: ${report.warnings.length} part(s) not examined`;
   lines.push(
-    report.backdoor ? 'RESULT: back-door indicators found' : 'RESULT: no back-door indicator',
+    report.backdoor
+      ? `RESULT: back-door indicators found${report.complete ? '' : ` (${partial})`}`
+      : report.complete
+        ? 'RESULT: no back-door indicator'
+        : `RESULT: incomplete (${partial}); no back-door indicator in the rest`,
   );
   return lines.join('\n');
 }

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { UnpackBudget, type UnpackLimits } from '../limits.js';
 import { containerAt, type CarveType } from '../unpack/carve.js';
 import { gunzipBounded } from '../unpack/gzip.js';
-import { readSquashfsSuperblock } from '../unpack/squashfs.js';
+import { readSquashfsSuperblock } from '../unpack/squashfs/superblock.js';
 import { readUImageHeader, UIMAGE_HEADER_SIZE } from '../unpack/uimage.js';
 import { unxzBounded } from '../unpack/xz.js';
 import { cpioMembers, tarMembers, type ArchiveMember } from './archive-members.js';
@@ -84,12 +84,16 @@ export function readLayout(image: Buffer, limits: UnpackLimits): ImageLayout {
       containers.push({ where, type, bytes: buf, order: members.map((m) => m.path) });
       attributes = membersLayout(members);
       break;
-    } else {
+    } else if (type === 'squashfs') {
       const superblock = readSquashfsSuperblock(buf, 0);
       const bytes = buf.subarray(0, superblock?.bytesUsed ?? buf.length);
       const time = squashfsCreationTime(bytes);
       containers.push({ where, type, bytes, ...(time === undefined ? {} : { time }) });
-      attributes = membersLayout(squashfsMembers(bytes) ?? []);
+      attributes = membersLayout(squashfsMembers(bytes, limits) ?? []);
+      break;
+    } else {
+      // A zip, JFFS2 or CramFS file system: its files are compared, its own bytes as a whole.
+      containers.push({ where, type, bytes: buf });
       break;
     }
   }

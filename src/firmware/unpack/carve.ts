@@ -1,12 +1,16 @@
 import { isCpioHeader } from './cpio.js';
+import { CRAMFS_MAGIC, isCramfsHeader } from './cramfs.js';
+import { isJffs2Node, JFFS2_MAGIC_BE, JFFS2_MAGIC_LE } from './jffs2.js';
 import { isGzipHeader } from './gzip.js';
-import { readSquashfsSuperblock, SQUASHFS_MAGIC } from './squashfs.js';
+import { readSquashfsSuperblock, SQUASHFS_MAGIC } from './squashfs/superblock.js';
 import { isTarHeader, TAR_MAGIC_OFFSET } from './tar.js';
 import { readUImageHeader } from './uimage.js';
 import { isXzHeader, XZ_MAGIC } from './xz.js';
+import { isZipHeader, ZIP_LOCAL_MAGIC } from './zip.js';
 
 /** The container types nospy finds by magic. */
-export type CarveType = 'uimage' | 'squashfs' | 'cpio' | 'gzip' | 'xz' | 'tar';
+export type CarveType =
+  'uimage' | 'squashfs' | 'cpio' | 'gzip' | 'xz' | 'tar' | 'zip' | 'jffs2' | 'cramfs';
 
 /** One container found inside an image: where, what, how many bytes. */
 export interface Carve {
@@ -50,6 +54,10 @@ const PATTERNS: readonly Pattern[] = [
     back: TAR_MAGIC_OFFSET,
     valid: isTarHeader,
   },
+  { type: 'zip', magic: ZIP_LOCAL_MAGIC, back: 0, valid: isZipHeader },
+  { type: 'cramfs', magic: CRAMFS_MAGIC, back: 0, valid: isCramfsHeader },
+  { type: 'jffs2', magic: JFFS2_MAGIC_LE, back: 0, valid: isJffs2Node },
+  { type: 'jffs2', magic: JFFS2_MAGIC_BE, back: 0, valid: isJffs2Node },
 ];
 
 /** The container type whose valid header starts exactly at `offset`, if any. */
@@ -78,7 +86,7 @@ export function containerAt(buf: Buffer, offset: number): CarveType | undefined 
  * dump costs a handful of memchr-speed passes.
  */
 export class CarveScanner {
-  private readonly next = new Map<CarveType, number>();
+  private readonly next = new Map<Pattern, number>();
 
   constructor(private readonly buf: Buffer) {}
 
@@ -86,10 +94,10 @@ export class CarveScanner {
   nextCandidate(from: number): { offset: number; type: CarveType } | undefined {
     let best: { offset: number; type: CarveType } | undefined;
     for (const pattern of PATTERNS) {
-      let known = this.next.get(pattern.type);
+      let known = this.next.get(pattern);
       if (known === undefined || (known !== -1 && known < from)) {
         known = this.find(pattern, from);
-        this.next.set(pattern.type, known);
+        this.next.set(pattern, known);
       }
       if (known !== -1 && (best === undefined || known < best.offset))
         best = { offset: known, type: pattern.type };

@@ -2,11 +2,15 @@ import type { UnpackBudget } from '../limits.js';
 import { MemoryTree } from '../tree.js';
 import { CarveScanner, containerAt, type Carve, type CarveType } from './carve.js';
 import { decodeCpio } from './cpio.js';
+import { cramfsLength, decodeCramfs } from './cramfs.js';
+import { decodeJffs2, jffs2Length } from './jffs2.js';
 import { gunzipBounded } from './gzip.js';
-import { decodeSquashfs, readSquashfsSuperblock } from './squashfs.js';
+import { decodeSquashfs } from './squashfs/decode.js';
+import { readSquashfsSuperblock } from './squashfs/superblock.js';
 import { decodeTar } from './tar.js';
 import { readUImageHeader, UIMAGE_HEADER_SIZE } from './uimage.js';
 import { unxzBounded } from './xz.js';
+import { decodeZip, zipLength } from './zip.js';
 
 /** What unpacking one byte stream produced. */
 export interface Unpacked {
@@ -157,6 +161,25 @@ function decode(
         ? undefined
         : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
     }
+    case 'zip': {
+      const size = zipLength(buf, offset);
+      if (size === undefined) return undefined;
+      const tree = decodeZip(rest.subarray(0, size), budget, where);
+      return { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+    }
+    case 'jffs2': {
+      const size = jffs2Length(buf, offset);
+      const tree = decodeJffs2(rest.subarray(0, size), budget, where);
+      return tree.size === 0
+        ? undefined
+        : { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+    }
+    case 'cramfs': {
+      const size = cramfsLength(buf, offset);
+      if (size === undefined) return undefined;
+      const tree = decodeCramfs(rest.subarray(0, size), budget, where);
+      return { size, expansion: { tree, hasFileSystem: true, format: 'raw' } };
+    }
     case 'squashfs': {
       const superblock = readSquashfsSuperblock(buf, offset);
       if (superblock === undefined) return undefined;
@@ -199,7 +222,7 @@ function decode(
         return result.ok ? { size, detail, expansion: inner(result.data, name) } : { size, detail };
       }
       budget.warn(
-        'tool_missing',
+        'unsupported',
         where,
         `uImage compression ${header.compression} is not supported; payload kept as a blob`,
       );

@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { crc32 } from 'node:zlib';
+import { CodecUnavailable } from '../codecs/codec-error.js';
+import { decodeXz } from '../codecs/lzma.js';
+import { xzDecodedSize } from '../codecs/xz-size.js';
 import type { UnpackBudget } from '../limits.js';
 import type { Decompressed } from './gzip.js';
 
@@ -33,10 +35,9 @@ export function xzStreamLength(buf: Buffer, offset: number): number | undefined 
 }
 
 /**
- * Decompresses one xz stream with Debian's `xz` (xz-utils): liblzma is well tested and an
- * LZMA2 decoder is not something to rewrite. The output is capped with `maxBuffer` (the child
- * is killed once it writes more) and the run with a timeout, so a bomb cannot fill memory or
- * hang the scan. A missing `xz` is reported, not fatal.
+ * Decompresses one xz stream with `@napi-rs/lzma` (codecs/lzma.ts). The size it decodes to is
+ * read from its LZMA2 chunk headers and checked against the budget before any byte is decoded,
+ * so a bomb is refused up front, not cut off after filling memory.
  */
 export function unxzBounded(
   buf: Buffer,
@@ -45,30 +46,35 @@ export function unxzBounded(
   where: string,
 ): Decompressed {
   const length = xzStreamLength(buf, offset) ?? buf.length - offset;
+  const stream = buf.subarray(offset, offset + length);
   const allowance = budget.outputAllowance(length);
-  const result = spawnSync('xz', ['--decompress', '--stdout', '--single-stream', '--quiet'], {
-    input: buf.subarray(offset, offset + length),
-    maxBuffer: allowance,
-    timeout: 120_000,
-  });
-  const code = (result.error as { code?: string } | undefined)?.code;
-  if (code === 'ENOENT') {
+  let size: number;
+  try {
+    size = xzDecodedSize(stream, Number.MAX_SAFE_INTEGER);
+  } catch (error) {
+    budget.warn('corrupt', where, `xz stream does not decompress: ${(error as Error).message}`);
+    return { ok: false, consumed: length };
+  }
+  if (size > allowance) {
     budget.warn(
-      'tool_missing',
+      budget.boundHit(length),
       where,
-      'xz stream found but the xz tool is not installed (apt-get install xz-utils)',
+      `xz output of ${size} bytes exceeds ${allowance} bytes; not decoded`,
     );
     return { ok: false, consumed: length };
   }
-  if (code === 'ENOBUFS') {
-    budget.warn(budget.boundHit(length), where, `xz output exceeds ${allowance} bytes; stopped`);
+  try {
+    const data = decodeXz(stream, allowance);
+    budget.takeBytes(data.length);
+    return { ok: true, data, consumed: length };
+  } catch (error) {
+    budget.warn(
+      error instanceof CodecUnavailable ? 'unsupported' : 'corrupt',
+      where,
+      error instanceof CodecUnavailable
+        ? `xz stream not examined: ${error.message}`
+        : (error as Error).message,
+    );
     return { ok: false, consumed: length };
   }
-  if (result.error !== undefined || result.status !== 0) {
-    const reason = result.error?.message ?? result.stderr.toString('utf8').trim();
-    budget.warn('corrupt', where, `xz stream does not decompress: ${reason}`);
-    return { ok: false, consumed: length };
-  }
-  budget.takeBytes(result.stdout.length);
-  return { ok: true, data: result.stdout, consumed: length };
 }
