@@ -4,7 +4,7 @@
  * SBOMs and MUD files the logged releases name by digest are read from the blob store.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import { scanFirmware } from '../../firmware/scan.js';
@@ -13,7 +13,8 @@ import { loadDeviceMap } from '../../mud/load.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
 import { loadOsvSources } from '../../osv/load.js';
 import { checkInventory, parseDateFlag } from '../../policy/from-files.js';
-import { readSbomFile, readSbomText } from '../../sbom/read-sbom.js';
+import { DEFAULT_SBOM_LIMITS, readSbomText } from '../../sbom/read-sbom.js';
+import { readBoundedFile } from '../../io/bounded-read.js';
 import type { SbomDocument } from '../../sbom/model.js';
 import { loadTrustFile } from '../../statements/index.js';
 import { CheckError } from '../errors.js';
@@ -186,9 +187,14 @@ export async function gatherEvidence(
     if (osv.length > 0) {
       const documents: { digest: string; document: SbomDocument }[] = [];
       for (const file of sboms) {
+        // One bounded read serves both the digest and the parse.
+        const bytes = readBoundedFile(file, {
+          maxBytes: DEFAULT_SBOM_LIMITS.maxFileBytes,
+          what: 'SBOM',
+        });
         documents.push({
-          digest: createHash('sha256').update(readFileSync(file)).digest('hex'),
-          document: readSbomFile(file).document,
+          digest: createHash('sha256').update(bytes).digest('hex'),
+          document: readSbomText(file, bytes.toString('utf8')).document,
         });
       }
       if (blobs !== undefined) {
