@@ -4,7 +4,7 @@
  * thrown is a crash. Targets that read files (firmware images, zips, inventories, packs) get the
  * input written to a scratch file and go through their public entry point.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACME_IMAGE, GLOBEX_IMAGE } from '../../src/demo/images.js';
 import { scanFirmware } from '../../src/firmware/scan.js';
@@ -25,6 +25,7 @@ import { parseCheckpoint, signCheckpoint } from '../../src/tlog/checkpoint.js';
 import { parsePrivateKey } from '../../src/tlog/note-key.js';
 import { parseNote } from '../../src/tlog/note.js';
 import { formatTlogProof, parseTlogProof } from '../../src/tlog/proof-bundle.js';
+import { cleanTree, pack, writeTree, type PackFormat } from '../firmware/images.js';
 import { buildZip } from '../osv/zip-builder.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -82,6 +83,31 @@ function captureDatagrams(): Buffer[] {
     }
   }
   return [...out, ...filesUnder([join(FIXTURES, 'flows/raw'), join(SHARED, 'flows')], /\.dat$/)];
+}
+
+/** The demo's images and every container the test builders make with the tools present. */
+function firmwareImages(): Buffer[] {
+  const images = [ACME_IMAGE, GLOBEX_IMAGE];
+  const root = writeTree(cleanTree());
+  const formats: readonly PackFormat[] = [
+    'tar-ustar',
+    'cpio-newc',
+    'cpio.gz',
+    'tar.xz',
+    'squashfs',
+    'flash-uimage',
+    'flash-squashfs',
+  ];
+  for (const format of formats) {
+    try {
+      const image = pack(root, format);
+      if (image.length <= 4 * MAX_SEED_BYTES) images.push(image);
+    } catch {
+      // A tool this format needs is not installed: its seed is left out.
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+  return images;
 }
 
 const INVENTORY = readFileSync(join(ROOT, 'examples/inventory/uk-operator.yaml'));
@@ -163,7 +189,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   },
   {
     name: 'firmware images (the scan entry point)',
-    seeds: () => [ACME_IMAGE, GLOBEX_IMAGE],
+    seeds: firmwareImages,
     run(input, scratch) {
       writeFileSync(scratch, input);
       scanFirmware(scratch);
