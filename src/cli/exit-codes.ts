@@ -13,6 +13,7 @@ import type { ConfigErrorCode } from '../config/errors.js';
 import type { InternalErrorCode, NospyError } from '../errors/nospy-error.js';
 import type { FirmwareErrorCode } from '../firmware/errors.js';
 import type { FlowErrorCode } from '../flows/errors.js';
+import type { InputErrorCode } from '../io/errors.js';
 import type { InventoryErrorCode } from '../inventory/errors.js';
 import type { LogErrorCode } from '../log/errors.js';
 import type { MudErrorCode } from '../mud/errors.js';
@@ -185,6 +186,13 @@ const REBUILD_EXITS = {
   REBUILD_BLOB_UPLOAD_FAILED: 2,
 } as const satisfies Record<RebuildErrorCode, ExitCode>;
 
+const INPUT_EXITS = {
+  INPUT_NOT_FOUND: 2,
+  INPUT_IS_DIRECTORY: 2,
+  INPUT_TOO_LARGE: 2,
+  INPUT_UNREADABLE: 2,
+} as const satisfies Record<InputErrorCode, ExitCode>;
+
 /** Every code a command can meet. */
 export type CliFacingErrorCode =
   | InternalErrorCode
@@ -203,7 +211,8 @@ export type CliFacingErrorCode =
   | FirmwareErrorCode
   | SbomErrorCode
   | OsvErrorCode
-  | RebuildErrorCode;
+  | RebuildErrorCode
+  | InputErrorCode;
 
 /** The domains' tables composed; domain prefixes keep their codes apart. */
 export const EXIT_CODES = {
@@ -224,6 +233,7 @@ export const EXIT_CODES = {
   ...SBOM_EXITS,
   ...OSV_EXITS,
   ...REBUILD_EXITS,
+  ...INPUT_EXITS,
 } as const satisfies Record<CliFacingErrorCode, ExitCode>;
 
 /** The exit code for an error; a code without an entry is a bug, answered as INTERNAL is. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import type { LoadedConfig } from '../config/load.js';
 import { isNospyError } from '../errors/nospy-error.js';
+import { capInputBytes } from '../io/bounded-read.js';
 import type { Logger } from '../logging/logger.js';
 import type { LevelWithSilent } from 'pino';
 import { COMMANDS, commandOf, loadCommands } from './command-index.js';
@@ -33,6 +34,11 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     return 2;
   }
   const env = io.env ?? process.env;
+  try {
+    capInputBytes(inputCapOf(env.NOSPY_MAX_INPUT_BYTES));
+  } catch (error) {
+    return exitCodeFor(error, stderr);
+  }
   let loaded: LoadedConfig | undefined;
   // The configuration and logging modules load when a command runs (the preAction hook), not
   // for `--help` or `--version`: start-up pays only for what the command line asks.
@@ -117,6 +123,19 @@ function exitCodeFor(error: unknown, stderr: NodeJS.WritableStream): number {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   stderr.write(`nospy: internal error: ${detail}\n`);
   return 2;
+}
+
+/** `NOSPY_MAX_INPUT_BYTES`: a cap on every input file, below each reader's own limit. */
+function inputCapOf(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const bytes = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(bytes)) {
+    throw new CliError(
+      'CLI_USAGE',
+      `NOSPY_MAX_INPUT_BYTES must be a whole number of bytes, not '${text}'`,
+    );
+  }
+  return bytes;
 }
 
 export function checkNodeVersion(version: string): void {

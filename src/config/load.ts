@@ -1,6 +1,8 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { errorText } from '../errors/error-text.js';
+import { readBoundedText } from '../io/bounded-read.js';
 import { resolve } from 'node:path';
-import { parseYamlSource, positionOf, type YamlSource } from '../yaml/source.js';
+import { parseYamlSource, positionOf, yamlValue, type YamlSource } from '../yaml/source.js';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { settingsFromEnv, type EnvSetting } from './env.js';
@@ -40,7 +42,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const file = locateConfigFile(options.file, env, cwd);
   const source = file === undefined ? undefined : readConfigFile(file);
-  const fromFile: unknown = source === undefined ? {} : (source.doc.toJS() ?? {});
+  const fromFile: unknown = source === undefined ? {} : (configValue(source) ?? {});
   if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
     throw new ConfigError('CONFIG_INVALID', 'the configuration must be a mapping of fields', {
       where: `${file ?? ''}:1:1`,
@@ -84,21 +86,22 @@ function locateConfigFile(
   return existsSync(fallback) ? fallback : undefined;
 }
 
+function configValue(source: YamlSource): unknown {
+  const read = yamlValue(source);
+  if ('problem' in read) {
+    const { where, message } = read.problem;
+    throw new ConfigError('CONFIG_SYNTAX', `${where}: ${message}`, { where });
+  }
+  return read.value;
+}
+
 function readConfigFile(file: string): YamlSource {
   let text: string;
   try {
-    const bytes = readFileSync(file);
-    if (bytes.length > MAX_CONFIG_BYTES) {
-      throw new ConfigError(
-        'CONFIG_UNREADABLE',
-        `${file}: configuration is ${bytes.length} bytes, more than the ${MAX_CONFIG_BYTES} allowed`,
-        { where: file },
-      );
-    }
-    text = bytes.toString('utf8');
+    text = readBoundedText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'configuration' });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError('CONFIG_UNREADABLE', `${file}: cannot read: ${String(error)}`, {
+    throw new ConfigError('CONFIG_UNREADABLE', errorText(error), {
       where: file,
       cause: error,
     });

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readBoundedText } from '../io/bounded-read.js';
 import { readSbomFile } from '../sbom/read-sbom.js';
 import { declarationFromServices } from './declared-sbom.js';
 import { isDeclared, readMudDeclaration, type Declaration } from './declared.js';
 import { FirmwareError } from './errors.js';
 import { isBackdoorIndicator, type Component, type Indicator } from './indicators/types.js';
 import { DEFAULT_LIMITS, UnpackBudget, type UnpackLimits, type UnpackWarning } from './limits.js';
+import { readImage } from './read-image.js';
 import { scanTree } from './scan-tree.js';
 import { DirectoryTree, type FileTree } from './tree.js';
 import type { Carve } from './unpack/carve.js';
@@ -93,14 +95,7 @@ export function scanFirmware(imagePath: string, options: ScanOptions = {}): Firm
     const size = directory.entries().reduce((sum, e) => sum + e.size, 0);
     image = { sha256: null, format: 'directory', size };
   } else {
-    if (stat.size > limits.maxTotalBytes) {
-      throw new FirmwareError(
-        'FIRMWARE_IMAGE_UNREADABLE',
-        `${imagePath}: image of ${stat.size} bytes exceeds the limit of ${limits.maxTotalBytes}`,
-        { where: imagePath },
-      );
-    }
-    const bytes = readFileSync(imagePath);
+    const bytes = readImage(imagePath, limits.maxTotalBytes);
     const unpacked = unpackBytes(bytes, budget, basename(imagePath));
     if (unpacked.format === 'raw' && unpacked.carves.length === 0 && bytes.length > 0) {
       // Content rules still search the bytes, but no file rule sees a file: not a full scan.
@@ -170,16 +165,15 @@ function readSbomDeclaration(path: string): Declaration {
   return declarationFromServices(document.services);
 }
 
+/** A MUD file is a page of ACLs: RFC 8520 files run to kilobytes (the MUD parser's own bound). */
+const MAX_MUD_BYTES = 1024 * 1024;
+
 function readMud(path: string): ReturnType<typeof readMudDeclaration> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new FirmwareError(
-      'FIRMWARE_MUD_INVALID',
-      `cannot read MUD file ${path}: ${(error as Error).message}`,
-      { where: path, cause: error },
-    );
-  }
+  const text = readBoundedText(path, {
+    maxBytes: MAX_MUD_BYTES,
+    what: 'MUD file',
+    failure: (error) =>
+      new FirmwareError('FIRMWARE_MUD_INVALID', error.message, { where: path, cause: error }),
+  });
   return readMudDeclaration(text, path);
 }

@@ -71,6 +71,30 @@ export async function* readLines(
   if (pendingBytes > 0) yield { text: decode(pending), line: line + 1, offset: lineStart };
 }
 
+/** The lines of a file already in memory, bounded as readLines bounds them. */
+export function* linesOfBuffer(
+  bytes: Buffer,
+  path: string,
+  options: { maxLineBytes: number; code: FlowErrorCode },
+): Generator<TextLine> {
+  let line = 0;
+  let start = 0;
+  while (start < bytes.length) {
+    const newline = bytes.indexOf(10, start);
+    const end = newline < 0 ? bytes.length : newline;
+    if (end - start > options.maxLineBytes) {
+      throw new FlowError(
+        options.code,
+        `${path}:${line + 1}: line longer than ${options.maxLineBytes} bytes`,
+        { where: `${path}:${line + 1}` },
+      );
+    }
+    line += 1;
+    yield { text: decode([bytes.subarray(start, end)]), line, offset: start };
+    start = end + 1;
+  }
+}
+
 function decode(parts: readonly Buffer[]): string {
   const text = (parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts)).toString(
     'utf8',

@@ -20,6 +20,11 @@ export interface CaptureCounters {
   udp: number;
   /** Frames that are not IPv4/IPv6 UDP (or truncated before the UDP header): skipped. */
   skipped: number;
+  /**
+   * Bytes of a last record cut off by the end of the file (a capture copied while still being
+   * written, or a download cut short): what came before it is decoded, these are counted.
+   */
+  truncatedBytes: number;
 }
 
 const LINKTYPE_NULL = 0;
@@ -67,12 +72,19 @@ export function* readCapture(
   let p = 24;
   let frame = 0;
   while (p < bytes.length) {
-    if (bytes.length - p < 16) throw invalid(name, p, 'truncated packet record header');
+    if (bytes.length - p < 16) {
+      counters.truncatedBytes = bytes.length - p;
+      return;
+    }
     const seconds = view.getUint32(p, little);
     const fraction = view.getUint32(p + 4, little);
     const captured = view.getUint32(p + 8, little);
-    if (captured > MAX_FRAME || p + 16 + captured > bytes.length) {
-      throw invalid(name, p, `packet record length ${captured} runs past the file or the limit`);
+    if (captured > MAX_FRAME) {
+      throw invalid(name, p, `packet record length ${captured} is more than ${MAX_FRAME}`);
+    }
+    if (p + 16 + captured > bytes.length) {
+      counters.truncatedBytes = bytes.length - p;
+      return;
     }
     frame += 1;
     const timeMs = seconds * 1000 + Math.floor(nanos ? fraction / 1e6 : fraction / 1e3);
@@ -98,7 +110,10 @@ function* readPcapng(
   const interfaces: { linkType: number; unitsPerSecond: number }[] = [];
   let frame = 0;
   while (p < bytes.length) {
-    if (bytes.length - p < 12) throw invalid(name, p, 'truncated pcapng block');
+    if (bytes.length - p < 12) {
+      counters.truncatedBytes = bytes.length - p;
+      return;
+    }
     const type = view.getUint32(p, little);
     if (type === 0x0a0d0d0a) {
       // Section header: the byte-order magic decides how the rest of the section reads.
@@ -109,8 +124,16 @@ function* readPcapng(
       interfaces.length = 0;
     }
     const length = view.getUint32(p + 4, little);
-    if (length < 12 || length % 4 !== 0 || p + length > bytes.length) {
+    if (length < 12 || length % 4 !== 0) {
       throw invalid(name, p, `pcapng block length ${length} is invalid`);
+    }
+    if (p + length > bytes.length) {
+      // A block cut off by the end of the file, unless it claims more than any frame needs.
+      if (length > MAX_FRAME + 1024) {
+        throw invalid(name, p, `pcapng block length ${length} runs past the end of the file`);
+      }
+      counters.truncatedBytes = bytes.length - p;
+      return;
     }
     if (type === 1 && length >= 20) {
       interfaces.push({

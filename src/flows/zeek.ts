@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { canonicalAddress } from './address.js';
 import { FlowError } from './errors.js';
 import type { FlowOrigin, FlowRecord } from './flow-record.js';
-import { readLines } from './line-reader.js';
+import { linesOfBuffer, readLines } from './line-reader.js';
 
 /**
  * Zeek conn.log (TSV with `#fields`, or JSON lines) into FlowRecords. Zeek's originator is the
@@ -13,7 +13,18 @@ import { readLines } from './line-reader.js';
 const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1 };
 const REQUIRED = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'] as const;
 
-/** True when the file starts like a Zeek log (TSV header or a JSON line with id.orig_h). */
+/** True when these first bytes of a file start a Zeek log (TSV header or a JSON line with id.orig_h). */
+export function looksLikeZeek(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 4096)).toString(
+    'utf8',
+  );
+  return (
+    text.startsWith('#separator') ||
+    (text.startsWith('{') && text.split('\n', 1)[0]?.includes('"id.orig_h"') === true)
+  );
+}
+
+/** True when the file starts like a Zeek log; false for anything that cannot be read. */
 export async function isZeekLog(path: string): Promise<boolean> {
   let handle;
   try {
@@ -24,11 +35,9 @@ export async function isZeekLog(path: string): Promise<boolean> {
   try {
     const buffer = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const head = buffer.subarray(0, bytesRead).toString('utf8');
-    return (
-      head.startsWith('#separator') ||
-      (head.startsWith('{') && head.split('\n', 1)[0]?.includes('"id.orig_h"') === true)
-    );
+    return looksLikeZeek(buffer.subarray(0, bytesRead));
+  } catch {
+    return false;
   } finally {
     await handle.close();
   }
@@ -47,16 +56,18 @@ type Get = (field: string) => string | number | boolean | null | undefined;
 export async function readZeekConnLog(
   path: string,
   onRecords: (records: FlowRecord[]) => void | Promise<void>,
+  /** The log's bytes when they are already in memory (read from a pipe); else `path` is streamed. */
+  bytes?: Buffer,
 ): Promise<ZeekCounts> {
+  const lineOptions = { maxLineBytes: 64 * 1024, code: 'FLOW_ZEEK_INVALID' } as const;
   const counts: ZeekCounts = { lines: 0, records: 0, skipped: 0 };
   let fields: string[] | undefined;
   let separator = '\t';
   let unset = '-';
   let batch: FlowRecord[] = [];
-  for await (const { text, line } of readLines(path, {
-    maxLineBytes: 64 * 1024,
-    code: 'FLOW_ZEEK_INVALID',
-  })) {
+  const lines =
+    bytes === undefined ? readLines(path, lineOptions) : linesOfBuffer(bytes, path, lineOptions);
+  for await (const { text, line } of lines) {
     counts.lines += 1;
     const where = `${path}:${line}`;
     if (text === '') continue;

@@ -1,16 +1,9 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { z } from 'zod';
+import { readBoundedText } from '../io/bounded-read.js';
 import { LogError } from './errors.js';
 
 /** What a monitor remembers of a log between runs: the last checkpoint it verified. */
@@ -46,11 +39,9 @@ export function defaultStatePath(
 export function readMonitorState(path: string): MonitorState | undefined {
   let text: string;
   try {
-    const buffer = readFileSync(path);
-    if (buffer.length > MAX_STATE_BYTES) throw new Error(`more than ${MAX_STATE_BYTES} bytes`);
-    text = buffer.toString('utf8');
+    text = readBoundedText(path, { maxBytes: MAX_STATE_BYTES, what: 'monitor state' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as { code?: string }).code === 'INPUT_NOT_FOUND') return undefined;
     throw new LogError(
       'LOG_USAGE',
       `cannot read the monitor state ${path}: ${(error as Error).message}`,

@@ -3,9 +3,9 @@
  * and access grants read from disk (each size-bounded before it is read), then handed to the pure
  * parsers and schemas (`parse.ts`, `context.ts`, `device-map.ts`, `parse-yaml.ts`).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
+import { readBoundedFile, readBoundedText } from '../io/bounded-read.js';
 import type { AccessGrant, BehaviourDevice } from './behaviour.js';
 import { compileMud } from './compile.js';
 import { MAX_CONTEXT_BYTES, mudContextSchema, toMudContext, type MudContext } from './context.js';
@@ -21,24 +21,16 @@ import { parseYamlWith } from './parse-yaml.js';
  * and JSON path, prefixed with the file name: `device.json: $.ietf-mud:mud.mud-url: …`.
  */
 export function loadMudFile(file: string): MudFile {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MUD_LIMITS.maxBytes) {
-      throw new MudError(
-        'MUD_LIMIT',
-        `${file}: ${size} bytes, more than the ${MUD_LIMITS.maxBytes} allowed for a MUD file`,
-        { where: file },
-      );
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof MudError) throw error;
-    throw new MudError('MUD_UNREADABLE', `${file}: cannot read: ${(error as Error).message}`, {
-      where: file,
-      cause: error,
-    });
-  }
+  const text = readBoundedText(file, {
+    maxBytes: MUD_LIMITS.maxBytes,
+    what: 'MUD file',
+    failure: (error) =>
+      new MudError(
+        error.code === 'INPUT_TOO_LARGE' ? 'MUD_LIMIT' : 'MUD_UNREADABLE',
+        error.message,
+        { where: file, cause: error },
+      ),
+  });
   try {
     return parseMudText(text);
   } catch (error) {
@@ -130,19 +122,13 @@ function loadYamlWith<S extends z.ZodType>(
   code: MudErrorCode,
   maxBytes: number,
 ): z.output<S> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new MudError('MUD_UNREADABLE', `${file}: cannot read: ${(error as Error).message}`, {
-      where: file,
-      cause: error,
-    });
-  }
-  if (bytes.length > maxBytes) {
-    throw new MudError(code, `${file}: ${bytes.length} bytes, more than the ${maxBytes} allowed`, {
-      where: file,
-    });
-  }
+  const bytes = readBoundedFile(file, {
+    maxBytes,
+    failure: (error) =>
+      new MudError(error.code === 'INPUT_TOO_LARGE' ? code : 'MUD_UNREADABLE', error.message, {
+        where: file,
+        cause: error,
+      }),
+  });
   return parseYamlWith(bytes.toString('utf8'), file, schema, code);
 }

@@ -3,7 +3,7 @@
  * validated from text; reading them from files is the loader's job (`load.ts`).
  */
 import type { z } from 'zod';
-import { parseYamlSource, positionOf } from '../yaml/source.js';
+import { parseYamlSource, positionOf, yamlValue } from '../yaml/source.js';
 import { MudError, type MudErrorCode } from './errors.js';
 
 /**
@@ -20,7 +20,12 @@ export function parseYamlWith<S extends z.ZodType>(
   if (syntax !== undefined) {
     throw new MudError(code, `${syntax.where}: ${syntax.message}`, { where: syntax.where });
   }
-  const result = schema.safeParse(doc.doc.toJS({ maxAliasCount: 100 }) ?? {});
+  const read = yamlValue(doc);
+  if ('problem' in read) {
+    const { where, message } = read.problem;
+    throw new MudError(code, `${where}: ${message}`, { where });
+  }
+  const result = schema.safeParse(read.value ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));

@@ -3,8 +3,10 @@
  * per-ecosystem zip files (`<ECOSYSTEM>/all.zip`). A file that is not an OSV record is skipped
  * with a warning naming it; bounds stop a hostile tree or archive.
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../io/errors.js';
+import { readBoundedFile } from '../io/bounded-read.js';
 import { parse as parseYaml } from 'yaml';
 import { OsvError } from './errors.js';
 import { looksLikeOsv, parseOsvRecord, type OsvRecord } from './record.js';
@@ -132,19 +134,22 @@ function readRecordFile(
   path: string,
   limits: OsvLoadLimits,
   out: OsvLoadResult & { filesRead: number },
+  /** Named by the user (not found in a tree): too large is an error, not a file to skip. */
+  named = false,
 ): void {
-  const size = statSync(path).size;
-  if (size > limits.maxFileBytes) {
-    out.warnings.push({
-      file: path,
-      message: `${size} bytes, more than the limit of ${limits.maxFileBytes}; skipped`,
-    });
+  let bytes: Buffer;
+  try {
+    bytes = readBoundedFile(path, { maxBytes: limits.maxFileBytes, what: 'OSV record file' });
+  } catch (error) {
+    if (!(error instanceof InputError) || error.code !== 'INPUT_TOO_LARGE') throw error;
+    if (named) throw new OsvError('OSV_LIMIT', error.message, { where: path, cause: error });
+    out.warnings.push({ file: path, message: `${error.message}; skipped` });
     return;
   }
   out.filesRead += 1;
   if (out.filesRead > limits.maxFiles)
     throw new OsvError('OSV_LIMIT', `more than ${limits.maxFiles} OSV files`);
-  parseOsvDocument(path, readFileSync(path), out);
+  parseOsvDocument(path, bytes, out);
 }
 
 /**
@@ -170,7 +175,7 @@ export function loadOsvSources(
     try {
       if (stat.isDirectory()) loadTree(source, 0, limits, out);
       else if (/\.zip$/i.test(source)) loadZip(source, limits, out);
-      else readRecordFile(source, limits, out);
+      else readRecordFile(source, limits, out, true);
     } catch (error) {
       if (error instanceof OsvError) throw error;
       throw new OsvError('OSV_UNREADABLE', `OSV data ${source}: ${(error as Error).message}`, {

@@ -3,12 +3,14 @@
  * The shipped packs live in `src/policy/packs/*.yaml` (the npm package ships that folder); they
  * are found relative to this module whether it runs from `src/` (tsx, tests) or `dist/`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorText } from '../errors/error-text.js';
+import { readBoundedText } from '../io/bounded-read.js';
 import { describeIssue, pathText } from '../inventory/issues.js';
 import { VendorResolver } from '../inventory/vendor.js';
-import { parseYamlSource, positionOf, type YamlSource } from '../yaml/source.js';
+import { parseYamlSource, positionOf, yamlValue, type YamlSource } from '../yaml/source.js';
 import { compilePack } from './compile.js';
 import { PolicyError } from './errors.js';
 import type { CompiledPack } from './model.js';
@@ -50,7 +52,7 @@ export function shippedPackIds(): string[] {
 /** The shipped vendor registry. */
 export function loadRegistry(file: string = join(shippedPacksDir(), REGISTRY_FILE)): RegistryInput {
   const source = readSource(file);
-  const parsed = registrySchema.safeParse(source.doc.toJS({ maxAliasCount: 1000 }));
+  const parsed = registrySchema.safeParse(packValue(source));
   if (!parsed.success)
     throw invalid([
       positioned(source, parsed.error.issues)[0] ?? { where: file, message: 'invalid registry' },
@@ -99,7 +101,7 @@ export function lintPack(
 ): { pack: CompiledPack | undefined; problems: LintProblem[] } {
   const file = packFile(ref);
   const source = readSource(file);
-  const parsed = packSchema.safeParse(source.doc.toJS({ maxAliasCount: 1000 }));
+  const parsed = packSchema.safeParse(packValue(source));
   if (!parsed.success)
     return { pack: undefined, problems: positioned(source, parsed.error.issues) };
   const { pack, problems } = compilePack(parsed.data, registry, file);
@@ -130,24 +132,25 @@ export function mergeRegistries(
   return merged;
 }
 
+/** A pack's value; an alias bomb or nesting too deep is a syntax error. */
+function packValue(source: YamlSource): unknown {
+  const read = yamlValue(source, 1000);
+  if ('problem' in read) {
+    const { where, message } = read.problem;
+    throw new PolicyError('POLICY_PACK_SYNTAX', `${where}: ${message}`, { where });
+  }
+  return read.value;
+}
+
 function readSource(file: string): YamlSource {
   let text: string;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_PACK_BYTES) {
-      throw new PolicyError(
-        'POLICY_PACK_UNREADABLE',
-        `${file}: ${size} bytes is more than a pack may have (${MAX_PACK_BYTES})`,
-        { where: file },
-      );
-    }
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, { maxBytes: MAX_PACK_BYTES, what: 'pack' });
   } catch (error) {
-    if (error instanceof PolicyError) throw error;
-    const missing = (error as { code?: string }).code === 'ENOENT';
+    const missing = (error as { code?: string }).code === 'INPUT_NOT_FOUND';
     throw new PolicyError(
       missing ? 'POLICY_PACK_NOT_FOUND' : 'POLICY_PACK_UNREADABLE',
-      missing ? `${file}: no such pack file` : `${file}: cannot read: ${String(error)}`,
+      missing ? `${file}: no such pack file` : errorText(error),
       { where: file, cause: error },
     );
   }

@@ -50,6 +50,12 @@ export interface RebuildAttestation {
   };
 }
 
+/**
+ * The most bytes hashed from one input: far beyond any image or source archive, and an end to a
+ * pipe or a device (`/dev/zero`) that would otherwise be hashed for ever.
+ */
+const MAX_HASHED_BYTES = 16 * 1024 ** 3;
+
 /** SHA-256 of a file, read in chunks (a source archive may be larger than memory should hold). */
 export function sha256File(path: string): string {
   const hash = createHash('sha256');
@@ -58,9 +64,12 @@ export function sha256File(path: string): string {
     if (fstatSync(fd).isDirectory())
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     const chunk = Buffer.alloc(1024 * 1024);
+    let total = 0;
     for (;;) {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
+      total += n;
+      if (total > MAX_HASHED_BYTES) throw new Error(`more than ${MAX_HASHED_BYTES} bytes`);
       hash.update(chunk.subarray(0, n));
     }
   } finally {

@@ -4,7 +4,7 @@
  * index found on the server by leaf hash). The statement is read, not trusted: the check only
  * counts an attestation whose index is a logged release naming the attested image.
  */
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../io/bounded-read.js';
 import { parseBundle } from '../statements/bundle.js';
 import { StatementClient } from '../statements/client.js';
 import { parseEnvelope, type Envelope } from '../statements/dsse.js';
@@ -51,7 +51,8 @@ export async function resolveRelease(
   }
   let text: string;
   try {
-    text = readFileSync(spec, 'utf8');
+    // An evidence bundle holds one envelope (at most 64 KiB) and its proof: 1 MiB is ample.
+    text = readBoundedText(spec, { maxBytes: 1024 * 1024, what: 'release' });
   } catch (error) {
     throw new RebuildError(
       'REBUILD_INPUT_UNREADABLE',

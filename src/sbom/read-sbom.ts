@@ -2,7 +2,7 @@
  * Reads an SBOM file: bounded read, JSON parse with a position on syntax errors, format
  * detection, schema validation with line and column for each violation, and the model.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readBoundedText } from '../io/bounded-read.js';
 import { readCycloneDx } from './cyclonedx.js';
 import { SbomError } from './errors.js';
 import { DEFAULT_READ_LIMITS, isObject, type JsonObject, type ReadLimits } from './fields.js';
@@ -133,23 +133,15 @@ export function readSbomFile(
   file: string,
   limits: SbomReadLimits = DEFAULT_SBOM_LIMITS,
 ): SbomReadResult {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > limits.maxFileBytes) {
-      throw new SbomError(
-        'SBOM_LIMIT',
-        `${file}: ${size} bytes, more than the limit of ${limits.maxFileBytes}`,
-        { where: file },
-      );
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof SbomError) throw error;
-    throw new SbomError('SBOM_UNREADABLE', `${file}: ${(error as Error).message}`, {
-      where: file,
-      cause: error,
-    });
-  }
+  const text = readBoundedText(file, {
+    maxBytes: limits.maxFileBytes,
+    what: 'SBOM',
+    failure: (error) =>
+      new SbomError(
+        error.code === 'INPUT_TOO_LARGE' ? 'SBOM_LIMIT' : 'SBOM_UNREADABLE',
+        error.message,
+        { where: file, cause: error },
+      ),
+  });
   return readSbomText(file, text, limits);
 }

@@ -27,7 +27,12 @@ import {
   type Statement,
   type StatementIssue,
 } from './statement.js';
-import { locate, parseStatementYaml, type YamlSource } from './yaml-document.js';
+import {
+  locate,
+  parseStatementYaml,
+  statementYamlValue,
+  type YamlSource,
+} from './yaml-document.js';
 
 /** Largest authoring file read: statements are pages, not data sets. */
 export const MAX_AUTHORING_BYTES = 256 * 1024;
@@ -62,7 +67,7 @@ export function authorStatement(
     );
   }
   const source = parseStatementYaml(text, file, 'STATEMENT_AUTHORING_INVALID');
-  const raw: unknown = source.doc.toJS();
+  const raw: unknown = statementYamlValue(source, 'STATEMENT_AUTHORING_INVALID');
   if (!isRecord(raw))
     throw problem(
       source,

@@ -3,16 +3,9 @@
  * private keys, and streaming sha256 of subject files. The cores they feed do no I/O.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readBoundedFile } from '../io/bounded-read.js';
 import { parsePrivateKey, type NoteSigner } from '../tlog/note-key.js';
 import { authorStatement, MAX_AUTHORING_BYTES, type AuthoredStatement } from './authoring.js';
 import { MAX_ENVELOPE_BYTES, parseEnvelope, type Envelope } from './dsse.js';
@@ -26,41 +19,18 @@ const MAX_SUBJECT_FILE_BYTES = 16 * 1024 ** 3;
 
 /** Reads at most `max` bytes of `file`, or throws STATEMENT_UNREADABLE naming it. */
 export function readBounded(file: string, max: number, what: string): Buffer {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (error) {
-    throw new StatementError(
-      'STATEMENT_UNREADABLE',
-      `${file}: cannot read the ${what}: ${(error as Error).message}`,
-      {
-        where: file,
-        cause: error,
-      },
-    );
-  }
-  if (size > max) {
-    const code = what === 'envelope' ? 'STATEMENT_ENVELOPE_TOO_LARGE' : 'STATEMENT_UNREADABLE';
-    throw new StatementError(
-      code,
-      `${file}: the ${what} is ${size} bytes, more than the ${max} allowed`,
-      {
-        where: file,
-      },
-    );
-  }
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new StatementError(
-      'STATEMENT_UNREADABLE',
-      `${file}: cannot read the ${what}: ${(error as Error).message}`,
-      {
-        where: file,
-        cause: error,
-      },
-    );
-  }
+  return readBoundedFile(file, {
+    maxBytes: max,
+    what,
+    failure: (error) =>
+      new StatementError(
+        error.code === 'INPUT_TOO_LARGE' && what === 'envelope'
+          ? 'STATEMENT_ENVELOPE_TOO_LARGE'
+          : 'STATEMENT_UNREADABLE',
+        error.message,
+        { where: file, cause: error },
+      ),
+  });
 }
 
 export function readEnvelopeFile(file: string): Envelope {

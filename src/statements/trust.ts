@@ -9,7 +9,12 @@ import { parseVerifierKey, type NoteVerifier } from '../tlog/note-key.js';
 import { StatementError } from './errors.js';
 import { shortText } from './predicates/common.js';
 import { formatIssue, toStatementIssues } from './statement.js';
-import { locate, parseStatementYaml, type YamlSource } from './yaml-document.js';
+import {
+  locate,
+  parseStatementYaml,
+  statementYamlValue,
+  type YamlSource,
+} from './yaml-document.js';
 
 export const PARTY_ROLES = ['vendor', 'operator', 'regulator', 'auditor', 'evaluator'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
@@ -98,7 +103,7 @@ export interface Trust {
 /** Parses trust-file YAML; every problem names `file:line:column`. */
 export function parseTrustFile(text: string, file: string): Trust {
   const source = parseStatementYaml(text, file, 'STATEMENT_TRUST_INVALID');
-  const result = trustFileSchema.safeParse(source.doc.toJS());
+  const result = trustFileSchema.safeParse(statementYamlValue(source, 'STATEMENT_TRUST_INVALID'));
   if (!result.success) throw trustError(source, result.error.issues);
   const data = result.data;
   return {

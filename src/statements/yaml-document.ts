@@ -3,7 +3,7 @@
  * syntax error throws the caller's statement error code, and every later problem is located as
  * `file:line:column`.
  */
-import { parseYamlSource, positionOf, type YamlSource } from '../yaml/source.js';
+import { parseYamlSource, positionOf, yamlValue, type YamlSource } from '../yaml/source.js';
 import { StatementError, type StatementErrorCode } from './errors.js';
 
 export type { YamlSource };
@@ -19,6 +19,16 @@ export function parseStatementYaml(
     throw new StatementError(code, `${syntax.where}: ${syntax.message}`, { where: syntax.where });
   }
   return source;
+}
+
+/** The document's value; an alias bomb or nesting too deep throws `code`. */
+export function statementYamlValue(source: YamlSource, code: StatementErrorCode): unknown {
+  const read = yamlValue(source);
+  if ('problem' in read) {
+    const { where, message } = read.problem;
+    throw new StatementError(code, `${where}: ${message}`, { where });
+  }
+  return read.value;
 }
 
 /**

@@ -1,3 +1,6 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLOW_FILE_COLUMNS } from '../../src/flows/flow-file.js';
@@ -40,6 +43,71 @@ describe('nospy flows decode', () => {
     const result = await runCli(['flows', 'decode', join(PCAP, 'ipfix.nfdump.flows.csv')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('FLOW_PCAP_INVALID');
+  });
+});
+
+describe('nospy flows decode, given what is not a plain capture file', () => {
+  it('refuses a directory with a clean message and exit 2', async () => {
+    const result = await runCli(['flows', 'decode', PCAP]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${PCAP}: is a directory`);
+    expect(result.stderr).not.toContain('internal error');
+  });
+
+  it('decodes a capture read through a pipe, as from <(cat file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nospy-flows-pipe-'));
+    const fifo = join(dir, 'capture');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', [
+      '-c',
+      `cat '${join(PCAP, 'ipfix-openbsd-pflow.pcap')}' > '${fifo}'`,
+    ]);
+    try {
+      const result = await runCli(['flows', 'decode', fifo]);
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim().split('\n')).toHaveLength(27);
+    } finally {
+      writer.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('decodes a Zeek log read through a pipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nospy-flows-pipe-'));
+    const log = join(dir, 'conn.log');
+    writeFileSync(
+      log,
+      '{"ts":1700000000.5,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":5353,"id.resp_h":"10.0.0.2","id.resp_p":53,"proto":"udp"}\n',
+    );
+    const fifo = join(dir, 'zeek');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `cat '${log}' > '${fifo}'`]);
+    try {
+      const result = await runCli(['flows', 'decode', fifo, '--format', 'ndjson']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    } finally {
+      writer.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('decodes a capture cut off in its last record and counts the cut bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nospy-flows-cut-'));
+    const whole = readFileSync(join(PCAP, 'ipfix-openbsd-pflow.pcap'));
+    const cut = join(dir, 'cut.pcap');
+    writeFileSync(cut, whole.subarray(0, whole.length - 3));
+    try {
+      const result = await runCli(['flows', 'decode', cut]);
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stderr.trim().split('\n').pop()!) as {
+        capture: { truncatedBytes: number };
+      };
+      expect(summary.capture.truncatedBytes).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

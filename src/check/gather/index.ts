@@ -4,7 +4,7 @@
  * SBOMs and MUD files the logged releases name by digest are read from the blob store.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import { scanFirmware } from '../../firmware/scan.js';
@@ -19,7 +19,9 @@ import {
   type EvaluationDigests,
 } from '../../policy/from-files.js';
 import { INVENTORY_PREDICATE_TYPE } from '../../statements/predicates/inventory.js';
-import { readSbomFile, readSbomText } from '../../sbom/read-sbom.js';
+import { DEFAULT_SBOM_LIMITS, readSbomText } from '../../sbom/read-sbom.js';
+import { MAX_DOCUMENT_BYTES } from '../../inventory/load.js';
+import { readBoundedFile } from '../../io/bounded-read.js';
 import type { SbomDocument } from '../../sbom/model.js';
 import { loadTrustFile } from '../../statements/index.js';
 import { CheckError } from '../errors.js';
@@ -196,9 +198,14 @@ export async function gatherEvidence(
     if (osv.length > 0) {
       const documents: { digest: string; document: SbomDocument }[] = [];
       for (const file of sboms) {
+        // One bounded read serves both the digest and the parse.
+        const bytes = readBoundedFile(file, {
+          maxBytes: DEFAULT_SBOM_LIMITS.maxFileBytes,
+          what: 'SBOM',
+        });
         documents.push({
-          digest: createHash('sha256').update(readFileSync(file)).digest('hex'),
-          document: readSbomFile(file).document,
+          digest: createHash('sha256').update(bytes).digest('hex'),
+          document: readSbomText(file, bytes.toString('utf8')).document,
         });
       }
       if (blobs !== undefined) {
@@ -232,7 +239,7 @@ export async function gatherEvidence(
       policy = checked.evaluation;
       policyInput = loggedPolicyInput(
         statements,
-        readFileSync(inventoryFile),
+        readBoundedFile(inventoryFile, { maxBytes: MAX_DOCUMENT_BYTES, what: 'inventory' }),
         evaluationDigests(checked.packs),
         date,
       );

@@ -5,6 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
+import { FirmwareError } from '../../firmware/errors.js';
+import { DEFAULT_LIMITS } from '../../firmware/limits.js';
+import { effectiveLimit } from '../../io/bounded-read.js';
 import type { AdvisoryIndex } from '../../osv/advisory-index.js';
 import type { SbomDocument } from '../../sbom/model.js';
 import { findVulnerabilities } from '../../sbom/vulnerabilities.js';
@@ -19,10 +22,22 @@ export function isRelease(s: LoggedStatement): s is LoggedRelease {
   return s.statement.predicateType === RELEASE_PREDICATE_TYPE;
 }
 
-/** Hex SHA-256 of a file, streamed (an image may be a gigabyte). */
+/** Hex SHA-256 of an image, streamed (it may be a gigabyte) and bounded as its scan is. */
 export async function fileSha256(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const limit = effectiveLimit(DEFAULT_LIMITS.maxTotalBytes);
+  let total = 0;
+  for await (const chunk of createReadStream(file)) {
+    total += (chunk as Buffer).length;
+    if (total > limit) {
+      throw new FirmwareError(
+        'FIRMWARE_IMAGE_UNREADABLE',
+        `${file}: the image holds more than the limit of ${limit} bytes (reading stopped there)`,
+        { where: file },
+      );
+    }
+    hash.update(chunk as Buffer);
+  }
   return hash.digest('hex');
 }
 

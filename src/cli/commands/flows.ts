@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { FlowCollector, type ListenerKind } from '../../flows/collector.js';
-import { decodeCaptureFile } from '../../flows/decode-capture.js';
+import { decodeCaptureBytes, openFlowInput } from '../../flows/decode-capture.js';
 import { FlowFileWriter, type FlowFileFormat } from '../../flows/flow-file.js';
 import { FLOW_STORE_DIR } from '../../flows/flow-store.js';
-import { isZeekLog, readZeekConnLog } from '../../flows/zeek.js';
+import { readZeekConnLog } from '../../flows/zeek.js';
 import { configFlags } from '../config-flags.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from '../context.js';
@@ -60,14 +60,15 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
       new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'),
     )
     .action(async (file: string, options: DecodeOptions) => {
+      const input = openFlowInput(file);
       const writer = new FlowFileWriter(ctx.stdout, options.format);
       await writer.begin();
       let summary: Record<string, unknown>;
-      if (await isZeekLog(file)) {
-        const counts = await readZeekConnLog(file, (records) => writer.write(records));
+      if (input.kind === 'zeek') {
+        const counts = await readZeekConnLog(file, (records) => writer.write(records), input.bytes);
         summary = { file, source: 'zeek', ...counts };
       } else {
-        const { decoder, capture } = await decodeCaptureFile(file, (records) =>
+        const { decoder, capture } = await decodeCaptureBytes(input.bytes, file, (records) =>
           writer.write(records),
         );
         summary = { file, source: 'capture', capture, ...decoder.counters.toJSON() };

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readBoundedText } from '../../io/bounded-read.js';
 import { resolve } from 'node:path';
 import {
   parsePrivateKey,
@@ -25,10 +25,7 @@ export function readVerifier(cwd: string, keyOrFile: string): NoteVerifier {
 function readKeyText(cwd: string, file: string): string {
   const path = resolve(cwd, file);
   try {
-    if (statSync(path).size > MAX_KEY_FILE_BYTES) {
-      throw new LogError('LOG_USAGE', `${file} is too large to be a key file`, { where: file });
-    }
-    return readFileSync(path, 'utf8').trim();
+    return readBoundedText(path, { maxBytes: MAX_KEY_FILE_BYTES, what: 'key file' }).trim();
   } catch (error) {
     if (error instanceof LogError) throw error;
     throw new LogError(

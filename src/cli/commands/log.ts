@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readBoundedFile } from '../../io/bounded-read.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openLog } from '../../log/open-log.js';
@@ -48,22 +48,15 @@ export function registerLogCommands(program: Command, ctx: CommandContext): void
 
 function readEntry(cwd: string, file: string): Buffer {
   const path = resolve(cwd, file);
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (error) {
-    throw new LogError('LOG_USAGE', `cannot read ${file}: ${(error as Error).message}`, {
-      where: file,
-      cause: error,
-    });
-  }
-  // Checked before reading: an entry is at most 65,535 bytes (c2sp.org/tlog-tiles).
-  if (size > MAX_ENTRY_BYTES) {
-    throw new LogError(
-      'LOG_ENTRY_TOO_LARGE',
-      `${file} is ${size} bytes; a log entry is at most ${MAX_ENTRY_BYTES} bytes`,
-      { where: file },
-    );
-  }
-  return readFileSync(path);
+  // An entry is at most 65,535 bytes (c2sp.org/tlog-tiles).
+  return readBoundedFile(path, {
+    maxBytes: MAX_ENTRY_BYTES,
+    what: 'log entry',
+    failure: (error) =>
+      new LogError(
+        error.code === 'INPUT_TOO_LARGE' ? 'LOG_ENTRY_TOO_LARGE' : 'LOG_USAGE',
+        error.message,
+        { where: file, cause: error },
+      ),
+  });
 }

@@ -9,9 +9,10 @@
  * unpacked whole (a limit, a missing tool, an unreadable file), the diff stops with
  * FIRMWARE_DIFF_INCOMPLETE instead of calling the rest equivalent.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { FirmwareError } from '../errors.js';
 import { DEFAULT_LIMITS, UnpackBudget, type UnpackLimits } from '../limits.js';
+import { readImage } from '../read-image.js';
 import { DirectoryTree, type FileTree } from '../tree.js';
 import { unpackBytes } from '../unpack/unpack.js';
 import { directoryAttributes, type AttributeMap } from './attributes.js';
@@ -67,14 +68,7 @@ function open(path: string, limits: UnpackLimits): OpenedSide {
       directory: path,
     };
   }
-  if (stat.size > limits.maxTotalBytes) {
-    throw new FirmwareError(
-      'FIRMWARE_IMAGE_UNREADABLE',
-      `${path}: image of ${stat.size} bytes exceeds the limit of ${limits.maxTotalBytes}`,
-      { where: path },
-    );
-  }
-  const bytes = readFileSync(path);
+  const bytes = readImage(path, limits.maxTotalBytes);
   return {
     image: { path, sha256: sha256Of(bytes), format: 'raw', size: bytes.length },
     bytes,

@@ -4,7 +4,7 @@
  * colleague mailed. Each must be signed by the trust file's log key — a checkpoint the log did
  * not sign proves nothing about it — and is checked against the others by `crossCheck`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readBoundedFile } from '../../io/bounded-read.js';
 import { resolve } from 'node:path';
 import { openCheckpoint } from '../../tlog/checkpoint.js';
 import { decodeNote } from '../../tlog/note.js';
@@ -36,11 +36,8 @@ export async function readGossip(location: string, trust: LogTrust, cwd: string)
   const file = resolve(cwd, location);
   let bytes: Buffer;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_CHECKPOINT_BYTES + 4096) {
-      throw new Error(`it is ${size} bytes, more than a checkpoint or a monitor state file`);
-    }
-    bytes = readFileSync(file);
+    // Room for a checkpoint or a monitor state file, nothing more.
+    bytes = readBoundedFile(file, { maxBytes: MAX_CHECKPOINT_BYTES + 4096, what: 'checkpoint' });
   } catch (error) {
     throw new LogError(
       'LOG_USAGE',
