@@ -63,7 +63,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'verify',
     description:
-      'verify evidence offline: a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
+      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
     load: async () => [(await import('./commands/bundle.js')).registerBundleCommands],
   },
   {

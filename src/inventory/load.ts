@@ -89,15 +89,24 @@ export function inventoryFromObject(value: unknown, name = 'inventory'): Invento
       { where: name },
     );
   }
-  const items = (top.data.items ?? []).map((row, index) => {
+  return inlineInventory(top.data, top.data.items ?? [], locate);
+}
+
+/** The inventory a document describes with its items inline, each item validated. */
+function inlineInventory(
+  data: { operator: Parameters<typeof toOperator>[0]; sites: Parameters<typeof toSite>[0][] },
+  rows: readonly unknown[],
+  locate: Locate,
+): Inventory {
+  const items = rows.map((row, index) => {
     const parsed = itemSchema.safeParse(row);
     if (!parsed.success)
       throw invalid(parsed.error.issues[0], locate, ['items', index], itemId(row));
     return toItem(parsed.data);
   });
   return assemble(
-    toOperator(top.data.operator),
-    top.data.sites.map(toSite),
+    toOperator(data.operator),
+    data.sites.map(toSite),
     items,
     (i) => locate(['items', i]),
     locate(['sites']),
@@ -129,20 +138,7 @@ export function inventoryFromText(text: string, name: string, format: 'yaml' | '
   }
   const rows = top.data.items ?? [];
   if (rows.length > MAX_ITEMS) throw tooMany(name);
-  const items = rows.map((row, index) => {
-    const parsed = itemSchema.safeParse(row);
-    if (!parsed.success) {
-      throw invalid(parsed.error.issues[0], locate, ['items', index], itemId(row));
-    }
-    return toItem(parsed.data);
-  });
-  return assemble(
-    toOperator(top.data.operator),
-    top.data.sites.map(toSite),
-    items,
-    (i) => locate(['items', i]),
-    locate(['sites']),
-  );
+  return inlineInventory(top.data, rows, locate);
 }
 
 type Locate = (path: readonly PropertyKey[], key?: string) => string;
