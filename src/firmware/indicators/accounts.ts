@@ -34,8 +34,24 @@ export function isAccountFile(path: string): boolean {
   return /^(passwd|shadow|master\.passwd)([-.].*)?$/.test(name);
 }
 
+// Recomputing a crypt hash costs a thousand digests per password tried, and an image often
+// holds the same account database many times over (backups, several filesystems, a flash dump
+// with every partition): each (account, hash) pair is tried once per process.
+const MAX_REMEMBERED = 10_000;
+const remembered = new Map<string, string | null>();
+
 /** The Mirai password for this account that reproduces `hash`, if any. */
 function knownDefault(account: string, hash: string): string | undefined {
+  const key = `${account}\u0000${hash}`;
+  const known = remembered.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const found = tryDefaults(account, hash);
+  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+  remembered.set(key, found ?? null);
+  return found;
+}
+
+function tryDefaults(account: string, hash: string): string | undefined {
   // Try the pairs for this account name first, then every password for cheap schemes.
   const own = MIRAI_CREDENTIALS.filter(([user]) => user === account).map(
     ([, password]) => password,
