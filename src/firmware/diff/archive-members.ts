@@ -4,7 +4,7 @@
  * reads only what they leave out (times, owners, modes, order), walking the same headers with
  * the same bounds: a header that does not parse ends the walk.
  */
-import { isTarHeader } from '../unpack/tar.js';
+import { field, isTarHeader, numeric, parsePax } from '../unpack/tar.js';
 import { normaliseMemberPath } from '../tree.js';
 import type { EntryAttributes } from './attributes.js';
 
@@ -17,41 +17,6 @@ const BLOCK = 512;
 /** The most members read: the unpacker's file limit is lower; this only keeps the walk finite. */
 const MAX_MEMBERS = 1_000_000;
 
-function field(buf: Buffer, start: number, length: number): string {
-  const slice = buf.subarray(start, start + length);
-  const nul = slice.indexOf(0);
-  return slice.subarray(0, nul === -1 ? slice.length : nul).toString('latin1');
-}
-
-function octal(buf: Buffer, start: number, length: number): number | undefined {
-  const first = buf[start] ?? 0;
-  if (first & 0x80) {
-    // GNU base-256 (tar(5), "Numeric Extensions").
-    let value = 0;
-    for (let i = 1; i < length; i += 1) value = value * 256 + (buf[start + i] ?? 0);
-    return Number.isSafeInteger(value) ? value : undefined;
-  }
-  const text = field(buf, start, length).trim();
-  if (text === '') return 0;
-  return /^[0-7]+$/.test(text) ? parseInt(text, 8) : undefined;
-}
-
-function paxRecords(data: Buffer): Map<string, string> {
-  const records = new Map<string, string>();
-  let at = 0;
-  while (at < data.length) {
-    const space = data.indexOf(0x20, at);
-    if (space === -1) break;
-    const length = parseInt(data.toString('latin1', at, space), 10);
-    if (!Number.isInteger(length) || length <= 0 || at + length > data.length) break;
-    const record = data.toString('utf8', space + 1, at + length - 1);
-    const eq = record.indexOf('=');
-    if (eq > 0) records.set(record.slice(0, eq), record.slice(eq + 1));
-    at += length;
-  }
-  return records;
-}
-
 /** Members of a tar archive (ustar, GNU long names, pax `path`/`mtime`/`uid`/`gid`/names). */
 export function tarMembers(buf: Buffer): ArchiveMember[] {
   const members: ArchiveMember[] = [];
@@ -60,7 +25,7 @@ export function tarMembers(buf: Buffer): ArchiveMember[] {
   let pax = new Map<string, string>();
   while (offset + BLOCK <= buf.length && members.length < MAX_MEMBERS) {
     if (!isTarHeader(buf, offset)) break;
-    const size = octal(buf, offset + 124, 12);
+    const size = numeric(buf, offset + 124, 12);
     if (size === undefined || offset + BLOCK + size > buf.length) break;
     const type = String.fromCharCode(buf[offset + 156] ?? 0);
     const data = buf.subarray(offset + BLOCK, offset + BLOCK + size);
@@ -71,7 +36,7 @@ export function tarMembers(buf: Buffer): ArchiveMember[] {
       continue;
     }
     if (type === 'x') {
-      pax = paxRecords(data);
+      pax = parsePax(data);
       continue;
     }
     if (type === 'K' || type === 'g') continue;
@@ -87,10 +52,10 @@ export function tarMembers(buf: Buffer): ArchiveMember[] {
         : Math.floor(Number(text));
     };
     const attributes: EntryAttributes = {
-      ...optional('mtime', paxNumber('mtime') ?? octal(buf, header + 136, 12)),
-      ...optional('mode', mask(octal(buf, header + 100, 8))),
-      ...optional('uid', paxNumber('uid') ?? octal(buf, header + 108, 8)),
-      ...optional('gid', paxNumber('gid') ?? octal(buf, header + 116, 8)),
+      ...optional('mtime', paxNumber('mtime') ?? numeric(buf, header + 136, 12)),
+      ...optional('mode', mask(numeric(buf, header + 100, 8))),
+      ...optional('uid', paxNumber('uid') ?? numeric(buf, header + 108, 8)),
+      ...optional('gid', paxNumber('gid') ?? numeric(buf, header + 116, 8)),
       ...optional('user', pax.get('uname') ?? field(buf, header + 265, 32)),
       ...optional('group', pax.get('gname') ?? field(buf, header + 297, 32)),
     };

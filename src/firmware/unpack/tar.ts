@@ -6,14 +6,14 @@ export const TAR_MAGIC_OFFSET = 257;
 const BLOCK = 512;
 
 /** Reads a NUL-terminated field as latin1 (names are bytes; latin1 keeps them one-to-one). */
-function field(buf: Buffer, start: number, length: number): string {
+export function field(buf: Buffer, start: number, length: number): string {
   const slice = buf.subarray(start, start + length);
   const nul = slice.indexOf(0);
   return slice.subarray(0, nul === -1 ? slice.length : nul).toString('latin1');
 }
 
 /** A numeric field: octal text, or GNU base-256 when the high bit of the first byte is set. */
-function numeric(buf: Buffer, start: number, length: number): number | undefined {
+export function numeric(buf: Buffer, start: number, length: number): number | undefined {
   const first = buf[start] ?? 0;
   if (first & 0x80) {
     let value = 0;
@@ -41,7 +41,7 @@ export function isTarHeader(buf: Buffer, offset: number): boolean {
 }
 
 /** The pax extended header records (`len key=value\n`), POSIX.1-2001 pax §"pax Header Block". */
-function parsePax(data: Buffer): Map<string, string> {
+export function parsePax(data: Buffer): Map<string, string> {
   const records = new Map<string, string>();
   let at = 0;
   while (at < data.length) {
