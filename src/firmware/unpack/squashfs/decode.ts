@@ -6,15 +6,29 @@
  * says why.
  */
 import { blockDecoder } from '../../codecs/block-decoders.js';
+import { sharedDecodePool, type BlockDecodePool } from '../../codecs/decode-pool.js';
 import { lzmaAvailable } from '../../codecs/lzma.js';
 import type { UnpackBudget } from '../../limits.js';
 import { MemoryTree } from '../../tree.js';
 import { SquashfsImage } from './image.js';
+import type { SquashfsInode } from './inode.js';
+import { SquashfsReadAhead } from './read-ahead.js';
 import { readSquashfsSuperblock } from './superblock.js';
 import { walkSquashfs } from './walk.js';
 
 /** A small floor so that tiny images of small files are fine (as `UnpackBudget` has). */
 const RATIO_FLOOR = 1024 * 1024;
+
+/**
+ * Images smaller than this are decoded on the calling thread alone: handing blocks to other
+ * threads pays off only when there are many of them.
+ */
+export const READ_AHEAD_MIN_BYTES = 4 * 1024 * 1024;
+
+export interface SquashfsDecodeOptions {
+  /** Worker threads to decode blocks ahead of the reads; default: the shared pool, for large images. */
+  readonly pool?: BlockDecodePool | undefined;
+}
 
 /** Opens the image, or says why it cannot be read and returns undefined. */
 export function openSquashfs(
@@ -56,10 +70,13 @@ export function decodeSquashfs(
   image: Buffer,
   budget: UnpackBudget,
   where: string,
+  options: SquashfsDecodeOptions = {},
 ): MemoryTree | undefined {
   const fs = openSquashfs(image, budget, where);
   if (fs === undefined) return undefined;
   const tree = new MemoryTree();
+  const files: Extract<SquashfsInode, { kind: 'file' }>[] = [];
+  let ahead: SquashfsReadAhead | undefined;
   const ratioBound = Math.max(RATIO_FLOOR, image.length * budget.limits.maxRatio);
   let listed = 0;
   walkSquashfs(
@@ -98,9 +115,12 @@ export function decodeSquashfs(
           }
           listed += inode.fileSize;
           if (!budget.takeFile(at, inode.fileSize)) return budget.files < budget.limits.maxFiles;
+          const index = files.push(inode) - 1;
           tree.put({ path, type: 'file', size: inode.fileSize }, () => {
             try {
-              return fs.readFile(inode);
+              if (ahead === undefined) return fs.readFile(inode);
+              ahead.reading(index);
+              return fs.readFile(inode, ahead);
             } catch (error) {
               budget.warn('corrupt', at, (error as Error).message);
               return undefined;
@@ -114,5 +134,14 @@ export function decodeSquashfs(
       budget.warn(problem.reason, `${where}:${problem.path}`, problem.detail);
     },
   );
+  const pool =
+    'pool' in options
+      ? options.pool
+      : image.length >= READ_AHEAD_MIN_BYTES
+        ? sharedDecodePool()
+        : undefined;
+  const codec = fs.superblock.compressor;
+  if (pool !== undefined && codec !== undefined)
+    ahead = new SquashfsReadAhead(fs, codec, pool, files);
   return tree;
 }

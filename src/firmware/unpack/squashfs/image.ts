@@ -32,7 +32,15 @@ export interface SquashfsListing {
 const decodeFailure = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
-export class SquashfsImage {
+/**
+ * Decodes a compressed data block: the image itself, on this thread, or a read-ahead that has
+ * had it decoded on a worker thread. Throws the decoder's error.
+ */
+export interface BlockSource {
+  decoded(at: number, length: number): Buffer;
+}
+
+export class SquashfsImage implements BlockSource {
   private readonly metadata: MetadataReader;
   private readonly ids: number[];
   /** The last fragment blocks decoded: small files share them and are listed together. */
@@ -107,26 +115,40 @@ export class SquashfsImage {
   /**
    * A file's bytes: its full blocks in order (a stored size of 0 is a sparse block of zeros),
    * then its tail from a fragment block. Each block decodes into at most the block size, and
-   * every block but the file's last must fill it.
+   * every block but the file's last must fill it. `source` decodes the compressed blocks (here,
+   * unless a read-ahead has them decoded already).
    */
-  readFile(file: Extract<SquashfsInode, { kind: 'file' }>): Buffer {
+  readFile(file: Extract<SquashfsInode, { kind: 'file' }>, source: BlockSource = this): Buffer {
     const { blockSize } = this.superblock;
-    const out = Buffer.alloc(file.fileSize);
     let at = file.blocksStart;
+    const first = file.blockSizes[0];
+    if (
+      file.blockSizes.length === 1 &&
+      file.fragment === NO_FRAGMENT &&
+      first !== undefined &&
+      (first & UNCOMPRESSED_BLOCK) === 0 &&
+      first !== 0 &&
+      file.fileSize <= blockSize
+    )
+      // The common case of a file in one compressed block: the freshly decoded block is the
+      // file, not a copy of it.
+      return this.dataBlock(at, first, file.fileSize, source).subarray(0, file.fileSize);
+    // Every byte is written below: blocks, zeros for sparse blocks, then the tail.
+    const out = Buffer.allocUnsafe(file.fileSize);
     let written = 0;
     for (const stored of file.blockSizes) {
       const expected = Math.min(blockSize, file.fileSize - written);
       const length = stored & ~UNCOMPRESSED_BLOCK;
       if (length !== 0) {
-        const block = this.dataBlock(at, stored, expected);
-        block.copy(out, written);
+        const block = this.dataBlock(at, stored, expected, source);
+        block.copy(out, written, 0, expected);
         at += length;
-      }
+      } else out.fill(0, written, written + expected);
       written += expected;
     }
     if (file.fragment !== NO_FRAGMENT) {
       const tail = file.fileSize - written;
-      const fragment = this.fragmentBlock(file.fragment);
+      const fragment = this.fragmentBlock(file.fragment, source);
       if (file.fragmentOffset + tail > fragment.length)
         throw new SquashfsCorrupt(`a file's tail lies past the end of fragment ${file.fragment}`);
       fragment.copy(out, written, file.fragmentOffset, file.fragmentOffset + tail);
@@ -136,16 +158,25 @@ export class SquashfsImage {
     return out;
   }
 
-  private dataBlock(at: number, stored: number, expected: number): Buffer {
+  /** Decodes the compressed block of `length` bytes at `at` here, on this thread. */
+  decoded(at: number, length: number): Buffer {
+    return this.decode(this.image.subarray(at, at + length), this.superblock.blockSize);
+  }
+
+  /** The image's bytes of a block, for a read-ahead to hand to another thread. */
+  stored(at: number, length: number): Buffer {
+    return this.image.subarray(at, at + length);
+  }
+
+  private dataBlock(at: number, stored: number, expected: number, source: BlockSource): Buffer {
     const length = stored & ~UNCOMPRESSED_BLOCK;
     if (length > this.superblock.blockSize || at + length > this.superblock.bytesUsed)
       throw new SquashfsCorrupt(`a data block at ${at} of ${length} bytes lies past the image`);
-    const raw = this.image.subarray(at, at + length);
     let data: Buffer;
-    if ((stored & UNCOMPRESSED_BLOCK) !== 0) data = raw;
+    if ((stored & UNCOMPRESSED_BLOCK) !== 0) data = this.image.subarray(at, at + length);
     else {
       try {
-        data = this.decode(raw, this.superblock.blockSize);
+        data = source.decoded(at, length);
       } catch (error) {
         throw new SquashfsCorrupt(
           `the data block at ${at} does not decompress: ${decodeFailure(error)}`,
@@ -159,19 +190,25 @@ export class SquashfsImage {
     return data;
   }
 
-  private fragmentBlock(index: number): Buffer {
+  /** Where fragment block `index` is stored, or undefined when the table does not have it. */
+  fragmentLocation(index: number): FragmentEntry | undefined {
+    const { fragmentTableStart, fragments } = this.superblock;
+    if (fragmentTableStart === undefined || index >= fragments) return undefined;
+    return readFragmentEntry(this.image, this.metadata, fragmentTableStart, index);
+  }
+
+  /** True when fragment block `index` is decoded already (a read-ahead need not ask for it). */
+  hasFragment(index: number): boolean {
+    return this.fragmentCache.has(index);
+  }
+
+  private fragmentBlock(index: number, source: BlockSource): Buffer {
     const cached = this.fragmentCache.get(index);
     if (cached !== undefined) return cached;
-    const { fragmentTableStart, fragments } = this.superblock;
-    if (fragmentTableStart === undefined || index >= fragments)
+    const entry = this.fragmentLocation(index);
+    if (entry === undefined)
       throw new SquashfsCorrupt(`fragment ${index} is not in the fragment table`);
-    const entry: FragmentEntry = readFragmentEntry(
-      this.image,
-      this.metadata,
-      fragmentTableStart,
-      index,
-    );
-    const data = this.dataBlock(entry.start, entry.size, 0);
+    const data = this.dataBlock(entry.start, entry.size, 0, source);
     if (this.fragmentCache.size >= 8) {
       const oldest = this.fragmentCache.keys().next().value;
       if (oldest !== undefined) this.fragmentCache.delete(oldest);

@@ -1,0 +1,52 @@
+/**
+ * A block-decoding worker: decodes each block it is handed with the same decoder the main
+ * thread would use, and hands the bytes back without copying them where it can. It never
+ * throws: a block that does not decode is answered with the decoder's message.
+ */
+import { workerData } from 'node:worker_threads';
+import { blockDecoder } from './block-decoders.js';
+import { CodecUnavailable } from './codec-error.js';
+import {
+  SIGNAL_READY,
+  SIGNAL_RESULTS,
+  type BlockJob,
+  type BlockResult,
+  type DecodeWorkerData,
+} from './decode-protocol.js';
+
+const { port, signal, slot } = workerData as DecodeWorkerData;
+const counter = new Int32Array(signal);
+
+function answer(result: BlockResult, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(result, transfer);
+  // Posted first, counted second: a main thread that sees the count changed finds the message.
+  Atomics.add(counter, SIGNAL_RESULTS, 1);
+  Atomics.notify(counter, SIGNAL_RESULTS);
+}
+
+port.on('message', (job: BlockJob) => {
+  let output: Buffer;
+  try {
+    output = blockDecoder(job.codec)(
+      Buffer.from(job.input.buffer, job.input.byteOffset, job.input.byteLength),
+      job.maxOutput,
+    );
+  } catch (error) {
+    answer({
+      id: job.id,
+      error: error instanceof Error ? error.message : String(error),
+      unavailable: error instanceof CodecUnavailable,
+    });
+    return;
+  }
+  // A buffer that owns all of its ArrayBuffer moves back for free; one that is a view into a
+  // larger or pooled allocation is copied, since transferring would take its neighbours along.
+  const owned =
+    output.byteOffset === 0 &&
+    output.byteLength === output.buffer.byteLength &&
+    output.buffer instanceof ArrayBuffer;
+  const bytes = owned ? output : new Uint8Array(output);
+  answer({ id: job.id, output: bytes }, [bytes.buffer as ArrayBuffer]);
+});
+
+Atomics.store(counter, SIGNAL_READY + slot, 1);
