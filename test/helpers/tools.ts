@@ -52,6 +52,9 @@ export const TOOLS = {
   // present); from 2.40 (Debian 13) it is in util-linux-extra.
   'mkfs.cramfs': { debianPackage: 'util-linux-extra', detect: command('mkfs.cramfs') },
   zip: { debianPackage: 'zip', detect: command('zip') },
+  gcc: { debianPackage: 'gcc', detect: command('gcc') },
+  objcopy: { debianPackage: 'binutils', detect: command('objcopy') },
+  readelf: { debianPackage: 'binutils', detect: command('readelf') },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
