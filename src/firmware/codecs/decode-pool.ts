@@ -135,6 +135,8 @@ export class BlockDecodePool {
       throw new Error(`block job ${id} was never submitted, or was taken or cancelled`);
     let waited = 0;
     for (;;) {
+      if (this.#stalled && !this.#results.has(id))
+        throw new DecodePoolStalled('the worker threads stopped answering earlier');
       const seen = Atomics.load(this.#signal, SIGNAL_RESULTS);
       this.#drain();
       const result = this.#results.get(id);

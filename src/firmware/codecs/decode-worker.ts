@@ -6,6 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import { blockDecoder } from './block-decoders.js';
 import { CodecUnavailable } from './codec-error.js';
+import { lzmaAvailable } from './lzma.js';
 import {
   SIGNAL_READY,
   SIGNAL_RESULTS,
@@ -41,12 +42,23 @@ port.on('message', (job: BlockJob) => {
   }
   // A buffer that owns all of its ArrayBuffer moves back for free; one that is a view into a
   // larger or pooled allocation is copied, since transferring would take its neighbours along.
+  // A native library's external buffer (napi, on Node 24) cannot be detached: copied too.
   const owned =
     output.byteOffset === 0 &&
     output.byteLength === output.buffer.byteLength &&
     output.buffer instanceof ArrayBuffer;
-  const bytes = owned ? output : new Uint8Array(output);
-  answer({ id: job.id, output: bytes }, [bytes.buffer as ArrayBuffer]);
+  if (owned)
+    try {
+      answer({ id: job.id, output }, [output.buffer as ArrayBuffer]);
+      return;
+    } catch {
+      // not detachable: fall through to a copy
+    }
+  const copy = new Uint8Array(output);
+  answer({ id: job.id, output: copy }, [copy.buffer]);
 });
 
+// The xz/LZMA binding is loaded before the worker says it is ready, so that no block waits for
+// it. Whether it loads does not matter here: a block it cannot decode is answered unavailable.
+lzmaAvailable();
 Atomics.store(counter, SIGNAL_READY + slot, 1);
