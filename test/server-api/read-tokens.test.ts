@@ -116,6 +116,16 @@ describe('the product API and metrics', () => {
     expect((await get('/v1/summary', tokens.read, 'bearer')).status).toBe(200);
     expect((await get('/metrics', tokens.read, 'BEARER')).status).toBe(200);
   });
+
+  it('refuse a view to a client without a token even when it was just served and is kept', async () => {
+    const served = await get('/v1/findings', tokens.read);
+    expect(served.status).toBe(200);
+    const etag = served.headers.get('etag') ?? '';
+    expect(etag).not.toBe('');
+    expect((await get('/v1/findings')).status).toBe(401);
+    const revalidated = await fetch(`${url}/v1/findings`, { headers: { 'if-none-match': etag } });
+    expect(revalidated.status).toBe(401);
+  });
 });
 
 describe('writes', () => {
