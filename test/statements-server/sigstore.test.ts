@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { acceptStatement } from '../../src/statements/accept.js';
 import { serializeEnvelope } from '../../src/statements/dsse.js';
 import { parseDsseEntry } from '../../src/statements/sigstore/rekor-dsse.js';
@@ -90,6 +92,41 @@ describe('a statement logged before nospy wrote Sigstore entries', () => {
     // Once there, publishing again adds nothing.
     await postStatement(server.url, serializeEnvelope(signedExample('canary')));
     expect(server.log.sequencer.checkpoint.size).toBe(before + 1);
+  });
+});
+
+describe('a log holding Sigstore entries', () => {
+  it('verifies entry by entry and stays consistent as it grows (nospy log verify)', async () => {
+    const state = join(temp.dir, 'monitor-state.json');
+    const verify = () =>
+      runCli([
+        '--json',
+        'log',
+        'verify',
+        server.url,
+        '--trust',
+        server.trustFile,
+        '--state',
+        state,
+      ]);
+    const first = await verify();
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const before = JSON.parse(first.stdout) as { size: number; entries: number };
+    expect(before.entries).toBe(before.size);
+    const response = await postStatement(
+      server.url,
+      serializeEnvelope(signedExample('deployment')),
+    );
+    expect(response.status).toBe(200);
+    const second = await verify();
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      ok: true,
+      previousSize: before.size,
+      size: server.log.sequencer.checkpoint.size,
+    });
+    expect(server.log.sequencer.checkpoint.size).toBeGreaterThan(before.size);
   });
 });
 
