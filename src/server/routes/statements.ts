@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LogError } from '../../log/errors.js';
 import type { StatementIndexRow } from '../../store/log-store-port.js';
 import { inclusionProof } from '../../tlog/tree.js';
+import { leafHash } from '../../tlog/hash.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { acceptStatement } from '../../statements/accept.js';
 import { canonicalEnvelope, placeSubmission } from '../../statements/canonical.js';
@@ -123,10 +124,13 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
         const placement = placeSubmission(accepted.canonical, versions);
         if (placement.kind === 'logged') {
           const found = versions.find((v) => v.index === placement.index);
-          // An entry logged before nospy wrote Sigstore entries gets them now; for any other the
-          // log's de-duplication by leaf hash makes this append nothing.
+          // An entry logged before nospy wrote Sigstore entries gets the ones it lacks now; any
+          // other costs one lookup and no write.
           if (found !== undefined) {
-            await log.addGroup(sigstoreEntriesOf(found.canonical).map((s) => s.entry));
+            const wanted = sigstoreEntriesOf(found.canonical).map((s) => s.entry);
+            const held = await store.findLeaves(wanted.map((e) => leafHash(e)));
+            const lacking = wanted.filter((e) => !held.has(leafHash(e).toString('latin1')));
+            if (lacking.length > 0) await log.addGroup(lacking);
           }
           return {
             index: placement.index,
