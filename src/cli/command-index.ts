@@ -57,14 +57,20 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'bundle',
     description:
-      'write the evidence bundle (envelope + tlog-proof + checkpoint) of a published envelope',
+      'write the evidence bundle (envelope + tlog-proof + checkpoint) of a published envelope, or its Sigstore bundle (--format sigstore)',
     load: async () => [(await import('./commands/bundle.js')).registerBundleCommands],
   },
   {
     name: 'verify',
     description:
-      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
+      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (evidence or Sigstore: signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
     load: async () => [(await import('./commands/bundle.js')).registerBundleCommands],
+  },
+  {
+    name: 'trusted-root',
+    description:
+      "write a Sigstore trusted root (v0.2) naming the trust file's log, and the signers' keys for a Sigstore verifier",
+    load: async () => [(await import('./commands/trusted-root.js')).registerTrustedRootCommands],
   },
   {
     name: 'flows',

@@ -10,6 +10,7 @@ import { addRoutes } from './routes/add.js';
 import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
 import { statementRoutes } from './routes/statements.js';
+import { statementSigstoreRoutes } from './routes/statement-sigstore.js';
 import { blobRoutes } from './resources/blobs.js';
 import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
@@ -117,12 +118,14 @@ export function createServer(options: ServerOptions): LogServer {
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
   void app.register(addRoutes, { ...routeOptions, tokens });
-  void app.register(statementRoutes, {
+  const statementOptions = {
     ...routeOptions,
     trust: options.trust,
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
-  });
+  };
+  void app.register(statementRoutes, statementOptions);
+  void app.register(statementSigstoreRoutes, statementOptions);
   const snapshots = options.snapshots;
   if (snapshots !== undefined)
     // The operator's findings, devices, inventory and traffic: a `read` token, checked on the

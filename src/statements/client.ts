@@ -30,6 +30,17 @@ export interface ListedStatement {
   readonly envelope: Envelope;
 }
 
+/** A statement's Sigstore entry (a Rekor v2 `dsse` entry of one signature) as the log holds it. */
+export interface LoggedSigstoreEntry {
+  /** The signer's key handle. */
+  readonly keyid: string;
+  readonly index: number;
+  /** The entry's bytes (checked by whoever verifies the bundle made of it, not here). */
+  readonly entry: Buffer;
+  /** Its c2sp.org/tlog-proof text against the published checkpoint. */
+  readonly proof: string;
+}
+
 export interface StatementFilter {
   readonly type?: string;
   readonly vendor?: string;
@@ -117,6 +128,39 @@ export class StatementClient {
       );
     }
     return this.get(found.index);
+  }
+
+  /**
+   * GET /v1/statements/<index>/sigstore: the Sigstore entries of a statement (one per signature,
+   * with index, entry bytes and tlog-proof) and the key handles of signatures that have none.
+   */
+  async sigstoreEntries(index: number): Promise<{
+    readonly entries: readonly LoggedSigstoreEntry[];
+    readonly missing: readonly string[];
+  }> {
+    const path = `/v1/statements/${index}/sigstore`;
+    const json = (await this.#request(path, {})) as Record<string, unknown>;
+    if (!Array.isArray(json.entries) || !Array.isArray(json.missing)) {
+      throw this.#badAnswer(`GET ${path}`, 'no entries');
+    }
+    const entries = json.entries.map((value: unknown) => {
+      const e = value as Record<string, unknown>;
+      if (
+        typeof e.keyid !== 'string' ||
+        typeof e.index !== 'number' ||
+        typeof e.entry !== 'string' ||
+        typeof e.proof !== 'string'
+      ) {
+        throw this.#badAnswer(`GET ${path}`, 'an entry without keyid, index, entry or proof');
+      }
+      return {
+        keyid: e.keyid,
+        index: e.index,
+        entry: Buffer.from(e.entry, 'base64'),
+        proof: e.proof,
+      };
+    });
+    return { entries, missing: json.missing.filter((m): m is string => typeof m === 'string') };
   }
 
   #listed(value: unknown): ListedStatement {

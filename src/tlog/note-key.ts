@@ -24,7 +24,7 @@ export type NoteKeyType = typeof KEY_TYPE_ED25519 | typeof KEY_TYPE_COSIGNATURE_
 const PRIVATE_PREFIX = 'PRIVATE+KEY+';
 /** DER prefixes that wrap a raw Ed25519 seed (PKCS#8) and public key (SPKI), RFC 8410. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+export const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export interface NoteVerifier {
   readonly name: string;

@@ -31,6 +31,7 @@ import {
   TILE_WIDTH,
 } from '../../src/tlog/tiles.js';
 import { consistencyProof, inclusionProof } from '../../src/tlog/tree.js';
+import { dsseEntryFor, formatDsseEntry } from '../../src/statements/sigstore/rekor-dsse.js';
 import { requireTools } from '../helpers/require-tools.js';
 import { DEBIAN_GOPATH } from '../helpers/tools.js';
 
@@ -99,8 +100,16 @@ afterAll(() => {
 describe('golang.org/x/mod checks what nospy produces', () => {
   const logKey = generateNoteKey(ORIGIN);
   const witness = generateNoteKey('witness.interop.nospy.test', KEY_TYPE_COSIGNATURE_V1);
+  // Every other entry is a Rekor v2 dsse entry of the one before (as the log writes a statement
+  // and its Sigstore entry side by side): tiles and proofs are over bytes, whatever the leaf.
+  const sigstoreKey = generateNoteKey('signer.interop.nospy.test');
+  const text = (i: number) => Buffer.from(`nospy interop entry ${i} `.repeat(1 + (i % 5)));
   const entries = Array.from({ length: SIZES.at(-1)! }, (_, i) =>
-    Buffer.from(`nospy interop entry ${i} `.repeat(1 + (i % 5))),
+    i % 2 === 0
+      ? text(i)
+      : formatDsseEntry(
+          dsseEntryFor(text(i - 1), Buffer.alloc(64, i % 251), sigstoreKey.publicKey),
+        ),
   );
   const tree = new MemoryTree();
   const notes = new Map<number, string>();

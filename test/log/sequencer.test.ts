@@ -178,3 +178,83 @@ describe('when a batch fails while the next one is already in flight', () => {
     await expect(log.sequencer.add(Buffer.from('entry 8'))).resolves.toMatchObject({ index: 0 });
   });
 });
+
+describe('a group of entries (addGroup)', () => {
+  /** The real store, recording the size each batch's checkpoint signs. */
+  function recordingStore(dir: string): { store: SqliteLogStore; sizes: number[] } {
+    const real = new SqliteLogStore(dir);
+    const sizes: number[] = [];
+    const store = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property === 'integrate') {
+          return (batch: IntegrationBatch) => {
+            sizes.push(batch.checkpoint.size);
+            return target.integrate(batch);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    return { store, sizes };
+  }
+
+  test.prop(
+    [
+      fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 40 }),
+      fc.integer({ min: 1, max: 5 }),
+    ],
+    { numRuns: 8 },
+  )(
+    'lands at consecutive indexes in one batch, never cut by a checkpoint, whatever the batch bound',
+    async (groupSizes, maxBatchEntries) => {
+      const dir = tempDir('nospy-group-');
+      const { store, sizes } = recordingStore(dir.dir);
+      const opened = await openLog({ store, signer: key, maxBatchEntries });
+      try {
+        let n = 0;
+        const groups = groupSizes.map((size) =>
+          Array.from({ length: size }, () => Buffer.from(`entry ${n++}`)),
+        );
+        const answers = await Promise.all(
+          groups.map((entries) =>
+            entries.length === 1
+              ? opened.sequencer.add(entries[0] as Buffer).then((one) => [one])
+              : opened.sequencer.addGroup(entries),
+          ),
+        );
+        let next = 0;
+        for (const [g, answer] of answers.entries()) {
+          const first = next;
+          expect(answer.map((a) => a.index)).toEqual(
+            Array.from({ length: groups[g]?.length ?? 0 }, (_, i) => first + i),
+          );
+          next += answer.length;
+          // No signed size falls strictly inside the group.
+          expect(sizes.filter((s) => s > first && s < next)).toEqual([]);
+        }
+        expect(opened.sequencer.checkpoint.size).toBe(n);
+      } finally {
+        await opened.close();
+        dir.remove();
+      }
+    },
+    60_000,
+  );
+
+  it('gives a copy of an entry already logged the index of its first copy and appends the rest', async () => {
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    await log.sequencer.add(Buffer.from('a'));
+    const group = await log.sequencer.addGroup([Buffer.from('b'), Buffer.from('a')]);
+    expect(group.map((g) => g.index)).toEqual([1, 0]);
+    expect(log.sequencer.checkpoint.size).toBe(2);
+  });
+
+  it('refuses the whole group when one entry is over 65,535 bytes, before queueing any', async () => {
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    await expect(
+      log.sequencer.addGroup([Buffer.from('fine'), Buffer.alloc(65_536)]),
+    ).rejects.toMatchObject({ code: 'LOG_ENTRY_TOO_LARGE' });
+    expect(log.sequencer.queued).toBe(0);
+  });
+});

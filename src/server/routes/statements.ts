@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LogError } from '../../log/errors.js';
 import type { StatementIndexRow } from '../../store/log-store-port.js';
 import { inclusionProof } from '../../tlog/tree.js';
+import { leafHash } from '../../tlog/hash.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { acceptStatement } from '../../statements/accept.js';
 import { canonicalEnvelope, placeSubmission } from '../../statements/canonical.js';
@@ -21,6 +22,8 @@ import { errorHandler } from '../error-reply.js';
 import { parseIndexParam } from './index-param.js';
 import { admitWrite } from '../limits/write-admission.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { sigstoreEntriesOf } from '../../statements/sigstore/statement-entries.js';
+import type { Sequenced } from '../../log/sequencer.js';
 
 export interface StatementRouteOptions extends LogRouteOptions {
   /** Who may sign what; without one, POST /v1/statements answers 503 (reading still works). */
@@ -121,6 +124,14 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
         const placement = placeSubmission(accepted.canonical, versions);
         if (placement.kind === 'logged') {
           const found = versions.find((v) => v.index === placement.index);
+          // An entry logged before nospy wrote Sigstore entries gets the ones it lacks now; any
+          // other costs one lookup and no write.
+          if (found !== undefined) {
+            const wanted = sigstoreEntriesOf(found.canonical).map((s) => s.entry);
+            const held = await store.findLeaves(wanted.map((e) => leafHash(e)));
+            const lacking = wanted.filter((e) => !held.has(leafHash(e).toString('latin1')));
+            if (lacking.length > 0) await log.addGroup(lacking);
+          }
           return {
             index: placement.index,
             leafHash: found?.leafHash ?? '',
@@ -131,16 +142,20 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
         // The joined envelope is judged again (a pinned key, the size): when it fails, the
         // submission alone is logged, as it was accepted. Either way it extends the newest entry
         // of its payload, as the statement index derives from the log.
-        let entry = accepted.entry;
+        let { entry, canonical } = accepted;
         if (placement.extends !== undefined) {
           try {
             const joined = serializeEnvelope(placement.canonical.envelope);
-            entry = acceptStatement(joined, trust as Trust, { now }).entry;
+            ({ entry, canonical } = acceptStatement(joined, trust as Trust, { now }));
           } catch {
-            entry = accepted.entry;
+            ({ entry, canonical } = accepted);
           }
         }
-        const added = await log.add(entry);
+        // The envelope and its Sigstore entries land in one batch: a checkpoint covers all or none.
+        const [added] = (await log.addGroup([
+          entry,
+          ...sigstoreEntriesOf(canonical).map((s) => s.entry),
+        ])) as [Sequenced, ...Sequenced[]];
         return {
           index: added.index,
           leafHash: added.leafHash.toString('hex'),
