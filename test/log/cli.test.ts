@@ -105,7 +105,7 @@ describe('nospy log add', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('LOG_ENTRY_TOO_LARGE');
     expect((await runCli(['log', 'add', '--data', data, '--log-key', key, small])).stdout).toBe(
-      '0\n',
+      `${small}: appended as entry 0\n`,
     );
   });
 });
