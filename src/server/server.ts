@@ -10,6 +10,7 @@ import { addRoutes } from './routes/add.js';
 import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
 import { statementRoutes } from './routes/statements.js';
+import type { WitnessWait } from './routes/witness-wait.js';
 import { blobRoutes } from './resources/blobs.js';
 import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
@@ -51,6 +52,11 @@ export interface ServerOptions {
   readonly dashboard?: string | undefined;
   /** Deadlines, the connection cap and write admission; defaults in `limits/server-limits.ts`. */
   readonly limits?: Partial<ServerLimits> | undefined;
+  /**
+   * The bounded wait for the witness quorum on `POST /add` and `POST /v1/statements`: after it a
+   * writer is answered 503 with Retry-After and who failed, instead of waiting forever.
+   */
+  readonly witnessWait?: WitnessWait | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -82,6 +88,7 @@ export function createServer(options: ServerOptions): LogServer {
     store: options.store,
     tree: new TreeReader((level, index) => options.store.readTile(level, index)),
     writes: new WriteAdmission(limits),
+    witnessWait: options.witnessWait,
   };
   app.setErrorHandler(
     errorHandler(

@@ -104,6 +104,8 @@ export async function startServer(
     trustQuorum?: number;
     statementToken?: string;
     limits?: Partial<ServerLimits>;
+    /** The bounded wait for the witness quorum, in ms (none: writers wait for it). */
+    witnessWaitMs?: number;
   } & Partial<Omit<OpenLogOptions, 'signer' | 'dataDir'>>,
 ): Promise<RunningServer> {
   const {
@@ -113,6 +115,7 @@ export async function startServer(
     trustQuorum,
     statementToken,
     limits,
+    witnessWaitMs,
     ...rest
   } = options;
   const logKey = given ?? generateNoteKey('log.example/statements');
@@ -129,6 +132,14 @@ export async function startServer(
     statementToken,
     limits,
     blobs: new FsBlobStore({ root: join(dir, 'data', 'blobs') }),
+    witnessWait:
+      witnessWaitMs === undefined
+        ? undefined
+        : {
+            timeoutMs: witnessWaitMs,
+            round: () => log.cosigner.lastRound,
+            quorum: log.cosigner.quorum,
+          },
     onClose: () => log.close(),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -149,9 +160,14 @@ export interface RunningWitness {
   close(): Promise<void>;
 }
 
-/** A real witness server following `logKey`. */
-export async function startWitness(dir: string, logKey: NoteVerifier): Promise<RunningWitness> {
-  const signer = withKeyType(generateNoteKey('witness.example/w'), KEY_TYPE_COSIGNATURE_V1);
+/** A real witness server following `logKey` (again on `port` with `signer`, to restart one). */
+export async function startWitness(
+  dir: string,
+  logKey: NoteVerifier,
+  again: { readonly signer: NoteSigner; readonly port: number } | undefined = undefined,
+): Promise<RunningWitness> {
+  const signer =
+    again?.signer ?? withKeyType(generateNoteKey('witness.example/w'), KEY_TYPE_COSIGNATURE_V1);
   const store = new SqliteWitnessStore(dir);
   const app = await createWitnessServer({
     signer,
@@ -160,7 +176,7 @@ export async function startWitness(dir: string, logKey: NoteVerifier): Promise<R
     logger: pino({ level: 'silent' }),
     onClose: () => store.close(),
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.listen({ port: again?.port ?? 0, host: '127.0.0.1' });
   return { url, signer, close: () => app.close() };
 }
 

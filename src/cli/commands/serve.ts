@@ -18,6 +18,7 @@ import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
 import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js';
 import { whereOf } from '../../log/verify/log-source.js';
 import { AccessTokens } from '../../server/auth/access-tokens.js';
+import { DEFAULT_WITNESS_WAIT_MS } from '../../server/routes/witness-wait.js';
 
 interface ServeOptions {
   data?: string;
@@ -32,6 +33,7 @@ interface ServeOptions {
   readOnlyRecovery?: boolean;
   fullAuditHours?: string;
   tokens?: string;
+  witnessWait?: string;
 }
 
 /** `nospy serve`: runs the log (sequencer + tlog-tiles HTTP API) until SIGINT/SIGTERM. */
@@ -58,6 +60,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       [],
     )
     .option('--witness-quorum <n>', 'witnesses that must cosign before an entry is acknowledged')
+    .option(
+      '--witness-wait <seconds>',
+      'seconds a writer waits for the witness quorum before it is answered 503 with Retry-After (default 10)',
+    )
     .option('--trust <file>', 'trust file for POST /v1/statements (config: trust)')
     .option(
       '--statement-token <token>',
@@ -138,6 +144,17 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         limits: config.server,
+        witnessWait:
+          witnesses.length === 0
+            ? undefined
+            : {
+                timeoutMs:
+                  opts.witnessWait === undefined
+                    ? DEFAULT_WITNESS_WAIT_MS
+                    : toInt('--witness-wait', opts.witnessWait) * 1000,
+                round: () => log.cosigner.lastRound,
+                quorum: log.cosigner.quorum,
+              },
         onClose: async () => {
           await auditor.stop();
           watermarks.close();

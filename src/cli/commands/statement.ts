@@ -17,6 +17,14 @@ import { resolve } from 'node:path';
 import { StatementClient } from '../../statements/client.js';
 import { formatBundle } from '../../statements/bundle.js';
 import { parseNow } from '../now-option.js';
+import { toInt } from '../config-flags.js';
+
+interface PublishOptions {
+  server: string;
+  out?: string;
+  token?: string;
+  timeout: string;
+}
 
 export function registerStatementCommands(program: Command, ctx: CommandContext): void {
   const statement = program
@@ -58,11 +66,25 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
       '--token <token>',
       'bearer token, if the server asks for one (or NOSPY_STATEMENT_TOKEN)',
     )
+    .option(
+      '--timeout <seconds>',
+      'give up (exit 2) when the log has not published it within this long, e.g. while its witnesses are down',
+      '60',
+    )
     .argument('<env.json>', 'the signed envelope')
-    .action(async (file: string, opts: { server: string; out?: string; token?: string }) => {
+    .action(async (file: string, opts: PublishOptions) => {
       const envelope = readEnvelopeFile(at(ctx, file));
       const token = opts.token ?? (ctx.env.NOSPY_STATEMENT_TOKEN || undefined);
-      const published = await new StatementClient(opts.server, { token }).publish(envelope);
+      const published = await new StatementClient(opts.server, { token }).publish(envelope, {
+        timeoutMs: toInt('--timeout', opts.timeout) * 1000,
+        // Progress on stderr: stdout carries only the result, and a CI log shows why it waits.
+        onWaiting: (w) => {
+          const failed = w.failed.map((f) => `${f.name} at ${f.url}: ${f.reason}`).join('; ');
+          ctx.stderr.write(
+            `waiting for witness cosignatures: ${w.cosigned}/${w.quorum}${failed === '' ? '' : ` (${failed})`}\n`,
+          );
+        },
+      });
       if (opts.out !== undefined) {
         writeFileAtomically(
           at(ctx, opts.out),
