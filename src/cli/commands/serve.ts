@@ -19,6 +19,7 @@ import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js'
 import { whereOf } from '../../log/verify/log-source.js';
 import { AccessTokens } from '../../server/auth/access-tokens.js';
 import { DEFAULT_WITNESS_WAIT_MS } from '../../server/routes/witness-wait.js';
+import { notCheckedReason } from '../../config/check-configured.js';
 
 interface ServeOptions {
   data?: string;
@@ -161,6 +162,14 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
           await log.close();
         },
       });
+      const notChecked = notCheckedReason(config, loaded.file);
+      if (notChecked !== undefined) {
+        // The read API and dashboard say so too ("checked": false): never an empty all-clear.
+        ctx.logger.warn({ reason: notChecked }, 'the read API and dashboard check nothing');
+        ctx.stderr.write(`nospy serve: ${notChecked}\n`);
+      } else if (loaded.file !== undefined) {
+        ctx.logger.info({ config: loaded.file }, 'checking what the configuration names');
+      }
       if (trust === undefined) {
         ctx.logger.warn('no --trust or config trust: POST /v1/statements refuses every statement');
       }

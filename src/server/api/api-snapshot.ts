@@ -241,6 +241,12 @@ export interface ApiSnapshot {
   readonly releases: readonly ReleaseRecord[];
   readonly compliance: readonly PackCompliance[];
   readonly log: LogState;
+  /**
+   * Why nothing was checked, when the server has no check configuration (no config file naming
+   * a log, inventory, flows, firmware, SBOMs or rule packs): the API then says so instead of an
+   * empty report that reads as an all-clear. Absent when the engine ran.
+   */
+  readonly notChecked?: string | undefined;
 }
 
 /** The port the routes read their snapshot from (the engine's, cached, in production). */

@@ -59,6 +59,9 @@ const Counts = z.object({
 
 export const SummaryResponse = z.object({
   generatedAt: z.string(),
+  /** False when the server has no check configuration: nothing was checked, `reason` says why. */
+  checked: z.boolean(),
+  reason: z.string().optional(),
   findings: Counts.extend({ total: z.number().int() }),
   devices: z.number().int(),
   vendors: z.number().int(),
