@@ -42,6 +42,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
   program
     .command('serve')
     .description('run the transparency log: tlog-tiles read API, POST /add, GET /proof/<index>')
+    .addHelpText(
+      'after',
+      '\nConfiguration: --config <file> (or NOSPY_CONFIG, or ./nospy.yaml) names what the read API and dashboard check (its check: section); without one they answer "checked": false, "not configured".',
+    )
     .option('--data <dir>', 'data directory holding nospy.db (config: data)')
     .requiredOption(
       '--log-key <file>',
