@@ -60,6 +60,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => [(await import('./commands/statement.js')).registerStatementCommands],
   },
   {
+    name: 'blob',
+    description:
+      "upload files to a server's blob store (signed as a vendor) and download them by digest",
+    load: async () => [(await import('./commands/blob.js')).registerBlobCommands],
+  },
+  {
     name: 'bundle',
     description:
       'write the evidence bundle (envelope + tlog-proof + checkpoint) of a published envelope',

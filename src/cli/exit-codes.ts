@@ -111,6 +111,7 @@ const BLOB_EXITS = {
   BLOB_NOT_FOUND: 2,
   BLOB_IO: 2,
   BLOB_UNAUTHORIZED: 2,
+  BLOB_SERVER_FAILED: 2,
 } as const satisfies Record<BlobErrorCode, ExitCode>;
 
 const MUD_EXITS = {

@@ -93,6 +93,7 @@ const BLOB_STATUSES = {
   BLOB_NOT_FOUND: 404,
   BLOB_IO: 500,
   BLOB_UNAUTHORIZED: 401,
+  BLOB_SERVER_FAILED: 502,
 } as const satisfies Record<BlobErrorCode, ErrorStatus>;
 
 const API_STATUSES = {

@@ -164,7 +164,7 @@ export interface RunningWitness {
 export async function startWitness(
   dir: string,
   logKey: NoteVerifier,
-  again: { readonly signer: NoteSigner; readonly port: number } | undefined = undefined,
+  again?: { readonly signer: NoteSigner; readonly port: number },
 ): Promise<RunningWitness> {
   const signer =
     again?.signer ?? withKeyType(generateNoteKey('witness.example/w'), KEY_TYPE_COSIGNATURE_V1);

@@ -17,7 +17,62 @@ import { resolve } from 'node:path';
 import { StatementClient } from '../../statements/client.js';
 import { formatBundle } from '../../statements/bundle.js';
 import { parseNow } from '../now-option.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BlobClient } from '../../blobs/client.js';
+import type { ReleaseDocuments } from '../../statements/authoring.js';
+import type { NoteSigner } from '../../tlog/note-key.js';
 import { toInt } from '../config-flags.js';
+
+interface SignOptions {
+  key: string;
+  out?: string;
+  sbom?: string;
+  mud?: string;
+  server?: string;
+}
+
+/**
+ * The --sbom and --mud files hashed (and uploaded first when --server is given, so the
+ * statement never names a document the store lacks).
+ */
+async function releaseDocuments(
+  ctx: CommandContext,
+  opts: SignOptions,
+  signer: NoteSigner,
+): Promise<ReleaseDocuments | undefined> {
+  if (opts.sbom === undefined && opts.mud === undefined) {
+    if (opts.server !== undefined) {
+      throw new CliError('CLI_USAGE', '--server uploads the --sbom and --mud files: give one');
+    }
+    return undefined;
+  }
+  const client = opts.server === undefined ? undefined : new BlobClient(opts.server);
+  const hashed = async (name: string): Promise<{ sha256: string; bytes: Buffer }> => {
+    const bytes = readFileSync(at(ctx, name));
+    if (client !== undefined) {
+      const put = await client.put(bytes, { signer });
+      ctx.stderr.write(`uploaded ${name}: ${put.digest}\n`);
+    }
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+  };
+  const inBlobStore = client !== undefined;
+  const sbom = opts.sbom === undefined ? undefined : await hashed(opts.sbom);
+  const mud = opts.mud === undefined ? undefined : await hashed(opts.mud);
+  return {
+    ...(sbom === undefined
+      ? {}
+      : { sbom: { sha256: sbom.sha256, format: sbomFormatOf(sbom.bytes), inBlobStore } }),
+    ...(mud === undefined ? {} : { mud: { sha256: mud.sha256, inBlobStore } }),
+  };
+}
+
+/** SPDX JSON carries `spdxVersion`; anything else is taken as CycloneDX (`bomFormat`). */
+function sbomFormatOf(bytes: Buffer): 'cyclonedx' | 'spdx' {
+  return /"spdxVersion"\s*:/.test(bytes.subarray(0, 64 * 1024).toString('utf8'))
+    ? 'spdx'
+    : 'cyclonedx';
+}
 
 interface PublishOptions {
   server: string;
@@ -37,10 +92,20 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
     .description('turn a statement YAML file into a signed DSSE envelope')
     .requiredOption('--key <file>', 'private note key (PRIVATE+KEY+…) to sign with')
     .option('--out <env.json>', 'write the envelope here instead of stdout')
+    .option(
+      '--sbom <file>',
+      "a release's SBOM (CycloneDX or SPDX JSON): its digest goes in sbom.digest",
+    )
+    .option('--mud <file>', "a release's MUD file: its digest goes in mud.digest")
+    .option(
+      '--server <url>',
+      "also upload the --sbom and --mud files to this server's blob store, signed with --key",
+    )
     .argument('<statement.yaml>', 'the statement in the authoring format')
-    .action((file: string, opts: { key: string; out?: string }) => {
+    .action(async (file: string, opts: SignOptions) => {
       const signer = loadPrivateKeyFile(at(ctx, opts.key));
-      const authored = loadStatementFile(at(ctx, file));
+      const documents = await releaseDocuments(ctx, opts, signer);
+      const authored = loadStatementFile(at(ctx, file), documents);
       const envelope = signStatement(authored.statement, signer);
       emit(ctx, envelope, opts.out, `signed ${authored.name} statement with ${keyHandle(signer)}`);
     });
