@@ -120,5 +120,10 @@ describe('nospy statement sign --sbom --mud --server', () => {
     expect(got.status).toBe(200);
     const published = await runCli(['statement', 'publish', '--server', server.url, out]);
     expect(published.code).toBe(0);
+    const listed = await runCli(['statement', 'list', '--server', server.url, '--type', 'release']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^0\trelease\tacme\tsha256:[0-9a-f]{64}\n$/);
+    const none = await runCli(['statement', 'list', '--server', server.url, '--vendor', 'other']);
+    expect(none.stdout).toBe('no statements\n');
   });
 });

@@ -14,7 +14,7 @@ import { verifyStatement, type StatementVerification } from '../../statements/ve
 import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
 import { resolve } from 'node:path';
-import { StatementClient } from '../../statements/client.js';
+import { StatementClient, type ListedStatement } from '../../statements/client.js';
 import { formatBundle } from '../../statements/bundle.js';
 import { parseNow } from '../now-option.js';
 import { createHash } from 'node:crypto';
@@ -163,6 +163,47 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
           `index ${published.index}\nleaf hash ${published.leafHash}${
             opts.out === undefined ? '' : `\nbundle ${opts.out}`
           }`,
+      );
+    });
+
+  statement
+    .command('list')
+    .description("list a server's logged statements (GET /v1/statements), oldest first")
+    .requiredOption('--server <url>', 'the nospy server')
+    .option('--type <type>', 'a predicate name (release, agreement, …) or its predicateType URI')
+    .option('--vendor <name>', 'the vendor the statements name')
+    .option('--subject <sha256:hex>', "a subject's digest")
+    .action(async (opts: { server: string; type?: string; vendor?: string; subject?: string }) => {
+      const client = new StatementClient(opts.server);
+      const filter = {
+        ...(opts.type === undefined ? {} : { type: opts.type }),
+        ...(opts.vendor === undefined ? {} : { vendor: opts.vendor }),
+        ...(opts.subject === undefined ? {} : { subject: opts.subject }),
+      };
+      const rows: ListedStatement[] = [];
+      // Every page: `next` is where the following one starts; bounded by the log's size.
+      for (let from: number | null = 0; from !== null;) {
+        const page = await client.list({ ...filter, from, limit: 1000 });
+        rows.push(...page.statements);
+        from = page.next;
+      }
+      printResult(
+        ctx,
+        {
+          statements: rows.map((s) => ({
+            index: s.index,
+            type: s.type,
+            vendor: s.vendor,
+            subjects: s.subjects,
+            leafHash: s.leafHash,
+          })),
+        },
+        () =>
+          rows.length === 0
+            ? 'no statements'
+            : rows
+                .map((s) => `${s.index}\t${s.type}\t${s.vendor ?? '-'}\t${s.subjects.join(',')}`)
+                .join('\n'),
       );
     });
 
