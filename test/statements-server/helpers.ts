@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { openLog, type OpenLog, type OpenLogOptions } from '../../src/log/open-log.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
@@ -106,6 +106,9 @@ export async function startServer(
     limits?: Partial<ServerLimits>;
     /** The bounded wait for the witness quorum, in ms (none: writers wait for it). */
     witnessWaitMs?: number;
+    /** Where the server logs (default: nowhere). */
+    logger?: Logger;
+    submitToken?: string;
   } & Partial<Omit<OpenLogOptions, 'signer' | 'dataDir'>>,
 ): Promise<RunningServer> {
   const {
@@ -116,6 +119,8 @@ export async function startServer(
     statementToken,
     limits,
     witnessWaitMs,
+    logger,
+    submitToken,
     ...rest
   } = options;
   const logKey = given ?? generateNoteKey('log.example/statements');
@@ -127,7 +132,8 @@ export async function startServer(
   const app = createServer({
     log: log.sequencer,
     store: log.store,
-    logger: pino({ level: 'silent' }),
+    logger: logger ?? pino({ level: 'silent' }),
+    submitToken,
     trust,
     statementToken,
     limits,

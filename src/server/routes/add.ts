@@ -6,6 +6,7 @@ import type { AccessTokens } from '../auth/access-tokens.js';
 import { grants } from '../auth/scopes.js';
 import type { LogRouteOptions } from '../log-routes.js';
 import { admitWrite } from '../limits/write-admission.js';
+import { auditWrite } from '../audit-line.js';
 import { addWithinWitnessWait, sendWitnessPending, WitnessPendingError } from './witness-wait.js';
 
 export interface AddRouteOptions extends LogRouteOptions {
@@ -23,6 +24,8 @@ export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (
   app,
   { log, tokens, writes, witnessWait },
 ) => {
+  // The token's name, from the authentication hook to the handler, for the audit line.
+  const submitters = new WeakMap<object, string>();
   // Any content type: the entry is opaque bytes. The limit is enforced while reading, so an
   // oversized body is refused (413) without being buffered (Fastify checks Content-Length first).
   app.removeAllContentTypeParsers();
@@ -38,6 +41,7 @@ export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (
   // answered by the error handler.
   app.addHook('onRequest', (request, _reply, done) => {
     const holder = tokens.holderOf(bearerToken(request.headers.authorization));
+    if (holder !== undefined) submitters.set(request, holder.name);
     if (holder === undefined || !grants(holder.scopes, 'submit')) {
       throw new LogError(
         'LOG_UNAUTHORIZED',
@@ -58,6 +62,12 @@ export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (
       const entry = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
       try {
         const { index, leafHash } = await addWithinWitnessWait(log, entry, witnessWait);
+        auditWrite(request.log, {
+          action: 'entry.add',
+          by: { token: submitters.get(request) ?? 'unknown' },
+          index,
+          leafHash: leafHash.toString('hex'),
+        });
         return await reply.send({ index, leafHash: leafHash.toString('hex') });
       } catch (error) {
         if (error instanceof WitnessPendingError) return sendWitnessPending(reply, error);

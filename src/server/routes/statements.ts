@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { auditWrite } from '../audit-line.js';
 import { LogError } from '../../log/errors.js';
 import type { StatementIndexRow } from '../../store/log-store-port.js';
 import { inclusionProof } from '../../tlog/tree.js';
@@ -99,7 +100,7 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
     },
     async (request, reply) => {
       try {
-        return await publish(request.body, reply);
+        return await publish(request.body, reply, request.log);
       } catch (error) {
         if (error instanceof WitnessPendingError) return sendWitnessPending(reply, error);
         throw error;
@@ -107,7 +108,11 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
     },
   );
 
-  async function publish(requestBody: unknown, reply: FastifyReply): Promise<FastifyReply> {
+  async function publish(
+    requestBody: unknown,
+    reply: FastifyReply,
+    logger: FastifyBaseLogger,
+  ): Promise<FastifyReply> {
     const body = Buffer.isBuffer(requestBody) ? requestBody : Buffer.alloc(0);
     // Throws 400/413/422 before anything is written: a rejected envelope never reaches the log.
     // Size first: an envelope whose canonical form cannot be a log entry is 413 whatever it says.
@@ -160,6 +165,14 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
       };
     });
     const { index } = placed;
+    auditWrite(logger, {
+      action: 'statement.add',
+      by: { keys: accepted.envelope.signatures.map((s) => s.keyid) },
+      index,
+      leafHash: placed.leafHash,
+      type: accepted.index.type,
+      vendor: accepted.index.vendor ?? null,
+    });
     const published = log.published;
     const proof = await tree.compute(published.size, (read) =>
       inclusionProof(index, published.size, read),
