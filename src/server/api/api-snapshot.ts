@@ -79,8 +79,12 @@ export interface DeviceRecord {
   readonly timeline: readonly TimelineEvent[];
 }
 
-/** `not-checked`: the evidence the clause is judged on was not given (no flows, no OSV data…). */
-export type ClauseStatus = 'kept' | 'broken' | 'not-checked';
+/**
+ * `not-checked`: the evidence the clause is judged on was not given (no flows, no OSV data…).
+ * `pending`: it was, and what it found is still within the clause's window (an advisory younger
+ * than `critical-vulns-fixed-within`'s days): neither kept nor broken yet.
+ */
+export type ClauseStatus = 'kept' | 'broken' | 'not-checked' | 'pending';
 
 export interface ClauseRecord {
   readonly id: string;

@@ -15,6 +15,7 @@ import { notCheckedReason } from '../../config/check-configured.js';
 import type { Sequencer } from '../../log/sequencer.js';
 import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/from-files.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 import type { NoteSigner } from '../../tlog/note-key.js';
 import { CachedSnapshotSource } from './cached-snapshot-source.js';
 import { complianceRecords } from './compliance-records.js';
@@ -148,7 +149,15 @@ export function engineSnapshotSource(
               );
         return snapshotFromReport(evidence, checkReport(evidence, { now }), log(), {
           ...(compliance === undefined ? {} : { compliance }),
-          vulnerabilitiesChecked: check.sboms.length > 0 && check.osv.length > 0,
+          // SBOMs are the configured ones and those logged releases keep in the blob store.
+          vulnerabilitiesChecked:
+            check.osv.length > 0 &&
+            (check.sboms.length > 0 ||
+              evidence.statements.some(
+                (s) =>
+                  s.statement.predicateType === RELEASE_PREDICATE_TYPE &&
+                  s.statement.predicate.sbom.inBlobStore === true,
+              )),
         });
       } catch (error) {
         throw new ApiError(

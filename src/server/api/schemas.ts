@@ -178,7 +178,7 @@ const VendorSummary = z.object({
 });
 export const VendorsResponse = z.object({ vendors: list(VendorSummary) });
 
-export const ClauseStatus = z.enum(['kept', 'broken', 'not-checked']);
+export const ClauseStatus = z.enum(['kept', 'broken', 'not-checked', 'pending']);
 
 const Clause = z.object({
   id: z.string(),
