@@ -61,10 +61,7 @@ export function loadPrivateKeyFile(file: string): NoteSigner {
 }
 
 /** Reads authoring YAML; subjects given by `file:` are hashed relative to the YAML's folder. */
-export function loadStatementFile(
-  file: string,
-  documents?: ReleaseDocuments,
-): AuthoredStatement {
+export function loadStatementFile(file: string, documents?: ReleaseDocuments): AuthoredStatement {
   const text = readBounded(file, MAX_AUTHORING_BYTES, 'statement file').toString('utf8');
   return authorStatement(text, file, {
     digestOfFile: (path, where) => sha256OfFile(resolve(dirname(file), path), where),
