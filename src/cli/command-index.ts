@@ -26,8 +26,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'keygen',
     description:
-      'write a new Ed25519 signed-note key (PRIVATE+KEY+… form, mode 0600) and print its verifier key',
+      'write a new Ed25519 signed-note key (PRIVATE+KEY+… form, mode 0600), its verifier key to <out>.vkey, and print the verifier key',
     load: async () => [(await import('./commands/keygen.js')).registerKeygenCommands],
+  },
+  {
+    name: 'key',
+    description: "print a key's verifier keys: as a signer (Ed25519, 0x01) or as a witness (0x04)",
+    load: async () => [(await import('./commands/key.js')).registerKeyCommands],
   },
   {
     name: 'serve',
@@ -53,6 +58,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'statement',
     description: 'author, sign, cosign and verify signed statements (DSSE + in-toto)',
     load: async () => [(await import('./commands/statement.js')).registerStatementCommands],
+  },
+  {
+    name: 'blob',
+    description:
+      "upload files to a server's blob store (signed as a vendor) and download them by digest",
+    load: async () => [(await import('./commands/blob.js')).registerBlobCommands],
   },
   {
     name: 'bundle',

@@ -69,6 +69,7 @@ const LOG_EXITS = {
   LOG_NOT_FOUND: 2,
   LOG_STATE_INVALID: 2,
   LOG_WITNESS_FAILED: 2,
+  LOG_WITNESS_PENDING: 2,
   LOG_KEY_EXISTS: 2,
   LOG_USAGE: 2,
   LOG_UNREACHABLE: 2,
@@ -100,6 +101,7 @@ const STATEMENT_EXITS = {
   STATEMENT_NOT_ACCEPTING: 2,
   STATEMENT_NOT_FOUND: 2,
   STATEMENT_SERVER_FAILED: 2,
+  STATEMENT_PUBLISH_TIMEOUT: 2,
 } as const satisfies Record<StatementErrorCode, ExitCode>;
 
 const BLOB_EXITS = {
@@ -109,6 +111,7 @@ const BLOB_EXITS = {
   BLOB_NOT_FOUND: 2,
   BLOB_IO: 2,
   BLOB_UNAUTHORIZED: 2,
+  BLOB_SERVER_FAILED: 2,
 } as const satisfies Record<BlobErrorCode, ExitCode>;
 
 const MUD_EXITS = {

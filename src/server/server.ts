@@ -11,6 +11,7 @@ import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
 import { statementRoutes } from './routes/statements.js';
 import { statementSigstoreRoutes } from './routes/statement-sigstore.js';
+import type { WitnessWait } from './routes/witness-wait.js';
 import { blobRoutes } from './resources/blobs.js';
 import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
@@ -52,6 +53,11 @@ export interface ServerOptions {
   readonly dashboard?: string | undefined;
   /** Deadlines, the connection cap and write admission; defaults in `limits/server-limits.ts`. */
   readonly limits?: Partial<ServerLimits> | undefined;
+  /**
+   * The bounded wait for the witness quorum on `POST /add` and `POST /v1/statements`: after it a
+   * writer is answered 503 with Retry-After and who failed, instead of waiting forever.
+   */
+  readonly witnessWait?: WitnessWait | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -83,6 +89,7 @@ export function createServer(options: ServerOptions): LogServer {
     store: options.store,
     tree: new TreeReader((level, index) => options.store.readTile(level, index)),
     writes: new WriteAdmission(limits),
+    witnessWait: options.witnessWait,
   };
   app.setErrorHandler(
     errorHandler(

@@ -114,6 +114,19 @@ export function withKeyType(signer: NoteSigner, type: NoteKeyType): NoteSigner {
   return signerFromSeed(signer.name, type, seedOf(signer));
 }
 
+/**
+ * The same public key as a verifier of another type: a witness's cosignature/v1 (0x04) verifier
+ * key from its Ed25519 (0x01) one. The key ID changes with the type (it hashes the type byte).
+ */
+export function verifierWithKeyType(verifier: NoteVerifier, type: NoteKeyType): NoteVerifier {
+  const object = createPublicKey({
+    key: Buffer.concat([SPKI_ED25519_PREFIX, verifier.publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
+  return verifierFrom(verifier.name, type, verifier.publicKey, object);
+}
+
 const seeds = new WeakMap<NoteSigner, Buffer>();
 function seedOf(signer: NoteSigner): Buffer {
   const seed = seeds.get(signer);

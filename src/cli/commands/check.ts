@@ -1,3 +1,4 @@
+import { configFlags } from '../config-flags.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
@@ -76,6 +77,10 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
     .description(
       'check the log, inventory, flows, firmware, SBOMs and rule packs the config names; exit 1 on findings',
     )
+    .option(
+      '--trust <file>',
+      'trust file the log statements are verified against (config: trust; a relative path is taken from the working directory)',
+    )
     .option('--html <file>', 'also write a self-contained HTML report')
     .option('--since <date>', 'only findings last seen at or after this date (YYYY-MM-DD)')
     .option(
@@ -99,6 +104,7 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
         state?: string;
         gossip: string[];
         evidence?: string;
+        trust?: string;
       }) => {
         let since: Date | undefined;
         if (options.since !== undefined) {
@@ -117,7 +123,12 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
             );
           }
         }
-        const loaded = ctx.config();
+        // A flag's path is the user's, from where they typed it; the file's are from the file.
+        const loaded = ctx.config(
+          configFlags({
+            ...(options.trust === undefined ? {} : { trust: resolve(ctx.cwd, options.trust) }),
+          }),
+        );
         const tty = 'isTTY' in ctx.stderr && ctx.stderr.isTTY === true && !ctx.json;
         const bar = tty
           ? new SingleBar({

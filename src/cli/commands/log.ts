@@ -18,7 +18,7 @@ export function registerLogCommands(program: Command, ctx: CommandContext): void
   log
     .command('add')
     .description(
-      'append each file as one entry to the log in --data (no server); prints one index per entry',
+      'append each file as one entry to the log in --data (no server); prints "<file>: appended as entry <N>" per file',
     )
     .option('--data <dir>', 'data directory holding nospy.db (config: data)')
     .requiredOption('--log-key <file>', 'the log private key (PRIVATE+KEY+…)')
@@ -37,7 +37,8 @@ export function registerLogCommands(program: Command, ctx: CommandContext): void
           leafHash: r.leafHash.toString('hex'),
         }));
         printResult(ctx, { entries: rows, size: opened.sequencer.checkpoint.size }, () =>
-          rows.map((r) => String(r.index)).join('\n'),
+          // A file whose bytes are already logged gets the index of that entry (the log de-duplicates).
+          rows.map((r) => `${r.file}: appended as entry ${r.index}`).join('\n'),
         );
       } finally {
         await opened.close();

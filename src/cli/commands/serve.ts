@@ -18,6 +18,8 @@ import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
 import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js';
 import { whereOf } from '../../log/verify/log-source.js';
 import { AccessTokens } from '../../server/auth/access-tokens.js';
+import { DEFAULT_WITNESS_WAIT_MS } from '../../server/routes/witness-wait.js';
+import { notCheckedReason } from '../../config/check-configured.js';
 
 interface ServeOptions {
   data?: string;
@@ -32,6 +34,7 @@ interface ServeOptions {
   readOnlyRecovery?: boolean;
   fullAuditHours?: string;
   tokens?: string;
+  witnessWait?: string;
 }
 
 /** `nospy serve`: runs the log (sequencer + tlog-tiles HTTP API) until SIGINT/SIGTERM. */
@@ -39,6 +42,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
   program
     .command('serve')
     .description('run the transparency log: tlog-tiles read API, POST /add, GET /proof/<index>')
+    .addHelpText(
+      'after',
+      '\nConfiguration: --config <file> (or NOSPY_CONFIG, or ./nospy.yaml) names what the read API and dashboard check (its check: section); without one they answer "checked": false, "not configured".',
+    )
     .option('--data <dir>', 'data directory holding nospy.db (config: data)')
     .requiredOption(
       '--log-key <file>',
@@ -58,6 +65,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       [],
     )
     .option('--witness-quorum <n>', 'witnesses that must cosign before an entry is acknowledged')
+    .option(
+      '--witness-wait <seconds>',
+      'seconds a writer waits for the witness quorum before it is answered 503 with Retry-After (default 10)',
+    )
     .option('--trust <file>', 'trust file for POST /v1/statements (config: trust)')
     .option(
       '--statement-token <token>',
@@ -138,12 +149,31 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         limits: config.server,
+        witnessWait:
+          witnesses.length === 0
+            ? undefined
+            : {
+                timeoutMs:
+                  opts.witnessWait === undefined
+                    ? DEFAULT_WITNESS_WAIT_MS
+                    : toInt('--witness-wait', opts.witnessWait) * 1000,
+                round: () => log.cosigner.lastRound,
+                quorum: log.cosigner.quorum,
+              },
         onClose: async () => {
           await auditor.stop();
           watermarks.close();
           await log.close();
         },
       });
+      const notChecked = notCheckedReason(config, loaded.file);
+      if (notChecked !== undefined) {
+        // The read API and dashboard say so too ("checked": false): never an empty all-clear.
+        ctx.logger.warn({ reason: notChecked }, 'the read API and dashboard check nothing');
+        ctx.stderr.write(`nospy serve: ${notChecked}\n`);
+      } else if (loaded.file !== undefined) {
+        ctx.logger.info({ config: loaded.file }, 'checking what the configuration names');
+      }
       if (trust === undefined) {
         ctx.logger.warn('no --trust or config trust: POST /v1/statements refuses every statement');
       }

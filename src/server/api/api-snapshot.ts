@@ -79,8 +79,12 @@ export interface DeviceRecord {
   readonly timeline: readonly TimelineEvent[];
 }
 
-/** `not-checked`: the evidence the clause is judged on was not given (no flows, no OSV data…). */
-export type ClauseStatus = 'kept' | 'broken' | 'not-checked';
+/**
+ * `not-checked`: the evidence the clause is judged on was not given (no flows, no OSV data…).
+ * `pending`: it was, and what it found is still within the clause's window (an advisory younger
+ * than `critical-vulns-fixed-within`'s days): neither kept nor broken yet.
+ */
+export type ClauseStatus = 'kept' | 'broken' | 'not-checked' | 'pending';
 
 export interface ClauseRecord {
   readonly id: string;
@@ -241,6 +245,12 @@ export interface ApiSnapshot {
   readonly releases: readonly ReleaseRecord[];
   readonly compliance: readonly PackCompliance[];
   readonly log: LogState;
+  /**
+   * Why nothing was checked, when the server has no check configuration (no config file naming
+   * a log, inventory, flows, firmware, SBOMs or rule packs): the API then says so instead of an
+   * empty report that reads as an all-clear. Absent when the engine ran.
+   */
+  readonly notChecked?: string | undefined;
 }
 
 /** The port the routes read their snapshot from (the engine's, cached, in production). */

@@ -11,9 +11,11 @@ import { checkReport } from '../../check/report.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { errorText } from '../../errors/error-text.js';
+import { notCheckedReason } from '../../config/check-configured.js';
 import type { Sequencer } from '../../log/sequencer.js';
 import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/from-files.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 import type { NoteSigner } from '../../tlog/note-key.js';
 import { CachedSnapshotSource } from './cached-snapshot-source.js';
 import { complianceRecords } from './compliance-records.js';
@@ -95,6 +97,20 @@ export function snapshotFromReport(
   };
 }
 
+/** What the read API serves without a check configuration: the log, and why nothing else. */
+export function notCheckedSnapshot(log: LogState, reason: string, now = new Date()): ApiSnapshot {
+  return {
+    generatedAt: now.toISOString(),
+    findings: [],
+    devices: [],
+    vendors: [],
+    releases: [],
+    compliance: [],
+    log,
+    notChecked: reason,
+  };
+}
+
 /** The log head the read API shows: the sequencer's latest (cosigned when it is) checkpoint. */
 export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () => LogState {
   return () => {
@@ -113,9 +129,11 @@ export function engineSnapshotSource(
   loaded: LoadedConfig,
   log: () => LogState,
 ): CachedSnapshotSource {
+  const notChecked = notCheckedReason(loaded.config, loaded.file);
   return new CachedSnapshotSource(
     () => log().size,
     async () => {
+      if (notChecked !== undefined) return notCheckedSnapshot(log(), notChecked);
       try {
         const now = evaluationTime(loaded, new Date());
         const evidence = await gatherEvidence(loaded, { now });
@@ -131,7 +149,15 @@ export function engineSnapshotSource(
               );
         return snapshotFromReport(evidence, checkReport(evidence, { now }), log(), {
           ...(compliance === undefined ? {} : { compliance }),
-          vulnerabilitiesChecked: check.sboms.length > 0 && check.osv.length > 0,
+          // SBOMs are the configured ones and those logged releases keep in the blob store.
+          vulnerabilitiesChecked:
+            check.osv.length > 0 &&
+            (check.sboms.length > 0 ||
+              evidence.statements.some(
+                (s) =>
+                  s.statement.predicateType === RELEASE_PREDICATE_TYPE &&
+                  s.statement.predicate.sbom.inBlobStore === true,
+              )),
         });
       } catch (error) {
         throw new ApiError(

@@ -59,6 +59,9 @@ const Counts = z.object({
 
 export const SummaryResponse = z.object({
   generatedAt: z.string(),
+  /** False when the server has no check configuration: nothing was checked, `reason` says why. */
+  checked: z.boolean(),
+  reason: z.string().optional(),
   findings: Counts.extend({ total: z.number().int() }),
   devices: z.number().int(),
   vendors: z.number().int(),
@@ -175,7 +178,7 @@ const VendorSummary = z.object({
 });
 export const VendorsResponse = z.object({ vendors: list(VendorSummary) });
 
-export const ClauseStatus = z.enum(['kept', 'broken', 'not-checked']);
+export const ClauseStatus = z.enum(['kept', 'broken', 'not-checked', 'pending']);
 
 const Clause = z.object({
   id: z.string(),
