@@ -7,10 +7,11 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../../store/errors.js';
 import { LOG_DATABASE_FILE } from '../verify/sqlite-log-source.js';
 
+/** Where the audit watermark is kept; a networked store answers asynchronously. */
 export interface WatermarkStore {
-  read(): string | undefined;
-  write(note: string): void;
-  close(): void;
+  read(): string | undefined | Promise<string | undefined>;
+  write(note: string): void | Promise<void>;
+  close(): void | Promise<void>;
 }
 
 export function sqliteWatermarkStore(dataDir: string): WatermarkStore {
