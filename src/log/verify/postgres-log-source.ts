@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { tilePath, tilesForSize, TILE_WIDTH } from '../../tlog/tiles.js';
-import { postgresError } from '../../store/postgres/pool.js';
+import { BIGINT_AS_NUMBER, postgresError } from '../../store/postgres/pool.js';
 import { redactStoreUrl } from '../../store/store-url.js';
 import { LogError } from '../errors.js';
 import { UnverifiedLogError, type LogSource } from './log-source.js';
@@ -38,8 +38,11 @@ export class PostgresLogSource implements LogSource {
   /** Connects to `url` and opens the snapshot; LOG_UNREACHABLE when the database has no log. */
   static async open(url: string): Promise<PostgresLogSource> {
     const shown = redactStoreUrl(url);
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-    client.setTypeParser(20, 'text', Number);
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 10_000,
+      types: BIGINT_AS_NUMBER,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();

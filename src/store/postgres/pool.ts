@@ -24,8 +24,8 @@ const INT8_OID = 20;
  * bigint columns (log indexes, sizes) as numbers: the log's indexes stay below 2^53 (the tree
  * code uses numbers throughout), and a string index would slip past every `===`.
  */
-const types = new pg.TypeOverrides();
-types.setTypeParser(INT8_OID, 'text', Number);
+export const BIGINT_AS_NUMBER = new pg.TypeOverrides();
+BIGINT_AS_NUMBER.setTypeParser(INT8_OID, 'text', Number);
 
 export interface PostgresPoolOptions {
   readonly max?: number | undefined;
@@ -43,7 +43,7 @@ export async function openPostgresPool(
     connectionString: url,
     max: options.max ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    types,
+    types: BIGINT_AS_NUMBER,
     application_name: 'nospy',
   });
   // An idle connection the server drops (a restart, a failover) is reported here; the pool
