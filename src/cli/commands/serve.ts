@@ -6,21 +6,21 @@ import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
 import { engineSnapshotSource, publishedLogState } from '../../server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
-import { FsBlobStore } from '../../blobs/fs-blob-store.js';
 import { loadTrustFile } from '../../statements/files.js';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { KEY_TYPE_COSIGNATURE_V1 } from '../../tlog/note-key.js';
 import { configFlags, toInt } from '../config-flags.js';
 import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
 import { WriteGate } from '../../log/store-audit/write-gate.js';
 import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
-import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js';
+import { openLogStores, storeLocationOf } from '../log-store.js';
 import { whereOf } from '../../log/verify/log-source.js';
 import { AccessTokens } from '../../server/auth/access-tokens.js';
 
 interface ServeOptions {
   data?: string;
+  store?: string;
   logKey: string;
   port?: string;
   host?: string;
@@ -40,6 +40,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
     .command('serve')
     .description('run the transparency log: tlog-tiles read API, POST /add, GET /proof/<index>')
     .option('--data <dir>', 'data directory holding nospy.db (config: data)')
+    .option(
+      '--store <url>',
+      'where the log is stored: sqlite:<dir>, a directory, or postgres://… (config: store.url, DATABASE_URL; default: --data)',
+    )
     .requiredOption(
       '--log-key <file>',
       'the log private key (PRIVATE+KEY+…); its name is the origin',
@@ -105,8 +109,9 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       });
       // Nothing is signed until the audit of the stored log passes (never, in recovery mode).
       const gate = new WriteGate(opts.readOnlyRecovery === true ? 'read-only' : 'audit');
+      const stores = await openLogStores(storeLocationOf(config));
       const log = await openLog({
-        dataDir: config.data,
+        store: stores.log,
         signer,
         logger: ctx.logger,
         witnesses,
@@ -115,13 +120,16 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         maxBatchDelayMs: config.log.batchDelayMs,
         maxQueuedEntries: config.log.queueEntries,
         writeGate: gate,
+      }).catch(async (error: unknown) => {
+        await stores.close();
+        throw error;
       });
-      const watermarks = sqliteWatermarkStore(config.data);
       const auditor = new StoreAuditor({
-        dataDir: config.data,
+        dataDir: stores.name,
         signer,
         gate,
-        watermarks,
+        watermarks: stores.watermarks,
+        openSource: stores.openAuditSource,
         logger: ctx.logger,
         fullAuditEveryMs: config.log.fullAuditHours * 3_600_000,
       });
@@ -133,15 +141,15 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         tokens,
         trust,
         statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
-        blobs: new FsBlobStore({ root: join(config.data, 'blobs') }),
+        blobs: stores.blobs,
         // The read API: the check engine's report over this config, recomputed when the log grows.
         snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         limits: config.server,
         onClose: async () => {
           await auditor.stop();
-          watermarks.close();
           await log.close();
+          await stores.close();
         },
       });
       if (trust === undefined) {
