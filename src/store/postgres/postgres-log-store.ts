@@ -40,19 +40,41 @@ interface CheckpointRow {
   cosigned_note: string | null;
 }
 
-const PUT_ENTRIES = `INSERT INTO log_entries (idx, data)
-  SELECT * FROM unnest($1::bigint[], $2::bytea[])`;
+/**
+ * One batch as one statement, so it costs one round trip and is its own transaction: the size
+ * is read FOR UPDATE (a second writer waits, then sees the new size), and every write is
+ * conditional on it being $1, the size the batch was built on (compare-and-swap). `written` is 0
+ * when it was not. Two writers racing to create the checkpoint row both find none; the second
+ * then fails on the primary key of log_entries (23505), which is reported as a conflict too.
+ * A tile row only ever grows: hashes are immutable once written, so a shorter write is a bug.
+ */
+const INTEGRATE = `WITH current AS (
+    SELECT size FROM log_checkpoint WHERE id = 1 FOR UPDATE
+  ), ok AS (
+    SELECT 1 WHERE coalesce((SELECT size FROM current), 0) = $1
+  ), entries AS (
+    INSERT INTO log_entries (idx, data)
+    SELECT u.idx, u.data FROM unnest($2::bigint[], $3::bytea[]) AS u(idx, data)
+    WHERE EXISTS (SELECT 1 FROM ok)
+  ), tiles AS (
+    INSERT INTO log_tiles (level, idx, hashes)
+    SELECT u.level, u.idx, u.hashes
+    FROM unnest($4::integer[], $5::bigint[], $6::bytea[]) AS u(level, idx, hashes)
+    WHERE EXISTS (SELECT 1 FROM ok)
+    ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes
+    WHERE length(excluded.hashes) > length(log_tiles.hashes)
+  ), checkpoint AS (
+    INSERT INTO log_checkpoint (id, size, root_hash, note, cosigned_note)
+    SELECT 1, $7, $8, $9, NULL WHERE EXISTS (SELECT 1 FROM ok)
+    ON CONFLICT (id) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash,
+      note = excluded.note, cosigned_note = NULL
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM checkpoint)::integer AS written,
+    (SELECT size FROM current) AS stored`;
 
-// A row only ever grows: hashes are immutable once written, so a shorter write is a bug.
-const PUT_TILES = `INSERT INTO log_tiles (level, idx, hashes)
-  SELECT * FROM unnest($1::integer[], $2::bigint[], $3::bytea[])
-  ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes
-  WHERE length(excluded.hashes) > length(log_tiles.hashes)`;
-
-const PUT_CHECKPOINT = `INSERT INTO log_checkpoint (id, size, root_hash, note, cosigned_note)
-  VALUES (1, $1, $2, $3, NULL)
-  ON CONFLICT (id) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash,
-    note = excluded.note, cosigned_note = NULL`;
+/** SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = '23505';
 
 export class PostgresLogStore implements LogStorePort {
   readonly #pool: PostgresPool;
@@ -207,36 +229,36 @@ export class PostgresLogStore implements LogStorePort {
         );
       }
     });
-    await this.#transaction('write a batch', async (client) => {
-      // FOR UPDATE: a second writer on the same database waits here, then sees the new size
-      // and is refused (compare-and-swap), rather than interleaving its batch.
-      const { rows } = await client.query<{ size: number }>(
-        'SELECT size FROM log_checkpoint WHERE id = 1 FOR UPDATE',
-      );
-      const stored = rows[0]?.size ?? 0;
-      if (stored !== fromSize) {
+    const { checkpoint, tiles } = batch;
+    await this.#run('write a batch', async () => {
+      let written: { written: number; stored: number | null } | undefined;
+      try {
+        const result = await this.#pool.query<{ written: number; stored: number | null }>(
+          INTEGRATE,
+          [
+            fromSize,
+            leaves.map((leaf) => leaf.index),
+            leaves.map((leaf) =>
+              Buffer.from(leaf.entry.buffer, leaf.entry.byteOffset, leaf.entry.byteLength),
+            ),
+            tiles.map((tile) => tile.level),
+            tiles.map((tile) => tile.index),
+            tiles.map((tile) => tile.hashes),
+            checkpoint.size,
+            checkpoint.rootHash,
+            checkpoint.note,
+          ],
+        );
+        written = result.rows[0];
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      }
+      if (written?.written !== 1) {
         throw new StoreError(
           'STORE_CONFLICT',
-          `the log is at size ${stored}, not ${fromSize}: another writer is sequencing this log`,
+          `the log is at size ${written?.stored ?? 'unknown'}, not ${fromSize}: another writer is sequencing this log`,
         );
       }
-      if (leaves.length > 0) {
-        await client.query(PUT_ENTRIES, [
-          leaves.map((leaf) => leaf.index),
-          leaves.map((leaf) =>
-            Buffer.from(leaf.entry.buffer, leaf.entry.byteOffset, leaf.entry.byteLength),
-          ),
-        ]);
-      }
-      if (batch.tiles.length > 0) {
-        await client.query(PUT_TILES, [
-          batch.tiles.map((tile) => tile.level),
-          batch.tiles.map((tile) => tile.index),
-          batch.tiles.map((tile) => tile.hashes),
-        ]);
-      }
-      const { checkpoint } = batch;
-      await client.query(PUT_CHECKPOINT, [checkpoint.size, checkpoint.rootHash, checkpoint.note]);
     });
     // Durable now. If the index already caught up past it, it holds these leaves already.
     if (this.#leaves !== undefined && this.#indexedSize === fromSize) {
