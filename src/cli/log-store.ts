@@ -58,7 +58,10 @@ export async function openLogStores(location: StoreLocation): Promise<OpenedLogS
       blobs: new FsBlobStore({ root: join(location.dataDir, 'blobs') }),
       watermarks,
       openAuditSource: undefined,
-      close: () => Promise.resolve(watermarks.close()),
+      close: () => {
+        watermarks.close();
+        return Promise.resolve();
+      },
     };
   }
   const { url } = location;

@@ -14,7 +14,14 @@ export interface WatermarkStore {
   close(): void | Promise<void>;
 }
 
-export function sqliteWatermarkStore(dataDir: string): WatermarkStore {
+/** The embedded store answers at once. */
+export interface SqliteWatermarkStore extends WatermarkStore {
+  read(): string | undefined;
+  write(note: string): void;
+  close(): void;
+}
+
+export function sqliteWatermarkStore(dataDir: string): SqliteWatermarkStore {
   const file = join(dataDir, LOG_DATABASE_FILE);
   let db: Database.Database;
   try {
