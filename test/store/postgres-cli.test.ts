@@ -73,6 +73,38 @@ describe('a log stored in PostgreSQL', () => {
     });
   });
 
+  describe('nospy store migrate', () => {
+    it('applies every migration once, then finds the schema up to date', async () => {
+      const first = await runCli(['store', 'migrate', '--store', database.url, '--json'], {
+        cwd: temp.dir,
+        env: {},
+      });
+      expect(first.code, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ from: 0, to: SCHEMA_VERSION });
+      const again = await runCli(['store', 'migrate', '--store', database.url], {
+        cwd: temp.dir,
+        env: {},
+      });
+      expect(again.stdout).toContain(`schema version ${SCHEMA_VERSION}: up to date`);
+      const versions = await queryDatabase<{ version: number }>(
+        database.url,
+        'SELECT version FROM nospy_schema ORDER BY version',
+      );
+      expect(versions.map((v) => v.version)).toEqual(
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+      );
+    });
+
+    it('refuses the embedded store, which has nothing to migrate', async () => {
+      const result = await runCli(['store', 'migrate', '--store', 'sqlite:data'], {
+        cwd: temp.dir,
+        env: {},
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('needs a postgres://');
+    });
+  });
+
   describe('when the store cannot be used', () => {
     it('refuses a scheme it does not know, naming the accepted ones', async () => {
       const result = await add('mysql://root@127.0.0.1/nospy');
