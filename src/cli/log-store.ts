@@ -18,6 +18,9 @@ import { PostgresLogStore } from '../store/postgres/postgres-log-store.js';
 import { migrate } from '../store/postgres/migrations.js';
 import { openPostgresPool } from '../store/postgres/pool.js';
 import { SqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
+import { SqliteWitnessStore } from '../store/sqlite/sqlite-witness-store.js';
+import { PostgresWitnessStore } from '../store/postgres/postgres-witness-store.js';
+import type { WitnessStorePort } from '../store/witness-store-port.js';
 import { redactStoreUrl, resolveStoreLocation, type StoreLocation } from '../store/store-url.js';
 
 export interface OpenedLogStores {
@@ -44,6 +47,13 @@ export async function openLogStore(location: StoreLocation): Promise<LogStorePor
   return location.kind === 'postgres'
     ? PostgresLogStore.open(location.url)
     : new SqliteLogStore(location.dataDir);
+}
+
+/** Opens a witness's state (`nospy witness serve`). */
+export async function openWitnessStore(location: StoreLocation): Promise<WitnessStorePort> {
+  return location.kind === 'postgres'
+    ? PostgresWitnessStore.open(location.url)
+    : new SqliteWitnessStore(location.dataDir);
 }
 
 /** Opens everything `nospy serve` keeps in its store. */
