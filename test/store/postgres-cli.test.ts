@@ -95,6 +95,28 @@ describe('a log stored in PostgreSQL', () => {
       );
     });
 
+    it('lets a role with only the documented grants serve a migrated database', async () => {
+      expect((await runCli(['store', 'migrate', '--store', database.url], { env: {} })).code).toBe(
+        0,
+      );
+      const role = `${database.name}_serve`;
+      await queryDatabase(POSTGRES_ADMIN_URL, `CREATE ROLE "${role}" LOGIN`);
+      try {
+        await queryDatabase(
+          database.url,
+          `GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO "${role}"`,
+        );
+        const url = new URL(database.url);
+        url.username = role;
+        const result = await add(url.toString());
+        expect(result.code, result.stderr).toBe(0);
+        expect(JSON.parse(result.stdout)).toMatchObject({ size: 1 });
+      } finally {
+        await queryDatabase(database.url, `DROP OWNED BY "${role}"`);
+        await queryDatabase(POSTGRES_ADMIN_URL, `DROP ROLE "${role}"`);
+      }
+    });
+
     it('refuses the embedded store, which has nothing to migrate', async () => {
       const result = await runCli(['store', 'migrate', '--store', 'sqlite:data'], {
         cwd: temp.dir,

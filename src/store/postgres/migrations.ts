@@ -128,7 +128,13 @@ export async function migrate(
     throw postgresError('connect to apply the schema migrations', error);
   });
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS nospy_schema (
+    // Asked first: CREATE … IF NOT EXISTS needs the CREATE privilege even when the table is
+    // there, and a serving role without it must still start on a migrated database.
+    const known = await client.query<{ present: boolean }>(
+      "SELECT to_regclass('nospy_schema') IS NOT NULL AS present",
+    );
+    if (known.rows[0]?.present !== true)
+      await client.query(`CREATE TABLE IF NOT EXISTS nospy_schema (
       version integer PRIMARY KEY,
       description text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
@@ -136,6 +142,7 @@ export async function migrate(
     const from = await currentVersion(client);
     const applied: Migration[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (from >= migration.version && from <= latest) continue;
       await client.query('BEGIN');
       try {
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
