@@ -54,7 +54,8 @@ const INTEGRATE = `WITH current AS (
     SELECT 1 WHERE coalesce((SELECT size FROM current), 0) = $1
   ), entries AS (
     INSERT INTO log_entries (idx, data)
-    SELECT u.idx, u.data FROM unnest($2::bigint[], $3::bytea[]) AS u(idx, data)
+    SELECT $1 + u.n - 1, substring($3::bytea FROM u.start + 1 FOR u.len)
+    FROM unnest($2::integer[], $10::integer[]) WITH ORDINALITY AS u(start, len, n)
     WHERE EXISTS (SELECT 1 FROM ok)
   ), tiles AS (
     INSERT INTO log_tiles (level, idx, hashes)
@@ -72,6 +73,27 @@ const INTEGRATE = `WITH current AS (
   )
   SELECT (SELECT count(*) FROM checkpoint)::integer AS written,
     (SELECT size FROM current) AS stored`;
+
+/**
+ * A batch's entries as one bytea, sent in binary, and where each starts and how long it is: the
+ * statement cuts them apart with substring. An array of bytea would travel as hex text that the
+ * client encodes and the server parses, element by element, which cost half the write's time.
+ */
+function packEntries(entries: readonly Uint8Array[]): {
+  entries: Buffer;
+  starts: number[];
+  lengths: number[];
+} {
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  let at = 0;
+  for (const entry of entries) {
+    starts.push(at);
+    lengths.push(entry.length);
+    at += entry.length;
+  }
+  return { entries: Buffer.concat(entries, at), starts, lengths };
+}
 
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
@@ -230,6 +252,7 @@ export class PostgresLogStore implements LogStorePort {
       }
     });
     const { checkpoint, tiles } = batch;
+    const packed = packEntries(leaves.map((leaf) => leaf.entry));
     await this.#run('write a batch', async () => {
       let written: { written: number; stored: number | null } | undefined;
       try {
@@ -237,16 +260,15 @@ export class PostgresLogStore implements LogStorePort {
           INTEGRATE,
           [
             fromSize,
-            leaves.map((leaf) => leaf.index),
-            leaves.map((leaf) =>
-              Buffer.from(leaf.entry.buffer, leaf.entry.byteOffset, leaf.entry.byteLength),
-            ),
+            packed.starts,
+            packed.entries,
             tiles.map((tile) => tile.level),
             tiles.map((tile) => tile.index),
             tiles.map((tile) => tile.hashes),
             checkpoint.size,
             checkpoint.rootHash,
             checkpoint.note,
+            packed.lengths,
           ],
         );
         written = result.rows[0];
