@@ -50,6 +50,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => [(await import('./commands/log.js')).registerLogCommands],
   },
   {
+    name: 'store',
+    description: 'manage the database a log is stored in (store.url)',
+    load: async () => [(await import('./commands/store.js')).registerStoreCommands],
+  },
+  {
     name: 'witness',
     description: 'run a witness that cosigns logs (c2sp.org/tlog-witness)',
     load: async () => [(await import('./commands/witness.js')).registerWitnessCommands],

@@ -86,6 +86,9 @@ const STORE_EXITS = {
   STORE_FULL: 2,
   STORE_CONFLICT: 2,
   STORE_CORRUPT: 2,
+  STORE_UNREACHABLE: 2,
+  STORE_AUTH: 2,
+  STORE_SCHEMA: 2,
 } as const satisfies Record<StoreErrorCode, ExitCode>;
 
 const STATEMENT_EXITS = {

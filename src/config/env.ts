@@ -58,11 +58,12 @@ export function settingsFromEnv(
   const known = new Map<string, readonly string[]>();
   const leaves = leafPaths(schema);
   const lists = new Set(listPaths(schema).map((p) => p.join('.')));
-  for (const path of leaves) known.set(envName(path), path);
   // An alias feeds a field only once the schema has it (NATS_URL before the bus exists is unused).
+  // Aliases come first so that the field's own NOSPY_* variable, applied after, wins over them.
   for (const [variable, path] of Object.entries(ENV_ALIASES)) {
     if (leaves.some((leaf) => leaf.join('.') === path.join('.'))) known.set(variable, path);
   }
+  for (const path of leaves) known.set(envName(path), path);
   for (const [variable, path] of known) {
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;

@@ -68,6 +68,10 @@ const STORE_STATUSES = {
   STORE_FULL: 503,
   STORE_CONFLICT: 409,
   STORE_CORRUPT: 500,
+  // The database server is down or being failed over: a retry may reach it.
+  STORE_UNREACHABLE: 503,
+  STORE_AUTH: 500,
+  STORE_SCHEMA: 500,
 } as const satisfies Record<StoreErrorCode, ErrorStatus>;
 
 const STATEMENT_STATUSES = {

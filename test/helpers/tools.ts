@@ -14,7 +14,9 @@ type Detection =
   /** A `python3` on PATH that imports the module (pyenv's python may come first and lack it). */
   | { readonly kind: 'python-module'; readonly module: string }
   /** Go source under Debian's GOPATH, for builds in GOPATH mode with no module download. */
-  | { readonly kind: 'go-source'; readonly importPath: string };
+  | { readonly kind: 'go-source'; readonly importPath: string }
+  /** A server that must be listening (PostgreSQL): found when a TCP connection is accepted. */
+  | { readonly kind: 'tcp-service'; readonly host: string; readonly port: number };
 
 interface ToolSpec {
   readonly debianPackage: string;
@@ -52,6 +54,11 @@ export const TOOLS = {
   // present); from 2.40 (Debian 13) it is in util-linux-extra.
   'mkfs.cramfs': { debianPackage: 'util-linux-extra', detect: command('mkfs.cramfs') },
   zip: { debianPackage: 'zip', detect: command('zip') },
+  // .ci/run starts the cluster when it is not running; the tests create a database per run.
+  postgresql: {
+    debianPackage: 'postgresql',
+    detect: { kind: 'tcp-service', host: '127.0.0.1', port: 5432 },
+  },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
@@ -100,7 +107,21 @@ export function locateTool(tool: ToolName, path: string): string | undefined {
       const dir = join(DEBIAN_GOPATH, 'src', detect.importPath);
       return existsSync(dir) ? dir : undefined;
     }
+    case 'tcp-service':
+      return isListening(detect.host, detect.port) ? `${detect.host}:${detect.port}` : undefined;
   }
+}
+
+/**
+ * Whether something accepts TCP connections at host:port. Synchronous like the other probes (a
+ * child Node tries to connect), so a test file can decide what to skip as it is collected.
+ */
+function isListening(host: string, port: number): boolean {
+  const probe = `require('node:net').connect(${port}, ${JSON.stringify(host)})
+    .on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+  return (
+    spawnSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 10_000 }).status === 0
+  );
 }
 
 /** True when this is a CI run, where every tool must be there (`CI=true`, as .ci/run sets). */

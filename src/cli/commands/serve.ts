@@ -6,16 +6,15 @@ import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
 import { engineSnapshotSource, publishedLogState } from '../../server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
-import { FsBlobStore } from '../../blobs/fs-blob-store.js';
 import { loadTrustFile } from '../../statements/files.js';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { KEY_TYPE_COSIGNATURE_V1 } from '../../tlog/note-key.js';
 import { configFlags, toInt } from '../config-flags.js';
 import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
 import { WriteGate } from '../../log/store-audit/write-gate.js';
 import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
-import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js';
+import { openLogStores, storeLocationOf } from '../log-store.js';
 import { whereOf } from '../../log/verify/log-source.js';
 import { AccessTokens } from '../../server/auth/access-tokens.js';
 import { DEFAULT_WITNESS_WAIT_MS } from '../../server/routes/witness-wait.js';
@@ -23,6 +22,7 @@ import { notCheckedReason } from '../../config/check-configured.js';
 
 interface ServeOptions {
   data?: string;
+  store?: string;
   logKey: string;
   port?: string;
   host?: string;
@@ -47,6 +47,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       '\nConfiguration: --config <file> (or NOSPY_CONFIG, or ./nospy.yaml) names what the read API and dashboard check (its check: section); without one they answer "checked": false, "not configured".',
     )
     .option('--data <dir>', 'data directory holding nospy.db (config: data)')
+    .option(
+      '--store <url>',
+      'where the log is stored: sqlite:<dir>, a directory, or postgres://… (config: store.url, DATABASE_URL; default: --data)',
+    )
     .requiredOption(
       '--log-key <file>',
       'the log private key (PRIVATE+KEY+…); its name is the origin',
@@ -116,8 +120,9 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       });
       // Nothing is signed until the audit of the stored log passes (never, in recovery mode).
       const gate = new WriteGate(opts.readOnlyRecovery === true ? 'read-only' : 'audit');
+      const stores = await openLogStores(storeLocationOf(config));
       const log = await openLog({
-        dataDir: config.data,
+        store: stores.log,
         signer,
         logger: ctx.logger,
         witnesses,
@@ -126,13 +131,16 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         maxBatchDelayMs: config.log.batchDelayMs,
         maxQueuedEntries: config.log.queueEntries,
         writeGate: gate,
+      }).catch(async (error: unknown) => {
+        await stores.close();
+        throw error;
       });
-      const watermarks = sqliteWatermarkStore(config.data);
       const auditor = new StoreAuditor({
-        dataDir: config.data,
+        dataDir: stores.name,
         signer,
         gate,
-        watermarks,
+        watermarks: stores.watermarks,
+        openSource: stores.openAuditSource,
         logger: ctx.logger,
         fullAuditEveryMs: config.log.fullAuditHours * 3_600_000,
       });
@@ -144,7 +152,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         tokens,
         trust,
         statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
-        blobs: new FsBlobStore({ root: join(config.data, 'blobs') }),
+        blobs: stores.blobs,
         // The read API: the check engine's report over this config, recomputed when the log grows.
         snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
@@ -162,8 +170,8 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
               },
         onClose: async () => {
           await auditor.stop();
-          watermarks.close();
           await log.close();
+          await stores.close();
         },
       });
       const notChecked = notCheckedReason(config, loaded.file);

@@ -12,6 +12,7 @@ import { LeafIndex } from '../../tlog/leaf-index.js';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { TILE_WIDTH } from '../../tlog/tiles.js';
 import { BatchWriter } from './batch-writer.js';
+import { indexLeafTiles, leafTileRange, tileHoldsLeaf } from '../leaf-tiles.js';
 import { errorText } from '../../errors/error-text.js';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
 
@@ -196,8 +197,7 @@ export class SqliteLogStore implements LogStorePort {
           const tile = Math.floor(candidate / TILE_WIDTH);
           if (row?.tile !== tile)
             row = { tile, hashes: this.#statements.tile.get(0, tile)?.hashes };
-          const at = (candidate - tile * TILE_WIDTH) * HASH_SIZE;
-          return row.hashes !== undefined && hash.equals(row.hashes.subarray(at, at + HASH_SIZE));
+          return tileHoldsLeaf(row.hashes, candidate, hash);
         });
         if (index !== undefined) found.set(hash.toString('latin1'), index);
       }
@@ -228,27 +228,8 @@ export class SqliteLogStore implements LogStorePort {
     const size = this.#statements.size.get() ?? 0;
     if (size <= this.#indexedSize) return leaves;
     const from = this.#indexedSize;
-    const rows = this.#statements.leafTiles.all(
-      Math.floor(from / TILE_WIDTH),
-      Math.floor((size - 1) / TILE_WIDTH),
-    );
-    let next = from;
-    for (const { idx, hashes } of rows) {
-      const end = Math.min(size, (idx + 1) * TILE_WIDTH);
-      if (next < idx * TILE_WIDTH || hashes.length < (end - idx * TILE_WIDTH) * HASH_SIZE) {
-        throw new StoreError(
-          'STORE_CORRUPT',
-          `the level-0 tile ${idx} is missing or short: the log of size ${size} needs leaf hashes up to ${end}`,
-        );
-      }
-      for (; next < end; next += 1) leaves.add(hashes, next, (next - idx * TILE_WIDTH) * HASH_SIZE);
-    }
-    if (next !== size) {
-      throw new StoreError(
-        'STORE_CORRUPT',
-        `the level-0 tiles hold leaf hashes up to ${next}, but the log has size ${size}`,
-      );
-    }
+    const { first, last } = leafTileRange(from, size);
+    indexLeafTiles(leaves, this.#statements.leafTiles.all(first, last), from, size);
     this.#indexedSize = size;
     return leaves;
   }
