@@ -52,7 +52,10 @@ describe('when a path parameter is longer than the router takes', () => {
       });
       expect(response.statusCode).toBe(414);
       expect(response.json()).toEqual({
-        error: { code: 'LOG_USAGE', message: expect.stringContaining('max param length') as unknown },
+        error: {
+          code: 'LOG_USAGE',
+          message: expect.stringContaining('max param length') as unknown,
+        },
       });
     });
   }
