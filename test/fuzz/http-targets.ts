@@ -111,16 +111,22 @@ function signedRelease(): Buffer {
   return serializeEnvelope(signStatement(statement, acme));
 }
 
-/** Bytes as a request target: printable ASCII kept, everything else percent-encoded. */
+/**
+ * Bytes as a request target: printable ASCII kept, everything else percent-encoded. `inject`
+ * parses the target as a URL, where a backslash is a slash and a leading `//` starts an
+ * authority (`/\%00/x` is not a URL to it, though a real server answers it 404 in the API's
+ * shape): those are encoded too, so that every input reaches the router.
+ */
 function asPath(input: Buffer): string {
   let out = '';
   for (const byte of input) {
     out +=
-      byte > 0x20 && byte < 0x7f && byte !== 0x23
+      byte > 0x20 && byte < 0x7f && byte !== 0x23 && byte !== 0x5c
         ? String.fromCharCode(byte)
         : `%${byte.toString(16).padStart(2, '0').toUpperCase()}`;
   }
-  return out.startsWith('/') ? out : `/${out}`;
+  const path = out.startsWith('/') ? out : `/${out}`;
+  return path.startsWith('//') ? `/%2F${path.slice(2)}` : path;
 }
 
 export const HTTP_TARGETS: readonly FuzzTarget[] = [
