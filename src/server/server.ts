@@ -78,6 +78,11 @@ export function createServer(options: ServerOptions): LogServer {
     // No body is larger than one entry; routes that need less say so themselves.
     bodyLimit: 65_535,
     return503OnClosing: true,
+    // What the router refuses before any route runs (a path parameter past its length, a URL that
+    // does not decode) is answered in the API's error shape too, not Fastify's own.
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(reply, error);
+    },
     // Per-request log lines would dominate at thousands of appends per second.
     logController: new LogController({ disableRequestLogging: true }),
   });

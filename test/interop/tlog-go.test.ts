@@ -218,6 +218,34 @@ describe('golang.org/x/mod checks what nospy produces', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/note.Open/);
   });
+
+  describe('when given the entries a log acknowledged (the soak does)', () => {
+    const records = (size: number) =>
+      [0, 1, 255, 256, 299, size - 1]
+        .filter((index) => index < size)
+        .map((index) => ({ index, leafHash: tree.read(0, index).toString('base64') }));
+
+    it('finds each leaf hash at its index in the tiles', () => {
+      const result = runGo('verify', { ...requestAt(600), records: records(600) });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toMatchObject({ recordsChecked: records(600).length });
+    });
+
+    it('reports an entry whose leaf the tiles do not hold at its index', () => {
+      const [first, second, ...rest] = records(600);
+      const swapped = [{ ...first!, leafHash: second!.leafHash }, second!, ...rest];
+      const result = runGo('verify', { ...requestAt(600), records: swapped });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/acknowledged entry 0: the tiles hold leaf/);
+    });
+
+    it('reports an entry beyond the checkpoint', () => {
+      const beyond = [{ index: 600, leafHash: tree.read(0, 0).toString('base64') }];
+      const result = runGo('verify', { ...requestAt(600), records: beyond });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/beyond the checkpoint of size 600/);
+    });
+  });
 });
 
 describe('nospy checks what golang.org/x/mod produces', () => {

@@ -136,7 +136,13 @@ describe('writes', () => {
     expect((await post(SUBMIT, 'by the flag token')).status).toBe(200);
     expect((await post(tokens.submit, 'by a submit token')).status).toBe(200);
     expect((await post(tokens.admin, 'by an admin token')).status).toBe(200);
-    expect((await post(tokens.read, 'by a read token')).status).toBe(401);
+    expect((await post(tokens.read, 'by a read token')).status).toBe(403);
+  });
+
+  it('refuse a write without a known token with 401 and WWW-Authenticate naming the scope', async () => {
+    const response = await post(newToken(), 'by no one');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="nospy", scope="submit"');
   });
 });
 

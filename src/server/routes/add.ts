@@ -39,15 +39,23 @@ export const addRoutes: FastifyPluginAsync<AddRouteOptions> = (
 
   // Authenticate before the body is read (onRequest runs before parsing); what it throws is
   // answered by the error handler.
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const holder = tokens.holderOf(bearerToken(request.headers.authorization));
     if (holder !== undefined) submitters.set(request, holder.name);
-    if (holder === undefined || !grants(holder.scopes, 'submit')) {
+    if (holder === undefined) {
+      void reply.header('www-authenticate', 'Bearer realm="nospy", scope="submit"');
       throw new LogError(
         'LOG_UNAUTHORIZED',
         !tokens.anyGrants('submit')
           ? 'this log takes no submissions: it was started without a submit token'
           : 'POST /add needs the header "Authorization: Bearer <submit token>"',
+      );
+    }
+    // A known token without the scope: 403, as the read API answers (RFC 6750 §3.1).
+    if (!grants(holder.scopes, 'submit')) {
+      throw new LogError(
+        'LOG_FORBIDDEN',
+        `this token (${holder.name || 'unnamed'}) has the scopes ${holder.scopes.join(', ')}, not submit`,
       );
     }
     done();

@@ -8,6 +8,7 @@ import type {
   StoredCheckpoint,
 } from '../log-store-port.js';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { LeafIndex } from '../../tlog/leaf-index.js';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { TILE_WIDTH } from '../../tlog/tiles.js';
@@ -15,6 +16,12 @@ import { BatchWriter } from './batch-writer.js';
 import { indexLeafTiles, leafTileRange, tileHoldsLeaf } from '../leaf-tiles.js';
 import { errorText } from '../../errors/error-text.js';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
+import {
+  STATEMENT_COLUMNS,
+  STATEMENT_QUERY_INDEXES,
+  statementQuerySql,
+  type StatementDbRow,
+} from './statement-query.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log_identity (
@@ -54,8 +61,6 @@ CREATE TABLE IF NOT EXISTS statements (
   type TEXT NOT NULL,
   vendor TEXT
 );
-CREATE INDEX IF NOT EXISTS statements_by_type ON statements (type, idx);
-CREATE INDEX IF NOT EXISTS statements_by_vendor ON statements (vendor, idx);
 CREATE TABLE IF NOT EXISTS statement_subjects (
   digest TEXT NOT NULL,
   idx INTEGER NOT NULL,
@@ -67,23 +72,7 @@ CREATE TABLE IF NOT EXISTS statement_payloads (
   idx INTEGER PRIMARY KEY,
   digest TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS statement_payloads_by_digest ON statement_payloads (digest, idx);
-`;
-
-interface StatementDbRow {
-  idx: number;
-  type: string;
-  vendor: string | null;
-  subjects: string;
-  payload: string | null;
-  extends: number | null;
-}
-
-const STATEMENT_COLUMNS = `s.idx AS idx, s.type AS type, s.vendor AS vendor,
-  (SELECT group_concat(digest, ' ') FROM statement_subjects d WHERE d.idx = s.idx) AS subjects,
-  (SELECT p.digest FROM statement_payloads p WHERE p.idx = s.idx) AS payload,
-  (SELECT max(q.idx) FROM statement_payloads p JOIN statement_payloads q
-     ON q.digest = p.digest AND q.idx < p.idx WHERE p.idx = s.idx) AS extends`;
+${STATEMENT_QUERY_INDEXES}`;
 
 /**
  * The embedded log store: one SQLite file, prepared statements, one transaction per batch.
@@ -95,6 +84,7 @@ export class SqliteLogStore implements LogStorePort {
   readonly #db: SqliteDatabase;
   readonly #statements;
   readonly #writer: BatchWriter;
+  readonly #queries = new Map<string, Database.Statement<(string | number)[], StatementDbRow>>();
   /** Every durable leaf hash → its index, built on first use; covers [0, #indexedSize). */
   #leaves: LeafIndex | undefined;
   #indexedSize = 0;
@@ -278,36 +268,14 @@ export class SqliteLogStore implements LogStorePort {
 
   findStatements(query: StatementQuery): Promise<StatementIndexRow[]> {
     return this.#run('list statements', () => {
-      const where = ['s.idx >= ?', 's.idx < ?'];
-      const params: (string | number)[] = [query.from ?? 0, query.below];
-      if (query.type !== undefined) {
-        where.push('s.type = ?');
-        params.push(query.type);
+      const { sql, params } = statementQuerySql(query);
+      // One statement per combination of filters (a few dozen at most), prepared once.
+      let prepared = this.#queries.get(sql);
+      if (prepared === undefined) {
+        prepared = this.#db.prepare<(string | number)[], StatementDbRow>(sql);
+        this.#queries.set(sql, prepared);
       }
-      if (query.vendor !== undefined) {
-        where.push('s.vendor = ?');
-        params.push(query.vendor);
-      }
-      if (query.payload !== undefined) {
-        where.push(
-          'EXISTS (SELECT 1 FROM statement_payloads p WHERE p.digest = ? AND p.idx = s.idx)',
-        );
-        params.push(query.payload);
-      }
-      if (query.subject !== undefined) {
-        where.push(
-          'EXISTS (SELECT 1 FROM statement_subjects d WHERE d.digest = ? AND d.idx = s.idx)',
-        );
-        params.push(query.subject);
-      }
-      params.push(query.limit);
-      // Built from fixed fragments only; every value is a bound parameter.
-      const sql = `SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE ${where.join(' AND ')}
-        ORDER BY s.idx LIMIT ?`;
-      return this.#db
-        .prepare<(string | number)[], StatementDbRow>(sql)
-        .all(...params)
-        .map(toRow);
+      return prepared.all(...params).map(toRow);
     });
   }
 
