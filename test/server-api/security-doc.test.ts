@@ -61,9 +61,10 @@ const REQUESTS: Record<
     { method: 'GET', url: '/tile/entries/000.p/1' },
   ],
   '`GET /proof/<index>`': [{ method: 'GET', url: '/proof/0' }],
-  '`GET /v1/statements`, `GET /v1/statements/<index>`': [
+  '`GET /v1/statements`, `GET /v1/statements/<index>`, `GET /v1/statements/<index>/sigstore`': [
     { method: 'GET', url: '/v1/statements' },
     { method: 'GET', url: '/v1/statements/0' },
+    { method: 'GET', url: '/v1/statements/0/sigstore' },
   ],
   '`GET /v1/blobs/sha256:<hex>`': [{ method: 'GET', url: `/v1/blobs/${BLOB}` }],
   '`GET /healthz`': [{ method: 'GET', url: '/healthz' }],
