@@ -8,6 +8,8 @@ import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';
+import { reportWithHistory } from '../../check/report-history.js';
+import type { FindingStorePort } from '../../store/finding-store-port.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { errorText } from '../../errors/error-text.js';
@@ -108,10 +110,14 @@ export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () 
   };
 }
 
-/** A cached snapshot source that runs the engine on `loaded` whenever the log grew. */
+/**
+ * A cached snapshot source that runs the engine on `loaded` whenever the log grew; with a finding
+ * store, each run is recorded in the finding history and the findings shown through it.
+ */
 export function engineSnapshotSource(
   loaded: LoadedConfig,
   log: () => LogState,
+  findingStore?: FindingStorePort,
 ): CachedSnapshotSource {
   return new CachedSnapshotSource(
     () => log().size,
@@ -129,10 +135,22 @@ export function engineSnapshotSource(
                 resolve(base, check.inventory),
                 parseDateFlag('check.date', now.toISOString().slice(0, 10)),
               );
-        return snapshotFromReport(evidence, checkReport(evidence, { now }), log(), {
+        let report = checkReport(evidence, { now });
+        let histories;
+        if (findingStore !== undefined) {
+          await findingStore.recordRun(report.evaluatedAt, report.findings);
+          histories = await findingStore.histories();
+          report = reportWithHistory(report, histories);
+        }
+        const snapshot = snapshotFromReport(evidence, report, log(), {
           ...(compliance === undefined ? {} : { compliance }),
           vulnerabilitiesChecked: check.sboms.length > 0 && check.osv.length > 0,
         });
+        return {
+          ...snapshot,
+          computedAt: new Date().toISOString(),
+          ...(histories === undefined ? {} : { histories }),
+        };
       } catch (error) {
         throw new ApiError(
           'API_REPORT_FAILED',

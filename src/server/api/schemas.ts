@@ -59,6 +59,8 @@ const Counts = z.object({
 
 export const SummaryResponse = z.object({
   generatedAt: z.string(),
+  /** The wall-clock time the report was computed (`generatedAt` is its evaluation instant). */
+  computedAt: z.string().optional(),
   findings: Counts.extend({ total: z.number().int() }),
   devices: z.number().int(),
   vendors: z.number().int(),

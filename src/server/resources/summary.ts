@@ -18,6 +18,7 @@ export const summaryRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { sn
       const s = await snapshots.snapshot();
       return {
         generatedAt: s.generatedAt,
+        ...(s.computedAt === undefined ? {} : { computedAt: s.computedAt }),
         findings: { total: s.findings.length, ...countFindings(s.findings) },
         devices: s.devices.length,
         vendors: s.vendors.length,
