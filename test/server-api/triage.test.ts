@@ -158,3 +158,18 @@ describe('the findings list', () => {
     expect((body.findings as { id: string }[]).map((f) => f.id)).toEqual(['f-notlogged-1']);
   });
 });
+
+describe('the evidence file of a finding', () => {
+  it('is the nospy-finding/v1 file of the finding, as an attachment', async () => {
+    const response = await fetch(`${url}/v1/findings/f-policy-1/evidence`, {
+      headers: { authorization: `Bearer ${tokens.read}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="f-policy-1.json"',
+    );
+    // The fixture's ids are not engine ids, so the strict reader is left to the demo's test.
+    const file = JSON.parse(await response.text()) as { format: string; finding: { id: string } };
+    expect(file).toMatchObject({ format: 'nospy-finding/v1', finding: { id: 'f-policy-1' } });
+  });
+});

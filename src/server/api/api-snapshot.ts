@@ -240,6 +240,11 @@ export interface ApiSnapshot {
   readonly generatedAt: string;
   /** The wall-clock time the report was computed, ISO 8601 UTC. */
   readonly computedAt?: string;
+  /**
+   * Documents policy findings' evidence names by digest (the logged inventory's bytes, by hex
+   * SHA-256), carried in the finding's evidence file.
+   */
+  readonly documents?: ReadonlyMap<string, Buffer>;
   /** Every recorded finding's history across check runs, by id (none without a finding store). */
   readonly histories?: ReadonlyMap<string, FindingHistory>;
   readonly findings: readonly Finding[];

@@ -3,6 +3,7 @@
  * snapshot the read API serves. Pure apart from `engineSnapshotSource`, which runs the engine (once
  * per log size).
  */
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence } from '../../check/evidence.js';
@@ -146,9 +147,17 @@ export function engineSnapshotSource(
           ...(compliance === undefined ? {} : { compliance }),
           vulnerabilitiesChecked: check.sboms.length > 0 && check.osv.length > 0,
         });
+        const inventory = evidence.policyInput?.bytes;
         return {
           ...snapshot,
           computedAt: new Date().toISOString(),
+          ...(inventory === undefined
+            ? {}
+            : {
+                documents: new Map([
+                  [createHash('sha256').update(inventory).digest('hex'), Buffer.from(inventory)],
+                ]),
+              }),
           ...(histories === undefined ? {} : { histories }),
         };
       } catch (error) {
