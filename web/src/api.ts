@@ -16,11 +16,51 @@ export interface Finding {
     rule?: string;
   };
   readonly firstSeen: string;
+  readonly lastSeen?: string;
   readonly explanation: string;
+  /** Each part carries what a verifier needs (src/check/finding.ts); read as loose records. */
+  readonly evidence?: readonly EvidencePart[];
+  /** The triage decision in force, when there is one. */
+  readonly triage?: TriageDecision;
+}
+
+export type EvidencePart = { readonly type: string } & Readonly<Record<string, unknown>>;
+
+export type TriageState = 'acknowledged' | 'false-positive' | 'accepted-risk' | 'reopened';
+
+export interface TriageDecision {
+  readonly finding: string;
+  readonly state: TriageState;
+  readonly by: string;
+  readonly at: string;
+  readonly reason: string;
+  readonly until?: string;
+}
+
+/** `GET /v1/findings/<id>`: the finding with its history across runs and its triage. */
+export interface FindingDetail extends Finding {
+  readonly history?: {
+    firstSeen: string;
+    lastSeen: string;
+    firstRun: string;
+    lastRun: string;
+    resolvedAt?: string;
+  };
+  readonly triageHistory?: readonly TriageDecision[];
+}
+
+/** `GET /v1/findings` with paging: the page, and how many the filters select. */
+export interface FindingPage {
+  readonly findings: Finding[];
+  readonly total: number;
+  readonly bySeverity?: Record<string, number>;
 }
 
 export interface Summary {
+  /** The report's evaluation instant. */
   readonly generatedAt: string;
+  /** When the report was computed (wall clock). */
+  readonly computedAt?: string;
   readonly findings: {
     total: number;
     byKind: Record<string, number>;
@@ -228,4 +268,50 @@ export async function getJson<T>(path: string): Promise<T> {
 /** The CSS class of a firmware verdict: an image no logged release names is bad, none named is unknown. */
 export function firmwareClass(verdict: string): string {
   return verdict === 'logged' ? 'ok' : verdict === 'not-logged' ? 'bad' : 'muted';
+}
+
+/**
+ * Whether a check ran over anything: `unconfigured` when the report judged nothing at all (no
+ * finding, device, vendor or release), which must never read as "no findings". The one place
+ * this is decided, so that an explicit field of the API can replace the inference.
+ */
+export function checkState(summary: Summary): 'checked' | 'unconfigured' {
+  const nothing =
+    summary.findings.total === 0 &&
+    summary.devices === 0 &&
+    summary.vendors === 0 &&
+    summary.releases === 0;
+  return nothing ? 'unconfigured' : 'checked';
+}
+
+/** POSTs JSON to a same-origin path with the stored token; throws with the API's message. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { ...apiHeaders(), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status === 401) signOut();
+  if (!response.ok) {
+    const answer = (await response.json().catch(() => undefined)) as
+      { error?: { message?: string } } | undefined;
+    throw new Error(`${String(response.status)} ${answer?.error?.message ?? ''}`.trim());
+  }
+  return (await response.json()) as T;
+}
+
+/** A local date and time with the zone, e.g. `1 Jun 2026, 02:00 CEST`. */
+export function localTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZoneName: 'short',
+  });
+}
+
+/** The dashboard path of a finding. */
+export function findingPath(id: string): string {
+  return `#/finding/${encodeURIComponent(id)}`;
 }

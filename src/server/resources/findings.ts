@@ -4,7 +4,7 @@ import { triageInForce, type TriageDecision } from '../../check/finding-history.
 import type { FindingStorePort } from '../../store/finding-store-port.js';
 import { notInReport } from '../api/errors.js';
 import { pageFindings } from '../api/finding-page.js';
-import { filterFindings, findingHistory } from '../api/query.js';
+import { filterFindings, findingHistory, scopeFindings } from '../api/query.js';
 import { QUERY_ERRORS, HistoryResponse, IdParam, BY_ID_ERRORS } from '../api/schemas.js';
 import {
   FindingDetailResponse,
@@ -47,8 +47,9 @@ export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app
     async (request) => {
       const s = await snapshots.snapshot();
       const triage = await triageInForceById(findingStore);
+      const scoped = scopeFindings(s, request.query);
       const { page, total, bySeverity } = pageFindings(
-        filterFindings(s.findings, request.query),
+        filterFindings(scoped.findings, { ...request.query, ...scoped }),
         triage,
         request.query,
       );

@@ -1,6 +1,7 @@
 import type { Pack } from '../api.js';
 import { ShareBar } from '../chart.js';
 import { useFetch } from '../use-fetch.js';
+import { useTitle } from '../route.js';
 import { FindingTable, Show } from './common.js';
 
 function Domains(props: { readonly domains: Pack['domains'] }) {
@@ -31,6 +32,7 @@ function Domains(props: { readonly domains: Pack['domains'] }) {
 }
 
 export function CompliancePage() {
+  useTitle('Compliance');
   const compliance = useFetch<{ packs: Pack[] }>('v1/compliance');
   return (
     <>
