@@ -304,9 +304,13 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
 export function localTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  // dateStyle and timeStyle cannot be combined with timeZoneName: the fields are named instead.
   return date.toLocaleString(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZoneName: 'short',
   });
 }
