@@ -22,12 +22,12 @@ interface AxeViolation {
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   // A string: the test compiles against Node's types, which have no `axe` or `document`.
-  const violations = (await page.evaluate(`axe
+  const violations = await page.evaluate<AxeViolation[]>(`axe
     .run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
       resultTypes: ['violations'],
     })
-    .then((r) => r.violations)`)) as AxeViolation[];
+    .then((r) => r.violations)`);
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(
@@ -41,7 +41,7 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 
 /** Whether the page scrolls sideways (its content is wider than the viewport). */
 export async function scrollsSideways(page: Page): Promise<boolean> {
-  return (await page.evaluate(
+  return page.evaluate<boolean>(
     'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-  )) as boolean;
+  );
 }

@@ -41,20 +41,66 @@ function matchesTriage(filter: TriageFilter, decision: TriageDecision | undefine
 
 const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Ascending comparators; `severity` ascending is the most severe first, then the newest. */
-const COMPARE: Record<FindingSort, (a: Finding, b: Finding) => number> = {
-  severity: (a, b) =>
-    (RANK.get(a.severity) ?? 9) - (RANK.get(b.severity) ?? 9) || text(b.firstSeen, a.firstSeen),
-  firstSeen: (a, b) => text(a.firstSeen, b.firstSeen),
-  lastSeen: (a, b) => text(a.lastSeen, b.lastSeen),
-  kind: (a, b) => text(a.kind, b.kind),
-  device: (a, b) => text(a.subject.device ?? '', b.subject.device ?? ''),
-  vendor: (a, b) => text(a.subject.vendor ?? '', b.subject.vendor ?? ''),
+/** A finding with its sort keys computed once (a sort of 100,000 compares two million times). */
+interface Keyed {
+  readonly finding: Finding;
+  readonly key: number | string;
+  readonly newest: number;
+}
+
+const KEY: Record<FindingSort, (f: Finding) => number | string> = {
+  severity: (f) => RANK.get(f.severity) ?? 9,
+  firstSeen: (f) => Date.parse(f.firstSeen),
+  lastSeen: (f) => Date.parse(f.lastSeen),
+  kind: (f) => f.kind,
+  device: (f) => f.subject.device ?? '',
+  vendor: (f) => f.subject.vendor ?? '',
 };
 
+/** Sorted orders of one report's findings, computed once per report and sort. */
+const SORTED = new WeakMap<readonly Finding[], Map<string, Finding[]>>();
+
 /**
- * The findings the triage filter keeps, sorted (ties by id, so pages never overlap) and cut to
- * the window, with how many the filter kept and their counts by severity.
+ * The findings in the order asked for: ascending `severity` is the most severe first, then the
+ * newest; ties by id, so pages never overlap. Cached per findings array (one per report).
+ */
+export function sortedFindings(
+  findings: readonly Finding[],
+  sort?: FindingSort,
+  order?: 'asc' | 'desc',
+): readonly Finding[] {
+  // No sort asked: the report's own order (most severe first, then by kind), sorted by the engine.
+  if (sort === undefined && order === undefined) return findings;
+  sort ??= 'severity';
+  order ??= 'asc';
+  let orders = SORTED.get(findings);
+  if (orders === undefined) {
+    orders = new Map();
+    SORTED.set(findings, orders);
+  }
+  const name = `${sort} ${order}`;
+  const cached = orders.get(name);
+  if (cached !== undefined) return cached;
+  const sign = order === 'desc' ? -1 : 1;
+  const key = KEY[sort];
+  const keyed: Keyed[] = findings.map((finding) => ({
+    finding,
+    key: key(finding),
+    newest: sort === 'severity' ? -Date.parse(finding.firstSeen) : 0,
+  }));
+  keyed.sort(
+    (a, b) =>
+      sign * (a.key < b.key ? -1 : a.key > b.key ? 1 : a.newest - b.newest) ||
+      text(a.finding.id, b.finding.id),
+  );
+  const sorted = keyed.map((k) => k.finding);
+  orders.set(name, sorted);
+  return sorted;
+}
+
+/**
+ * The findings (already sorted, `sortedFindings`) the triage filter keeps, cut to the window,
+ * with how many the filter kept and their counts by severity.
  */
 export function pageFindings(
   findings: readonly Finding[],
@@ -64,11 +110,8 @@ export function pageFindings(
   const filter = options.triage;
   const kept =
     filter === undefined
-      ? [...findings]
+      ? findings
       : findings.filter((f) => matchesTriage(filter, triage.get(f.id)));
-  const compare = COMPARE[options.sort ?? 'severity'];
-  const sign = options.order === 'desc' ? -1 : 1;
-  kept.sort((a, b) => sign * compare(a, b) || text(a.id, b.id));
   const bySeverity: Record<string, number> = {};
   for (const f of kept) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
   const offset = options.offset ?? 0;

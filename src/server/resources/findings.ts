@@ -3,7 +3,7 @@ import type { Finding } from '../../check/finding.js';
 import { triageInForce, type TriageDecision } from '../../check/finding-history.js';
 import type { FindingStorePort } from '../../store/finding-store-port.js';
 import { notInReport } from '../api/errors.js';
-import { pageFindings } from '../api/finding-page.js';
+import { pageFindings, sortedFindings } from '../api/finding-page.js';
 import { filterFindings, findingHistory, scopeFindings } from '../api/query.js';
 import { QUERY_ERRORS, HistoryResponse, IdParam, BY_ID_ERRORS } from '../api/schemas.js';
 import {
@@ -13,6 +13,9 @@ import {
 } from '../api/triage-schemas.js';
 import type { ReadRouteOptions } from '../api/api-snapshot.js';
 import { triageRoutes } from './triage.js';
+
+/** The per-day history of one report's findings, computed once per report. */
+const HISTORY = new WeakMap<readonly Finding[], ReturnType<typeof findingHistory>>();
 
 /** The triage decision in force for every finding that has one, judged now. */
 export async function triageInForceById(
@@ -47,7 +50,9 @@ export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app
     async (request) => {
       const s = await snapshots.snapshot();
       const triage = await triageInForceById(findingStore);
-      const scoped = scopeFindings(s, request.query);
+      // Sorted once per report and sort; every filter below keeps that order.
+      const sorted = sortedFindings(s.findings, request.query.sort, request.query.order);
+      const scoped = scopeFindings({ ...s, findings: sorted }, request.query);
       const { page, total, bySeverity } = pageFindings(
         filterFindings(scoped.findings, { ...request.query, ...scoped }),
         triage,
@@ -71,7 +76,12 @@ export const findingRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = async (app
         response: { 200: HistoryResponse },
       },
     },
-    async () => ({ days: findingHistory((await snapshots.snapshot()).findings) }),
+    async () => {
+      const { findings } = await snapshots.snapshot();
+      let days = HISTORY.get(findings);
+      if (days === undefined) HISTORY.set(findings, (days = findingHistory(findings)));
+      return { days };
+    },
   );
 
   /** The finding in the report, else its last version in the history (a resolved finding). */
