@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import type { FindingDetail, Summary } from '../api.js';
-import { useFetch } from '../use-fetch.js';
+import type { FindingDetail } from '../api.js';
 import { verifyEntry, type Step, type Verdict } from '../verify/verify-entry.js';
-import { useUserTrust, YourKeys } from './log-keys.js';
-import { Independence, serverReader, useEffectiveTrust } from './log.js';
+import { YourKeys } from './log-keys.js';
+import { Independence, serverReader, useVerifierTrust } from './log.js';
 
 interface EntryResult {
   readonly index: number;
@@ -26,10 +25,7 @@ function citedEntries(finding: FindingDetail): number[] {
  * independent.
  */
 export function VerifyFinding(props: { readonly finding: FindingDetail }) {
-  const summary = useFetch<Summary>('v1/summary');
-  const user = useUserTrust();
-  const serverKey = summary.state === 'ok' ? summary.data.log.verifierKey : undefined;
-  const effective = useEffectiveTrust(user.trust, serverKey);
+  const { user, effective } = useVerifierTrust();
   const [results, setResults] = useState<EntryResult[]>([]);
   const [verdict, setVerdict] = useState<string>('');
   const [verified, setVerified] = useState<boolean | undefined>();

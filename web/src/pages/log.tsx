@@ -164,12 +164,21 @@ function Verifier(props: {
   );
 }
 
-export function LogPage(props: { readonly entry?: string | null }) {
-  useTitle(props.entry === undefined || props.entry === null ? 'Log' : `Log entry ${props.entry}`);
+/**
+ * The summary, the user's keys and the trust the verifier uses (the user's, else the server's
+ * log key marked NOT INDEPENDENT): the one place the dashboard reads the server's key.
+ */
+export function useVerifierTrust() {
   const summary = useFetch<Summary>('v1/summary');
   const user = useUserTrust();
   const serverKey = summary.state === 'ok' ? summary.data.log.verifierKey : undefined;
   const effective = useEffectiveTrust(user.trust, serverKey);
+  return { summary, user, effective };
+}
+
+export function LogPage(props: { readonly entry?: string | null }) {
+  useTitle(props.entry === undefined || props.entry === null ? 'Log' : `Log entry ${props.entry}`);
+  const { summary, user, effective } = useVerifierTrust();
   return (
     <>
       <h1>Transparency log</h1>
