@@ -86,6 +86,8 @@ export interface DeviceSummary {
   readonly model?: string;
   readonly release?: string;
   readonly firmware: string;
+  /** `firmware` told honestly: `logged-with-indicators`, `unscanned` beside the verdicts. */
+  readonly firmwareStatus?: string;
   readonly findings: number;
 }
 
@@ -267,7 +269,11 @@ export async function getJson<T>(path: string): Promise<T> {
 
 /** The CSS class of a firmware verdict: an image no logged release names is bad, none named is unknown. */
 export function firmwareClass(verdict: string): string {
-  return verdict === 'logged' ? 'ok' : verdict === 'not-logged' ? 'bad' : 'muted';
+  return verdict === 'logged'
+    ? 'ok'
+    : verdict === 'not-logged' || verdict === 'logged-with-indicators'
+      ? 'bad'
+      : 'muted';
 }
 
 /**
@@ -318,4 +324,14 @@ export function localTime(iso: string): string {
 /** The dashboard path of a finding. */
 export function findingPath(id: string): string {
   return `#/finding/${encodeURIComponent(id)}`;
+}
+
+/** A device's firmware status in words: never "logged" in green for an image with indicators. */
+export function firmwareText(device: { firmware: string; firmwareStatus?: string }): string {
+  const status = device.firmwareStatus ?? device.firmware;
+  return status === 'logged-with-indicators'
+    ? 'logged, but carries back-door indicators'
+    : status === 'unscanned'
+      ? 'logged, never scanned'
+      : status;
 }

@@ -158,3 +158,19 @@ export function clauseFindings(
 export function packFindings(findings: readonly Finding[], pack: string): Finding[] {
   return findings.filter((f) => f.breaks.type === 'rule' && f.breaks.pack === pack);
 }
+
+/**
+ * The firmware status told honestly: `logged-with-indicators` when a logged image carries
+ * back-door indicators, `unscanned` when a logged image was never scanned; otherwise the verdict
+ * (`logged`, `not-logged`, `unknown`).
+ */
+export function firmwareStatus(
+  device: DeviceRecord,
+  findings: readonly Finding[],
+): 'logged' | 'logged-with-indicators' | 'unscanned' | 'not-logged' | 'unknown' {
+  if (device.firmware !== 'logged') return device.firmware;
+  if (findings.some((f) => f.kind === 'firmware-backdoor-indicator'))
+    return 'logged-with-indicators';
+  if (findings.some((f) => f.kind === 'firmware-unscanned')) return 'unscanned';
+  return 'logged';
+}

@@ -89,6 +89,10 @@ const DeviceSummary = z.object({
   model: z.string().optional(),
   release: z.string().optional(),
   firmware: z.enum(['logged', 'not-logged', 'unknown']),
+  /** `firmware` told honestly: a logged image with back-door indicators, or never scanned. */
+  firmwareStatus: z
+    .enum(['logged', 'logged-with-indicators', 'unscanned', 'not-logged', 'unknown'])
+    .optional(),
   findings: z.number().int(),
 });
 

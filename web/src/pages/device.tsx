@@ -1,4 +1,4 @@
-import { firmwareClass, type Device, type TrafficVerdict } from '../api.js';
+import { firmwareClass, firmwareText, type Device, type TrafficVerdict } from '../api.js';
 import { useFetch } from '../use-fetch.js';
 import { useTitle } from '../route.js';
 import { FindingTable, Show } from './common.js';
@@ -76,7 +76,7 @@ export function DevicePage(props: { readonly id: string }) {
                 : `${d.releaseInfo.version} (log entry ${String(d.releaseInfo.index)})`}
             </dd>
             <dt>Firmware</dt>
-            <dd className={firmwareClass(d.firmware)}>{d.firmware}</dd>
+            <dd className={firmwareClass(d.firmwareStatus ?? d.firmware)}>{firmwareText(d)}</dd>
             <dt>MUD</dt>
             <dd>
               {d.mud === undefined ? (

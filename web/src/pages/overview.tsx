@@ -2,6 +2,7 @@ import {
   SEVERITIES,
   checkState,
   firmwareClass,
+  firmwareText,
   getJson,
   localTime,
   type DeviceSummary,
@@ -402,7 +403,9 @@ function Devices(props: { readonly devices: readonly DeviceSummary[] }) {
                   {device.vendorName ?? device.vendor}
                 </a>
               </td>
-              <td className={firmwareClass(device.firmware)}>{device.firmware}</td>
+              <td className={firmwareClass(device.firmwareStatus ?? device.firmware)}>
+                {firmwareText(device)}
+              </td>
               <td>{device.findings}</td>
             </tr>
           ))}
