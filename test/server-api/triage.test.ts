@@ -144,7 +144,10 @@ describe('the findings list', () => {
         (await call('GET', `/v1/findings${query}`, tokens.read)).body.findings as { id: string }[]
       ).map((f) => f.id);
     expect(await ids('?triage=suppressed')).toEqual(['f-policy-1']);
-    expect(await ids('?triage=unsuppressed&sort=severity')).toEqual(['f-notlogged-1', 'f-undeclared-1']);
+    expect(await ids('?triage=unsuppressed&sort=severity')).toEqual([
+      'f-notlogged-1',
+      'f-undeclared-1',
+    ]);
     expect(await ids('')).toHaveLength(3);
   });
 
