@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { binDays } from '../../web/src/bins.js';
 import { findingsPath, withFilter } from '../../web/src/findings-query.js';
-import { findingsCsv } from '../../web/src/export-findings.js';
+import { findingsCsv } from '../../web/src/findings-csv.js';
 
 const day = (d: string, n: number) => ({ day: d, total: n, bySeverity: { high: n } });
 

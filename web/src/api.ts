@@ -1,7 +1,8 @@
 /** The read API's responses, as the dashboard uses them (see docs/api.md). */
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+import type { Severity } from './severities.js';
+
+export { SEVERITIES, type Severity } from './severities.js';
 
 export interface Finding {
   readonly id: string;

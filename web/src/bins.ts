@@ -1,4 +1,11 @@
-import { SEVERITIES, type HistoryDay } from './api.js';
+import { SEVERITIES } from './severities.js';
+
+/** Findings first seen on one day, as `GET /v1/findings/history` gives them. */
+export interface DayCount {
+  readonly day: string;
+  readonly total: number;
+  readonly bySeverity: Readonly<Record<string, number>>;
+}
 
 /** One bar of the chart: a day, or a week starting on `start`, with counts by severity. */
 export interface Bin {
@@ -20,7 +27,7 @@ function dayText(ms: number): string {
  * Every day from the first finding's to `until` (the evaluation day), zero-filled, so a day with
  * no new finding is a gap and not a line drawn across it; weeks past ninety days.
  */
-export function binDays(days: readonly HistoryDay[], until: string): Bin[] {
+export function binDays(days: readonly DayCount[], until: string): Bin[] {
   const first = days[0];
   if (first === undefined) return [];
   const start = Date.parse(`${first.day}T00:00:00Z`);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { findingPath, vendorPath, type Finding } from '../api.js';
 import type { Loaded } from '../use-fetch.js';
+import { breaksText } from '../findings-csv.js';
 
 /** Renders a loaded value, or the loading / error state. */
 export function Show<T>(props: {
@@ -11,14 +12,6 @@ export function Show<T>(props: {
   if (loaded.state === 'loading') return <p className="muted-text">Loading…</p>;
   if (loaded.state === 'error') return <p className="error">{loaded.message}</p>;
   return <>{props.children(loaded.data)}</>;
-}
-
-/** What a finding breaks, in one short line. */
-export function breaksText(f: Finding): string {
-  const b = f.breaks;
-  if (b.type === 'clause') return `clause ${b.clause ?? ''} (entry ${String(b.agreement ?? '')})`;
-  if (b.type === 'rule') return `rule ${b.rule ?? ''} (${b.pack ?? ''})`;
-  return 'log consistency';
 }
 
 export function FindingTable(props: {

@@ -11,7 +11,8 @@ import {
   type Summary,
   type VendorSummary,
 } from '../api.js';
-import { findingsCsv, saveFile } from '../export-findings.js';
+import { saveFile } from '../export-findings.js';
+import { findingsCsv } from '../findings-csv.js';
 import { findingsPath, pageOf, withFilter, PAGE_SIZE, type FilterKey } from '../findings-query.js';
 import { setQuery, useTitle } from '../route.js';
 import { useFetch } from '../use-fetch.js';
