@@ -26,6 +26,7 @@ import { httpServerOptions, serverLimits, type ServerLimits } from './limits/ser
 import { WriteAdmission } from './limits/write-admission.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { requireScope } from './auth/require-scope.js';
+import type { FindingStorePort } from '../store/finding-store-port.js';
 
 export type { LogRouteOptions, LogServer } from './log-routes.js';
 
@@ -49,6 +50,8 @@ export interface ServerOptions {
   readonly blobs?: BlobStorePort | undefined;
   /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
   readonly snapshots?: ApiSnapshotSource | undefined;
+  /** Finding history and triage (`/v1/findings/<id>/triage`); none without one. */
+  readonly findingStore?: FindingStorePort | undefined;
   /** A built dashboard directory (web/dist) served at `/`; none without one. */
   readonly dashboard?: string | undefined;
   /** Deadlines, the connection cap and write admission; defaults in `limits/server-limits.ts`. */
@@ -144,7 +147,11 @@ export function createServer(options: ServerOptions): LogServer {
     // headers of every request of this scope before its route runs.
     void app.register(async (scope) => {
       scope.addHook('onRequest', requireScope(tokens, 'read'));
-      await scope.register(readApiRoutes, { snapshots });
+      await scope.register(readApiRoutes, {
+        snapshots,
+        findingStore: options.findingStore,
+        tokens,
+      });
     });
   if (options.dashboard !== undefined)
     void app.register(dashboardRoutes, { dir: options.dashboard });

@@ -4,6 +4,7 @@ import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
+import { SqliteFindingStore } from '../../store/sqlite/sqlite-finding-store.js';
 import { engineSnapshotSource, publishedLogState } from '../../server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
 import { loadTrustFile } from '../../statements/files.js';
@@ -135,6 +136,8 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         await stores.close();
         throw error;
       });
+      // Finding history and triage, in the same database as the CLI's `nospy check` records.
+      const findingStore = new SqliteFindingStore(config.data);
       const auditor = new StoreAuditor({
         dataDir: stores.name,
         signer,
@@ -154,7 +157,12 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
         blobs: stores.blobs,
         // The read API: the check engine's report over this config, recomputed when the log grows.
-        snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
+        snapshots: engineSnapshotSource(
+          loaded,
+          publishedLogState(log.sequencer, signer),
+          findingStore,
+        ),
+        findingStore,
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         limits: config.server,
         witnessWait:
@@ -170,6 +178,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
               },
         onClose: async () => {
           await auditor.stop();
+          await findingStore.close();
           await log.close();
           await stores.close();
         },

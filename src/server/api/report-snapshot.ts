@@ -3,11 +3,14 @@
  * snapshot the read API serves. Pure apart from `engineSnapshotSource`, which runs the engine (once
  * per log size).
  */
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';
+import { reportWithHistory } from '../../check/report-history.js';
+import type { FindingStorePort } from '../../store/finding-store-port.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { errorText } from '../../errors/error-text.js';
@@ -124,10 +127,14 @@ export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () 
   };
 }
 
-/** A cached snapshot source that runs the engine on `loaded` whenever the log grew. */
+/**
+ * A cached snapshot source that runs the engine on `loaded` whenever the log grew; with a finding
+ * store, each run is recorded in the finding history and the findings shown through it.
+ */
 export function engineSnapshotSource(
   loaded: LoadedConfig,
   log: () => LogState,
+  findingStore?: FindingStorePort,
 ): CachedSnapshotSource {
   const notChecked = notCheckedReason(loaded.config, loaded.file);
   return new CachedSnapshotSource(
@@ -147,7 +154,14 @@ export function engineSnapshotSource(
                 resolve(base, check.inventory),
                 parseDateFlag('check.date', now.toISOString().slice(0, 10)),
               );
-        return snapshotFromReport(evidence, checkReport(evidence, { now }), log(), {
+        let report = checkReport(evidence, { now });
+        let histories;
+        if (findingStore !== undefined) {
+          await findingStore.recordRun(report.evaluatedAt, report.findings);
+          histories = await findingStore.histories();
+          report = reportWithHistory(report, histories);
+        }
+        const snapshot = snapshotFromReport(evidence, report, log(), {
           ...(compliance === undefined ? {} : { compliance }),
           // SBOMs are the configured ones and those logged releases keep in the blob store.
           vulnerabilitiesChecked:
@@ -159,6 +173,19 @@ export function engineSnapshotSource(
                   s.statement.predicate.sbom.inBlobStore === true,
               )),
         });
+        const inventory = evidence.policyInput?.bytes;
+        return {
+          ...snapshot,
+          computedAt: new Date().toISOString(),
+          ...(inventory === undefined
+            ? {}
+            : {
+                documents: new Map([
+                  [createHash('sha256').update(inventory).digest('hex'), Buffer.from(inventory)],
+                ]),
+              }),
+          ...(histories === undefined ? {} : { histories }),
+        };
       } catch (error) {
         throw new ApiError(
           'API_REPORT_FAILED',

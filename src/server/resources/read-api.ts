@@ -9,6 +9,7 @@ import { cacheViews } from '../http/cached-views.js';
 import type { ReadRouteOptions } from '../api/api-snapshot.js';
 import { complianceRoutes } from './compliance.js';
 import { deviceRoutes } from './devices.js';
+import { findingEvidenceRoutes } from './finding-evidence.js';
 import { findingRoutes } from './findings.js';
 import { releaseRoutes } from './releases.js';
 import { summaryRoutes } from './summary.js';
@@ -35,6 +36,7 @@ export const readApiRoutes: FastifyPluginAsync<ReadRouteOptions> = async (app, o
   cacheViews(app, () => options.snapshots.snapshot());
   await app.register(summaryRoutes, options);
   await app.register(findingRoutes, options);
+  await app.register(findingEvidenceRoutes, options);
   await app.register(deviceRoutes, options);
   await app.register(vendorRoutes, options);
   await app.register(releaseRoutes, options);

@@ -20,6 +20,7 @@ export const summaryRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { sn
         generatedAt: s.generatedAt,
         checked: s.notChecked === undefined,
         ...(s.notChecked === undefined ? {} : { reason: s.notChecked }),
+        ...(s.computedAt === undefined ? {} : { computedAt: s.computedAt }),
         findings: { total: s.findings.length, ...countFindings(s.findings) },
         devices: s.devices.length,
         vendors: s.vendors.length,
