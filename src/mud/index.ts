@@ -31,6 +31,13 @@ export {
   type BehaviourReport,
   type FindingKind,
 } from './behaviour.js';
+export {
+  inferServiceSide,
+  type ServiceGuess,
+  type ServiceInference,
+  type ServiceSide,
+} from './service-side.js';
+export { resolveConversation, type ResolvedService } from './conversation.js';
 export { deviceMapSchema, grantsSchema } from './device-map.js';
 export { verdictFor, formatVerdict, type MudVerdict } from './verdicts.js';
 export { MudError, type MudErrorCode } from './errors.js';
