@@ -81,7 +81,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'collect',
     description:
-      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store",
+      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store, and/or publish them to NATS JetStream",
     load: async () => [(await import('./commands/flows.js')).registerFlowsCommands],
   },
   {

@@ -52,6 +52,8 @@ export const TOOLS = {
   // present); from 2.40 (Debian 13) it is in util-linux-extra.
   'mkfs.cramfs': { debianPackage: 'util-linux-extra', detect: command('mkfs.cramfs') },
   zip: { debianPackage: 'zip', detect: command('zip') },
+  // Tests start their own JetStream server on a free port (test/helpers/nats-server.ts).
+  'nats-server': { debianPackage: 'nats-server', detect: command('nats-server') },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
