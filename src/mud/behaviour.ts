@@ -251,45 +251,39 @@ export class BehaviourCheck {
   /** The findings with every conversation resolved into its services, merged with equal ones. */
   private withConversations(): BehaviourFinding[] {
     if (this.conversationCount === 0) return [...this.all];
-    const merged = new Map<BehaviourFinding, BehaviourFinding>();
-    const added: BehaviourFinding[] = [];
+    return resolveFindings(this.partial(), this.maxSamples);
+  }
+
+  /**
+   * What the check holds before conversations are resolved: the findings every record told on its
+   * own, and the conversations' port tallies. Sums only, so partials of disjoint record sets (a
+   * worker's batches) add up; `resolveFindings` turns any sum into the findings `report` gives.
+   */
+  partial(): BehaviourPartial {
+    const conversations: ConversationTally[] = [];
     for (const state of this.states) {
       for (const [remote, byProto] of state.conversations) {
-        for (const [proto, conversation] of byProto) {
-          for (const service of resolveConversation(conversation.device, conversation.remote)) {
-            const code = findingCode('undeclared-traffic', service.side, service.port, proto);
-            const existing = state.findings.get(remote)?.get(code);
-            let finding = existing === undefined ? undefined : merged.get(existing);
-            if (finding === undefined && existing !== undefined) {
-              finding = cloneFinding(existing);
-              merged.set(existing, finding);
-            }
-            if (finding === undefined) {
-              finding = {
-                device: state.device.id,
-                kind: 'undeclared-traffic',
-                remote,
-                port: service.port,
-                proto,
-                side: service.side,
-                inferred: service.how,
-                directions: [],
-                first: Number.POSITIVE_INFINITY,
-                last: Number.NEGATIVE_INFINITY,
-                records: 0,
-                packets: 0,
-                bytes: 0,
-                samples: [],
-              };
-              added.push(finding);
-            }
-            finding.inferred = strongerInference(finding.inferred, service.how);
-            for (const part of service.parts) foldTally(finding, part, this.maxSamples);
-          }
+        for (const [proto, ports] of byProto) {
+          conversations.push({
+            device: state.device.id,
+            remote,
+            proto,
+            devicePorts: ports.device,
+            remotePorts: ports.remote,
+          });
         }
       }
     }
-    return [...this.all.map((f) => merged.get(f) ?? f), ...added];
+    return {
+      findings: this.all,
+      conversations,
+      records: this.records,
+      legs: this.legs,
+      allowedLegs: this.allowedLegs,
+      grantedLegs: this.grantedLegs,
+      unattributed: this.unattributed,
+      overflow: this.overflow,
+    };
   }
 
   /** TCP/UDP to a management port of the device, from outside its local networks, not opened by the device. */
@@ -389,6 +383,78 @@ export function checkBehaviour(
   const check = new BehaviourCheck(input);
   for (const record of records) check.add(record);
   return check.report();
+}
+
+/** The port tallies of one conversation (device, remote address, protocol). */
+export interface ConversationTally {
+  readonly device: string;
+  readonly remote: string;
+  readonly proto: number;
+  readonly devicePorts: ReadonlyMap<number, PortTally>;
+  readonly remotePorts: ReadonlyMap<number, PortTally>;
+}
+
+/** A behaviour check's sums before conversations are resolved (`BehaviourCheck.partial`). */
+export interface BehaviourPartial extends Omit<BehaviourReport, 'findings'> {
+  /** Findings the records told on their own (not yet merged with resolved conversations). */
+  readonly findings: readonly BehaviourFinding[];
+  readonly conversations: readonly ConversationTally[];
+}
+
+/**
+ * The findings of a partial: each conversation resolved into its services
+ * (`resolveConversation`) and merged with a finding of the same device, kind, remote, side,
+ * port and protocol. Pure; the inputs are not changed. Used by `report` and by readers of
+ * stored aggregates, so both give the same findings.
+ */
+export function resolveFindings(
+  partial: Pick<BehaviourPartial, 'findings' | 'conversations'>,
+  maxSamples: number,
+): BehaviourFinding[] {
+  const key = (device: string, remote: string, code: number) =>
+    `${device}\u0000${remote}\u0000${code}`;
+  const out = new Map<string, BehaviourFinding>();
+  for (const f of partial.findings)
+    out.set(key(f.device, f.remote, findingCode(f.kind, f.side, f.port, f.proto)), f);
+  const cloned = new Set<BehaviourFinding>();
+  for (const c of partial.conversations) {
+    for (const service of resolveConversation(c.devicePorts, c.remotePorts)) {
+      const k = key(
+        c.device,
+        c.remote,
+        findingCode('undeclared-traffic', service.side, service.port, c.proto),
+      );
+      let finding = out.get(k);
+      if (finding !== undefined && !cloned.has(finding)) {
+        finding = cloneFinding(finding);
+        out.set(k, finding);
+        cloned.add(finding);
+      }
+      if (finding === undefined) {
+        finding = {
+          device: c.device,
+          kind: 'undeclared-traffic',
+          remote: c.remote,
+          port: service.port,
+          proto: c.proto,
+          side: service.side,
+          inferred: service.how,
+          directions: [],
+          first: Number.POSITIVE_INFINITY,
+          last: Number.NEGATIVE_INFINITY,
+          records: 0,
+          packets: 0,
+          bytes: 0,
+          samples: [],
+        };
+        out.set(k, finding);
+        cloned.add(finding);
+      }
+      finding.inferred = strongerInference(finding.inferred, service.how);
+      for (const part of service.parts) foldTally(finding, part, maxSamples);
+    }
+  }
+  return [...out.values()];
 }
 
 /**

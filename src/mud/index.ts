@@ -23,7 +23,10 @@ export {
 export {
   BehaviourCheck,
   checkBehaviour,
+  resolveFindings,
   DEFAULT_MANAGEMENT_PORTS,
+  type BehaviourPartial,
+  type ConversationTally,
   type AccessGrant,
   type BehaviourDevice,
   type BehaviourFinding,
