@@ -36,11 +36,13 @@ export {
 } from './behaviour.js';
 export {
   inferServiceSide,
+  inferenceOfRank,
+  inferenceRank,
   type ServiceGuess,
   type ServiceInference,
   type ServiceSide,
 } from './service-side.js';
-export { resolveConversation, type ResolvedService } from './conversation.js';
+export { resolveConversation, type PortTally, type ResolvedService } from './conversation.js';
 export { deviceMapSchema, grantsSchema } from './device-map.js';
 export { verdictFor, formatVerdict, type MudVerdict } from './verdicts.js';
 export { MudError, type MudErrorCode } from './errors.js';

@@ -37,6 +37,16 @@ const STRENGTH: readonly ServiceInference[] = [
   'lower-port',
 ];
 
+/** The rank of a way of telling (0 strongest), for stores that merge findings in SQL. */
+export function inferenceRank(how: ServiceInference): number {
+  return STRENGTH.indexOf(how);
+}
+
+/** The way of telling of a rank ({@link inferenceRank}); `lower-port` for an unknown rank. */
+export function inferenceOfRank(rank: number): ServiceInference {
+  return STRENGTH[rank] ?? 'lower-port';
+}
+
 /** The stronger of two ways of telling the same service (order-independent when merging). */
 export function strongerInference(a: ServiceInference, b: ServiceInference): ServiceInference {
   return STRENGTH.indexOf(a) <= STRENGTH.indexOf(b) ? a : b;
