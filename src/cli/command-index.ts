@@ -85,6 +85,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => [(await import('./commands/flows.js')).registerFlowsCommands],
   },
   {
+    name: 'traffic',
+    description: 'judge flow batches from NATS JetStream continuously into stored aggregates',
+    load: async () => [(await import('./commands/traffic.js')).registerTrafficCommands],
+  },
+  {
     name: 'mud',
     description: 'judge flow records against MUD files (RFC 8520)',
     load: async () => [(await import('./commands/mud.js')).registerMudCommands],
