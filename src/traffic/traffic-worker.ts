@@ -19,6 +19,8 @@ export interface TrafficWorkerOptions {
   readonly policy: () => TrafficPolicy;
   /** Messages fetched per pull (default 64). */
   readonly fetchMessages?: number;
+  /** Seconds JetStream waits for an acknowledgement before redelivering, when this worker creates the consumer (30). */
+  readonly ackWaitSeconds?: number;
 }
 
 export interface TrafficWorkerCounts {
@@ -29,9 +31,6 @@ export interface TrafficWorkerCounts {
   /** Messages that were not flow batches: acknowledged and skipped (they can never decode). */
   invalid: number;
 }
-
-/** How long JetStream waits for an acknowledgement before it redelivers (ns). */
-const ACK_WAIT_NS = 30 * 1_000_000_000;
 
 /**
  * A traffic worker: pulls flow batches from the stream through the one durable consumer all
@@ -69,7 +68,7 @@ export class TrafficWorker {
       await manager.consumers.add(names.stream, {
         durable_name: names.consumer,
         ack_policy: AckPolicy.Explicit,
-        ack_wait: ACK_WAIT_NS,
+        ack_wait: (this.options.ackWaitSeconds ?? 30) * 1_000_000_000,
         filter_subject: `${names.subjectPrefix}.>`,
       });
     }

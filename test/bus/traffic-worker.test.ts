@@ -11,12 +11,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowRecord } from '../../src/flows/flow-record.js';
 import { readFlowFile } from '../../src/flows/flow-file.js';
 import { checkBehaviour, type BehaviourReport } from '../../src/mud/index.js';
 import { loadDeviceMap } from '../../src/mud/load.js';
-import { CONTEXT_YAML, DEVICE, mudJson } from '../../src/mud/test-support.js';
+import { CONTEXT_YAML, DEVICE, flow, mudJson } from '../../src/mud/test-support.js';
+import { encodeFlowBatch } from '../../src/flows/flow-batch.js';
 import { SqliteTrafficStore } from '../../src/traffic/sqlite-traffic-store.js';
 import { natsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { requireTools, toolPath } from '../helpers/require-tools.js';
@@ -174,5 +177,90 @@ describe('collectors and traffic workers on NATS JetStream', () => {
     }
     expect(await stopped(w1.child)).toBe(0);
     expect(await stopped(w2.child)).toBe(0);
+  });
+
+  it('keeps exact totals when a worker is SIGKILLed mid-stream and another takes over', async () => {
+    const url = (nats as TestNatsServer).url;
+    const dir = mkdtempSync(join(tmpdir(), 'nospy-traffic-kill-'));
+    const run = `K${process.pid}_${Date.now().toString(36)}`;
+    writeFileSync(join(dir, 'deny.json'), JSON.stringify(mudJson([], [])));
+    writeFileSync(join(dir, 'ctx.yaml'), CONTEXT_YAML);
+    writeFileSync(
+      join(dir, 'devices.yaml'),
+      'devices:\n  - { id: dev, mud: deny.json, context: ctx.yaml }\n',
+    );
+    writeFileSync(join(dir, 'nospy.yaml'), 'check:\n  devices: devices.yaml\n');
+    // 1,500 messages of 20 records: a beacon from changing ports, DNS, and a served high port
+    // (each conversation end below the 4,096 ports a batch check tallies one by one).
+    const records: FlowRecord[] = [];
+    const nc = await connect({ servers: url });
+    try {
+      const worker = [
+        'traffic',
+        'worker',
+        '--store',
+        'sqlite:traffic.db',
+        '--bus',
+        url,
+        '--bus-stream',
+        run,
+        '--bus-subject',
+        `${run}.flows`,
+        '--consumer',
+        `${run}_workers`,
+        '--ack-wait',
+        '2',
+      ];
+      await (await jetstreamManager(nc)).streams.add({ name: run, subjects: [`${run}.flows.>`] });
+      const w1 = await start(dir, worker, '"traffic worker started"');
+      const js = jetstream(nc);
+      for (let m = 0; m < 1500; m += 1) {
+        const batch = Array.from({ length: 20 }, (_, i) => {
+          const n = m * 20 + i;
+          const kind = n % 3;
+          return flow({
+            src: kind === 2 ? '203.0.113.8' : DEVICE,
+            dst: kind === 2 ? DEVICE : kind === 1 ? '203.0.113.53' : '203.0.113.7',
+            proto: 17,
+            sport:
+              kind === 0
+                ? 40000 + (n % 20000)
+                : kind === 1
+                  ? 33000 + (n % 1000)
+                  : 50000 + (n % 5000),
+            dport: kind === 0 ? 50000 : kind === 1 ? 53 : 47000,
+            bytes: 100 + (n % 97),
+            first: Date.UTC(2026, 0, 1) + n,
+            last: Date.UTC(2026, 0, 1) + n + 10,
+          });
+        });
+        records.push(...batch);
+        await js.publish(`${run}.flows.test`, encodeFlowBatch(batch, Date.now()), {
+          msgID: `${run}-${m}`,
+        });
+      }
+      const store = new SqliteTrafficStore(join(dir, 'traffic.db'));
+      try {
+        for (let i = 0; i < 400 && store.report().records < 3000; i += 1)
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        w1.child.kill('SIGKILL');
+        await new Promise((resolve) => w1.child.once('exit', resolve));
+        const applied = store.report().records;
+        expect(applied).toBeLessThan(records.length);
+        const w2 = await start(dir, worker, '"traffic worker started"');
+        for (let i = 0; i < 1200 && store.report().records < records.length; i += 1)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        const report = store.report();
+        expect(report.records).toBe(records.length);
+        expect(sums(report)).toEqual(
+          sums(checkBehaviour({ devices: loadDeviceMap(join(dir, 'devices.yaml')) }, records)),
+        );
+        expect(await stopped(w2.child)).toBe(0);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await nc.close();
+    }
   });
 });

@@ -16,6 +16,7 @@ interface WorkerOptions {
   consumer: string;
   grants?: string;
   statsInterval: number;
+  ackWait: number;
 }
 
 /** How often the device map and grants files are looked at for changes. */
@@ -54,6 +55,12 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
     .option('--bus-stream <name>', 'JetStream stream of the flow batches', FLOW_STREAM)
     .option('--bus-subject <prefix>', 'subject prefix of the flow batches', FLOW_SUBJECT_PREFIX)
     .option('--consumer <name>', 'durable consumer the workers share', FLOW_CONSUMER)
+    .option(
+      '--ack-wait <seconds>',
+      'redeliver a message not acknowledged within this time (set when the consumer is created)',
+      Number,
+      30,
+    )
     .option('--grants <file>', 'access grants: devices, sources, ports, time window')
     .option('--stats-interval <seconds>', 'log the counters every N seconds (0: never)', Number, 10)
     .action(async (options: WorkerOptions) => {
@@ -93,6 +100,7 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
         },
         store,
         policy: () => policy,
+        ackWaitSeconds: options.ackWait,
       });
       const stats =
         options.statsInterval > 0
