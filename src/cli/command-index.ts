@@ -103,8 +103,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'collect',
     description:
-      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store",
+      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store, and/or publish them to NATS JetStream",
     load: async () => [(await import('./commands/flows.js')).registerFlowsCommands],
+  },
+  {
+    name: 'traffic',
+    description: 'judge flow batches from NATS JetStream continuously into stored aggregates',
+    load: async () => [(await import('./commands/traffic.js')).registerTrafficCommands],
   },
   {
     name: 'mud',

@@ -144,6 +144,7 @@ const FLOW_EXITS = {
   FLOW_COLLECTOR_BIND: 2,
   FLOW_COLLECTOR_OUTPUT: 2,
   FLOW_STORE_LOCKED: 2,
+  FLOW_BATCH_INVALID: 2,
 } as const satisfies Record<FlowErrorCode, ExitCode>;
 
 const INVENTORY_EXITS = {

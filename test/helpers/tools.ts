@@ -59,6 +59,8 @@ export const TOOLS = {
     debianPackage: 'postgresql',
     detect: { kind: 'tcp-service', host: '127.0.0.1', port: 5432 },
   },
+  // Tests start their own JetStream server on a free port (test/helpers/nats-server.ts).
+  'nats-server': { debianPackage: 'nats-server', detect: command('nats-server') },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
