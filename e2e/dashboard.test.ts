@@ -77,10 +77,13 @@ describe('the overview of the demo world', () => {
     for (const f of findings) {
       expect(await page.locator(`tr[data-finding="${f.id}"]`).count(), f.id).toBe(1);
     }
-    expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('.chart svg rect.bar').count()).toBeGreaterThan(0);
     const { vendors } = await api<{ vendors: Vendor[] }>('/v1/vendors');
+    const table = page.locator('table', {
+      has: page.locator('caption', { hasText: 'Vendors and their agreements' }),
+    });
     for (const v of vendors) {
-      const row = page.locator('tr', {
+      const row = table.locator('tr', {
         has: page.getByRole('link', { name: v.name, exact: true }),
       });
       const text = await row.first().textContent();

@@ -9,7 +9,8 @@
  *      acknowledgement before adding the next (in-process sequencer, then HTTP POST /add), with
  *      add→ack latency p50/p99;
  *   2. the same sequencer fed by 64 writers keeping 64 adds each in flight (its capacity when
- *      fsync latency is not the bound);
+ *      fsync latency is not the bound); then both on the PostgreSQL log store (postgres.ts),
+ *      with the goal's ratios to the SQLite rate of the same run;
  *   3. inclusion proofs/s from the stored tiles;
  *   4. leaves/s of a full verification of that log by the one verifier (src/log/verify) from its
  *      data directory: checkpoint, every tile, every entry re-hashed;
@@ -36,6 +37,7 @@ import { verifyLog } from '../../src/log/verify/verify-log.js';
 import { auditCeiling, benchStoreAudit, cpuSeconds } from './store-audit.js';
 import { TreeReader } from '../../src/log/tree-reader.js';
 import { createServer } from '../../src/server/server.js';
+import { benchPostgres } from './postgres.js';
 
 const WRITERS = 64;
 const ENTRY_BYTES = 300;
@@ -251,11 +253,20 @@ async function main(): Promise<void> {
     await drive((e) => log.sequencer.add(e), WRITERS, 1, PHASE_MS),
   );
   // 2. The same, 64 writers × 64 in flight.
-  report(
-    `sequencer, ${WRITERS} writers × 64 in flight, durable`,
-    await drive((e) => log.sequencer.add(e), WRITERS, 64, PHASE_MS),
-  );
+  const deep = await drive((e) => log.sequencer.add(e), WRITERS, 64, PHASE_MS);
+  report(`sequencer, ${WRITERS} writers × 64 in flight, durable`, deep);
   await log.close();
+
+  // 2b. The same two on the PostgreSQL log store, beside the SQLite rate just measured.
+  await benchPostgres({
+    signer: key,
+    logger: silent,
+    writers: WRITERS,
+    phaseMs: PHASE_MS,
+    sqliteRate: deep.entries / deep.seconds,
+    drive,
+    report,
+  });
 
   // 3. Through HTTP.
   log = await openLog({ dataDir: tempDir(), signer: key, logger: silent });

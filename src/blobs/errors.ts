@@ -6,7 +6,8 @@ export type BlobErrorCode =
   | 'BLOB_TOO_LARGE'
   | 'BLOB_NOT_FOUND'
   | 'BLOB_IO'
-  | 'BLOB_UNAUTHORIZED';
+  | 'BLOB_UNAUTHORIZED'
+  | 'BLOB_SERVER_FAILED';
 
 /** The content-addressed blob store: bad digests, content not matching its digest, size, I/O, an unauthenticated writer. */
 export class BlobError extends NospyError<BlobErrorCode> {

@@ -139,6 +139,27 @@ export class EvidenceIndex {
     return [...vendors.values()];
   }
 
+  /**
+   * Who runs the image (hex or `sha256:` form) and since when: the devices of the inventory and
+   * of deployment statements recording it, sorted, and the earliest deployment observation
+   * (undefined when only the inventory, which carries no date, records it).
+   */
+  runningImage(digest: string): { devices: string[]; since: number | undefined } {
+    const ref = digestRef(digest);
+    const devices = new Set<string>();
+    let since: number | undefined;
+    for (const d of this.devices.values()) {
+      if (d.firmware !== undefined && digestRef(d.firmware.sha256) === ref) devices.add(d.id);
+    }
+    for (const d of this.deployments) {
+      if (!d.statement.subject.some((s) => digestRef(s.digest.sha256) === ref)) continue;
+      devices.add(d.statement.predicate.device.id);
+      const at = instant(d.statement.predicate.observedAt);
+      if (since === undefined || at < since) since = at;
+    }
+    return { devices: [...devices].sort(), since };
+  }
+
   /** Logged releases naming the digest (hex or `sha256:` form). */
   releasesNaming(digest: string): StatementOf<typeof RELEASE_PREDICATE_TYPE>[] {
     const hex = digestRef(digest).slice('sha256:'.length);

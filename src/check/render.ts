@@ -2,7 +2,7 @@
  * The report as text (the CLI summary) and as a self-contained HTML page (inline CSS, no
  * external resources, every value escaped).
  */
-import { FINDING_KINDS, SEVERITIES } from './finding.js';
+import { FINDING_KINDS, SEVERITIES, type Evidence } from './finding.js';
 import type { Report } from './report.js';
 
 /** Summary lines (by kind, by severity), then one line per finding. */
@@ -26,6 +26,28 @@ export function renderText(report: Report): string {
   return lines.join('\n');
 }
 
+/** One evidence part in a line a person reads; the data itself stays below it. */
+export function evidenceLine(e: Evidence): string {
+  switch (e.type) {
+    case 'statement':
+      return `logged statement, log entry ${String(e.index)}, with its inclusion proof`;
+    case 'absence':
+      return `proof of absence: ${e.detail} (${String(e.releases?.length ?? 0)} releases of the vendor listed with proofs)`;
+    case 'flows':
+      return `${String(e.records.length)} sample flow records of ${String(e.total.records)} (${String(e.total.bytes)} bytes)`;
+    case 'file':
+      return `${e.image}: ${e.path}${e.line === undefined ? '' : `, line ${String(e.line)}`}: ${e.detail}`;
+    case 'advisory':
+      return `${e.id}: ${e.component} ${e.version} (affected ${e.affected}${e.fixed === undefined ? '' : `, fixed in ${e.fixed}`})`;
+    case 'policy':
+      return `rule ${e.rule} of ${e.pack}: ${e.items.join(', ')}${e.source === undefined ? '' : ` (${e.source})`}`;
+    case 'diff':
+      return `diff report ${e.report} (rebuild statement, log entry ${String(e.statement)}): ${e.detail}`;
+    case 'log-inconsistency':
+      return 'two checkpoints the log signed that cannot both be true, with the proof';
+  }
+}
+
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -46,12 +68,15 @@ export function renderHtml(report: Report): string {
           : f.breaks.type === 'rule'
             ? `rule ${f.breaks.rule} of ${f.breaks.pack}`
             : `log property ${f.breaks.property}`;
+      // Each value escaped on its own, then joined: the line breaks are markup, not text.
       const subject = Object.entries(f.subject)
-        .map(([k, v]) => `${k}: ${String(v)}`)
+        .map(([k, v]) => escape(`${k}: ${String(v)}`))
         .join('<br>');
-      return `<tr class="${f.severity}"><td>${f.severity}</td><td>${f.kind}</td><td>${escape(subject)}</td>
+      const evidence = f.evidence.map((e) => `<li>${escape(evidenceLine(e))}</li>`).join('');
+      return `<tr class="${f.severity}"><td>${f.severity}</td><td>${f.kind}</td><td>${subject}</td>
 <td>${escape(f.explanation)}<br><small>${escape(breaks)} · first ${f.firstSeen} · last ${f.lastSeen} · ${f.id}</small>
-<details><summary>${f.evidence.length} evidence item(s)</summary><pre>${escape(JSON.stringify(f.evidence, null, 2))}</pre></details></td></tr>`;
+<ul>${evidence}</ul>
+<details><summary>the evidence as data (${f.evidence.length} item(s))</summary><pre>${escape(JSON.stringify(f.evidence, null, 2))}</pre></details></td></tr>`;
     })
     .join('\n');
   const counts = SEVERITIES.map(

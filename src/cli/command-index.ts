@@ -26,8 +26,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'keygen',
     description:
-      'write a new Ed25519 signed-note key (PRIVATE+KEY+… form, mode 0600) and print its verifier key',
+      'write a new Ed25519 signed-note key (PRIVATE+KEY+… form, mode 0600), its verifier key to <out>.vkey, and print the verifier key',
     load: async () => [(await import('./commands/keygen.js')).registerKeygenCommands],
+  },
+  {
+    name: 'key',
+    description: "print a key's verifier keys: as a signer (Ed25519, 0x01) or as a witness (0x04)",
+    load: async () => [(await import('./commands/key.js')).registerKeyCommands],
   },
   {
     name: 'serve',
@@ -45,6 +50,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => [(await import('./commands/log.js')).registerLogCommands],
   },
   {
+    name: 'store',
+    description: 'manage the database a log is stored in (store.url)',
+    load: async () => [(await import('./commands/store.js')).registerStoreCommands],
+  },
+  {
     name: 'witness',
     description: 'run a witness that cosigns logs (c2sp.org/tlog-witness)',
     load: async () => [(await import('./commands/witness.js')).registerWitnessCommands],
@@ -55,16 +65,28 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => [(await import('./commands/statement.js')).registerStatementCommands],
   },
   {
+    name: 'blob',
+    description:
+      "upload files to a server's blob store (signed as a vendor) and download them by digest",
+    load: async () => [(await import('./commands/blob.js')).registerBlobCommands],
+  },
+  {
     name: 'bundle',
     description:
-      'write the evidence bundle (envelope + tlog-proof + checkpoint) of a published envelope',
+      'write the evidence bundle (envelope + tlog-proof + checkpoint) of a published envelope, or its Sigstore bundle (--format sigstore)',
     load: async () => [(await import('./commands/bundle.js')).registerBundleCommands],
   },
   {
     name: 'verify',
     description:
-      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
+      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (evidence or Sigstore: signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
     load: async () => [(await import('./commands/bundle.js')).registerBundleCommands],
+  },
+  {
+    name: 'trusted-root',
+    description:
+      "write a Sigstore trusted root (v0.2) naming the trust file's log, and the signers' keys for a Sigstore verifier",
+    load: async () => [(await import('./commands/trusted-root.js')).registerTrustedRootCommands],
   },
   {
     name: 'flows',
@@ -81,8 +103,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'collect',
     description:
-      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store",
+      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store, and/or publish them to NATS JetStream",
     load: async () => [(await import('./commands/flows.js')).registerFlowsCommands],
+  },
+  {
+    name: 'traffic',
+    description: 'judge flow batches from NATS JetStream continuously into stored aggregates',
+    load: async () => [(await import('./commands/traffic.js')).registerTrafficCommands],
   },
   {
     name: 'mud',

@@ -1,6 +1,6 @@
 /**
- * The config settings that commands also take as flags (`--data`, `--port`, `--host`, `--trust`,
- * `--full-audit-hours`),
+ * The config settings that commands also take as flags (`--data`, `--store`, `--port`, `--host`,
+ * `--trust`, `--full-audit-hours`),
  * turned into the flag layer of the config (flags override NOSPY_* variables, which override the
  * file): one place, so every command spells and validates them the same way.
  */
@@ -10,6 +10,7 @@ import { LogError } from '../log/errors.js';
 /** The raw flag values a command received; absent ones leave the setting to env and file. */
 export interface ConfigFlagValues {
   readonly data?: string | undefined;
+  readonly store?: string | undefined;
   readonly port?: string | undefined;
   readonly host?: string | undefined;
   readonly trust?: string | undefined;
@@ -20,6 +21,8 @@ export interface ConfigFlagValues {
 export function configFlags(values: ConfigFlagValues): FlagSetting[] {
   const flags: FlagSetting[] = [];
   if (values.data !== undefined) flags.push({ flag: '--data', path: ['data'], value: values.data });
+  if (values.store !== undefined)
+    flags.push({ flag: '--store', path: ['store', 'url'], value: values.store });
   if (values.port !== undefined)
     flags.push({ flag: '--port', path: ['server', 'port'], value: toInt('--port', values.port) });
   if (values.host !== undefined)

@@ -69,6 +69,7 @@ const LOG_EXITS = {
   LOG_NOT_FOUND: 2,
   LOG_STATE_INVALID: 2,
   LOG_WITNESS_FAILED: 2,
+  LOG_WITNESS_PENDING: 2,
   LOG_KEY_EXISTS: 2,
   LOG_USAGE: 2,
   LOG_UNREACHABLE: 2,
@@ -85,6 +86,9 @@ const STORE_EXITS = {
   STORE_FULL: 2,
   STORE_CONFLICT: 2,
   STORE_CORRUPT: 2,
+  STORE_UNREACHABLE: 2,
+  STORE_AUTH: 2,
+  STORE_SCHEMA: 2,
 } as const satisfies Record<StoreErrorCode, ExitCode>;
 
 const STATEMENT_EXITS = {
@@ -100,6 +104,7 @@ const STATEMENT_EXITS = {
   STATEMENT_NOT_ACCEPTING: 2,
   STATEMENT_NOT_FOUND: 2,
   STATEMENT_SERVER_FAILED: 2,
+  STATEMENT_PUBLISH_TIMEOUT: 2,
 } as const satisfies Record<StatementErrorCode, ExitCode>;
 
 const BLOB_EXITS = {
@@ -109,6 +114,7 @@ const BLOB_EXITS = {
   BLOB_NOT_FOUND: 2,
   BLOB_IO: 2,
   BLOB_UNAUTHORIZED: 2,
+  BLOB_SERVER_FAILED: 2,
 } as const satisfies Record<BlobErrorCode, ExitCode>;
 
 const MUD_EXITS = {
@@ -138,6 +144,7 @@ const FLOW_EXITS = {
   FLOW_COLLECTOR_BIND: 2,
   FLOW_COLLECTOR_OUTPUT: 2,
   FLOW_STORE_LOCKED: 2,
+  FLOW_BATCH_INVALID: 2,
 } as const satisfies Record<FlowErrorCode, ExitCode>;
 
 const INVENTORY_EXITS = {

@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { envName, leafPaths, settingsFromEnv } from './env.js';
 import { configSchema } from './schema.js';
+import { loadConfig } from './load.js';
 
 describe('the NOSPY_* variable name of a config field', () => {
   it('joins the path in upper snake case under NOSPY_', () => {
@@ -40,5 +41,34 @@ describe('settings read from NOSPY_* variables', () => {
 
   it('ignores variables that name no field and aliases for fields the schema lacks', () => {
     expect(settingsFromEnv(configSchema, { NOSPY_NOTHING: 'x', NATS_URL: 'nats://x' })).toEqual([]);
+  });
+});
+
+describe('list-valued settings from the environment', () => {
+  const load = (env: Record<string, string>) =>
+    loadConfig({ env, cwd: '/nonexistent-nospy-dir' }).config.check;
+
+  it('reads NOSPY_CHECK_FLOWS comma-separated, blanks and empty items dropped', () => {
+    expect(load({ NOSPY_CHECK_FLOWS: 'a.ndjson, b.ndjson,,' }).flows).toEqual([
+      'a.ndjson',
+      'b.ndjson',
+    ]);
+  });
+
+  it('reads NOSPY_CHECK_PACKS as a JSON array', () => {
+    expect(load({ NOSPY_CHECK_PACKS: '["uk-tsa-huawei-dvd", "packs/own.yaml"]' }).packs).toEqual([
+      'uk-tsa-huawei-dvd',
+      'packs/own.yaml',
+    ]);
+  });
+
+  it('reads one item as a list of one', () => {
+    expect(load({ NOSPY_CHECK_SBOMS: 'sbom.cdx.json' }).sboms).toEqual(['sbom.cdx.json']);
+  });
+
+  it('takes objects in a JSON array where the file takes them (check.firmware)', () => {
+    expect(
+      load({ NOSPY_CHECK_FIRMWARE: '[{"image": "fw.bin", "mud": "mud.json"}]' }).firmware,
+    ).toEqual([{ image: 'fw.bin', mud: 'mud.json' }]);
   });
 });

@@ -57,17 +57,55 @@ export function settingsFromEnv(
   const settings: EnvSetting[] = [];
   const known = new Map<string, readonly string[]>();
   const leaves = leafPaths(schema);
-  for (const path of leaves) known.set(envName(path), path);
+  const lists = new Set(listPaths(schema).map((p) => p.join('.')));
   // An alias feeds a field only once the schema has it (NATS_URL before the bus exists is unused).
+  // Aliases come first so that the field's own NOSPY_* variable, applied after, wins over them.
   for (const [variable, path] of Object.entries(ENV_ALIASES)) {
     if (leaves.some((leaf) => leaf.join('.') === path.join('.'))) known.set(variable, path);
   }
+  for (const path of leaves) known.set(envName(path), path);
   for (const [variable, path] of known) {
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;
-    settings.push({ variable, path, value: parseEnvValue(raw) });
+    settings.push({
+      variable,
+      path,
+      value: lists.has(path.join('.')) ? parseEnvList(raw) : parseEnvValue(raw),
+    });
   }
   return settings;
+}
+
+/** The leaves whose value is a list (`check.flows`, `check.packs`, …). */
+function listPaths(schema: z.ZodType, prefix: readonly string[] = []): string[][] {
+  const inner = unwrap(schema);
+  if (inner instanceof z.ZodObject) {
+    return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, child]) =>
+      listPaths(child, [...prefix, key]),
+    );
+  }
+  return inner instanceof z.ZodArray ? [[...prefix]] : [];
+}
+
+/**
+ * A list from the environment: a JSON array (`["a.ndjson","b.ndjson"]`, which may hold what a
+ * file's list holds) or comma-separated words (`a.ndjson,b.ndjson`; blanks around commas and
+ * empty items dropped). What does not parse as either is left for the schema to refuse.
+ */
+export function parseEnvList(raw: string): unknown {
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      return Array.isArray(value) ? value : raw;
+    } catch {
+      return raw;
+    }
+  }
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function parseEnvValue(raw: string): unknown {

@@ -71,6 +71,24 @@ describe('loading the configuration', () => {
       });
       expect(config.store.url).toBe('postgres://u:p@db/nospy');
     });
+
+    it('prefers NOSPY_STORE_URL to DATABASE_URL', () => {
+      const { config } = loadConfig({
+        env: { DATABASE_URL: 'postgres://u@db/other', NOSPY_STORE_URL: 'sqlite:/srv/nospy' },
+        cwd: tmpdir(),
+      });
+      expect(config.store.url).toBe('sqlite:/srv/nospy');
+    });
+
+    it('refuses a store scheme it does not know, naming the variable and the accepted ones', () => {
+      const error = errorOf(() =>
+        loadConfig({ env: { DATABASE_URL: 'mysql://u@db/nospy' }, cwd: tmpdir() }),
+      );
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', where: 'DATABASE_URL' });
+      expect(error.message).toContain('"mysql:" is not supported');
+      expect(error.message).toContain('postgres://');
+      expect(error.message).toContain('sqlite:<directory>');
+    });
   });
 
   describe('when a field is wrong', () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LOG_LEVELS } from './log-levels.js';
+import { storeUrlProblem } from '../store/store-url.js';
 
 export { LOG_LEVELS };
 
@@ -49,8 +50,18 @@ export const serverSchema = z
 
 export const storeSchema = z
   .strictObject({
-    /** Empty: the embedded SQLite database in the data directory. */
-    url: z.string().min(1).optional(),
+    /**
+     * Where the log is stored: `sqlite:<dir>` or a bare directory (the embedded database), or
+     * `postgres://…` (src/store/store-url.ts). Empty: the embedded database in the data directory.
+     */
+    url: z
+      .string()
+      .min(1)
+      .superRefine((url, context) => {
+        const problem = storeUrlProblem(url);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
   })
   .prefault({});
 

@@ -17,7 +17,13 @@ import { startDemoWitness } from './witness.js';
 import { buildDemoWorld } from './world.js';
 
 const dir = resolve(process.env['NOSPY_DEMO_DATA'] ?? 'examples/demo/data');
-const port = process.env['PORT'] ?? '8080';
+// One name for the port, the one `nospy serve` documents (docs/log.md): NOSPY_SERVER_PORT.
+const port = process.env['NOSPY_SERVER_PORT'] ?? '8080';
+if (process.env['PORT'] !== undefined && process.env['NOSPY_SERVER_PORT'] === undefined) {
+  process.stderr.write(
+    `npm start: PORT is not read; set NOSPY_SERVER_PORT=${process.env['PORT']} to serve on that port\n`,
+  );
+}
 const { built } = await buildDemoWorld(dir);
 const key = (name: string) => readFileSync(join(dir, 'keys', name), 'utf8').trim();
 const witnessKey = withKeyType(parsePrivateKey(key('witness.key')), KEY_TYPE_COSIGNATURE_V1);

@@ -24,6 +24,7 @@ import {
   signStatement,
   type Statement,
 } from '../statements/index.js';
+import { sigstoreEntriesOf } from '../statements/sigstore/statement-entries.js';
 import { generateNoteKey, KEY_TYPE_COSIGNATURE_V1, type NoteSigner } from '../tlog/note-key.js';
 import { replayFlows } from './replay-flows.js';
 import { startDemoWitness } from './witness.js';
@@ -225,13 +226,18 @@ async function writeWorld(dir: string): Promise<void> {
         await putBlobs(url, r.signer, r.report === undefined ? [] : [r.report]);
       await putBlobs(url, { token: operatorToken }, [inventory]);
       const now = new Date(`${DEMO_DATE}T00:00:00Z`);
-      for (const [i, e] of envelopes.entries()) {
-        const { index } = await log.sequencer.add(
-          acceptStatement(serializeEnvelope(e), trust, { now }).entry,
-        );
+      const accepted = envelopes.map((e) => acceptStatement(serializeEnvelope(e), trust, { now }));
+      for (const [i, a] of accepted.entries()) {
+        const { index } = await log.sequencer.add(a.entry);
         // The rebuild statements name the releases by these indexes.
         if (index !== i) throw new Error(`statement ${i} was logged at index ${index}`);
       }
+      // Their Sigstore entries (one per signature, docs/statements.md), in one batch after them:
+      // the server logs each beside its statement, but here the statements keep the indexes the
+      // rebuild statements and the docs name.
+      await log.sequencer.addGroup(
+        accepted.flatMap((a) => sigstoreEntriesOf(a.canonical).map((s) => s.entry)),
+      );
     } finally {
       await server.close();
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { endpointOf } from '../sbom/cyclonedx.js';
 import type { Service } from '../sbom/model.js';
-import { declarationFromServices } from './declared-sbom.js';
+import { declarationFromServices, sbomNetworkDeclaration } from './declared-sbom.js';
 import { isDeclared } from './declared.js';
 import type { Indicator } from './indicators/types.js';
 
@@ -90,5 +90,26 @@ describe('what CycloneDX services declare', () => {
   it('a service with no endpoint and no port declares no listening port', () => {
     const d = declarationFromServices([service([])]);
     expect(isDeclared(d, listener('tcp', 8080))).toBe(false);
+  });
+});
+
+describe('an SBOM as a network declaration (the rule firmware scan and check share)', () => {
+  const document = (services: readonly Service[], format: 'CycloneDX' | 'SPDX' = 'CycloneDX') => ({
+    format,
+    specVersion: '1.5',
+    name: null,
+    components: [],
+    dependencies: [],
+    services,
+    deviations: [],
+  });
+
+  it('declares nothing without services: no verdict either way', () => {
+    expect(sbomNetworkDeclaration(document([]))).toBeUndefined();
+  });
+
+  it('declares what its services declare', () => {
+    const declared = sbomNetworkDeclaration(document([service(['ssh://0.0.0.0:22'])]));
+    expect(declared?.listeners).toEqual([{ protocol: 'tcp', ports: { low: 22, high: 22 } }]);
   });
 });

@@ -10,7 +10,7 @@
  * `syslog`, `coap`, `dns` are UDP; other known schemes TCP). The port is `nospy:port` (a number
  * or `low-high`), else the endpoint's, else the scheme's well-known port.
  */
-import type { Service, ServiceEndpoint } from '../sbom/model.js';
+import type { SbomDocument, Service, ServiceEndpoint } from '../sbom/model.js';
 import type { Declaration, DeclaredDestination, DeclaredPort } from './declared.js';
 
 const UDP_SCHEMES = new Set(['ntp', 'snmp', 'tftp', 'syslog', 'coap', 'dns']);
@@ -111,4 +111,16 @@ export function declarationFromServices(services: readonly Service[]): Declarati
     }
   }
   return { listeners, destinations };
+}
+
+/**
+ * What an SBOM declares about the network, or undefined when it declares nothing: an SBOM
+ * without `services` (or not CycloneDX, which has none) says nothing about listeners and
+ * destinations, so it must neither allow nor forbid any. The one rule `nospy firmware scan
+ * --sbom` and `nospy check` share: without it the scan called every listener undeclared while
+ * the check ignored the SBOM.
+ */
+export function sbomNetworkDeclaration(document: SbomDocument): Declaration | undefined {
+  if (document.format !== 'CycloneDX' || document.services.length === 0) return undefined;
+  return declarationFromServices(document.services);
 }

@@ -179,7 +179,8 @@ export function isDeclared(declaration: Declaration, indicator: Indicator): bool
   const host = indicator.host ?? '';
   const address = ipv4ToInt(host);
   return declaration.destinations.some((d) => {
-    if (!portFits(d, undefined, indicator.port)) return false;
+    // The transport too, when known: a MUD file allowing tcp/123 does not allow NTP (udp/123).
+    if (!portFits(d, indicator.protocol, indicator.port)) return false;
     if (d.dnsname !== undefined && d.dnsname === host) return true;
     if (address === undefined) return false;
     if (d.network !== undefined && inNetwork(address, d.network)) return true;

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readBoundedText } from '../io/bounded-read.js';
 import { readSbomFile } from '../sbom/read-sbom.js';
-import { declarationFromServices } from './declared-sbom.js';
+import { sbomNetworkDeclaration } from './declared-sbom.js';
 import { isDeclared, readMudDeclaration, type Declaration } from './declared.js';
 import { FirmwareError } from './errors.js';
 import { isBackdoorIndicator, type Component, type Indicator } from './indicators/types.js';
@@ -153,7 +153,7 @@ function judgeDeclared(
   };
 }
 
-function readSbomDeclaration(path: string): Declaration {
+function readSbomDeclaration(path: string): Declaration | undefined {
   const { document } = readSbomFile(path);
   if (document.format !== 'CycloneDX') {
     throw new FirmwareError(
@@ -162,7 +162,7 @@ function readSbomDeclaration(path: string): Declaration {
       { where: path },
     );
   }
-  return declarationFromServices(document.services);
+  return sbomNetworkDeclaration(document);
 }
 
 /** A MUD file is a page of ACLs: RFC 8520 files run to kilobytes (the MUD parser's own bound). */

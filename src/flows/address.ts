@@ -92,7 +92,7 @@ export function canonicalAddress(text: string): string | undefined {
 }
 
 /** 16 bytes of an IPv6 address already accepted by `ipFamily`. */
-function parseIPv6(text: string): Uint8Array | undefined {
+export function parseIPv6(text: string): Uint8Array | undefined {
   const bytes = new Uint8Array(16);
   let head = text;
   let tailV4: string | undefined;

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { BusCounts } from '../bus/flow-publisher.js';
 import type { DecodeCounters } from './decode-counters.js';
 import type { KernelSocketStats } from './kernel-udp-stats.js';
 
@@ -18,6 +19,8 @@ export interface CollectorCounts {
   recordsWritten: number;
   /** Flow-store segments sealed (fsynced and renamed). */
   segmentsSealed: number;
+  /** The bus publisher's counters, when the collector publishes to a bus. */
+  bus?: BusCounts | undefined;
 }
 
 /**
@@ -115,6 +118,50 @@ export function collectorRegistry(
     collect() {
       this.reset();
       this.inc(counts.segmentsSealed);
+    },
+  });
+  new Counter({
+    name: 'nospy_flow_bus_published_records_total',
+    help: 'Flow records acknowledged by JetStream',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(counts.bus?.publishedRecords ?? 0);
+    },
+  });
+  new Counter({
+    name: 'nospy_flow_bus_published_batches_total',
+    help: 'Flow batches acknowledged by JetStream (duplicates of a retried batch included)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(counts.bus?.publishedBatches ?? 0);
+    },
+  });
+  new Counter({
+    name: 'nospy_flow_bus_dropped_records_total',
+    help: 'Flow records not published, by reason (bus-buffer-full, bus-shutdown)',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(counts.bus?.dropped ?? {})) this.inc({ reason }, n);
+    },
+  });
+  new Gauge({
+    name: 'nospy_flow_bus_buffered_bytes',
+    help: 'Encoded batches waiting for the bus',
+    registers: [registry],
+    collect() {
+      this.set(counts.bus?.bufferedBytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'nospy_flow_bus_connected',
+    help: '1 while the collector is connected to the bus',
+    registers: [registry],
+    collect() {
+      this.set(counts.bus?.connected === true ? 1 : 0);
     },
   });
   new Gauge({

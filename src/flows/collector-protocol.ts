@@ -2,6 +2,8 @@
  * The messages between the collector's receive thread (sockets) and its decode thread (decoder,
  * NDJSON, output). Batches travel as transferred ArrayBuffers and come back for reuse.
  */
+import type { BusCounts } from '../bus/flow-publisher.js';
+import type { FlowBusNames } from '../bus/flow-subjects.js';
 import { DecodeCounters, type DropReason, type MalformedReason } from './decode-counters.js';
 import type { DatagramBatch } from './datagram-batch.js';
 import type { FlowErrorCode } from './errors.js';
@@ -12,8 +14,17 @@ export type CollectorOutput =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'store'; readonly dir: string; readonly limits: FlowStoreLimits };
 
+/** Where the decode thread publishes batches, beside (or instead of) its outputs. */
+export interface CollectorBus {
+  readonly url: string;
+  readonly names: FlowBusNames;
+  readonly collectorId: string;
+  readonly maxBufferBytes: number;
+}
+
 export interface DecodeThreadData {
   readonly outputs: readonly CollectorOutput[];
+  readonly bus?: CollectorBus | undefined;
   /** The decode thread's nice value relative to the process (0: same priority). */
   readonly niceness: number;
 }
@@ -43,11 +54,14 @@ export interface DecodeProgress {
   readonly recordsWritten: number;
   /** Flow-store segments sealed so far (including ones recovered at start). */
   readonly segmentsSealed: number;
+  /** The bus publisher's counters, when there is a bus. */
+  readonly bus?: BusCounts | undefined;
 }
 
 export type FromDecodeThread =
   | { readonly type: 'ready' }
   | ({ readonly type: 'batch-done'; readonly buffer: ArrayBuffer } & DecodeProgress)
+  | ({ readonly type: 'progress' } & DecodeProgress)
   | ({ readonly type: 'stopped' } & DecodeProgress)
   | {
       readonly type: 'failed';

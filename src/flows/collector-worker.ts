@@ -14,6 +14,8 @@ import { FlowError } from './errors.js';
 import { FlowDecoder } from './flow-decoder.js';
 import { NdjsonFileSink, outputError, type FlowSink } from './flow-sink.js';
 import { FlowStoreSink } from './flow-store-writer.js';
+import { FlowPublisher } from '../bus/flow-publisher.js';
+import type { FlowRecord } from './flow-record.js';
 
 const port = parentPort;
 if (port === null) throw new Error('collector-worker runs as a worker thread');
@@ -49,6 +51,22 @@ const sinks: FlowSink[] = [];
 let recordsWritten = 0;
 let failed = false;
 const encoder = new NdjsonBatchEncoder(decoder);
+const publisher = data.bus === undefined ? undefined : new FlowPublisher(data.bus);
+/** How long a stopping collector keeps trying to publish what it buffered. */
+const BUS_DRAIN_MS = 5000;
+
+/** Records of the batch being decoded, by exporter: one bus message per exporter per batch. */
+const byExporter = new Map<string, FlowRecord[]>();
+let batchReceived = 0;
+const tap =
+  publisher === undefined
+    ? undefined
+    : (records: readonly FlowRecord[], exporter: string, receivedAt: number) => {
+        let list = byExporter.get(exporter);
+        if (list === undefined) byExporter.set(exporter, (list = []));
+        if (batchReceived === 0) batchReceived = receivedAt;
+        for (const r of records) list.push(r);
+      };
 
 try {
   for (const output of data.outputs)
@@ -67,11 +85,14 @@ const progress = () => ({
   counters: snapshotCounters(decoder.counters),
   recordsWritten,
   segmentsSealed: sinks.reduce((n, s) => n + (s instanceof FlowStoreSink ? s.sealed.length : 0), 0),
+  bus: publisher?.counts,
 });
 
 const timer = setInterval(() => {
   const now = Date.now();
   decoder.expire(now);
+  // The bus drains on its own when it comes back: report its counters without waiting for a batch.
+  if (publisher !== undefined) post({ type: 'progress', ...progress() });
   if (failed) return;
   try {
     for (const sink of sinks) sink.tick(now);
@@ -90,18 +111,31 @@ port.on('message', (message: ToDecodeThread) => {
       if (!failed) fail(error);
       failed = true;
     }
-    post({ type: 'stopped', ...progress() });
-    port.close();
+    void (publisher?.close(BUS_DRAIN_MS) ?? Promise.resolve()).then(() => {
+      post({ type: 'stopped', ...progress() });
+      port.close();
+    });
     return;
   }
   const { batch } = message;
   if (!failed) {
     try {
-      encoder.encode(batch, (bytes, records) => {
-        const now = Date.now();
-        for (const sink of sinks) sink.write(bytes, records, now);
-        recordsWritten += records;
-      });
+      encoder.encode(
+        batch,
+        (bytes, records) => {
+          const now = Date.now();
+          for (const sink of sinks) sink.write(bytes, records, now);
+          recordsWritten += records;
+        },
+        tap,
+        sinks.length > 0,
+      );
+      if (publisher !== undefined) {
+        for (const [exporter, records] of byExporter)
+          publisher.offer(exporter, records, batchReceived);
+        byExporter.clear();
+        batchReceived = 0;
+      }
     } catch (error) {
       failed = true;
       fail(error);

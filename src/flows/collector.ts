@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Worker } from 'node:worker_threads';
 import {
   applySnapshot,
+  type CollectorBus,
   type CollectorOutput,
   type DecodeProgress,
   type FromDecodeThread,
@@ -32,6 +33,8 @@ export interface CollectorOptions {
   readonly out?: string | undefined;
   /** The flow store directory (`<data>/flows`), written in rotated, fsynced segments. */
   readonly store?: { readonly dir: string; readonly limits?: Partial<FlowStoreLimits> } | undefined;
+  /** JetStream to publish binary batches to (docs/flows.md), beside or instead of the files. */
+  readonly bus?: CollectorBus | undefined;
   /** Port of the /metrics HTTP listener, none when undefined; it binds `metricsHost`. */
   readonly metricsPort?: number | undefined;
   readonly metricsHost?: string;
@@ -94,8 +97,11 @@ export class FlowCollector {
       2,
       Math.ceil((options.maxBacklogBytes ?? 64 * 1024 * 1024) / BATCH_BYTES),
     );
-    if (options.out === undefined && options.store === undefined)
-      throw new FlowError('FLOW_COLLECTOR_OUTPUT', 'the collector needs an output file or store');
+    if (options.out === undefined && options.store === undefined && options.bus === undefined)
+      throw new FlowError(
+        'FLOW_COLLECTOR_OUTPUT',
+        'the collector needs an output file, a store or a bus',
+      );
   }
 
   /**
@@ -156,7 +162,11 @@ export class FlowCollector {
         dir: this.options.store.dir,
         limits: { ...DEFAULT_FLOW_STORE_LIMITS, ...this.options.store.limits },
       });
-    const worker = startDecodeThread({ outputs, niceness: this.options.decodeNiceness ?? 5 });
+    const worker = startDecodeThread({
+      outputs,
+      bus: this.options.bus,
+      niceness: this.options.decodeNiceness ?? 5,
+    });
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromDecodeThread) => {
@@ -166,6 +176,9 @@ export class FlowCollector {
             break;
           case 'batch-done':
             this.free.push(message.buffer);
+            this.progress(message);
+            break;
+          case 'progress':
             this.progress(message);
             break;
           case 'stopped':
@@ -207,6 +220,7 @@ export class FlowCollector {
     applySnapshot(this.counters, progress.counters);
     this.counts.recordsWritten = progress.recordsWritten;
     this.counts.segmentsSealed = progress.segmentsSealed;
+    if (progress.bus !== undefined) this.counts.bus = progress.bus;
   }
 
   private async bind(kind: ListenerKind, port: number): Promise<BoundListener> {
@@ -345,6 +359,7 @@ export class FlowCollector {
       records_written: this.counts.recordsWritten,
       datagrams_dropped_backlog: this.counts.backlogDropped,
       segments_sealed: this.counts.segmentsSealed,
+      ...(this.counts.bus === undefined ? {} : { bus: this.counts.bus }),
       kernel: Object.fromEntries(this.kernelStats()),
     };
   }

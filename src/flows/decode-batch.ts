@@ -11,6 +11,13 @@ export function exporterAddress(address: string): string {
 /** Receives encoded NDJSON: whole lines only, `records` of them. The bytes are reused after. */
 export type NdjsonChunkSink = (bytes: Uint8Array, records: number) => void;
 
+/** Receives each datagram's decoded records (the array is reused after; the records are not). */
+export type RecordTap = (
+  records: readonly FlowRecord[],
+  exporter: string,
+  receivedAt: number,
+) => void;
+
 /**
  * Decodes batches of datagrams and encodes their records as NDJSON straight into one reused
  * byte buffer, handed out in large chunks. Each line is written into the buffer as soon as it
@@ -30,8 +37,11 @@ export class NdjsonBatchEncoder {
     this.buffer = Buffer.allocUnsafe(bufferBytes);
   }
 
-  /** Decodes one batch; `emit` is called each time the buffer fills and once at the end. */
-  encode(batch: DatagramBatch, emit: NdjsonChunkSink): number {
+  /**
+   * Decodes one batch; `emit` is called each time the buffer fills and once at the end. With
+   * `ndjson` false no line is formatted (the bus alone needs none); `tap` sees every record.
+   */
+  encode(batch: DatagramBatch, emit: NdjsonChunkSink, tap?: RecordTap, ndjson = true): number {
     const normalised = { ...batch, exporters: batch.exporters.map(exporterAddress) };
     const scratch = this.scratch;
     const buffer = this.buffer;
@@ -39,6 +49,12 @@ export class NdjsonBatchEncoder {
     for (const datagram of datagramsOf(normalised)) {
       scratch.length = 0;
       this.decoder.decode(datagram.payload, datagram.exporter, datagram.receivedAt, scratch);
+      if (tap !== undefined && scratch.length > 0)
+        tap(scratch, datagram.exporter, datagram.receivedAt);
+      if (!ndjson) {
+        total += scratch.length;
+        continue;
+      }
       for (const record of scratch) {
         const line = formatFlowNdjson(record);
         // UTF-8 needs at most 3 bytes per UTF-16 unit; the newline one more.

@@ -8,6 +8,8 @@ import { NospyError } from '../errors/nospy-error.js';
  * - FLOW_COLLECTOR_BIND: a collector socket that cannot be opened.
  * - FLOW_COLLECTOR_OUTPUT: the collector's output file or flow store cannot be written.
  * - FLOW_STORE_LOCKED: another live collector writes the same flow store.
+ * - FLOW_BATCH_INVALID: a binary flow batch (docs/flows.md) that cannot be decoded, or a record
+ *   that does not fit the format.
  */
 export type FlowErrorCode =
   | 'FLOW_FILE_UNREADABLE'
@@ -16,7 +18,8 @@ export type FlowErrorCode =
   | 'FLOW_ZEEK_INVALID'
   | 'FLOW_COLLECTOR_BIND'
   | 'FLOW_COLLECTOR_OUTPUT'
-  | 'FLOW_STORE_LOCKED';
+  | 'FLOW_STORE_LOCKED'
+  | 'FLOW_BATCH_INVALID';
 
 /** Unreadable or malformed flow input: files, captures, logs, collector sockets. */
 export class FlowError extends NospyError<FlowErrorCode> {

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InventoryError } from './errors.js';
-import { inventoryFromObject, loadInventory } from './load.js';
+import {
+  inventoryFromObject,
+  inventoryFromText,
+  loadInventory,
+  MAX_DOCUMENT_BYTES,
+} from './load.js';
 import { parseDay } from './day.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nospy-inventory-'));
@@ -335,4 +340,24 @@ describe('an inventory given as data', () => {
 it('reports a missing file as INVENTORY_NOT_FOUND', async () => {
   expect((await failure(join(dir, 'nope.yaml'))).code).toBe('INVENTORY_NOT_FOUND');
   expect((await failure(join(dir, 'nope.csv'))).code).toBe('INVENTORY_NOT_FOUND');
+});
+
+// A YAML/JSON inventory costs about 100 bytes of memory per byte while it is checked: 200,000
+// items took 2.6 GB. The bound is what memory allows, and the error says where more items go.
+describe('when a YAML or JSON inventory is larger than memory allows', () => {
+  const padding = `# ${'x'.repeat(MAX_DOCUMENT_BYTES)}\n`;
+
+  it('refuses the file before parsing it, naming the CSV form that is streamed', async () => {
+    for (const name of ['big.yaml', 'big.json']) {
+      const error = await failure(file(name, `${padding}${HEAD}`));
+      expect(error.code).toBe('INVENTORY_UNREADABLE');
+      expect(error.message).toMatch(/bounded by what memory allows.*items_csv/);
+    }
+  });
+
+  it('refuses the same text given as data', () => {
+    expect(() => inventoryFromText(`${padding}${HEAD}`, 'logged', 'yaml')).toThrow(
+      /more than the 8388608 bytes a YAML\/JSON inventory may have/,
+    );
+  });
 });

@@ -28,6 +28,21 @@ export interface CosignerOptions {
   readonly retryDelayMs?: number | undefined;
 }
 
+/** A witness that did not cosign in the latest round, and why (what a waiting writer is told). */
+export interface WitnessFailure {
+  readonly name: string;
+  readonly url: string;
+  readonly reason: string;
+}
+
+/** The latest cosigning round: how far it got towards the quorum, and who failed. */
+export interface CosigningRound {
+  readonly size: number;
+  readonly cosigned: number;
+  readonly quorum: number;
+  readonly failed: readonly WitnessFailure[];
+}
+
 /**
  * Asks every witness to cosign the log's latest checkpoint, one round at a time: checkpoints
  * signed while a round is in flight are coalesced into the next round's (the latest) one, so the
@@ -44,6 +59,7 @@ export class Cosigner {
   #running: Promise<void> | undefined;
   #stopped = false;
   #wake: (() => void) | undefined;
+  #lastRound: CosigningRound | undefined;
 
   constructor(options: CosignerOptions) {
     if (options.quorum > options.witnesses.length) {
@@ -64,6 +80,16 @@ export class Cosigner {
     this.#running ??= this.#loop().finally(() => {
       this.#running = undefined;
     });
+  }
+
+  /** The latest round's outcome; undefined before the first round ends. */
+  get lastRound(): CosigningRound | undefined {
+    return this.#lastRound;
+  }
+
+  /** How many witnesses must cosign before a writer is answered (at least 1 with any witness). */
+  get quorum(): number {
+    return Math.max(1, this.#options.quorum);
   }
 
   /** True once `stop` was called. */
@@ -97,16 +123,24 @@ export class Cosigner {
     const { witnesses, logger } = this.#options;
     const results = await Promise.allSettled(witnesses.map((w) => this.#ask(w, checkpoint)));
     const lines: string[] = [];
+    const failed: WitnessFailure[] = [];
     results.forEach((result, i) => {
       const witness = witnesses[i];
       if (result.status === 'fulfilled') lines.push(result.value);
-      else
+      else {
+        failed.push({
+          name: witness?.verifier.name ?? '',
+          url: witness?.url ?? '',
+          reason: reasonOf(result.reason),
+        });
         logger?.warn(
           { witness: witness?.url, err: result.reason as unknown },
           'a witness did not cosign the checkpoint',
         );
+      }
     });
-    const quorum = Math.max(1, this.#options.quorum);
+    const quorum = this.quorum;
+    this.#lastRound = { size: checkpoint.size, cosigned: lines.length, quorum, failed };
     if (lines.length < quorum) {
       logger?.warn(
         { size: checkpoint.size, cosigned: lines.length, quorum },
@@ -169,4 +203,12 @@ export class Cosigner {
       };
     });
   }
+}
+
+/** One line of why a witness failed: its error's message (fetch errors carry the cause below). */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  const below = cause instanceof Error && cause.message !== '' ? ` (${cause.message})` : '';
+  return `${error.message}${below}`.slice(0, 300);
 }

@@ -10,6 +10,7 @@ export type LogErrorCode =
   | 'LOG_NOT_FOUND'
   | 'LOG_STATE_INVALID'
   | 'LOG_WITNESS_FAILED'
+  | 'LOG_WITNESS_PENDING'
   | 'LOG_KEY_EXISTS'
   | 'LOG_USAGE'
   | 'LOG_UNREACHABLE'

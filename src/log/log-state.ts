@@ -30,7 +30,7 @@ export async function loadLogState(store: LogStorePort, signer: NoteSigner): Pro
   if (identity.vkey !== signer.vkey) {
     throw new LogError(
       'LOG_STATE_INVALID',
-      `this data directory holds the log ${identity.origin} signed by ${identity.vkey}; refusing to sign it with ${signer.vkey}`,
+      `this store holds another log: ${identity.origin} (signed by ${identity.vkey}); refusing to sign it as ${signer.name} with ${signer.vkey}`,
     );
   }
   const stored = await store.latestCheckpoint();

@@ -66,6 +66,8 @@ export type { Sequenced };
 
 interface Pending extends Writer {
   readonly entry: Uint8Array;
+  /** Entries of its group (addGroup) queued right after it: a batch is never cut between them. */
+  readonly following: number;
 }
 
 /** A batch handed to the store and not yet durable. */
@@ -225,11 +227,26 @@ export class Sequencer {
    * of its first copy.
    */
   add(entry: Uint8Array): Promise<Sequenced> {
-    if (entry.length > MAX_ENTRY_BYTES) {
+    return this.#enqueue([entry]).then(([sequenced]) => sequenced as Sequenced);
+  }
+
+  /**
+   * Adds entries that must land together: one batch, so one transaction and one checkpoint
+   * hold all of them or none (a signed statement and its Sigstore entries, docs/statements.md).
+   * Resolves with their indexes in order once all are durable and covered; a duplicate gets the
+   * index of its first copy. A group larger than `maxBatchEntries` is still one batch.
+   */
+  addGroup(entries: readonly Uint8Array[]): Promise<Sequenced[]> {
+    return entries.length === 0 ? Promise.resolve([]) : this.#enqueue(entries);
+  }
+
+  #enqueue(entries: readonly Uint8Array[]): Promise<Sequenced[]> {
+    const tooLarge = entries.find((entry) => entry.length > MAX_ENTRY_BYTES);
+    if (tooLarge !== undefined) {
       return Promise.reject(
         new LogError(
           'LOG_ENTRY_TOO_LARGE',
-          `an entry is at most ${MAX_ENTRY_BYTES} bytes (c2sp.org/tlog-tiles); this one is ${entry.length}`,
+          `an entry is at most ${MAX_ENTRY_BYTES} bytes (c2sp.org/tlog-tiles); this one is ${tooLarge.length}`,
         ),
       );
     }
@@ -240,7 +257,7 @@ export class Sequencer {
     }
     const refusal = this.#gate?.refusal;
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (this.#queue.length >= this.#maxQueued) {
+    if (this.#queue.length + entries.length > this.#maxQueued) {
       return Promise.reject(
         new LogError(
           'LOG_OVERLOADED',
@@ -248,11 +265,22 @@ export class Sequencer {
         ),
       );
     }
-    return new Promise<Sequenced>((resolve, reject) => {
-      if (this.#queue.length === 0) this.#queuedSince = performance.now();
-      this.#queue.push({ entry, leafHash: computeLeafHash(entry), resolve, reject });
-      this.#schedule();
-    });
+    if (this.#queue.length === 0) this.#queuedSince = performance.now();
+    // Queued in one synchronous step, so no other writer's entry falls between them.
+    const answers = entries.map(
+      (entry, i) =>
+        new Promise<Sequenced>((resolve, reject) => {
+          this.#queue.push({
+            entry,
+            leafHash: computeLeafHash(entry),
+            following: entries.length - 1 - i,
+            resolve,
+            reject,
+          });
+        }),
+    );
+    this.#schedule();
+    return Promise.all(answers);
   }
 
   /**
@@ -365,6 +393,7 @@ export class Sequencer {
   #cut(): Pending[] {
     let count = Math.min(this.#queue.length, this.#maxBatch);
     if (this.#inFlight.length === 0 && count >= 2 * MIN_HALF_BATCH) count = Math.ceil(count / 2);
+    count = groupBoundary(this.#queue, count);
     const batch = this.#queue.length === count ? this.#queue : this.#queue.slice(0, count);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(count);
     if (this.#queue.length > 0) this.#queuedSince = performance.now();
@@ -505,6 +534,18 @@ export class Sequencer {
     for (const pending of this.#queue) pending.reject(error);
     this.#queue = [];
   }
+}
+
+/**
+ * The cut at or near `count` that splits no group: before the group the cut would split, or, when
+ * that group starts the queue, after its end (a group is never split, even past the batch bound).
+ */
+function groupBoundary(queue: readonly Pending[], count: number): number {
+  const last = queue[count - 1];
+  if (last === undefined || last.following === 0) return count;
+  let start = count - 1;
+  while (start > 0 && queue[start - 1]?.following === (queue[start]?.following ?? 0) + 1) start--;
+  return start > 0 ? start : count + last.following;
 }
 
 function isStoreFull(error: unknown): error is StoreError {

@@ -25,16 +25,27 @@ class TileMissing extends Error {
  *
  * Any stored hash at tree level 8L+r is the Merkle root of 2^r consecutive hashes of a tile at
  * tile level L (c2sp.org/tlog-tiles). Full tiles are immutable, so their inner nodes are computed
- * once and cached (bounded); partial tiles are only trusted for one computation.
+ * once and cached; partial tiles are only trusted for one computation.
+ *
+ * The cache is bounded in tiles and each cached tile is ONE buffer (its 511 hashes, level by
+ * level, 16 KiB): as a log grows every tile that a proof touches becomes full, and a cache of
+ * one small Buffer per hash, 4,096 tiles deep, grew the server by a hundred megabytes of small
+ * objects over a soak, slowing every garbage collection with it.
  */
 export class TreeReader {
   readonly #fetch: TileFetcher;
-  readonly #full = new Map<string, Buffer[][]>();
+  /** Full tiles by "level/index": their hashes, tile level 0 first (see {@link levelOffset}). */
+  readonly #full = new Map<string, Buffer>();
   readonly #maxCachedTiles: number;
 
   constructor(fetch: TileFetcher, options: { maxCachedTiles?: number } = {}) {
     this.#fetch = fetch;
-    this.#maxCachedTiles = options.maxCachedTiles ?? 4096;
+    this.#maxCachedTiles = options.maxCachedTiles ?? DEFAULT_CACHED_TILES;
+  }
+
+  /** Full tiles cached now (at most `maxCachedTiles`). */
+  get cachedTiles(): number {
+    return this.#full.size;
   }
 
   /** Runs `work` with a reader over the tree of `size` leaves, fetching tiles as it needs them. */
@@ -61,8 +72,9 @@ export class TreeReader {
             );
           }
           const row = hashes.subarray(0, needed * HASH_BYTES);
+          // Kept for this computation either way: a full tile may be evicted before it is read.
+          partial.set(`${level}/${index}`, row);
           if (needed === TILE_WIDTH) this.#cacheFull(`${level}/${index}`, row);
-          else partial.set(`${level}/${index}`, row);
         }),
       );
     }
@@ -94,8 +106,8 @@ export class TreeReader {
       // Refresh the entry's place in the insertion-ordered map (least recently used goes first).
       this.#full.delete(key);
       this.#full.set(key, levels);
-      const hash = levels[sublevel]?.[position / span];
-      if (hash !== undefined) return hash;
+      const at = (levelOffset(sublevel) + position / span) * HASH_BYTES;
+      return levels.subarray(at, at + HASH_BYTES);
     }
     const row = partial.get(key);
     if (row === undefined) {
@@ -107,18 +119,19 @@ export class TreeReader {
   }
 
   #cacheFull(key: string, row: Buffer): void {
-    const levels: Buffer[][] = [[]];
-    const bottom = levels[0] ?? [];
-    for (let i = 0; i < TILE_WIDTH; i += 1) {
-      bottom.push(Buffer.from(row.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES)));
-    }
+    if (this.#maxCachedTiles <= 0) return;
+    const levels = Buffer.allocUnsafe(levelOffset(TILE_HEIGHT) * HASH_BYTES);
+    row.copy(levels, 0, 0, TILE_WIDTH * HASH_BYTES);
     for (let l = 1; l < TILE_HEIGHT; l += 1) {
-      const below = levels[l - 1] ?? [];
-      const next: Buffer[] = [];
-      for (let i = 0; i + 1 < below.length; i += 2) {
-        next.push(nodeHash(below[i] as Buffer, below[i + 1] as Buffer));
+      const below = levelOffset(l - 1);
+      const here = levelOffset(l);
+      for (let i = 0; i < TILE_WIDTH >> l; i += 1) {
+        const left = (below + 2 * i) * HASH_BYTES;
+        nodeHash(
+          levels.subarray(left, left + HASH_BYTES),
+          levels.subarray(left + HASH_BYTES, left + 2 * HASH_BYTES),
+        ).copy(levels, (here + i) * HASH_BYTES);
       }
-      levels.push(next);
     }
     this.#full.set(key, levels);
     if (this.#full.size > this.#maxCachedTiles) {
@@ -126,6 +139,17 @@ export class TreeReader {
       if (oldest.done !== true) this.#full.delete(oldest.value);
     }
   }
+}
+
+/**
+ * Full tiles cached by default: 256 × 16 KiB = 4 MiB. A proof touches one tile a tile level, so
+ * this keeps the tiles of recent proofs, and the most recently used others, whatever the log size.
+ */
+const DEFAULT_CACHED_TILES = 256;
+
+/** Where the hashes of sublevel `level` start in a cached tile (in hashes): 256, 128, … before it. */
+function levelOffset(level: number): number {
+  return 2 * TILE_WIDTH - (2 * TILE_WIDTH) / 2 ** level;
 }
 
 /** The root of the perfect subtree over `span` hashes of `row` from `position` (span a power of 2). */

@@ -52,6 +52,11 @@ export async function createWitnessServer(options: WitnessServerOptions): Promis
     ...httpServerOptions(limits),
     loggerInstance: fastifyLogger,
     bodyLimit: MAX_ADD_CHECKPOINT_BYTES,
+    // What the router refuses before any route runs (a path parameter past its length, a URL that
+    // does not decode) is answered in the API's error shape too, not Fastify's own.
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(reply, error);
+    },
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.server.maxConnections = limits.maxConnections;

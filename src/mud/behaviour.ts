@@ -1,5 +1,6 @@
 import type { FlowRecord } from '../flows/flow-record.js';
 import { AddressSet } from './address-set.js';
+import { ConversationPorts, resolveConversation, type PortTally } from './conversation.js';
 import { parseIpInto, parsePrefix, type IpPrefix } from './ip.js';
 import {
   INITIATED_BY_DEVICE,
@@ -8,6 +9,12 @@ import {
   type MudMatcher,
 } from './matcher.js';
 import type { MudDirection } from './model.js';
+import {
+  inferServiceSide,
+  strongerInference,
+  type ServiceInference,
+  type ServiceSide,
+} from './service-side.js';
 
 /** Ports of a device's management plane unless configured: SSH, Telnet, NETCONF, SNMP, HTTPS. */
 export const DEFAULT_MANAGEMENT_PORTS: readonly number[] = [22, 23, 830, 161, 443];
@@ -37,14 +44,18 @@ export interface AccessGrant {
 
 export type FindingKind = 'undeclared-traffic' | 'unapproved-access';
 
-/** Violations of one device with one remote endpoint, port and protocol, aggregated. */
+/** Violations of one device with one remote endpoint, service and protocol, aggregated. */
 export interface BehaviourFinding {
   readonly device: string;
   readonly kind: FindingKind;
   readonly remote: string;
-  /** The service port: the responder's port when the initiator is known, else the lower of the two (ICMP: type*256+code). */
+  /** The service port (ICMP: type*256+code), at the end `side` names. */
   readonly port: number;
   readonly proto: number;
+  /** Which end offers the service: the device's port or the remote's. */
+  readonly side: ServiceSide;
+  /** How the service side was told (the initiator, a port at one end, the conversation); the strongest when several records told it differently. */
+  inferred: ServiceInference;
   readonly directions: MudDirection[];
   first: number;
   last: number;
@@ -82,8 +93,10 @@ interface DeviceState {
   readonly device: BehaviourDevice;
   readonly local: AddressSet;
   readonly management: ReadonlySet<number>;
-  /** remote → packed kind/port/protocol → finding. */
+  /** remote → packed kind/side/port/protocol → finding. */
   readonly findings: Map<string, Map<number, BehaviourFinding>>;
+  /** remote → protocol → undeclared traffic whose service side only the conversation tells. */
+  readonly conversations: Map<string, Map<number, ConversationPorts>>;
   readonly grants: readonly {
     grant: AccessGrant;
     sources: AddressSet;
@@ -99,9 +112,11 @@ interface DeviceState {
 export class BehaviourCheck {
   private readonly byAddress = new Map<string, DeviceState>();
   private readonly all: BehaviourFinding[] = [];
+  private readonly states: DeviceState[] = [];
   private readonly maxSamples: number;
   private readonly maxFindings: number;
   private overflow = 0;
+  private conversationCount = 0;
   private readonly scratch = new Uint32Array(4);
   private records = 0;
   private legs = 0;
@@ -118,6 +133,7 @@ export class BehaviourCheck {
         local: new AddressSet(prefixes(device.localNetworks)),
         management: new Set(device.managementPorts ?? DEFAULT_MANAGEMENT_PORTS),
         findings: new Map(),
+        conversations: new Map(),
         grants: (input.grants ?? [])
           .filter((g) => g.devices.includes(device.id))
           .map((grant) => ({
@@ -126,6 +142,7 @@ export class BehaviourCheck {
             ports: new Set(grant.ports),
           })),
       };
+      this.states.push(state);
       for (const address of device.addresses) this.byAddress.set(address, state);
     }
   }
@@ -143,11 +160,18 @@ export class BehaviourCheck {
     if (destination !== undefined) this.leg(destination, record, 'to-device');
   }
 
-  /** The findings so far, by device, then first seen, then remote endpoint. */
+  /**
+   * The findings so far, by device, then first seen, then remote endpoint. Conversations whose
+   * service side no single record told are resolved here, over all their records so far.
+   */
   report(): BehaviourReport {
-    const findings = [...this.all].sort(
+    const findings = this.withConversations().sort(
       (a, b) =>
-        cmp(a.device, b.device) || a.first - b.first || cmp(a.remote, b.remote) || a.port - b.port,
+        cmp(a.device, b.device) ||
+        a.first - b.first ||
+        cmp(a.remote, b.remote) ||
+        a.port - b.port ||
+        cmp(a.side, b.side),
     );
     return {
       findings,
@@ -170,22 +194,96 @@ export class BehaviourCheck {
       if (this.granted(state, record, remote, devicePort)) {
         this.grantedLegs += 1;
       } else {
-        this.note(state, record, direction, 'unapproved-access', remote, devicePort);
+        const how = initiator === INITIATED_BY_REMOTE ? 'initiator' : 'management-port';
+        this.note(state, record, direction, 'unapproved-access', remote, 'device', devicePort, how);
       }
       return;
     }
-    if (state.device.matcher.match(record, direction).verdict === 'allowed') {
+    const matcher = state.device.matcher;
+    if (matcher.match(record, direction).verdict === 'allowed') {
       this.allowedLegs += 1;
       return;
     }
-    this.note(
-      state,
-      record,
-      direction,
-      'undeclared-traffic',
-      remote,
-      servicePort(record, fromDevice, initiator),
+    const remotePort = fromDevice ? record.dport : record.sport;
+    const guess = inferServiceSide(
+      record.proto,
+      devicePort,
+      remotePort,
+      initiator,
+      matcher.declaredPorts,
     );
+    if (guess === undefined) {
+      this.converse(state, record, direction, remote, devicePort, remotePort);
+      return;
+    }
+    const port = guess.how === 'icmp' ? record.dport : guess.port;
+    this.note(state, record, direction, 'undeclared-traffic', remote, guess.side, port, guess.how);
+  }
+
+  /** Tallies a violation whose service side only its conversation's other records can tell. */
+  private converse(
+    state: DeviceState,
+    record: FlowRecord,
+    direction: MudDirection,
+    remote: string,
+    devicePort: number,
+    remotePort: number,
+  ): void {
+    let byProto = state.conversations.get(remote);
+    if (byProto === undefined) {
+      byProto = new Map();
+      state.conversations.set(remote, byProto);
+    }
+    let conversation = byProto.get(record.proto);
+    if (conversation === undefined) {
+      // A conversation becomes at least one finding: it counts against the same bound.
+      if (this.all.length + this.conversationCount >= this.maxFindings) {
+        this.overflow += 1;
+        return;
+      }
+      conversation = new ConversationPorts();
+      byProto.set(record.proto, conversation);
+      this.conversationCount += 1;
+    }
+    conversation.add(record, direction, devicePort, remotePort, this.maxSamples);
+  }
+
+  /** The findings with every conversation resolved into its services, merged with equal ones. */
+  private withConversations(): BehaviourFinding[] {
+    if (this.conversationCount === 0) return [...this.all];
+    return resolveFindings(this.partial(), this.maxSamples);
+  }
+
+  /**
+   * What the check holds before conversations are resolved: the findings every record told on its
+   * own, and the conversations' port tallies. Sums only, so partials of disjoint record sets (a
+   * worker's batches) add up; `resolveFindings` turns any sum into the findings `report` gives.
+   */
+  partial(): BehaviourPartial {
+    const conversations: ConversationTally[] = [];
+    for (const state of this.states) {
+      for (const [remote, byProto] of state.conversations) {
+        for (const [proto, ports] of byProto) {
+          conversations.push({
+            device: state.device.id,
+            remote,
+            proto,
+            devicePorts: ports.device,
+            remotePorts: ports.remote,
+          });
+        }
+      }
+    }
+    return {
+      findings: this.all,
+      conversations,
+      records: this.records,
+      legs: this.legs,
+      allowedLegs: this.allowedLegs,
+      grantedLegs: this.grantedLegs,
+      unattributed: this.unattributed,
+      overflow: this.overflow,
+    };
   }
 
   /** TCP/UDP to a management port of the device, from outside its local networks, not opened by the device. */
@@ -225,14 +323,11 @@ export class BehaviourCheck {
     direction: MudDirection,
     kind: FindingKind,
     remote: string,
+    side: ServiceSide,
     port: number,
+    inferred: ServiceInference,
   ): void {
-    // Findings are keyed per device, then remote, then kind/port/protocol packed into one number,
-    // so that a repeated violation costs map lookups and no string building.
-    const code =
-      (kind === 'unapproved-access' ? 1 : 0) * 0x1000000 +
-      (port & 0xffff) * 256 +
-      (record.proto & 255);
+    const code = findingCode(kind, side, port, record.proto);
     let byRemote = state.findings.get(remote);
     if (byRemote === undefined) {
       byRemote = new Map();
@@ -250,6 +345,8 @@ export class BehaviourCheck {
         remote,
         port,
         proto: record.proto,
+        side,
+        inferred,
         directions: [],
         first: record.first,
         last: record.last,
@@ -261,6 +358,7 @@ export class BehaviourCheck {
       byRemote.set(code, finding);
       this.all.push(finding);
     }
+    finding.inferred = strongerInference(finding.inferred, inferred);
     if (!finding.directions.includes(direction)) finding.directions.push(direction);
     if (record.first < finding.first) finding.first = record.first;
     if (record.last > finding.last) finding.last = record.last;
@@ -287,13 +385,104 @@ export function checkBehaviour(
   return check.report();
 }
 
-function servicePort(record: FlowRecord, fromDevice: boolean, initiator: number): number {
-  if (record.proto === 1 || record.proto === 58) return record.dport;
-  const devicePort = fromDevice ? record.sport : record.dport;
-  const remotePort = fromDevice ? record.dport : record.sport;
-  if (initiator === INITIATED_BY_DEVICE) return remotePort;
-  if (initiator === INITIATED_BY_REMOTE) return devicePort;
-  return Math.min(record.sport, record.dport);
+/** The port tallies of one conversation (device, remote address, protocol). */
+export interface ConversationTally {
+  readonly device: string;
+  readonly remote: string;
+  readonly proto: number;
+  readonly devicePorts: ReadonlyMap<number, PortTally>;
+  readonly remotePorts: ReadonlyMap<number, PortTally>;
+}
+
+/** A behaviour check's sums before conversations are resolved (`BehaviourCheck.partial`). */
+export interface BehaviourPartial extends Omit<BehaviourReport, 'findings'> {
+  /** Findings the records told on their own (not yet merged with resolved conversations). */
+  readonly findings: readonly BehaviourFinding[];
+  readonly conversations: readonly ConversationTally[];
+}
+
+/**
+ * The findings of a partial: each conversation resolved into its services
+ * (`resolveConversation`) and merged with a finding of the same device, kind, remote, side,
+ * port and protocol. Pure; the inputs are not changed. Used by `report` and by readers of
+ * stored aggregates, so both give the same findings.
+ */
+export function resolveFindings(
+  partial: Pick<BehaviourPartial, 'findings' | 'conversations'>,
+  maxSamples: number,
+): BehaviourFinding[] {
+  const key = (device: string, remote: string, code: number) =>
+    `${device}\u0000${remote}\u0000${code}`;
+  const out = new Map<string, BehaviourFinding>();
+  for (const f of partial.findings)
+    out.set(key(f.device, f.remote, findingCode(f.kind, f.side, f.port, f.proto)), f);
+  const cloned = new Set<BehaviourFinding>();
+  for (const c of partial.conversations) {
+    for (const service of resolveConversation(c.devicePorts, c.remotePorts)) {
+      const k = key(
+        c.device,
+        c.remote,
+        findingCode('undeclared-traffic', service.side, service.port, c.proto),
+      );
+      let finding = out.get(k);
+      if (finding !== undefined && !cloned.has(finding)) {
+        finding = cloneFinding(finding);
+        out.set(k, finding);
+        cloned.add(finding);
+      }
+      if (finding === undefined) {
+        finding = {
+          device: c.device,
+          kind: 'undeclared-traffic',
+          remote: c.remote,
+          port: service.port,
+          proto: c.proto,
+          side: service.side,
+          inferred: service.how,
+          directions: [],
+          first: Number.POSITIVE_INFINITY,
+          last: Number.NEGATIVE_INFINITY,
+          records: 0,
+          packets: 0,
+          bytes: 0,
+          samples: [],
+        };
+        out.set(k, finding);
+        cloned.add(finding);
+      }
+      finding.inferred = strongerInference(finding.inferred, service.how);
+      for (const part of service.parts) foldTally(finding, part, maxSamples);
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * Findings are keyed per device, then remote, then kind/side/port/protocol packed into one
+ * number, so that a repeated violation costs map lookups and no string building.
+ */
+function findingCode(kind: FindingKind, side: ServiceSide, port: number, proto: number): number {
+  return (
+    (kind === 'unapproved-access' ? 2 : 0) * 0x1000000 +
+    (side === 'device' ? 1 : 0) * 0x1000000 +
+    (port & 0xffff) * 256 +
+    (proto & 255)
+  );
+}
+
+function cloneFinding(f: BehaviourFinding): BehaviourFinding {
+  return { ...f, directions: [...f.directions], samples: [...f.samples] };
+}
+
+/** Adds a conversation's port tally to a finding (totals, span, directions, samples). */
+function foldTally(finding: BehaviourFinding, t: PortTally, maxSamples: number): void {
+  for (const d of t.directions) if (!finding.directions.includes(d)) finding.directions.push(d);
+  if (t.first < finding.first) finding.first = t.first;
+  if (t.last > finding.last) finding.last = t.last;
+  finding.records += t.records;
+  finding.packets += t.packets;
+  finding.bytes += t.bytes;
+  for (const r of t.samples) if (finding.samples.length < maxSamples) finding.samples.push(r);
 }
 
 function prefixes(texts: readonly string[]): IpPrefix[] {

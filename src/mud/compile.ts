@@ -1,5 +1,6 @@
 import { AddressSet } from './address-set.js';
 import { normaliseDnsName, type MudContext } from './context.js';
+import { declaredPortsOf } from './declared-ports.js';
 import { parsePrefix, type IpPrefix } from './ip.js';
 import {
   buildSwitch,
@@ -43,6 +44,7 @@ export function compileMud(mud: MudFile, context: MudContext): MudMatcher {
     new Set(context.device.addresses),
     mud.deviations,
     compiler.notes,
+    declaredPortsOf(fromDevice, toDevice),
     buildSwitch(fromDevice),
     buildSwitch(toDevice),
   );

@@ -23,7 +23,10 @@ export {
 export {
   BehaviourCheck,
   checkBehaviour,
+  resolveFindings,
   DEFAULT_MANAGEMENT_PORTS,
+  type BehaviourPartial,
+  type ConversationTally,
   type AccessGrant,
   type BehaviourDevice,
   type BehaviourFinding,
@@ -31,6 +34,15 @@ export {
   type BehaviourReport,
   type FindingKind,
 } from './behaviour.js';
+export {
+  inferServiceSide,
+  inferenceOfRank,
+  inferenceRank,
+  type ServiceGuess,
+  type ServiceInference,
+  type ServiceSide,
+} from './service-side.js';
+export { resolveConversation, type PortTally, type ResolvedService } from './conversation.js';
 export { deviceMapSchema, grantsSchema } from './device-map.js';
 export { verdictFor, formatVerdict, type MudVerdict } from './verdicts.js';
 export { MudError, type MudErrorCode } from './errors.js';

@@ -2,6 +2,7 @@ import type { FlowRecord } from '../flows/flow-record.js';
 import type { FlowTuple } from '../flows/flow-view.js';
 import { AddressSet } from './address-set.js';
 import { parseIpInto, parsePrefix, type IpPrefix } from './ip.js';
+import type { DeclaredPorts } from './declared-ports.js';
 import type { MudDeviation, MudDirection } from './model.js';
 
 /** The outcome of judging one record against one direction's policy. */
@@ -33,6 +34,8 @@ export interface MudMatcher {
   readonly deviations: readonly MudDeviation[];
   /** How the context resolved names, controllers and classes, where it matters. */
   readonly notes: readonly MudNote[];
+  /** The ports the file names for the device's end and for remote ends (service-side inference). */
+  readonly declaredPorts: DeclaredPorts;
   /** from-device when the record's source is the device, to-device when its destination is, else undefined. */
   directionOf(record: FlowRecord): MudDirection | undefined;
   /** Judges the record against the policy of `direction` (RFC 8520 App. B: first match, default deny). */
@@ -152,6 +155,7 @@ export class CompiledMudMatcher implements MudMatcher {
     readonly deviceAddresses: ReadonlySet<string>,
     readonly deviations: readonly MudDeviation[],
     readonly notes: readonly MudNote[],
+    readonly declaredPorts: DeclaredPorts,
     private readonly fromDevice: ProtocolSwitch,
     private readonly toDevice: ProtocolSwitch,
   ) {

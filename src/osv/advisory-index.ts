@@ -9,6 +9,7 @@ import {
   normalisePackageName,
   orderingFor,
   parseEcosystem,
+  releaseCovers,
   type EcosystemRef,
 } from './ecosystem.js';
 import { compileAffected, type CompiledAffected } from './affected.js';
@@ -48,12 +49,20 @@ class IndexEntry implements IndexedAffected {
 export interface AdvisoryIndex {
   /** Entries for this ecosystem base and package name. */
   byPackage(base: string, name: string): readonly IndexedAffected[];
+  /**
+   * Entries for this package whose ecosystem covers the component's (`ecosystemCovers`): its
+   * release and variant too, in index order. Kept per release once asked, since an SBOM's
+   * components share a handful of releases.
+   */
+  covering(component: EcosystemRef, name: string): readonly IndexedAffected[];
   /** Entries whose advisory purl (without version and qualifiers) is this one. */
   byPurl(purlKey: string): readonly IndexedAffected[];
   readonly recordCount: number;
   /** Records left out because they are withdrawn (OSV `withdrawn`). */
   readonly withdrawnCount: number;
 }
+
+const MAX_COVERING = 200_000;
 
 function packageKey(base: string, name: string): string {
   return `${ecosystemKey(base)}\u0000${normalisePackageName(base, name)}`;
@@ -90,8 +99,24 @@ export function buildAdvisoryIndex(records: readonly OsvRecord[]): AdvisoryIndex
       if (key !== undefined) add(purls, key, entry);
     }
   }
+  const covering = new Map<string, readonly IndexedAffected[]>();
   return {
     byPackage: (base, name) => packages.get(packageKey(base, name)) ?? [],
+    covering: (component, name) => {
+      const key = packageKey(component.base, name);
+      const all = packages.get(key);
+      if (all === undefined) return [];
+      if (component.release === undefined) return all;
+      const releaseKey = `${key}\u0000${component.release}\u0000${component.variant ?? ''}`;
+      let list = covering.get(releaseKey);
+      if (list === undefined) {
+        // Bounded like the version memo: an index meets at most so many distinct releases.
+        if (covering.size >= MAX_COVERING) covering.clear();
+        list = all.filter((entry) => releaseCovers(entry.ecosystem, component));
+        covering.set(releaseKey, list);
+      }
+      return list;
+    },
     byPurl: (key) => purls.get(key) ?? [],
     recordCount: records.length - withdrawn,
     withdrawnCount: withdrawn,

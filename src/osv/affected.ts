@@ -22,11 +22,50 @@ export interface AffectedVerdict {
   readonly range: AffectedRange | undefined;
 }
 
+// A range is quoted by every finding it decides: its text is made once.
+const rangeTexts = new WeakMap<AffectedRange, string>();
+
 /** `introduced 0 · fixed 1.2.3` — a range as text for reports. */
 export function describeRange(range: AffectedRange): string {
-  const events = range.events.map((e) => `${e.kind} ${e.version}`);
-  return `${range.type}${range.repo === undefined ? '' : ` ${range.repo}`}: ${events.join(' · ')}`;
+  let text = rangeTexts.get(range);
+  if (text === undefined) {
+    const events = range.events.map((e) => `${e.kind} ${e.version}`);
+    text = `${range.type}${range.repo === undefined ? '' : ` ${range.repo}`}: ${events.join(' · ')}`;
+    rangeTexts.set(range, text);
+  }
+  return text;
 }
+
+/**
+ * The version being judged, parsed at most once per ordering: a component meets many entries of
+ * the same ecosystem, and each would otherwise look its version up in the parse memo again.
+ */
+export class JudgedVersion {
+  readonly text: string;
+  #ordering: VersionOrdering | undefined;
+  #parsed: unknown;
+  #other: Map<VersionOrdering, unknown> | undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /** The version parsed in `ordering`; undefined when it is not valid there. */
+  in(ordering: VersionOrdering): unknown {
+    if (ordering === this.#ordering) return this.#parsed;
+    if (this.#ordering === undefined) {
+      this.#ordering = ordering;
+      this.#parsed = parseCached(ordering, this.text);
+      return this.#parsed;
+    }
+    this.#other ??= new Map();
+    if (!this.#other.has(ordering)) this.#other.set(ordering, parseCached(ordering, this.text));
+    return this.#other.get(ordering);
+  }
+}
+
+const judged = (version: string | JudgedVersion): JudgedVersion =>
+  typeof version === 'string' ? new JudgedVersion(version) : version;
 
 /** A range's event version, parsed once; introduced "0" is below every version. */
 type Bound = unknown;
@@ -127,12 +166,12 @@ function inRange(version: Bound, range: CompiledRange, ordering: VersionOrdering
   return affected ? 'in' : 'out';
 }
 
-function listed(version: string, entry: CompiledAffected): boolean {
-  if (entry.listedText.has(version)) return true;
+function listed(version: JudgedVersion, entry: CompiledAffected): boolean {
+  if (entry.listedText.has(version.text)) return true;
   const o = entry.ordering;
   const sorted = entry.listedSorted;
   if (o === undefined || sorted.length === 0) return false;
-  const v = parseCached(o, version);
+  const v = version.in(o);
   if (v === undefined) return false;
   let low = 0;
   let high = sorted.length - 1;
@@ -156,8 +195,13 @@ export function judgeAffected(
 }
 
 /** Judges one version against one compiled affected entry. */
-export function judgeCompiled(version: string, entry: CompiledAffected): AffectedVerdict {
-  if (listed(version, entry)) {
+export function judgeCompiled(
+  judgedVersion: string | JudgedVersion,
+  entry: CompiledAffected,
+): AffectedVerdict {
+  const query = judged(judgedVersion);
+  const version = query.text;
+  if (listed(query, entry)) {
     return {
       status: 'affected',
       reason: `version ${version} is listed in versions[]`,
@@ -177,7 +221,7 @@ export function judgeCompiled(version: string, entry: CompiledAffected): Affecte
       unassessed ??= `no version ordering for this ecosystem, and versions[] does not list ${version}`;
       continue;
     }
-    const v = parseCached(o, version);
+    const v = query.in(o);
     if (v === undefined) {
       unassessed ??= `version ${version} is not a valid ${o.name} version`;
       continue;
@@ -211,7 +255,8 @@ export function judgeCompiled(version: string, entry: CompiledAffected): Affecte
  * without building its reasons: a component meets many entries and most leave it unaffected,
  * so the matcher asks this first and builds a verdict only for the rest.
  */
-export function mayAffect(version: string, entry: CompiledAffected): boolean {
+export function mayAffect(judgedVersion: string | JudgedVersion, entry: CompiledAffected): boolean {
+  const version = judged(judgedVersion);
   if (listed(version, entry)) return true;
   let open = false;
   let git = false;
@@ -222,7 +267,7 @@ export function mayAffect(version: string, entry: CompiledAffected): boolean {
       continue;
     }
     const o = range.ordering;
-    const v = o === undefined ? undefined : parseCached(o, version);
+    const v = o === undefined ? undefined : version.in(o);
     if (o === undefined || v === undefined) {
       open = true;
       continue;

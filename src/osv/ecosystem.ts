@@ -133,7 +133,7 @@ function distroRelease(
     variant = 'Pro';
     d = d.split('/').find((s) => !s.startsWith('esm')) ?? d;
   }
-  d = d.replace(new RegExp(`^${prefix}-`), '');
+  if (d.startsWith(`${prefix}-`)) d = d.slice(prefix.length + 1);
   const release = codenames[d] ?? (/^[0-9]/.test(d) ? d : undefined);
   return { release, variant };
 }

@@ -3,10 +3,16 @@
  * returns the findings: each names the advisory, the affected range and the fixed versions.
  */
 import { formatPurl, parsePurl, type PackageUrl } from '../sbom/purl.js';
-import { describeRange, judgeCompiled, mayAffect, type AffectedStatus } from './affected.js';
+import {
+  describeRange,
+  judgeCompiled,
+  JudgedVersion,
+  mayAffect,
+  type AffectedStatus,
+} from './affected.js';
 import type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
 import { cvss3BaseScore } from './cvss.js';
-import { ecosystemOfPurl, parseEcosystem, releaseCovers, type EcosystemRef } from './ecosystem.js';
+import { ecosystemOfPurl, parseEcosystem, type EcosystemRef } from './ecosystem.js';
 import type { AffectedRange, EventKind, OsvRecord } from './record.js';
 
 /** The package to look up. */
@@ -114,8 +120,9 @@ export function queryOfPurl(purl: PackageUrl, fallbackVersion?: string): Package
     ecosystem: eco?.ecosystem,
     name: eco?.name ?? purl.name,
     version,
-    // The same key the index built from advisory purls (formatPurl of a parsed purl, no version).
-    purlKey: formatPurl({ ...purl, version: undefined }),
+    // The same key the index built from advisory purls (formatPurl of a parsed purl, no version),
+    // needed only where no OSV ecosystem answers for the purl type.
+    purlKey: eco === undefined ? formatPurl({ ...purl, version: undefined }) : undefined,
   };
 }
 
@@ -135,17 +142,15 @@ export function queryOfEcosystem(ecosystem: string, name: string, version: strin
 
 /** Every advisory that applies, or may apply, to the package. */
 export function matchPackage(index: AdvisoryIndex, query: PackageQuery): VulnerabilityFinding[] {
-  const candidates: IndexedAffected[] = [];
-  if (query.ecosystem !== undefined) {
-    const component = query.ecosystem;
-    // byPackage already matched the base; only the release and variant are left to compare.
-    for (const entry of index.byPackage(component.base, query.name)) {
-      if (releaseCovers(entry.ecosystem, component)) candidates.push(entry);
-    }
-  } else if (query.purlKey !== undefined) {
-    // No OSV ecosystem for this purl type: only advisories that name exactly this purl apply.
-    candidates.push(...index.byPurl(query.purlKey));
-  }
+  const candidates: readonly IndexedAffected[] =
+    query.ecosystem !== undefined
+      ? index.covering(query.ecosystem, query.name)
+      : query.purlKey !== undefined
+        ? // No OSV ecosystem for this purl type: only advisories that name exactly this purl apply.
+          index.byPurl(query.purlKey)
+        : [];
+  if (candidates.length === 0) return [];
+  const version = new JudgedVersion(query.version);
   const byRecord = new Map<
     string,
     {
@@ -158,8 +163,8 @@ export function matchPackage(index: AdvisoryIndex, query: PackageQuery): Vulnera
     }
   >();
   for (const { record, affected, compiled } of candidates) {
-    if (!mayAffect(query.version, compiled)) continue;
-    const verdict = judgeCompiled(query.version, compiled);
+    if (!mayAffect(version, compiled)) continue;
+    const verdict = judgeCompiled(version, compiled);
     if (verdict.status === 'not_affected') continue;
     let slot = byRecord.get(record.id);
     if (slot === undefined) {

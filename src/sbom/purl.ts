@@ -40,6 +40,8 @@ const LOWERCASE_NAMESPACE_AND_NAME = new Set([
 ]);
 
 function decode(part: string, what: string, problems: string[]): string {
+  // Most parts carry no escape at all; decoding them would only copy them.
+  if (!part.includes('%')) return part;
   try {
     return decodeURIComponent(part);
   } catch {

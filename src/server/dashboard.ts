@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { EncodedBody } from './http/encoded-body.js';
 
 /** Where `npm run build:web` puts the dashboard (same relative path from src/ and dist/). */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -32,20 +33,22 @@ export function hasDashboard(dir: string): boolean {
  * with the API and log routes.
  */
 export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = (app, { dir }) => {
-  const index = readFileSync(join(dir, 'index.html'));
-  const assets = new Map<string, { body: Buffer; type: string }>();
+  // Each file is hashed once and compressed once on first demand (gzip, brotli).
+  const index = new EncodedBody(
+    readFileSync(join(dir, 'index.html')),
+    TYPES['.html'] ?? 'text/html',
+  );
+  const assets = new Map<string, EncodedBody>();
   const assetDir = join(dir, 'assets');
   if (existsSync(assetDir)) {
     for (const name of readdirSync(assetDir)) {
       const type = TYPES[extname(name)];
-      if (type !== undefined) assets.set(name, { body: readFileSync(join(assetDir, name)), type });
+      if (type !== undefined)
+        assets.set(name, new EncodedBody(readFileSync(join(assetDir, name)), type));
     }
   }
-  app.get('/', { schema: { hide: true } }, (_request, reply) =>
-    reply
-      .type(TYPES['.html'] ?? 'text/html')
-      .header('cache-control', 'no-cache')
-      .send(index),
+  app.get('/', { schema: { hide: true } }, (request, reply) =>
+    sendFile(request, reply.header('cache-control', 'no-cache'), index),
   );
   app.get('/assets/:file', { schema: { hide: true } }, (request, reply) => {
     const asset = assets.get((request.params as { file: string }).file);
@@ -53,10 +56,19 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = (app, { dir
       reply.callNotFound();
       return reply;
     }
-    return reply
-      .type(asset.type)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .send(asset.body);
+    return sendFile(
+      request,
+      reply.header('cache-control', 'public, max-age=31536000, immutable'),
+      asset,
+    );
   });
   return Promise.resolve();
 };
+
+function sendFile(request: FastifyRequest, reply: FastifyReply, file: EncodedBody) {
+  void reply.header('etag', file.etag).header('vary', 'accept-encoding');
+  if (file.matches(request.headers['if-none-match'])) return reply.code(304).send();
+  const { coding, body } = file.encoded(request.headers['accept-encoding']);
+  if (coding !== 'identity') void reply.header('content-encoding', coding);
+  return reply.type(file.type).send(body);
+}

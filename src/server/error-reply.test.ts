@@ -18,6 +18,7 @@ beforeAll(async () => {
   const throwing = (error: unknown) => () => {
     throw error;
   };
+  app.get('/unauthorized', throwing(new LogError('LOG_UNAUTHORIZED', 'needs a token')));
   app.get('/not-found', throwing(new LogError('LOG_NOT_FOUND', 'tile/0/001 is not stored')));
   app.get('/store-failed', throwing(new StoreError('STORE_IO', `cannot write ${SECRET_PATH}`)));
   app.get('/no-status', throwing(new MudError('MUD_LIMIT', `${SECRET_PATH} is too large`)));
@@ -50,6 +51,14 @@ async function answer(
     cache: response.headers['cache-control'],
   };
 }
+
+describe('when a route refuses a request for want of credentials', () => {
+  it('answers 401 with WWW-Authenticate naming the Bearer scheme (RFC 6750 §3)', async () => {
+    const response = await app.inject({ method: 'GET', url: '/unauthorized' });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="nospy"');
+  });
+});
 
 describe('when a route throws one of our errors', () => {
   it('answers the status of its code with its code and message, never cached', async () => {

@@ -33,6 +33,10 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   if (status >= 500) reply.log.error({ err: error }, 'request failed');
   const body: ErrorBody = { error: { code, message } };
   if (status === 503 || status === 429) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  // RFC 9110 §11.6.1 and RFC 6750 §3: a 401 says which scheme it wants (a route that knows
+  // the scope it wants has said so already).
+  if (status === 401 && !reply.hasHeader('www-authenticate'))
+    reply.header('www-authenticate', 'Bearer realm="nospy"');
   return reply
     .code(status)
     .header('cache-control', 'no-store')

@@ -51,6 +51,7 @@ const LOG_STATUSES = {
   LOG_NOT_FOUND: 404,
   LOG_STATE_INVALID: 500,
   LOG_WITNESS_FAILED: 503,
+  LOG_WITNESS_PENDING: 503,
   LOG_KEY_EXISTS: 409,
   LOG_USAGE: 400,
   LOG_UNREACHABLE: 502,
@@ -67,6 +68,10 @@ const STORE_STATUSES = {
   STORE_FULL: 503,
   STORE_CONFLICT: 409,
   STORE_CORRUPT: 500,
+  // The database server is down or being failed over: a retry may reach it.
+  STORE_UNREACHABLE: 503,
+  STORE_AUTH: 500,
+  STORE_SCHEMA: 500,
 } as const satisfies Record<StoreErrorCode, ErrorStatus>;
 
 const STATEMENT_STATUSES = {
@@ -82,6 +87,7 @@ const STATEMENT_STATUSES = {
   STATEMENT_NOT_ACCEPTING: 503,
   STATEMENT_NOT_FOUND: 404,
   STATEMENT_SERVER_FAILED: 502,
+  STATEMENT_PUBLISH_TIMEOUT: 502,
 } as const satisfies Record<StatementErrorCode, ErrorStatus>;
 
 const BLOB_STATUSES = {
@@ -91,6 +97,7 @@ const BLOB_STATUSES = {
   BLOB_NOT_FOUND: 404,
   BLOB_IO: 500,
   BLOB_UNAUTHORIZED: 401,
+  BLOB_SERVER_FAILED: 502,
 } as const satisfies Record<BlobErrorCode, ErrorStatus>;
 
 const API_STATUSES = {

@@ -8,6 +8,7 @@ import type { Sequencer } from '../log/sequencer.js';
 import type { TreeReader } from '../log/tree-reader.js';
 import type { LogStorePort } from '../store/log-store-port.js';
 import type { WriteAdmission } from './limits/write-admission.js';
+import type { WitnessWait } from './routes/witness-wait.js';
 
 /** The Fastify instance of a log server. */
 export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
@@ -20,4 +21,6 @@ export interface LogRouteOptions {
   readonly tree: TreeReader;
   /** Admits write requests before their bodies are read (per client, buffered bytes). */
   readonly writes: WriteAdmission;
+  /** The bounded wait for the witness quorum; none when no witness is configured. */
+  readonly witnessWait?: WitnessWait | undefined;
 }

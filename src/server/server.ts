@@ -10,6 +10,8 @@ import { addRoutes } from './routes/add.js';
 import { proofRoutes } from './routes/proof.js';
 import { healthRoutes } from './routes/health.js';
 import { statementRoutes } from './routes/statements.js';
+import { statementSigstoreRoutes } from './routes/statement-sigstore.js';
+import type { WitnessWait } from './routes/witness-wait.js';
 import { blobRoutes } from './resources/blobs.js';
 import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
@@ -24,6 +26,7 @@ import { httpServerOptions, serverLimits, type ServerLimits } from './limits/ser
 import { WriteAdmission } from './limits/write-admission.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { requireScope } from './auth/require-scope.js';
+import type { FindingStorePort } from '../store/finding-store-port.js';
 
 export type { LogRouteOptions, LogServer } from './log-routes.js';
 
@@ -47,10 +50,17 @@ export interface ServerOptions {
   readonly blobs?: BlobStorePort | undefined;
   /** The read API's data (findings, devices, vendors…); without one, no `/v1` read routes. */
   readonly snapshots?: ApiSnapshotSource | undefined;
+  /** Finding history and triage (`/v1/findings/<id>/triage`); none without one. */
+  readonly findingStore?: FindingStorePort | undefined;
   /** A built dashboard directory (web/dist) served at `/`; none without one. */
   readonly dashboard?: string | undefined;
   /** Deadlines, the connection cap and write admission; defaults in `limits/server-limits.ts`. */
   readonly limits?: Partial<ServerLimits> | undefined;
+  /**
+   * The bounded wait for the witness quorum on `POST /add` and `POST /v1/statements`: after it a
+   * writer is answered 503 with Retry-After and who failed, instead of waiting forever.
+   */
+  readonly witnessWait?: WitnessWait | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -71,6 +81,11 @@ export function createServer(options: ServerOptions): LogServer {
     // No body is larger than one entry; routes that need less say so themselves.
     bodyLimit: 65_535,
     return503OnClosing: true,
+    // What the router refuses before any route runs (a path parameter past its length, a URL that
+    // does not decode) is answered in the API's error shape too, not Fastify's own.
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(reply, error);
+    },
     // Per-request log lines would dominate at thousands of appends per second.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -82,6 +97,7 @@ export function createServer(options: ServerOptions): LogServer {
     store: options.store,
     tree: new TreeReader((level, index) => options.store.readTile(level, index)),
     writes: new WriteAdmission(limits),
+    witnessWait: options.witnessWait,
   };
   app.setErrorHandler(
     errorHandler(
@@ -117,19 +133,25 @@ export function createServer(options: ServerOptions): LogServer {
   void app.register(tileRoutes, routeOptions);
   void app.register(proofRoutes, routeOptions);
   void app.register(addRoutes, { ...routeOptions, tokens });
-  void app.register(statementRoutes, {
+  const statementOptions = {
     ...routeOptions,
     trust: options.trust,
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
-  });
+  };
+  void app.register(statementRoutes, statementOptions);
+  void app.register(statementSigstoreRoutes, statementOptions);
   const snapshots = options.snapshots;
   if (snapshots !== undefined)
     // The operator's findings, devices, inventory and traffic: a `read` token, checked on the
     // headers of every request of this scope before its route runs.
     void app.register(async (scope) => {
       scope.addHook('onRequest', requireScope(tokens, 'read'));
-      await scope.register(readApiRoutes, { snapshots });
+      await scope.register(readApiRoutes, {
+        snapshots,
+        findingStore: options.findingStore,
+        tokens,
+      });
     });
   if (options.dashboard !== undefined)
     void app.register(dashboardRoutes, { dir: options.dashboard });

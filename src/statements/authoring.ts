@@ -40,6 +40,21 @@ export const MAX_AUTHORING_BYTES = 256 * 1024;
 export interface AuthoringOptions {
   /** The sha256 (hex) of a file a subject names with `file:`, relative to the YAML file. */
   readonly digestOfFile?: (path: string, where: string) => string;
+  /**
+   * A release's SBOM and MUD documents given as files (`nospy statement sign --sbom/--mud`): their
+   * digests replace the YAML's, so a statement cannot name other bytes than the ones uploaded.
+   */
+  readonly documents?: ReleaseDocuments;
+}
+
+/** A release's SBOM and MUD file, hashed (and, when uploaded, in the blob store). */
+export interface ReleaseDocuments {
+  readonly sbom?: {
+    readonly sha256: string;
+    readonly format: 'cyclonedx' | 'spdx';
+    readonly inBlobStore: boolean;
+  };
+  readonly mud?: { readonly sha256: string; readonly inBlobStore: boolean };
 }
 
 export interface AuthoredStatement {
@@ -79,7 +94,7 @@ export function authorStatement(
     throw problem(source, ['type'], `type must be one of ${PREDICATE_NAMES.join(', ')}`);
   }
   const name = type as PredicateName;
-  const predicate = friendlyDigests(fields);
+  const predicate = withDocuments(name, friendlyDigests(fields), options.documents, source);
   const subjects =
     subject === undefined
       ? defaultSubjects(name, predicate, source)
@@ -93,6 +108,39 @@ export function authorStatement(
   const checked = checkStatement(statement);
   if (!checked.ok) throw issuesError(source, checked.issues);
   return { name: checked.name, statement: checked.statement };
+}
+
+/** A release predicate with the given documents' digests (and the SBOM's format when absent). */
+function withDocuments(
+  name: PredicateName,
+  predicate: Record<string, unknown>,
+  documents: ReleaseDocuments | undefined,
+  source: YamlSource,
+): Record<string, unknown> {
+  if (documents?.sbom === undefined && documents?.mud === undefined) return predicate;
+  if (name !== 'release') {
+    throw problem(source, ['type'], '--sbom and --mud belong to a release statement');
+  }
+  const out = { ...predicate };
+  const { sbom, mud } = documents;
+  if (sbom !== undefined) {
+    const given = isRecord(out.sbom) ? out.sbom : {};
+    out.sbom = {
+      ...given,
+      format: given.format ?? sbom.format,
+      digest: { sha256: sbom.sha256 },
+      ...(sbom.inBlobStore ? { inBlobStore: true } : {}),
+    };
+  }
+  if (mud !== undefined) {
+    const given = isRecord(out.mud) ? out.mud : {};
+    out.mud = {
+      ...given,
+      digest: { sha256: mud.sha256 },
+      ...(mud.inBlobStore ? { inBlobStore: true } : {}),
+    };
+  }
+  return out;
 }
 
 /** `digest: sha256:<hex>` → `digest: { sha256: <hex> }`, anywhere in the predicate. */

@@ -110,7 +110,8 @@ export type BundleCheckId =
   | 'checkpoint-signature'
   | 'witness-quorum'
   | 'inclusion'
-  | 'index';
+  | 'index'
+  | 'sigstore-entry';
 
 export interface BundleCheck {
   readonly id: BundleCheckId;

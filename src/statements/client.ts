@@ -30,6 +30,17 @@ export interface ListedStatement {
   readonly envelope: Envelope;
 }
 
+/** A statement's Sigstore entry (a Rekor v2 `dsse` entry of one signature) as the log holds it. */
+export interface LoggedSigstoreEntry {
+  /** The signer's key handle. */
+  readonly keyid: string;
+  readonly index: number;
+  /** The entry's bytes (checked by whoever verifies the bundle made of it, not here). */
+  readonly entry: Buffer;
+  /** Its c2sp.org/tlog-proof text against the published checkpoint. */
+  readonly proof: string;
+}
+
 export interface StatementFilter {
   readonly type?: string;
   readonly vendor?: string;
@@ -41,6 +52,29 @@ export interface StatementFilter {
   readonly limit?: number;
 }
 
+/** How a publish waits for the witness quorum (docs/statements.md). */
+export interface PublishOptions {
+  /** Give up after this long, with STATEMENT_PUBLISH_TIMEOUT naming why. Default 60 s. */
+  readonly timeoutMs?: number;
+  /** Told each time the server answers that the quorum has not cosigned yet. */
+  readonly onWaiting?: (progress: WitnessWaiting) => void;
+}
+
+/** What a server answers while the witness quorum has not cosigned a writer's entry. */
+export interface WitnessWaiting {
+  readonly cosigned: number;
+  readonly quorum: number;
+  readonly failed: readonly {
+    readonly name: string;
+    readonly url: string;
+    readonly reason: string;
+  }[];
+  /** The server's message: the reason, as the operator's server words it. */
+  readonly message: string;
+}
+
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 60_000;
+
 export class StatementClient {
   readonly #base: string;
   readonly #headers: Record<string, string>;
@@ -51,14 +85,40 @@ export class StatementClient {
     this.#headers = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
   }
 
-  /** POST /v1/statements with the canonical envelope; the server's error (400/413/422) is thrown. */
-  async publish(envelope: Envelope): Promise<PublishedStatement> {
+  /**
+   * POST /v1/statements with the canonical envelope; the server's error (400/413/422) is thrown.
+   * While the server answers that the witness quorum has not cosigned the entry yet (503,
+   * LOG_WITNESS_PENDING), the same request is sent again after its Retry-After, until
+   * `timeoutMs` has passed: then STATEMENT_PUBLISH_TIMEOUT with the last reason. Sending it
+   * again is safe: the log de-duplicates, and answers with the entry's one index.
+   */
+  async publish(envelope: Envelope, options: PublishOptions = {}): Promise<PublishedStatement> {
     const body = serializeEnvelope(envelope);
-    const json = await this.#request('/v1/statements', {
-      method: 'POST',
-      headers: { ...this.#headers, 'content-type': 'application/json' },
-      body,
-    });
+    const timeoutMs = options.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    let json: unknown;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      const answer = await this.#send(
+        '/v1/statements',
+        {
+          method: 'POST',
+          headers: { ...this.#headers, 'content-type': 'application/json' },
+          body,
+        },
+        remaining,
+        timeoutMs,
+      );
+      const waiting = witnessWaiting(answer);
+      if (waiting === undefined) {
+        json = this.#checked(answer);
+        break;
+      }
+      options.onWaiting?.(waiting);
+      const pause = Math.min(retryAfterMs(answer.response), deadline - Date.now());
+      if (pause <= 0) throw publishTimeout(this.#base, timeoutMs, waiting.message);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
     const { index, leafHash: hash, proof, envelope: logged } = json as Record<string, unknown>;
     if (typeof index !== 'number' || typeof hash !== 'string' || typeof proof !== 'string') {
       throw this.#badAnswer('POST /v1/statements', 'no index, leafHash and proof');
@@ -119,6 +179,39 @@ export class StatementClient {
     return this.get(found.index);
   }
 
+  /**
+   * GET /v1/statements/<index>/sigstore: the Sigstore entries of a statement (one per signature,
+   * with index, entry bytes and tlog-proof) and the key handles of signatures that have none.
+   */
+  async sigstoreEntries(index: number): Promise<{
+    readonly entries: readonly LoggedSigstoreEntry[];
+    readonly missing: readonly string[];
+  }> {
+    const path = `/v1/statements/${index}/sigstore`;
+    const json = (await this.#request(path, {})) as Record<string, unknown>;
+    if (!Array.isArray(json.entries) || !Array.isArray(json.missing)) {
+      throw this.#badAnswer(`GET ${path}`, 'no entries');
+    }
+    const entries = json.entries.map((value: unknown) => {
+      const e = value as Record<string, unknown>;
+      if (
+        typeof e.keyid !== 'string' ||
+        typeof e.index !== 'number' ||
+        typeof e.entry !== 'string' ||
+        typeof e.proof !== 'string'
+      ) {
+        throw this.#badAnswer(`GET ${path}`, 'an entry without keyid, index, entry or proof');
+      }
+      return {
+        keyid: e.keyid,
+        index: e.index,
+        entry: Buffer.from(e.entry, 'base64'),
+        proof: e.proof,
+      };
+    });
+    return { entries, missing: json.missing.filter((m): m is string => typeof m === 'string') };
+  }
+
   #listed(value: unknown): ListedStatement {
     const s = value as Record<string, unknown>;
     if (
@@ -141,17 +234,36 @@ export class StatementClient {
   }
 
   async #request(path: string, init: RequestInit): Promise<unknown> {
+    return this.#checked(await this.#send(path, init));
+  }
+
+  /** One request: its response and JSON body, whatever the status. */
+  async #send(
+    path: string,
+    init: RequestInit,
+    timeLeftMs?: number,
+    timeoutMs?: number,
+  ): Promise<Answer> {
     const url = `${this.#base}${path}`;
     let response: Response;
+    let text: string;
     try {
-      response = await fetch(url, init);
+      response = await fetch(url, {
+        ...init,
+        ...(timeLeftMs === undefined
+          ? {}
+          : { signal: AbortSignal.timeout(Math.max(1, timeLeftMs)) }),
+      });
+      text = await response.text();
     } catch (error) {
+      if (timeoutMs !== undefined && (error as Error).name === 'TimeoutError') {
+        throw publishTimeout(this.#base, timeoutMs, 'the server did not answer');
+      }
       throw new StatementError('STATEMENT_SERVER_FAILED', `${url}: ${(error as Error).message}`, {
         where: url,
         cause: error,
       });
     }
-    const text = await response.text();
     if (text.length > MAX_ANSWER_BYTES) throw this.#badAnswer(path, 'an answer too large');
     let json: unknown;
     try {
@@ -159,6 +271,11 @@ export class StatementClient {
     } catch {
       throw this.#badAnswer(path, `HTTP ${response.status} with a body that is not JSON`);
     }
+    return { url, text, response, json };
+  }
+
+  /** The body of a 2xx answer; any other status thrown as the server's error. */
+  #checked({ url, text, response, json }: Answer): unknown {
     if (!response.ok) {
       const error = (json as { error?: { code?: unknown; message?: unknown } }).error;
       const code = typeof error?.code === 'string' ? error.code : 'HTTP';
@@ -186,4 +303,45 @@ export class StatementClient {
 function holdsSignatures(whole: Envelope, part: Envelope): boolean {
   const held = new Set(whole.signatures.map((s) => s.sig.toString('base64')));
   return part.signatures.every((s) => held.has(s.sig.toString('base64')));
+}
+
+interface Answer {
+  readonly url: string;
+  readonly text: string;
+  readonly response: Response;
+  readonly json: unknown;
+}
+
+/** The quorum's progress when the server answered LOG_WITNESS_PENDING, else undefined. */
+function witnessWaiting({ response, json }: Answer): WitnessWaiting | undefined {
+  if (response.status !== 503) return undefined;
+  const body = json as { error?: { code?: unknown; message?: unknown }; witnesses?: unknown };
+  if (body.error?.code !== 'LOG_WITNESS_PENDING') return undefined;
+  const w = (body.witnesses ?? {}) as Record<string, unknown>;
+  const failed = Array.isArray(w.failed) ? (w.failed as Record<string, unknown>[]) : [];
+  return {
+    cosigned: typeof w.cosigned === 'number' ? w.cosigned : 0,
+    quorum: typeof w.quorum === 'number' ? w.quorum : 0,
+    failed: failed.map((f) => ({ name: text(f.name), url: text(f.url), reason: text(f.reason) })),
+    message: typeof body.error.message === 'string' ? body.error.message : '',
+  };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** Retry-After in ms (RFC 9110 §10.2.3, seconds form only); 1 s when absent or unreadable. */
+function retryAfterMs(response: Response): number {
+  const value = response.headers.get('retry-after');
+  const seconds = value !== null && /^\d{1,5}$/.test(value) ? Number(value) : 1;
+  return Math.max(1, seconds) * 1000;
+}
+
+function publishTimeout(base: string, timeoutMs: number, reason: string): StatementError {
+  return new StatementError(
+    'STATEMENT_PUBLISH_TIMEOUT',
+    `${base}: not published within ${Math.round(timeoutMs / 1000)} s: ${reason}`,
+    { where: base },
+  );
 }

@@ -12,7 +12,8 @@ export type StatementErrorCode =
   | 'STATEMENT_BUNDLE_INVALID'
   | 'STATEMENT_NOT_ACCEPTING'
   | 'STATEMENT_NOT_FOUND'
-  | 'STATEMENT_SERVER_FAILED';
+  | 'STATEMENT_SERVER_FAILED'
+  | 'STATEMENT_PUBLISH_TIMEOUT';
 
 /**
  * Signed statements that cannot be read, authored or accepted: malformed or oversized DSSE

@@ -7,7 +7,12 @@ import { closeSync, openSync, readSync, renameSync, writeFileSync } from 'node:f
 import { dirname, resolve } from 'node:path';
 import { readBoundedFile } from '../io/bounded-read.js';
 import { parsePrivateKey, type NoteSigner } from '../tlog/note-key.js';
-import { authorStatement, MAX_AUTHORING_BYTES, type AuthoredStatement } from './authoring.js';
+import {
+  authorStatement,
+  MAX_AUTHORING_BYTES,
+  type AuthoredStatement,
+  type ReleaseDocuments,
+} from './authoring.js';
 import { MAX_ENVELOPE_BYTES, parseEnvelope, type Envelope } from './dsse.js';
 import { StatementError } from './errors.js';
 import { MAX_TRUST_BYTES, parseTrustFile, type Trust } from './trust.js';
@@ -56,10 +61,11 @@ export function loadPrivateKeyFile(file: string): NoteSigner {
 }
 
 /** Reads authoring YAML; subjects given by `file:` are hashed relative to the YAML's folder. */
-export function loadStatementFile(file: string): AuthoredStatement {
+export function loadStatementFile(file: string, documents?: ReleaseDocuments): AuthoredStatement {
   const text = readBounded(file, MAX_AUTHORING_BYTES, 'statement file').toString('utf8');
   return authorStatement(text, file, {
     digestOfFile: (path, where) => sha256OfFile(resolve(dirname(file), path), where),
+    ...(documents === undefined ? {} : { documents }),
   });
 }
 

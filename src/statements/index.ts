@@ -61,3 +61,12 @@ export {
   statementIndexRowOf,
 } from './log-index.js';
 export type { LoggedStatement, LoggedStatementQuery } from './log-index.js';
+export {
+  formatSigstoreBundle,
+  parseSigstoreBundle,
+  SIGSTORE_BUNDLE_MEDIA_TYPE,
+} from './sigstore/bundle.js';
+export type { SigstoreBundle } from './sigstore/bundle.js';
+export { verifySigstoreBundle } from './sigstore/verify.js';
+export { formatSignerKeys, formatTrustedRoot } from './sigstore/trusted-root.js';
+export { sigstoreEntriesOf } from './sigstore/statement-entries.js';

@@ -69,4 +69,20 @@ describe('the trust file', () => {
   it('rejects an unknown field', () => {
     expect(messageOf(`${good}backdoor: yes\n`)).toBe('trust.yaml:12:1: backdoor: unknown field');
   });
+
+  describe('when a witness is listed with its Ed25519 (0x01) key instead of its cosignature key', () => {
+    const ed25519 = generateNoteKey('w');
+    it('rejects it at load, naming the command that prints the right key', () => {
+      expect(messageOf(good.replace(witness.vkey, ed25519.vkey))).toBe(
+        'trust.yaml:11:7: witnesses.keys[0].key: is an Ed25519 (type 0x01) key, but a witness cosigns with its cosignature/v1 (type 0x04) key: "nospy key show <witness key file> --as witness" prints it (as does "nospy witness serve" at start)',
+      );
+    });
+  });
+
+  it('rejects a log key of the cosignature type', () => {
+    const text = `${good}log:\n  key: ${witness.vkey}\n`;
+    expect(messageOf(text)).toMatch(
+      /^trust\.yaml:13:3: log\.key: is a cosignature\/v1 \(type 0x04\) key/,
+    );
+  });
 });

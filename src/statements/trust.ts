@@ -5,7 +5,12 @@
  * handed a parsed `Trust` and never fetches keys itself.
  */
 import { z } from 'zod';
-import { parseVerifierKey, type NoteVerifier } from '../tlog/note-key.js';
+import {
+  KEY_TYPE_COSIGNATURE_V1,
+  KEY_TYPE_ED25519,
+  parseVerifierKey,
+  type NoteVerifier,
+} from '../tlog/note-key.js';
 import { StatementError } from './errors.js';
 import { shortText } from './predicates/common.js';
 import { formatIssue, toStatementIssues } from './statement.js';
@@ -78,6 +83,26 @@ export const trustFileSchema = z
       }
     }
     const w = value.witnesses;
+    // A key of the wrong type parses, then fails every cosignature much later with no hint of
+    // where the right key is; refuse it here and name the command that prints the right one.
+    for (const [i, entry] of (w?.keys ?? []).entries()) {
+      if (keyType(entry.key) === KEY_TYPE_ED25519) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['witnesses', 'keys', i, 'key'],
+          message:
+            'is an Ed25519 (type 0x01) key, but a witness cosigns with its cosignature/v1 (type 0x04) key: "nospy key show <witness key file> --as witness" prints it (as does "nospy witness serve" at start)',
+        });
+      }
+    }
+    if (value.log !== undefined && keyType(value.log.key) === KEY_TYPE_COSIGNATURE_V1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['log', 'key'],
+        message:
+          'is a cosignature/v1 (type 0x04) key, but a log signs with its Ed25519 (type 0x01) key: "nospy key show <log key file>" prints it',
+      });
+    }
     if (w !== undefined && w.quorum > w.keys.length) {
       ctx.addIssue({
         code: 'custom',
@@ -86,6 +111,15 @@ export const trustFileSchema = z
       });
     }
   });
+
+/** The type byte of a verifier key that already passed `verifierKeyText`. */
+function keyType(text: string): number | undefined {
+  try {
+    return parseVerifierKey(text).type;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface TrustedParty {
   readonly name: string;

@@ -24,7 +24,7 @@ export type NoteKeyType = typeof KEY_TYPE_ED25519 | typeof KEY_TYPE_COSIGNATURE_
 const PRIVATE_PREFIX = 'PRIVATE+KEY+';
 /** DER prefixes that wrap a raw Ed25519 seed (PKCS#8) and public key (SPKI), RFC 8410. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+export const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export interface NoteVerifier {
   readonly name: string;
@@ -112,6 +112,19 @@ export function generateNoteKey(name: string, type: NoteKeyType = KEY_TYPE_ED255
 /** The same key material as a signer of another type (a witness's 0x04 key from a 0x01 file). */
 export function withKeyType(signer: NoteSigner, type: NoteKeyType): NoteSigner {
   return signerFromSeed(signer.name, type, seedOf(signer));
+}
+
+/**
+ * The same public key as a verifier of another type: a witness's cosignature/v1 (0x04) verifier
+ * key from its Ed25519 (0x01) one. The key ID changes with the type (it hashes the type byte).
+ */
+export function verifierWithKeyType(verifier: NoteVerifier, type: NoteKeyType): NoteVerifier {
+  const object = createPublicKey({
+    key: Buffer.concat([SPKI_ED25519_PREFIX, verifier.publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
+  return verifierFrom(verifier.name, type, verifier.publicKey, object);
 }
 
 const seeds = new WeakMap<NoteSigner, Buffer>();

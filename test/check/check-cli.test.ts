@@ -25,6 +25,28 @@ describe('nospy check', () => {
     });
   });
 
+  describe('with --trust <file>', () => {
+    it('reads the trust file from the working directory, over the config file', async () => {
+      const dir = world('trust: beside-config.yaml\ncheck:\n  log: no-such-log\n');
+      const cwd = join(dir, 'elsewhere');
+      mkdirSync(cwd);
+      writeFileSync(join(cwd, 'given.yaml'), TRUST);
+      const result = await runCli(
+        ['check', '--config', join(dir, 'nospy.yaml'), '--trust', 'given.yaml'],
+        { cwd },
+      );
+      // The config's trust file does not exist: the one given was read, and the log is next.
+      expect(result.stderr).not.toContain('beside-config.yaml');
+      expect(result.stderr).toContain('no-such-log');
+      const missing = await runCli(
+        ['check', '--config', join(dir, 'nospy.yaml'), '--trust', 'absent.yaml'],
+        { cwd },
+      );
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain(join(cwd, 'absent.yaml'));
+    });
+  });
+
   describe('when the log directory does not exist', () => {
     it('exits 2 saying the log cannot be reached', async () => {
       const dir = world('trust: trust.yaml\ncheck:\n  log: no-such-log\n');

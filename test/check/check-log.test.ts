@@ -14,6 +14,7 @@ import {
 import { verifyTlogProof } from '../../src/tlog/proof-bundle.js';
 import { generateNoteKey, keyHandle } from '../../src/tlog/note-key.js';
 import { runCli } from '../helpers/run-cli.js';
+import { SqliteFindingStore } from '../../src/store/sqlite/sqlite-finding-store.js';
 import { AGREEMENT_PREDICATE_TYPE } from '../../src/statements/predicates/agreement.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../src/statements/predicates/deployment.js';
 
@@ -106,5 +107,12 @@ describe('nospy check on a real log', () => {
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('firmware-not-logged');
     expect(page).not.toMatch(/<(link|script)\b|src=/);
+
+    // The run is in the finding history of the config's data directory, as nospy serve reads it.
+    const store = new SqliteFindingStore(join(dir, '.nospy'));
+    const histories = await store.histories();
+    await store.close();
+    expect([...histories.keys()].sort()).toEqual(report.findings.map((f) => f.id).sort());
+    for (const h of histories.values()) expect(h.firstRun).toBe('2026-06-01T00:00:00.000Z');
   });
 });

@@ -120,6 +120,20 @@ describe('nospy firmware scan --json', () => {
       ]);
     });
 
+    it('takes an SBOM without services as declaring nothing, as nospy check does (exit 0, no verdict)', async () => {
+      const sbom = join(work, 'without-services.cdx.json');
+      writeFileSync(
+        sbom,
+        JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, components: [] }),
+      );
+      const result = await scan('--sbom', sbom);
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { indicators: Judged[] };
+      expect(report.indicators.map((i) => [i.kind, i.declared, i.declaredBy])).toEqual([
+        ['listening_service', undefined, undefined],
+      ]);
+    });
+
     it('with a MUD file too, is declared only when both declare it', async () => {
       const result = await scan(
         '--mud',

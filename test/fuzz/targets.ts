@@ -27,6 +27,7 @@ import { parseNote } from '../../src/tlog/note.js';
 import { formatTlogProof, parseTlogProof } from '../../src/tlog/proof-bundle.js';
 import { cleanTree, pack, writeTree, type PackFormat } from '../firmware/images.js';
 import { buildZip } from '../osv/zip-builder.js';
+import { HTTP_TARGETS } from './http-targets.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures');
@@ -257,4 +258,5 @@ export const TARGETS: readonly FuzzTarget[] = [
       parseTrustFile(input.toString('utf8'), 'fuzz.yaml');
     },
   },
+  ...HTTP_TARGETS,
 ];

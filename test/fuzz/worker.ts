@@ -59,10 +59,13 @@ try {
       { numRuns: job.runs, seed: job.seed, endOnFailure: false },
     );
   }
+  // Removed before the parent hears of it: it stops this worker as soon as it does.
+  rmSync(dir, { recursive: true, force: true });
   port.postMessage({ kind: 'done', runs } satisfies FuzzMessage);
 } catch (error) {
   const text = error instanceof Error ? error.message : String(error);
   const counter = /Counterexample: \[(.*)\]/.exec(text)?.[1] ?? '';
+  rmSync(dir, { recursive: true, force: true });
   port.postMessage({
     kind: 'crash',
     target: current,

@@ -12,6 +12,7 @@ import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { loadConfig } from '../../src/config/load.js';
 import { buildDemoWorld } from '../../src/demo/world.js';
 import { openLog } from '../../src/log/open-log.js';
+import { SqliteFindingStore } from '../../src/store/sqlite/sqlite-finding-store.js';
 import { engineSnapshotSource, publishedLogState } from '../../src/server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../src/server/dashboard.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
@@ -48,6 +49,7 @@ export async function startDemoServer(
   const signer = parsePrivateKey(readFileSync(join(data, 'keys', 'log.key'), 'utf8').trim());
   const log = await openLog({ dataDir: join(data, 'log'), signer });
   const submitToken = 'demo-operator-token';
+  const findings = new SqliteFindingStore(join(data, 'log'));
   const app = createServer({
     log: log.sequencer,
     store: log.store,
@@ -58,9 +60,13 @@ export async function startDemoServer(
       : { tokens: new AccessTokens({ file: options.tokensFile, submitToken }) }),
     trust: loadTrustFile(join(data, 'trust.yaml')),
     blobs: new FsBlobStore({ root: join(data, 'log', 'blobs') }),
-    snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
+    snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer), findings),
+    findingStore: findings,
     dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
-    onClose: () => log.close(),
+    onClose: async () => {
+      await findings.close();
+      await log.close();
+    },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let closed: Promise<void> | undefined;

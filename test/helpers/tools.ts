@@ -14,7 +14,9 @@ type Detection =
   /** A `python3` on PATH that imports the module (pyenv's python may come first and lack it). */
   | { readonly kind: 'python-module'; readonly module: string }
   /** Go source under Debian's GOPATH, for builds in GOPATH mode with no module download. */
-  | { readonly kind: 'go-source'; readonly importPath: string };
+  | { readonly kind: 'go-source'; readonly importPath: string }
+  /** A server that must be listening (PostgreSQL): found when a TCP connection is accepted. */
+  | { readonly kind: 'tcp-service'; readonly host: string; readonly port: number };
 
 interface ToolSpec {
   readonly debianPackage: string;
@@ -55,6 +57,13 @@ export const TOOLS = {
   gcc: { debianPackage: 'gcc', detect: command('gcc') },
   objcopy: { debianPackage: 'binutils', detect: command('objcopy') },
   readelf: { debianPackage: 'binutils', detect: command('readelf') },
+  // .ci/run starts the cluster when it is not running; the tests create a database per run.
+  postgresql: {
+    debianPackage: 'postgresql',
+    detect: { kind: 'tcp-service', host: '127.0.0.1', port: 5432 },
+  },
+  // Tests start their own JetStream server on a free port (test/helpers/nats-server.ts).
+  'nats-server': { debianPackage: 'nats-server', detect: command('nats-server') },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
@@ -103,7 +112,21 @@ export function locateTool(tool: ToolName, path: string): string | undefined {
       const dir = join(DEBIAN_GOPATH, 'src', detect.importPath);
       return existsSync(dir) ? dir : undefined;
     }
+    case 'tcp-service':
+      return isListening(detect.host, detect.port) ? `${detect.host}:${detect.port}` : undefined;
   }
+}
+
+/**
+ * Whether something accepts TCP connections at host:port. Synchronous like the other probes (a
+ * child Node tries to connect), so a test file can decide what to skip as it is collected.
+ */
+function isListening(host: string, port: number): boolean {
+  const probe = `require('node:net').connect(${port}, ${JSON.stringify(host)})
+    .on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+  return (
+    spawnSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 10_000 }).status === 0
+  );
 }
 
 /** True when this is a CI run, where every tool must be there (`CI=true`, as .ci/run sets). */

@@ -31,6 +31,7 @@ import {
   TILE_WIDTH,
 } from '../../src/tlog/tiles.js';
 import { consistencyProof, inclusionProof } from '../../src/tlog/tree.js';
+import { dsseEntryFor, formatDsseEntry } from '../../src/statements/sigstore/rekor-dsse.js';
 import { requireTools } from '../helpers/require-tools.js';
 import { DEBIAN_GOPATH } from '../helpers/tools.js';
 
@@ -99,8 +100,16 @@ afterAll(() => {
 describe('golang.org/x/mod checks what nospy produces', () => {
   const logKey = generateNoteKey(ORIGIN);
   const witness = generateNoteKey('witness.interop.nospy.test', KEY_TYPE_COSIGNATURE_V1);
+  // Every other entry is a Rekor v2 dsse entry of the one before (as the log writes a statement
+  // and its Sigstore entry side by side): tiles and proofs are over bytes, whatever the leaf.
+  const sigstoreKey = generateNoteKey('signer.interop.nospy.test');
+  const text = (i: number) => Buffer.from(`nospy interop entry ${i} `.repeat(1 + (i % 5)));
   const entries = Array.from({ length: SIZES.at(-1)! }, (_, i) =>
-    Buffer.from(`nospy interop entry ${i} `.repeat(1 + (i % 5))),
+    i % 2 === 0
+      ? text(i)
+      : formatDsseEntry(
+          dsseEntryFor(text(i - 1), Buffer.alloc(64, i % 251), sigstoreKey.publicKey),
+        ),
   );
   const tree = new MemoryTree();
   const notes = new Map<number, string>();
@@ -208,6 +217,34 @@ describe('golang.org/x/mod checks what nospy produces', () => {
     const result = runGo('verify', { ...requestAt(600), checkpoint: forged });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/note.Open/);
+  });
+
+  describe('when given the entries a log acknowledged (the soak does)', () => {
+    const records = (size: number) =>
+      [0, 1, 255, 256, 299, size - 1]
+        .filter((index) => index < size)
+        .map((index) => ({ index, leafHash: tree.read(0, index).toString('base64') }));
+
+    it('finds each leaf hash at its index in the tiles', () => {
+      const result = runGo('verify', { ...requestAt(600), records: records(600) });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toMatchObject({ recordsChecked: records(600).length });
+    });
+
+    it('reports an entry whose leaf the tiles do not hold at its index', () => {
+      const [first, second, ...rest] = records(600);
+      const swapped = [{ ...first!, leafHash: second!.leafHash }, second!, ...rest];
+      const result = runGo('verify', { ...requestAt(600), records: swapped });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/acknowledged entry 0: the tiles hold leaf/);
+    });
+
+    it('reports an entry beyond the checkpoint', () => {
+      const beyond = [{ index: 600, leafHash: tree.read(0, 0).toString('base64') }];
+      const result = runGo('verify', { ...requestAt(600), records: beyond });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/beyond the checkpoint of size 600/);
+    });
   });
 });
 

@@ -2,7 +2,12 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateNoteKey, parseVerifierKey } from '../../src/tlog/note-key.js';
+import {
+  generateNoteKey,
+  parsePrivateKey,
+  parseVerifierKey,
+  withKeyType,
+} from '../../src/tlog/note-key.js';
 import { openLog } from '../../src/log/open-log.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from './helpers.js';
@@ -28,6 +33,13 @@ describe('nospy keygen', () => {
     expect(parseVerifierKey(result.stdout.trim()).name).toBe('log.example/nospy');
   });
 
+  it('writes the verifier key beside the key, in <out>.vkey', async () => {
+    const out = join(temp.dir, 'vendor.key');
+    const result = await runCli(['keygen', '--name', 'acme', '--out', out]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(`${out}.vkey`, 'utf8')).toBe(result.stdout);
+  });
+
   it('refuses to overwrite an existing file', async () => {
     const out = join(temp.dir, 'log.key');
     writeFileSync(out, 'precious');
@@ -38,8 +50,32 @@ describe('nospy keygen', () => {
   });
 });
 
+describe('nospy key show', () => {
+  it("prints a key file's Ed25519 verifier key, and as a witness the cosignature/v1 key that witness serve uses", async () => {
+    const out = join(temp.dir, 'w.key');
+    await runCli(['keygen', '--name', 'witness.example', '--out', out]);
+    const cosigner = withKeyType(parsePrivateKey(readFileSync(out, 'utf8')), 0x04);
+    const signer = await runCli(['key', 'show', out]);
+    expect(signer.stdout).toBe(readFileSync(`${out}.vkey`, 'utf8'));
+    for (const file of [out, `${out}.vkey`]) {
+      const witness = await runCli(['key', 'show', file, '--as', 'witness']);
+      expect(witness.code).toBe(0);
+      expect(witness.stdout.trim()).toBe(cosigner.vkey);
+      expect(parseVerifierKey(witness.stdout.trim()).type).toBe(0x04);
+    }
+  });
+
+  it('refuses an unknown role', async () => {
+    const out = join(temp.dir, 'w.key');
+    await runCli(['keygen', '--name', 'w', '--out', out]);
+    const result = await runCli(['key', 'show', out, '--as', 'king']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('expected one of signer, witness');
+  });
+});
+
 describe('nospy log add', () => {
-  it('appends each file as one entry with an x/mod key as is, printing one index per entry', async () => {
+  it('appends each file as one entry with an x/mod key as is, saying "appended as entry N" for each', async () => {
     const key = join(temp.dir, 'xmod.key');
     writeFileSync(key, XMOD_KEY);
     const files = ['a', 'b', 'a2'].map((name, i) => {
@@ -52,7 +88,9 @@ describe('nospy log add', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     // The third file repeats the first: it gets the first one's index.
-    expect(result.stdout).toBe('0\n1\n0\n');
+    expect(result.stdout).toBe(
+      files.map((file, i) => `${file}: appended as entry ${[0, 1, 0][i]}`).join('\n') + '\n',
+    );
   });
 
   it('refuses a file over 65,535 bytes and appends nothing', async () => {
@@ -67,7 +105,7 @@ describe('nospy log add', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('LOG_ENTRY_TOO_LARGE');
     expect((await runCli(['log', 'add', '--data', data, '--log-key', key, small])).stdout).toBe(
-      '0\n',
+      `${small}: appended as entry 0\n`,
     );
   });
 });

@@ -16,6 +16,8 @@ import { treeRoot } from '../../src/tlog/tree.js';
 import { urlLogSource } from '../../src/log/verify/url-log-source.js';
 import { tileKey, verifyLog } from '../../src/log/verify/verify-log.js';
 import { tempDir, TOKEN } from './helpers.js';
+import { requireTools } from '../helpers/require-tools.js';
+import { createTestDatabase } from '../helpers/postgres.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'nospy.js');
@@ -29,10 +31,14 @@ interface Ack {
   readonly entry: Buffer;
 }
 
-function startServer(dir: string, keyFile: string): Promise<{ child: ChildProcess; url: string }> {
+/** `store`: the flags naming where the log is stored (`--data <dir>` or `--store <url>`). */
+function startServer(
+  store: readonly string[],
+  keyFile: string,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--data', dir, '--log-key', keyFile, '--port', '0', '--log-level', 'warn'],
+    [BIN, 'serve', ...store, '--log-key', keyFile, '--port', '0', '--log-level', 'warn'],
     { env: { ...process.env, NOSPY_SUBMIT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -83,22 +89,45 @@ async function getBytes(url: string): Promise<Buffer> {
 }
 
 describe('when the log server is killed with SIGKILL while writers are adding', () => {
+  describe('on the embedded SQLite store', () => {
+    describeCrashes((dir) => Promise.resolve({ flags: ['--data', join(dir, 'data')] }));
+  });
+
+  describe('on PostgreSQL', () => {
+    const havePostgres = requireTools('postgresql');
+    describeCrashes(async () => {
+      // Without PostgreSQL the test is skipped (or, in CI, failed) before it starts a server.
+      if (!havePostgres) return { flags: [] };
+      const database = await createTestDatabase();
+      return { flags: ['--store', database.url], remove: () => database.drop() };
+    });
+  });
+});
+
+interface CrashStore {
+  readonly flags: readonly string[];
+  readonly remove?: () => Promise<void>;
+}
+
+function describeCrashes(createStore: (dir: string) => Promise<CrashStore>): void {
   const temp = tempDir('nospy-crash-');
   const key = generateNoteKey('crash.example/log');
   const keyFile = join(temp.dir, 'log.key');
-  const dataDir = join(temp.dir, 'data');
   const acks: Ack[] = [];
   const checkpoints: Checkpoint[] = [];
   let child: ChildProcess | undefined;
+  let store: CrashStore;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
       throw new Error('build first: npm run build (npm test does it before the tests)');
     }
     writeFileSync(keyFile, `${key.skey}\n`, { mode: 0o600 });
+    store = await createStore(temp.dir);
   });
-  afterAll(() => {
+  afterAll(async () => {
     child?.kill('SIGKILL');
+    await store.remove?.();
     temp.remove();
   });
 
@@ -108,7 +137,7 @@ describe('when the log server is killed with SIGKILL while writers are adding', 
     async () => {
       let counter = 0;
       for (let round = 0; round < KILLS; round += 1) {
-        const started = await startServer(dataDir, keyFile);
+        const started = await startServer(store.flags, keyFile);
         child = started.child;
         const agent = new Agent({ keepAlive: true, maxSockets: WRITERS });
         let acked = 0;
@@ -163,7 +192,7 @@ describe('when the log server is killed with SIGKILL while writers are adding', 
       }
 
       // Restart once more and audit the result.
-      const { child: last, url } = await startServer(dataDir, keyFile);
+      const { child: last, url } = await startServer(store.flags, keyFile);
       child = last;
       const note = (await getBytes(`${url}/checkpoint`)).toString('utf8');
       const { checkpoint } = openCheckpoint(note, key);
@@ -203,4 +232,4 @@ describe('when the log server is killed with SIGKILL while writers are adding', 
       }
     },
   );
-});
+}

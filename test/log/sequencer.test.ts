@@ -9,6 +9,10 @@ import { StoreError } from '../../src/store/errors.js';
 import type { IntegrationBatch } from '../../src/store/log-store-port.js';
 import { SqliteLogStore } from '../../src/store/sqlite/sqlite-log-store.js';
 import { tempDir } from './helpers.js';
+import { PostgresLogStore } from '../../src/store/postgres/postgres-log-store.js';
+import { requireTools } from '../helpers/require-tools.js';
+import { createTestDatabase } from '../helpers/postgres.js';
+import type { LogStoreLocation } from '../store/log-store-contract.js';
 
 const key = generateNoteKey('log.example/seq');
 let temp: ReturnType<typeof tempDir>;
@@ -71,8 +75,46 @@ describe('the sequencer', () => {
 });
 
 describe('de-duplication by leaf hash', () => {
+  describe('on the embedded SQLite store', () => {
+    describeDeduplication(() => {
+      const dir = tempDir('nospy-dedup-');
+      return Promise.resolve({
+        open: () => Promise.resolve(new SqliteLogStore(dir.dir)),
+        remove: () => {
+          dir.remove();
+          return Promise.resolve();
+        },
+      });
+    });
+  });
+
+  describe('on PostgreSQL', () => {
+    requireTools('postgresql');
+    describeDeduplication(async () => {
+      const database = await createTestDatabase();
+      return {
+        open: () => PostgresLogStore.open(database.url, { max: 4 }),
+        remove: () => database.drop(),
+      };
+    });
+  });
+});
+
+/** `create`: a fresh, empty store location; every `open` of it connects to the same log. */
+function describeDeduplication(create: () => Promise<LogStoreLocation>): void {
+  let location: LogStoreLocation | undefined;
+  afterEach(async () => {
+    await log?.close();
+    log = undefined;
+    await location?.remove();
+    location = undefined;
+  });
+  const openOn = async (at: LogStoreLocation, maxBatchEntries?: number) =>
+    openLog({ store: await at.open(), signer: key, maxBatchEntries });
+
   it('gives a duplicate in the same batch the index of its first copy', async () => {
-    log = await openLog({ dataDir: temp.dir, signer: key });
+    location = await create();
+    log = await openOn(location);
     const results = await Promise.all(
       ['a', 'b', 'a', 'c', 'b'].map((e) => log!.sequencer.add(Buffer.from(e))),
     );
@@ -81,10 +123,11 @@ describe('de-duplication by leaf hash', () => {
   });
 
   it('gives a duplicate added after a restart the index of its first copy', async () => {
-    log = await openLog({ dataDir: temp.dir, signer: key });
+    location = await create();
+    log = await openOn(location);
     await Promise.all(['a', 'b', 'c'].map((e) => log!.sequencer.add(Buffer.from(e))));
     await log.close();
-    log = await openLog({ dataDir: temp.dir, signer: key });
+    log = await openOn(location);
     await expect(log.sequencer.add(Buffer.from('b'))).resolves.toMatchObject({ index: 1 });
     await expect(log.sequencer.add(Buffer.from('d'))).resolves.toMatchObject({ index: 3 });
     expect(log.sequencer.checkpoint.size).toBe(4);
@@ -100,8 +143,8 @@ describe('de-duplication by leaf hash', () => {
   )(
     'answers every copy with the index of the first, across batches in flight, durable and in one batch',
     async (firstWave, secondWave, maxBatchEntries) => {
-      const dir = tempDir('nospy-dedup-');
-      const opened = await openLog({ dataDir: dir.dir, signer: key, maxBatchEntries });
+      const at = await create();
+      const opened = await openOn(at, maxBatchEntries);
       try {
         const order: number[] = [];
         const expectIndex = (n: number): number => {
@@ -121,12 +164,12 @@ describe('de-duplication by leaf hash', () => {
         expect(checkpoint.rootHash.equals(rootFromLeafHashes(leaves))).toBe(true);
       } finally {
         await opened.close();
-        dir.remove();
+        await at.remove();
       }
     },
     60_000,
   );
-});
+}
 
 describe('when a batch fails while the next one is already in flight', () => {
   it('rejects both with the cause and sequences what follows from the durable state', async () => {
@@ -176,5 +219,85 @@ describe('when a batch fails while the next one is already in flight', () => {
     expect(log.sequencer.checkpoint.size).toBe(4);
     await expect(log.sequencer.add(Buffer.from('entry 0'))).resolves.toMatchObject({ index: 4 });
     await expect(log.sequencer.add(Buffer.from('entry 8'))).resolves.toMatchObject({ index: 0 });
+  });
+});
+
+describe('a group of entries (addGroup)', () => {
+  /** The real store, recording the size each batch's checkpoint signs. */
+  function recordingStore(dir: string): { store: SqliteLogStore; sizes: number[] } {
+    const real = new SqliteLogStore(dir);
+    const sizes: number[] = [];
+    const store = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property === 'integrate') {
+          return (batch: IntegrationBatch) => {
+            sizes.push(batch.checkpoint.size);
+            return target.integrate(batch);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    return { store, sizes };
+  }
+
+  test.prop(
+    [
+      fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 40 }),
+      fc.integer({ min: 1, max: 5 }),
+    ],
+    { numRuns: 8 },
+  )(
+    'lands at consecutive indexes in one batch, never cut by a checkpoint, whatever the batch bound',
+    async (groupSizes, maxBatchEntries) => {
+      const dir = tempDir('nospy-group-');
+      const { store, sizes } = recordingStore(dir.dir);
+      const opened = await openLog({ store, signer: key, maxBatchEntries });
+      try {
+        let n = 0;
+        const groups = groupSizes.map((size) =>
+          Array.from({ length: size }, () => Buffer.from(`entry ${n++}`)),
+        );
+        const answers = await Promise.all(
+          groups.map((entries) =>
+            entries.length === 1
+              ? opened.sequencer.add(entries[0] as Buffer).then((one) => [one])
+              : opened.sequencer.addGroup(entries),
+          ),
+        );
+        let next = 0;
+        for (const [g, answer] of answers.entries()) {
+          const first = next;
+          expect(answer.map((a) => a.index)).toEqual(
+            Array.from({ length: groups[g]?.length ?? 0 }, (_, i) => first + i),
+          );
+          next += answer.length;
+          // No signed size falls strictly inside the group.
+          expect(sizes.filter((s) => s > first && s < next)).toEqual([]);
+        }
+        expect(opened.sequencer.checkpoint.size).toBe(n);
+      } finally {
+        await opened.close();
+        dir.remove();
+      }
+    },
+    60_000,
+  );
+
+  it('gives a copy of an entry already logged the index of its first copy and appends the rest', async () => {
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    await log.sequencer.add(Buffer.from('a'));
+    const group = await log.sequencer.addGroup([Buffer.from('b'), Buffer.from('a')]);
+    expect(group.map((g) => g.index)).toEqual([1, 0]);
+    expect(log.sequencer.checkpoint.size).toBe(2);
+  });
+
+  it('refuses the whole group when one entry is over 65,535 bytes, before queueing any', async () => {
+    log = await openLog({ dataDir: temp.dir, signer: key });
+    await expect(
+      log.sequencer.addGroup([Buffer.from('fine'), Buffer.alloc(65_536)]),
+    ).rejects.toMatchObject({ code: 'LOG_ENTRY_TOO_LARGE' });
+    expect(log.sequencer.queued).toBe(0);
   });
 });

@@ -49,6 +49,8 @@ describe('GET /v1/summary', () => {
       releases: 1,
       log: { origin: 'log.example/test', size: 8 },
     });
+    expect(body.checked).toBe(true);
+    expect(body).not.toHaveProperty('reason');
   });
 });
 

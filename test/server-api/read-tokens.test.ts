@@ -116,6 +116,16 @@ describe('the product API and metrics', () => {
     expect((await get('/v1/summary', tokens.read, 'bearer')).status).toBe(200);
     expect((await get('/metrics', tokens.read, 'BEARER')).status).toBe(200);
   });
+
+  it('refuse a view to a client without a token even when it was just served and is kept', async () => {
+    const served = await get('/v1/findings', tokens.read);
+    expect(served.status).toBe(200);
+    const etag = served.headers.get('etag') ?? '';
+    expect(etag).not.toBe('');
+    expect((await get('/v1/findings')).status).toBe(401);
+    const revalidated = await fetch(`${url}/v1/findings`, { headers: { 'if-none-match': etag } });
+    expect(revalidated.status).toBe(401);
+  });
 });
 
 describe('writes', () => {
@@ -126,7 +136,13 @@ describe('writes', () => {
     expect((await post(SUBMIT, 'by the flag token')).status).toBe(200);
     expect((await post(tokens.submit, 'by a submit token')).status).toBe(200);
     expect((await post(tokens.admin, 'by an admin token')).status).toBe(200);
-    expect((await post(tokens.read, 'by a read token')).status).toBe(401);
+    expect((await post(tokens.read, 'by a read token')).status).toBe(403);
+  });
+
+  it('refuse a write without a known token with 401 and WWW-Authenticate naming the scope', async () => {
+    const response = await post(newToken(), 'by no one');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="nospy", scope="submit"');
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js';
 import { openLog, type OpenLog, type OpenLogOptions } from '../../src/log/open-log.js';
 import { createServer, type LogServer } from '../../src/server/server.js';
@@ -104,6 +104,11 @@ export async function startServer(
     trustQuorum?: number;
     statementToken?: string;
     limits?: Partial<ServerLimits>;
+    /** The bounded wait for the witness quorum, in ms (none: writers wait for it). */
+    witnessWaitMs?: number;
+    /** Where the server logs (default: nowhere). */
+    logger?: Logger;
+    submitToken?: string;
   } & Partial<Omit<OpenLogOptions, 'signer' | 'dataDir'>>,
 ): Promise<RunningServer> {
   const {
@@ -113,6 +118,9 @@ export async function startServer(
     trustQuorum,
     statementToken,
     limits,
+    witnessWaitMs,
+    logger,
+    submitToken,
     ...rest
   } = options;
   const logKey = given ?? generateNoteKey('log.example/statements');
@@ -124,11 +132,20 @@ export async function startServer(
   const app = createServer({
     log: log.sequencer,
     store: log.store,
-    logger: pino({ level: 'silent' }),
+    logger: logger ?? pino({ level: 'silent' }),
+    submitToken,
     trust,
     statementToken,
     limits,
     blobs: new FsBlobStore({ root: join(dir, 'data', 'blobs') }),
+    witnessWait:
+      witnessWaitMs === undefined
+        ? undefined
+        : {
+            timeoutMs: witnessWaitMs,
+            round: () => log.cosigner.lastRound,
+            quorum: log.cosigner.quorum,
+          },
     onClose: () => log.close(),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -149,9 +166,14 @@ export interface RunningWitness {
   close(): Promise<void>;
 }
 
-/** A real witness server following `logKey`. */
-export async function startWitness(dir: string, logKey: NoteVerifier): Promise<RunningWitness> {
-  const signer = withKeyType(generateNoteKey('witness.example/w'), KEY_TYPE_COSIGNATURE_V1);
+/** A real witness server following `logKey` (again on `port` with `signer`, to restart one). */
+export async function startWitness(
+  dir: string,
+  logKey: NoteVerifier,
+  again?: { readonly signer: NoteSigner; readonly port: number },
+): Promise<RunningWitness> {
+  const signer =
+    again?.signer ?? withKeyType(generateNoteKey('witness.example/w'), KEY_TYPE_COSIGNATURE_V1);
   const store = new SqliteWitnessStore(dir);
   const app = await createWitnessServer({
     signer,
@@ -160,7 +182,7 @@ export async function startWitness(dir: string, logKey: NoteVerifier): Promise<R
     logger: pino({ level: 'silent' }),
     onClose: () => store.close(),
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.listen({ port: again?.port ?? 0, host: '127.0.0.1' });
   return { url, signer, close: () => app.close() };
 }
 

@@ -28,3 +28,23 @@ describe('nospy serve --trust', () => {
     expect(run.stderr).toMatch(/trust\.yaml:3:\d+: parties\[0\]\.role/);
   });
 });
+
+describe('nospy serve --config', () => {
+  it('reads the configuration file given after the command (a bad one stops the start naming it)', async () => {
+    const config = join(temp.dir, 'elsewhere.yaml');
+    writeFileSync(config, 'check:\n  flows: 7\n');
+    const run = await runCli([
+      'serve',
+      '--config',
+      config,
+      '--data',
+      join(temp.dir, 'data-config'),
+      '--log-key',
+      `${EXAMPLES}keys/example-log.key`,
+      '--port',
+      '0',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('elsewhere.yaml:2:');
+  });
+});

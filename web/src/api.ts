@@ -1,7 +1,8 @@
 /** The read API's responses, as the dashboard uses them (see docs/api.md). */
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+import type { Severity } from './severities.js';
+
+export { SEVERITIES, type Severity } from './severities.js';
 
 export interface Finding {
   readonly id: string;
@@ -16,11 +17,54 @@ export interface Finding {
     rule?: string;
   };
   readonly firstSeen: string;
+  readonly lastSeen?: string;
   readonly explanation: string;
+  /** Each part carries what a verifier needs (src/check/finding.ts); read as loose records. */
+  readonly evidence?: readonly EvidencePart[];
+  /** The triage decision in force, when there is one. */
+  readonly triage?: TriageDecision;
+}
+
+export type EvidencePart = { readonly type: string } & Readonly<Record<string, unknown>>;
+
+export type TriageState = 'acknowledged' | 'false-positive' | 'accepted-risk' | 'reopened';
+
+export interface TriageDecision {
+  readonly finding: string;
+  readonly state: TriageState;
+  readonly by: string;
+  readonly at: string;
+  readonly reason: string;
+  readonly until?: string;
+}
+
+/** `GET /v1/findings/<id>`: the finding with its history across runs and its triage. */
+export interface FindingDetail extends Finding {
+  readonly history?: {
+    firstSeen: string;
+    lastSeen: string;
+    firstRun: string;
+    lastRun: string;
+    resolvedAt?: string;
+  };
+  readonly triageHistory?: readonly TriageDecision[];
+}
+
+/** `GET /v1/findings` with paging: the page, and how many the filters select. */
+export interface FindingPage {
+  readonly findings: Finding[];
+  readonly total: number;
+  readonly bySeverity?: Record<string, number>;
 }
 
 export interface Summary {
+  /** The report's evaluation instant. */
   readonly generatedAt: string;
+  /** When the report was computed (wall clock). */
+  readonly computedAt?: string;
+  /** False when the server has no check configuration; `reason` then says what is missing. */
+  readonly checked: boolean;
+  readonly reason?: string;
   readonly findings: {
     total: number;
     byKind: Record<string, number>;
@@ -46,6 +90,8 @@ export interface DeviceSummary {
   readonly model?: string;
   readonly release?: string;
   readonly firmware: string;
+  /** `firmware` told honestly: `logged-with-indicators`, `unscanned` beside the verdicts. */
+  readonly firmwareStatus?: string;
   readonly findings: number;
 }
 
@@ -227,5 +273,64 @@ export async function getJson<T>(path: string): Promise<T> {
 
 /** The CSS class of a firmware verdict: an image no logged release names is bad, none named is unknown. */
 export function firmwareClass(verdict: string): string {
-  return verdict === 'logged' ? 'ok' : verdict === 'not-logged' ? 'bad' : 'muted';
+  return verdict === 'logged'
+    ? 'ok'
+    : verdict === 'not-logged' || verdict === 'logged-with-indicators'
+      ? 'bad'
+      : 'muted';
+}
+
+/**
+ * Whether a check ran over anything: `unconfigured` when the server says it has no check
+ * configuration (`checked: false`), which must never read as "no findings". The one place this
+ * is decided.
+ */
+export function checkState(summary: Summary): 'checked' | 'unconfigured' {
+  return summary.checked ? 'checked' : 'unconfigured';
+}
+
+/** POSTs JSON to a same-origin path with the stored token; throws with the API's message. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { ...apiHeaders(), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status === 401) signOut();
+  if (!response.ok) {
+    const answer = (await response.json().catch(() => undefined)) as
+      { error?: { message?: string } } | undefined;
+    throw new Error(`${String(response.status)} ${answer?.error?.message ?? ''}`.trim());
+  }
+  return (await response.json()) as T;
+}
+
+/** A local date and time with the zone, e.g. `1 Jun 2026, 02:00 CEST`. */
+export function localTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  // dateStyle and timeStyle cannot be combined with timeZoneName: the fields are named instead.
+  return date.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
+}
+
+/** The dashboard path of a finding. */
+export function findingPath(id: string): string {
+  return `#/finding/${encodeURIComponent(id)}`;
+}
+
+/** A device's firmware status in words: never "logged" in green for an image with indicators. */
+export function firmwareText(device: { firmware: string; firmwareStatus?: string }): string {
+  const status = device.firmwareStatus ?? device.firmware;
+  return status === 'logged-with-indicators'
+    ? 'logged, but carries back-door indicators'
+    : status === 'unscanned'
+      ? 'logged, never scanned'
+      : status;
 }

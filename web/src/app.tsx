@@ -4,33 +4,27 @@ import { DevicePage } from './pages/device.js';
 import { VendorPage } from './pages/vendor.js';
 import { LogPage } from './pages/log.js';
 import { CompliancePage } from './pages/compliance.js';
+import { FindingPage } from './pages/finding.js';
+import { NotFound } from './pages/not-found.js';
 import { AUTH_EVENT, signOut, storedToken } from './api.js';
+import { useHashRoute, type Route } from './route.js';
 import { SignIn } from './sign-in.js';
 
-/** The hash route: `#/`, `#/devices/<id>`, `#/vendors/<id>`, `#/log`, `#/compliance`. */
-function useHashRoute(): string[] {
-  const read = () =>
-    window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  const [route, setRoute] = useState(read);
-  useEffect(() => {
-    const onChange = () => {
-      setRoute(read());
-    };
-    window.addEventListener('hashchange', onChange);
-    return () => {
-      window.removeEventListener('hashchange', onChange);
-    };
-  }, []);
-  return route;
-}
-
-function Page(props: { readonly route: string[] }) {
-  const [section, id] = props.route;
+/**
+ * The hash routes: `#/` (overview, filters in the query), `#/finding/<id>`, `#/devices/<id>`,
+ * `#/vendors/<id>`, `#/log` (`?entry=<index>`), `#/compliance`; anything else is not found.
+ */
+function Page(props: { readonly route: Route }) {
+  const { path, query } = props.route;
+  const [section, id, ...rest] = path;
+  if (rest.length > 0) return <NotFound />;
+  if (section === undefined) return <Overview query={query} />;
+  if (section === 'finding' && id !== undefined) return <FindingPage id={id} />;
   if (section === 'devices' && id !== undefined) return <DevicePage id={id} />;
   if (section === 'vendors' && id !== undefined) return <VendorPage id={id} />;
-  if (section === 'log') return <LogPage />;
-  if (section === 'compliance') return <CompliancePage />;
-  return <Overview />;
+  if (section === 'log' && id === undefined) return <LogPage entry={query.get('entry')} />;
+  if (section === 'compliance' && id === undefined) return <CompliancePage />;
+  return <NotFound />;
 }
 
 /**
@@ -52,17 +46,33 @@ function useSignIn(): { readonly required: boolean; readonly epoch: number } {
   return state;
 }
 
+const NAV = [
+  { href: '#/', label: 'Overview', section: undefined },
+  { href: '#/log', label: 'Log', section: 'log' },
+  { href: '#/compliance', label: 'Compliance', section: 'compliance' },
+] as const;
+
 export function App() {
   const route = useHashRoute();
   const auth = useSignIn();
+  const section = route.path[0];
   return (
     <>
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        Skip to content
+      </a>
       <header>
         <strong>nospy</strong>
-        <nav>
-          <a href="#/">Overview</a>
-          <a href="#/log">Log</a>
-          <a href="#/compliance">Compliance</a>
+        <nav aria-label="Main">
+          {NAV.map((item) => (
+            <a
+              key={item.href}
+              href={item.href}
+              aria-current={item.section === section ? 'page' : undefined}
+            >
+              {item.label}
+            </a>
+          ))}
           {storedToken() === undefined ? null : (
             <a
               href="#/"
@@ -75,7 +85,15 @@ export function App() {
           )}
         </nav>
       </header>
-      <main>{auth.required ? <SignIn /> : <Page key={auth.epoch} route={route} />}</main>
+      <main id="main" tabIndex={-1}>
+        {auth.required ? <SignIn /> : <Page key={auth.epoch} route={route} />}
+      </main>
     </>
   );
+}
+
+/** A hash link would change the route: move the focus to the content instead. */
+function skipToMain(event: React.MouseEvent) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
 }

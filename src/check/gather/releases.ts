@@ -15,6 +15,8 @@ import type { StatementOf } from '../evidence-index.js';
 import type { ComponentVulnerability, LoggedStatement } from '../evidence.js';
 import type { BlobSource } from './blobs.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
+import { sbomNetworkDeclaration } from '../../firmware/declared-sbom.js';
+import { readSbomText } from '../../sbom/read-sbom.js';
 
 export type LoggedRelease = StatementOf<typeof RELEASE_PREDICATE_TYPE>;
 
@@ -49,15 +51,12 @@ export interface ReleasedDeclarations {
   readonly sbom?: string;
 }
 
-/** Whether an SBOM's text is CycloneDX JSON with at least one service. */
-function declaresServices(text: string): boolean {
+/** Whether an SBOM declares anything about the network (firmware/declared-sbom.ts's rule). */
+function declaresServices(file: string, text: string): boolean {
   try {
-    const doc: unknown = JSON.parse(text);
-    if (typeof doc !== 'object' || doc === null) return false;
-    const { bomFormat, services } = doc as { bomFormat?: unknown; services?: unknown };
-    return bomFormat === 'CycloneDX' && Array.isArray(services) && services.length > 0;
+    return sbomNetworkDeclaration(readSbomText(file, text).document) !== undefined;
   } catch {
-    // Not JSON: the SBOM stage reports it; it declares nothing here.
+    // Not an SBOM nospy reads: the SBOM stage reports it; it declares nothing here.
     return false;
   }
 }
@@ -83,7 +82,7 @@ export async function releasedDeclarations(
   // One verified read of the SBOM (a fetch, for a store behind a URL); then look at the copy.
   const sbomFile = await blobs.file(release.statement.predicate.sbom.digest.sha256);
   const sbom =
-    sbomFile !== undefined && declaresServices(readFileSync(sbomFile, 'utf8'))
+    sbomFile !== undefined && declaresServices(sbomFile, readFileSync(sbomFile, 'utf8'))
       ? sbomFile
       : undefined;
   return { ...(mud === undefined ? {} : { mud }), ...(sbom === undefined ? {} : { sbom }) };

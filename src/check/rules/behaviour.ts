@@ -3,7 +3,12 @@
  * flows, with the logged, co-signed access grants as the only permission for remote management.
  */
 import { formatFlowNdjson } from '../../flows/flow-file-format.js';
-import { checkBehaviour, type AccessGrant, type BehaviourFinding } from '../../mud/index.js';
+import {
+  checkBehaviour,
+  type AccessGrant,
+  type BehaviourFinding,
+  type ServiceInference,
+} from '../../mud/index.js';
 import type { FlowRecord } from '../../flows/flow-record.js';
 import type { BrokenPromise, Finding, FlowOrigin } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
@@ -43,6 +48,25 @@ function describe(f: BehaviourFinding): string {
   return `${f.remote} ${proto}/${f.port}`;
 }
 
+/** How the service side was told, in words (the finding says it, so a reader can weigh it). */
+const INFERENCE_TEXT: Record<ServiceInference, string> = {
+  initiator: 'the flow records name who opened the connection',
+  'same-port': 'both ends used the same port',
+  'mud-port': "the device's MUD file names the port",
+  'well-known-port': 'an IANA System Port at that end',
+  'registered-port': 'an IANA-registered service port at that end',
+  'fixed-port': "that end's port stayed fixed while the other end's changed",
+  'lower-port': 'nothing else told it, so the lower port',
+  'management-port': 'a management port of the device',
+  icmp: 'ICMP type and code',
+};
+
+function serviceText(f: BehaviourFinding): string {
+  if (f.inferred === 'icmp') return '';
+  const end = f.side === 'device' ? `the device's port ${f.port}` : `the remote's port ${f.port}`;
+  return ` The service is ${end} (${INFERENCE_TEXT[f.inferred]}).`;
+}
+
 /** Where each sample was read, when every one of them is known. */
 function originsOf(
   samples: readonly FlowRecord[],
@@ -71,14 +95,15 @@ export function behaviourFindings(ctx: EvidenceIndex): Finding[] {
         : { type: 'clause', agreement: promise.agreement.index, clause };
     const explanation =
       f.kind === 'undeclared-traffic'
-        ? `Device ${f.device}${vendor === undefined ? '' : ` (${vendor})`} exchanged ${f.records} flows with ${describe(f)}, which its MUD file does not declare.`
+        ? `Device ${f.device}${vendor === undefined ? '' : ` (${vendor})`} exchanged ${f.records} flows with ${describe(f)}, which its MUD file does not declare.${serviceText(f)}`
         : `${describe(f)} reached management port ${f.port} of device ${f.device}${vendor === undefined ? '' : ` (${vendor})`} in ${f.records} flows with no access grant covering it.`;
     return makeFinding({
       kind: f.kind,
       severity: f.kind === 'unapproved-access' ? 'critical' : 'high',
       subject: vendor === undefined ? { device: f.device } : { device: f.device, vendor },
       breaks,
-      what: `${f.remote}\u0000${f.proto}\u0000${f.port}`,
+      // A service at the device's own end is another finding than the same port at the remote's.
+      what: `${f.remote}\u0000${f.proto}\u0000${f.port}${f.kind === 'undeclared-traffic' && f.side === 'device' ? '\u0000device' : ''}`,
       firstSeen: f.first,
       lastSeen: f.last,
       explanation,

@@ -73,6 +73,23 @@ describe('when no release names the scanned image', () => {
     });
   });
 
+  it('is first seen when the image was first seen deployed, and names the devices running it', () => {
+    const [f] = checkReport(
+      {
+        statements: [
+          logged(agreement(GLOBEX, [...ALL_CLAUSES]), 0),
+          logged(deployment('globex-2', GLOBEX, IMAGE_G, '2026-03-05T00:00:00Z'), 1),
+          logged(deployment('globex-1', GLOBEX, IMAGE_G, '2026-02-10T00:00:00Z'), 2),
+        ],
+        firmware: [{ image: 'globex.tar.gz', sha256: IMAGE_G, indicators: [beacon] }],
+      },
+      { now: NOW },
+    ).findings.filter((x) => x.kind === 'firmware-backdoor-indicator');
+    expect(f?.firstSeen).toBe('2026-02-10T00:00:00.000Z');
+    expect(f?.lastSeen).toBe(new Date(NOW).toISOString());
+    expect(f?.explanation).toContain('run by globex-1, globex-2');
+  });
+
   it('takes the vendor from the inventory when no deployment statement names it', () => {
     const [f] = checkReport(
       {

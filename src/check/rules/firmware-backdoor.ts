@@ -2,7 +2,9 @@
  * firmware-backdoor-indicator: a back-door indicator (src/firmware rules) in a scanned image —
  * an undeclared outbound destination, a hard-coded credential, a shell without login, a known
  * back-door string. The subject is the image, with the vendor of the release that names it, or
- * (no release names it) the vendor of each device that runs it.
+ * (no release names it) the vendor of each device that runs it. It is first seen when the image
+ * was first seen deployed (the earliest deployment statement), not at each run, and it names the
+ * devices running the image.
  */
 import { isBackdoorIndicator } from '../../firmware/indicators/types.js';
 import type { BrokenPromise, Finding, Severity } from '../finding.js';
@@ -66,6 +68,9 @@ function indicatorFindings(
     agreement === undefined
       ? { type: 'rule', pack: 'nospy', rule: 'no-backdoor-indicators' }
       : { type: 'clause', agreement: agreement.index, clause: 'no-spy' };
+  const running = ctx.runningImage(digest);
+  const firstSeen = Math.min(running.since ?? ctx.now, ctx.now);
+  const runners = running.devices.length === 0 ? '' : `, run by ${running.devices.join(', ')}`;
   for (const i of image.indicators) {
     if (!isBackdoorIndicator(i)) continue;
     const where = `${i.path}${i.line === undefined ? '' : `:${i.line}`}`;
@@ -76,9 +81,9 @@ function indicatorFindings(
         subject: vendor === undefined ? { release: digest } : { vendor, release: digest },
         breaks,
         what: `${i.kind}\u0000${i.rule}\u0000${i.path}\u0000${i.detail}`,
-        firstSeen: ctx.now,
+        firstSeen,
         lastSeen: ctx.now,
-        explanation: `Image ${image.image}${vendor === undefined ? '' : ` (${vendor})`} contains a back-door indicator at ${where}: ${i.detail}.`,
+        explanation: `Image ${image.image}${vendor === undefined ? '' : ` (${vendor})`}${runners} contains a back-door indicator at ${where}: ${i.detail}.`,
         evidence: [
           {
             type: 'file',

@@ -11,6 +11,19 @@ import { sameVendor } from '../../inventory/vendor-identity.js';
 
 const RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, moderate: 2, low: 1 };
 
+/** Whether an advisory rated `rating` is one the clause's `severity` and above covers. */
+export function meetsClauseSeverity(rating: string | null, severity: string): boolean {
+  return (RANK[(rating ?? '').toLowerCase()] ?? 0) >= (RANK[severity] ?? 5);
+}
+
+/**
+ * When the clause's fix window ends (ms): `days` after the advisory was published, or after the
+ * release when it came later. Before it the clause is pending, after it unfixed is broken.
+ */
+export function fixWindowEnd(published: string, releasedAt: string, days: number): number {
+  return Math.max(instant(published), instant(releasedAt)) + days * DAY_MS;
+}
+
 /** Findings of kind `vulnerable-component`. */
 export function vulnerableComponents(ctx: EvidenceIndex): Finding[] {
   const out: Finding[] = [];
@@ -22,11 +35,12 @@ export function vulnerableComponents(ctx: EvidenceIndex): Finding[] {
     const promise = ctx.clauseOf(vendor, 'critical-vulns-fixed-within');
     if (promise === undefined) continue;
     const rating = (v.advisory.severity ?? '').toLowerCase();
-    if ((RANK[rating] ?? 0) < (RANK[promise.clause.severity] ?? 5)) continue;
-    const published = instant(v.advisory.published);
-    const due =
-      Math.max(published, instant(release.statement.predicate.releasedAt)) +
-      promise.clause.days * DAY_MS;
+    if (!meetsClauseSeverity(rating, promise.clause.severity)) continue;
+    const due = fixWindowEnd(
+      v.advisory.published,
+      release.statement.predicate.releasedAt,
+      promise.clause.days,
+    );
     if (ctx.now <= due) continue;
     const ids = new Set([v.advisory.id, ...v.advisory.aliases]);
     const fixedBy = ctx.releases.find(

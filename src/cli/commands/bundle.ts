@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import {
+  EVIDENCE_FORMAT,
   formatBundle,
   parseBundle,
   verifyBundle,
@@ -38,35 +39,73 @@ import { findingHuman, findingJson, verifyFindingFile } from './verify-finding.j
 import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
 import { parseNow } from '../now-option.js';
+import { sigstoreBundleOf } from './sigstore-bundle.js';
+import { isSigstoreBundleDocument, parseSigstoreBundle } from '../../statements/sigstore/bundle.js';
+import { verifySigstoreBundle } from '../../statements/sigstore/verify.js';
 
 /** `nospy bundle` (fetch an evidence bundle) and `nospy verify` (check one offline). */
 export function registerBundleCommands(program: Command, ctx: CommandContext): void {
   program
     .command('bundle')
     .description(
-      'write the evidence bundle (envelope + tlog-proof + checkpoint) of a published envelope',
+      'write the evidence bundle (envelope + tlog-proof + checkpoint) of a published envelope, or its Sigstore bundle (--format sigstore)',
     )
     .requiredOption('--server <url>', 'the nospy server the envelope was published to')
     .requiredOption('--out <file>', 'where to write the bundle')
+    .addOption(
+      new Option('--format <format>', 'the bundle format')
+        .choices([EVIDENCE_FORMAT, 'sigstore'])
+        .default(EVIDENCE_FORMAT),
+    )
+    .option(
+      '--signer <key handle>',
+      'sigstore format: the signature to bundle (name+hash), when the statement has several',
+    )
     .argument('<env.json>', 'the published envelope')
-    .action(async (file: string, opts: { server: string; out: string }) => {
-      const envelope = readEnvelopeFile(resolve(ctx.cwd, file));
-      const found = await new StatementClient(opts.server).find(envelope);
-      writeFileAtomically(
-        resolve(ctx.cwd, opts.out),
-        Buffer.from(formatBundle({ envelope, proof: found.proof })),
-      );
-      printResult(
-        ctx,
-        { file: opts.out, index: found.index, leafHash: found.leafHash },
-        () => `bundle for log index ${found.index} written to ${opts.out}`,
-      );
-    });
+    .action(
+      async (
+        file: string,
+        opts: { server: string; out: string; format: string; signer?: string },
+      ) => {
+        const envelope = readEnvelopeFile(resolve(ctx.cwd, file));
+        const client = new StatementClient(opts.server);
+        if (opts.format === 'sigstore') {
+          const written = await sigstoreBundleOf(client, envelope, opts.signer);
+          writeFileAtomically(resolve(ctx.cwd, opts.out), Buffer.from(written.text));
+          printResult(
+            ctx,
+            {
+              file: opts.out,
+              format: 'sigstore',
+              index: written.index,
+              entryIndex: written.entryIndex,
+              signer: written.signer,
+            },
+            () =>
+              `Sigstore bundle for log index ${written.index} (signature by ${written.signer}, Sigstore entry ${written.entryIndex}) written to ${opts.out}`,
+          );
+          return;
+        }
+        if (opts.signer !== undefined) {
+          throw new CliError('CLI_USAGE', '--signer is for --format sigstore');
+        }
+        const found = await client.find(envelope);
+        writeFileAtomically(
+          resolve(ctx.cwd, opts.out),
+          Buffer.from(formatBundle({ envelope, proof: found.proof })),
+        );
+        printResult(
+          ctx,
+          { file: opts.out, index: found.index, leafHash: found.leafHash },
+          () => `bundle for log index ${found.index} written to ${opts.out}`,
+        );
+      },
+    );
 
   program
     .command('verify')
     .description(
-      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
+      'verify evidence offline: a finding with all its evidence (nospy check --evidence), a bundle (evidence or Sigstore: signatures, rules, checkpoint, witnesses, inclusion), a proof of absence from a finding, or a proof that a log signed two histories',
     )
     .requiredOption('--trust <file>', 'trust file: parties, log key, witnesses and quorum')
     .option('--now <time>', 'judge validity periods at this RFC 3339 time (default: now)')
@@ -92,7 +131,7 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
     )
     .argument(
       '<evidence>',
-      'a finding file (nospy-finding/v1) or a finding object from nospy check --json, an evidence bundle (nospy-evidence/v1), an absence evidence object, or log-inconsistency evidence',
+      'a finding file (nospy-finding/v1) or a finding object from nospy check --json, an evidence bundle (nospy-evidence/v1) or Sigstore bundle (nospy bundle --format sigstore), an absence evidence object, or log-inconsistency evidence',
     )
     .action(
       async (
@@ -159,7 +198,10 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
             '--log checks the completeness of absence evidence; this file is an evidence bundle',
           );
         }
-        const result = verifyBundle(parseBundle(bytes), trust, { now });
+        const result =
+          type === 'sigstore'
+            ? verifySigstoreBundle(parseSigstoreBundle(bytes), trust, { now })
+            : verifyBundle(parseBundle(bytes), trust, { now });
         if (!result.valid) ctx.exitCode = 1;
         printResult(ctx, toJson(file, result), () => human(file, result));
       },
@@ -170,7 +212,9 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
  * A finding (file or object) has its own shape; absence and inconsistency evidence say their
  * `type`; anything else is read as a bundle.
  */
-function documentType(bytes: Buffer): 'finding' | 'absence' | 'log-inconsistency' | 'bundle' {
+function documentType(
+  bytes: Buffer,
+): 'finding' | 'absence' | 'log-inconsistency' | 'sigstore' | 'bundle' {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
@@ -180,6 +224,7 @@ function documentType(bytes: Buffer): 'finding' | 'absence' | 'log-inconsistency
   if (isFindingDocument(json)) return 'finding';
   if (isAbsenceDocument(json)) return 'absence';
   if (isInconsistencyDocument(json)) return 'log-inconsistency';
+  if (isSigstoreBundleDocument(json)) return 'sigstore';
   return 'bundle';
 }
 

@@ -1,3 +1,4 @@
+import { configFlags } from '../config-flags.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
@@ -5,6 +6,10 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CHECK_STAGES, renderHtml, renderText, runCheck, type Report } from '../../check/index.js';
 import { formatFindingFile } from '../../check/finding-file.js';
+import { reportWithHistory } from '../../check/report-history.js';
+import type { FindingHistory } from '../../check/finding-history.js';
+import { SqliteFindingStore } from '../../store/sqlite/sqlite-finding-store.js';
+import { errorText } from '../../errors/error-text.js';
 import type { LogHistory } from '../../check/gather/log.js';
 import { defaultStatePath, readMonitorState, writeMonitorState } from '../../log/monitor-state.js';
 import { CliError } from '../errors.js';
@@ -70,14 +75,43 @@ function writeFindingFiles(dir: string, report: Report, documents: ReadonlyMap<s
   }
 }
 
+/**
+ * Records the run in the finding history of the config's data directory (shared with `nospy
+ * serve`) and returns every finding's history. A history that cannot be written is a warning,
+ * not a failed check: the findings stand without it.
+ */
+async function recordHistory(ctx: CommandContext, dataDir: string, report: Report) {
+  let store: SqliteFindingStore | undefined;
+  try {
+    store = new SqliteFindingStore(resolve(ctx.cwd, dataDir));
+    return await store.recordRun(report.evaluatedAt, report.findings);
+  } catch (error) {
+    ctx.logger.warn(`finding history not recorded: ${errorText(error)}`);
+    return new Map<string, FindingHistory>();
+  } finally {
+    await store?.close();
+  }
+}
+
 export function registerCheckCommands(program: Command, ctx: CommandContext): void {
   program
     .command('check')
     .description(
       'check the log, inventory, flows, firmware, SBOMs and rule packs the config names; exit 1 on findings',
     )
+    .option(
+      '--trust <file>',
+      'trust file the log statements are verified against (config: trust; a relative path is taken from the working directory)',
+    )
     .option('--html <file>', 'also write a self-contained HTML report')
-    .option('--since <date>', 'only findings last seen at or after this date (YYYY-MM-DD)')
+    .option(
+      '--since <date>',
+      'only findings last seen at or after this date (YYYY-MM-DD), first seen taken from the finding history',
+    )
+    .option(
+      '--no-history',
+      "do not record this run in the finding history (nospy.db in the config's data directory)",
+    )
     .option(
       '--evidence <dir>',
       'also write one file per finding (<finding id>.json, nospy-finding/v1) that nospy verify checks offline',
@@ -99,6 +133,8 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
         state?: string;
         gossip: string[];
         evidence?: string;
+        trust?: string;
+        history: boolean;
       }) => {
         let since: Date | undefined;
         if (options.since !== undefined) {
@@ -117,7 +153,12 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
             );
           }
         }
-        const loaded = ctx.config();
+        // A flag's path is the user's, from where they typed it; the file's are from the file.
+        const loaded = ctx.config(
+          configFlags({
+            ...(options.trust === undefined ? {} : { trust: resolve(ctx.cwd, options.trust) }),
+          }),
+        );
         const tty = 'isTTY' in ctx.stderr && ctx.stderr.isTTY === true && !ctx.json;
         const bar = tty
           ? new SingleBar({
@@ -138,12 +179,17 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
                 documents.set(createHash('sha256').update(bytes).digest('hex'), bytes);
             },
             logHistory: logHistory(ctx, options.state, options.gossip),
-            ...(since === undefined ? {} : { since }),
             onStage: (stage) => bar?.update(CHECK_STAGES.indexOf(stage) + 1, { stage }),
           });
         } finally {
           bar?.stop();
         }
+        // The whole run is recorded (a finding outside --since is still seen), then filtered.
+        report = reportWithHistory(
+          report,
+          options.history ? await recordHistory(ctx, loaded.config.data, report) : new Map(),
+          since,
+        );
         if (options.html !== undefined) writeAtomically(options.html, renderHtml(report));
         if (options.evidence !== undefined)
           writeFindingFiles(resolve(ctx.cwd, options.evidence), report, documents);

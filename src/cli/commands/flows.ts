@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { FLOW_CONSUMER, FLOW_STREAM, FLOW_SUBJECT_PREFIX } from '../../bus/flow-subjects.js';
 import { FlowCollector, type ListenerKind } from '../../flows/collector.js';
 import { decodeCaptureBytes, openFlowInput } from '../../flows/decode-capture.js';
 import { FlowFileWriter, type FlowFileFormat } from '../../flows/flow-file.js';
@@ -24,6 +27,10 @@ interface CollectOptions {
   metrics?: number;
   metricsHost: string;
   statsInterval: number;
+  bus?: string;
+  busStream: string;
+  busSubject: string;
+  busBuffer: number;
 }
 
 function port(value: string, previous: number[] | undefined): number[] {
@@ -82,7 +89,7 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
   program
     .command('collect')
     .description(
-      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store",
+      "receive NetFlow/IPFIX/sFlow over UDP; append the flow records to an NDJSON file and/or nospy's flow store, and/or publish them to NATS JetStream",
     )
     .option('--netflow <port>', 'UDP port for NetFlow v5/v9 (repeatable)', port)
     .option('--ipfix <port>', 'UDP port for IPFIX (repeatable)', port)
@@ -97,6 +104,15 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
       'seal a flow-store segment after this many seconds',
       seconds,
       60,
+    )
+    .option('--bus <url>', 'also publish binary flow batches to NATS JetStream (nats://host:4222)')
+    .option('--bus-stream <name>', 'JetStream stream the batches go to', FLOW_STREAM)
+    .option('--bus-subject <prefix>', 'subject prefix: <prefix>.<exporter>', FLOW_SUBJECT_PREFIX)
+    .option(
+      '--bus-buffer <MiB>',
+      'batches that may wait for an unreachable bus before they are dropped and counted',
+      (v) => Number(v),
+      256,
     )
     .option('--host <address>', 'address the UDP listeners bind to', '0.0.0.0')
     .option('--metrics <port>', 'serve Prometheus /metrics on this port', single)
@@ -115,8 +131,13 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
       ];
       if (listeners.length === 0)
         throw new CliError('CLI_USAGE', 'give at least one of --netflow, --ipfix, --sflow');
-      if (options.out === undefined && options.data === undefined)
-        throw new CliError('CLI_USAGE', 'give --out <file.ndjson>, --data [dir], or both');
+      if (options.out === undefined && options.data === undefined && options.bus === undefined)
+        throw new CliError(
+          'CLI_USAGE',
+          'give --out <file.ndjson>, --data [dir], --bus <url>, or several',
+        );
+      if (!(options.busBuffer > 0))
+        throw new CliError('CLI_USAGE', '--bus-buffer must be a positive number of MiB');
       let store: string | undefined;
       if (options.data !== undefined) {
         const data = options.data === true ? undefined : options.data;
@@ -136,10 +157,29 @@ export function registerFlowsCommands(program: Command, ctx: CommandContext): vo
             : { dir: store, limits: { segmentMs: options.segmentSeconds * 1000 } },
         metricsPort: options.metrics,
         metricsHost: options.metricsHost,
+        bus:
+          options.bus === undefined
+            ? undefined
+            : {
+                url: options.bus,
+                names: {
+                  stream: options.busStream,
+                  subjectPrefix: options.busSubject,
+                  consumer: FLOW_CONSUMER,
+                },
+                collectorId: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+                maxBufferBytes: options.busBuffer * 1024 * 1024,
+              },
       });
       const started = await collector.start();
       ctx.logger.info(
-        { listeners: started.listeners, metricsPort: started.metricsPort, out, store },
+        {
+          listeners: started.listeners,
+          metricsPort: started.metricsPort,
+          out,
+          store,
+          bus: options.bus,
+        },
         'collector listening',
       );
       const interval =

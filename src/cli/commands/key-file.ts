@@ -38,3 +38,9 @@ function readKeyText(cwd: string, file: string): string {
     );
   }
 }
+
+/** A private key file or a verifier key file: what `nospy key show` is given. */
+export function readAnyKey(cwd: string, file: string): NoteVerifier {
+  const text = readKeyText(cwd, file);
+  return text.startsWith('PRIVATE+KEY+') ? parsePrivateKey(text) : parseVerifierKey(text);
+}

@@ -5,18 +5,24 @@ import { generateNoteKey } from '../../tlog/note-key.js';
 import { LogError } from '../../log/errors.js';
 import { printResult, type CommandContext } from '../context.js';
 
-/** `nospy keygen --name <name> --out <file>`: a new Ed25519 note key (x/mod PRIVATE+KEY form). */
+/**
+ * `nospy keygen --name <name> --out <file>`: a new Ed25519 note key (x/mod PRIVATE+KEY form) and
+ * its verifier key in `<file>.vkey`.
+ */
 export function registerKeygenCommands(program: Command, ctx: CommandContext): void {
   program
     .command('keygen')
     .description(
-      'write a new Ed25519 signed-note key (PRIVATE+KEY+… form, mode 0600) and print its verifier key',
+      'write a new Ed25519 signed-note key (PRIVATE+KEY+… form, mode 0600), its verifier key to <out>.vkey, and print the verifier key',
     )
     .requiredOption(
       '--name <name>',
       'key name; for a log key, the log origin (e.g. log.example.com/nospy)',
     )
-    .requiredOption('--out <file>', 'file to write the private key to (never overwritten)')
+    .requiredOption(
+      '--out <file>',
+      'file to write the private key to, and <file>.vkey its verifier key (never overwritten)',
+    )
     .action((opts: { name: string; out: string }) => {
       const key = generateNoteKey(opts.name);
       const path = resolve(ctx.cwd, opts.out);
@@ -33,6 +39,17 @@ export function registerKeygenCommands(program: Command, ctx: CommandContext): v
           { where: opts.out, cause: error },
         );
       }
-      printResult(ctx, { name: key.name, vkey: key.vkey, file: path }, () => key.vkey);
+      // The verifier key beside the key: what the parties put in their trust files.
+      const vkeyFile = `${path}.vkey`;
+      try {
+        writeFileSync(vkeyFile, `${key.vkey}\n`, { flag: 'wx' });
+      } catch (error) {
+        throw new LogError(
+          'LOG_USAGE',
+          `wrote ${opts.out} but cannot write ${opts.out}.vkey: ${(error as Error).message}`,
+          { where: `${opts.out}.vkey`, cause: error },
+        );
+      }
+      printResult(ctx, { name: key.name, vkey: key.vkey, file: path, vkeyFile }, () => key.vkey);
     });
 }

@@ -5,6 +5,7 @@ import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import { MAX_ENTRY_BYTES } from '../../tlog/tiles.js';
 import { configFlags } from '../config-flags.js';
+import { openLogStore, storeLocationOf } from '../log-store.js';
 import { printResult, type CommandContext } from '../context.js';
 import { readSigner } from './key-file.js';
 import { registerLogVerifyCommand } from './log-verify.js';
@@ -18,17 +19,19 @@ export function registerLogCommands(program: Command, ctx: CommandContext): void
   log
     .command('add')
     .description(
-      'append each file as one entry to the log in --data (no server); prints one index per entry',
+      'append each file as one entry to the log in --data (no server); prints "<file>: appended as entry <N>" per file',
     )
     .option('--data <dir>', 'data directory holding nospy.db (config: data)')
+    .option('--store <url>', 'sqlite:<dir>, a directory, or postgres://… (config: store.url)')
     .requiredOption('--log-key <file>', 'the log private key (PRIVATE+KEY+…)')
     .argument('<file...>', 'files to append, each one entry of at most 65,535 bytes')
-    .action(async (files: string[], opts: { data?: string; logKey: string }) => {
+    .action(async (files: string[], opts: { data?: string; store?: string; logKey: string }) => {
       const { config } = ctx.config(configFlags(opts));
       const signer = readSigner(ctx.cwd, opts.logKey);
       // Read and check every file before appending any, so a bad one appends nothing.
       const entries = files.map((file) => readEntry(ctx.cwd, file));
-      const opened = await openLog({ dataDir: config.data, signer, logger: ctx.logger });
+      const store = await openLogStore(storeLocationOf(config));
+      const opened = await openLog({ store, signer, logger: ctx.logger });
       try {
         const results = await Promise.all(entries.map((entry) => opened.sequencer.add(entry)));
         const rows = results.map((r, i) => ({
@@ -37,7 +40,8 @@ export function registerLogCommands(program: Command, ctx: CommandContext): void
           leafHash: r.leafHash.toString('hex'),
         }));
         printResult(ctx, { entries: rows, size: opened.sequencer.checkpoint.size }, () =>
-          rows.map((r) => String(r.index)).join('\n'),
+          // A file whose bytes are already logged gets the index of that entry (the log de-duplicates).
+          rows.map((r) => `${r.file}: appended as entry ${r.index}`).join('\n'),
         );
       } finally {
         await opened.close();

@@ -104,5 +104,5 @@ function reportDeviations(ctx: CommandContext, source: string, matcher: MudMatch
 
 function formatFinding(f: BehaviourFinding): string {
   const when = `${new Date(f.first).toISOString()}..${new Date(f.last).toISOString()}`;
-  return `${f.device}\t${f.kind}\t${f.remote}\tport ${f.port}\tproto ${f.proto}\t${when}\t${f.records} records\t${f.bytes} bytes`;
+  return `${f.device}\t${f.kind}\t${f.remote}\tport ${f.port}\tproto ${f.proto}\t${when}\t${f.records} records\t${f.bytes} bytes\tservice at ${f.side} (${f.inferred})`;
 }

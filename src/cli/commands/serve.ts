@@ -4,23 +4,26 @@ import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
+import { SqliteFindingStore } from '../../store/sqlite/sqlite-finding-store.js';
 import { engineSnapshotSource, publishedLogState } from '../../server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
-import { FsBlobStore } from '../../blobs/fs-blob-store.js';
 import { loadTrustFile } from '../../statements/files.js';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { KEY_TYPE_COSIGNATURE_V1 } from '../../tlog/note-key.js';
 import { configFlags, toInt } from '../config-flags.js';
 import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
 import { WriteGate } from '../../log/store-audit/write-gate.js';
 import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
-import { sqliteWatermarkStore } from '../../log/store-audit/sqlite-watermark.js';
+import { openLogStores, storeLocationOf } from '../log-store.js';
 import { whereOf } from '../../log/verify/log-source.js';
 import { AccessTokens } from '../../server/auth/access-tokens.js';
+import { DEFAULT_WITNESS_WAIT_MS } from '../../server/routes/witness-wait.js';
+import { notCheckedReason } from '../../config/check-configured.js';
 
 interface ServeOptions {
   data?: string;
+  store?: string;
   logKey: string;
   port?: string;
   host?: string;
@@ -32,6 +35,7 @@ interface ServeOptions {
   readOnlyRecovery?: boolean;
   fullAuditHours?: string;
   tokens?: string;
+  witnessWait?: string;
 }
 
 /** `nospy serve`: runs the log (sequencer + tlog-tiles HTTP API) until SIGINT/SIGTERM. */
@@ -39,7 +43,15 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
   program
     .command('serve')
     .description('run the transparency log: tlog-tiles read API, POST /add, GET /proof/<index>')
+    .addHelpText(
+      'after',
+      '\nConfiguration: --config <file> (or NOSPY_CONFIG, or ./nospy.yaml) names what the read API and dashboard check (its check: section); without one they answer "checked": false, "not configured".',
+    )
     .option('--data <dir>', 'data directory holding nospy.db (config: data)')
+    .option(
+      '--store <url>',
+      'where the log is stored: sqlite:<dir>, a directory, or postgres://… (config: store.url, DATABASE_URL; default: --data)',
+    )
     .requiredOption(
       '--log-key <file>',
       'the log private key (PRIVATE+KEY+…); its name is the origin',
@@ -58,6 +70,10 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       [],
     )
     .option('--witness-quorum <n>', 'witnesses that must cosign before an entry is acknowledged')
+    .option(
+      '--witness-wait <seconds>',
+      'seconds a writer waits for the witness quorum before it is answered 503 with Retry-After (default 10)',
+    )
     .option('--trust <file>', 'trust file for POST /v1/statements (config: trust)')
     .option(
       '--statement-token <token>',
@@ -105,8 +121,9 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       });
       // Nothing is signed until the audit of the stored log passes (never, in recovery mode).
       const gate = new WriteGate(opts.readOnlyRecovery === true ? 'read-only' : 'audit');
+      const stores = await openLogStores(storeLocationOf(config));
       const log = await openLog({
-        dataDir: config.data,
+        store: stores.log,
         signer,
         logger: ctx.logger,
         witnesses,
@@ -115,13 +132,18 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         maxBatchDelayMs: config.log.batchDelayMs,
         maxQueuedEntries: config.log.queueEntries,
         writeGate: gate,
+      }).catch(async (error: unknown) => {
+        await stores.close();
+        throw error;
       });
-      const watermarks = sqliteWatermarkStore(config.data);
+      // Finding history and triage, in the same database as the CLI's `nospy check` records.
+      const findingStore = new SqliteFindingStore(config.data);
       const auditor = new StoreAuditor({
-        dataDir: config.data,
+        dataDir: stores.name,
         signer,
         gate,
-        watermarks,
+        watermarks: stores.watermarks,
+        openSource: stores.openAuditSource,
         logger: ctx.logger,
         fullAuditEveryMs: config.log.fullAuditHours * 3_600_000,
       });
@@ -133,17 +155,42 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         tokens,
         trust,
         statementToken: opts.statementToken ?? nonEmpty(ctx.env.NOSPY_STATEMENT_TOKEN),
-        blobs: new FsBlobStore({ root: join(config.data, 'blobs') }),
+        blobs: stores.blobs,
         // The read API: the check engine's report over this config, recomputed when the log grows.
-        snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer)),
+        snapshots: engineSnapshotSource(
+          loaded,
+          publishedLogState(log.sequencer, signer),
+          findingStore,
+        ),
+        findingStore,
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
         limits: config.server,
+        witnessWait:
+          witnesses.length === 0
+            ? undefined
+            : {
+                timeoutMs:
+                  opts.witnessWait === undefined
+                    ? DEFAULT_WITNESS_WAIT_MS
+                    : toInt('--witness-wait', opts.witnessWait) * 1000,
+                round: () => log.cosigner.lastRound,
+                quorum: log.cosigner.quorum,
+              },
         onClose: async () => {
           await auditor.stop();
-          watermarks.close();
+          await findingStore.close();
           await log.close();
+          await stores.close();
         },
       });
+      const notChecked = notCheckedReason(config, loaded.file);
+      if (notChecked !== undefined) {
+        // The read API and dashboard say so too ("checked": false): never an empty all-clear.
+        ctx.logger.warn({ reason: notChecked }, 'the read API and dashboard check nothing');
+        ctx.stderr.write(`nospy serve: ${notChecked}\n`);
+      } else if (loaded.file !== undefined) {
+        ctx.logger.info({ config: loaded.file }, 'checking what the configuration names');
+      }
       if (trust === undefined) {
         ctx.logger.warn('no --trust or config trust: POST /v1/statements refuses every statement');
       }

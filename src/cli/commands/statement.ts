@@ -14,9 +14,72 @@ import { verifyStatement, type StatementVerification } from '../../statements/ve
 import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
 import { resolve } from 'node:path';
-import { StatementClient } from '../../statements/client.js';
+import { StatementClient, type ListedStatement } from '../../statements/client.js';
 import { formatBundle } from '../../statements/bundle.js';
 import { parseNow } from '../now-option.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BlobClient } from '../../blobs/client.js';
+import type { ReleaseDocuments } from '../../statements/authoring.js';
+import type { NoteSigner } from '../../tlog/note-key.js';
+import { toInt } from '../config-flags.js';
+
+interface SignOptions {
+  key: string;
+  out?: string;
+  sbom?: string;
+  mud?: string;
+  server?: string;
+}
+
+/**
+ * The --sbom and --mud files hashed (and uploaded first when --server is given, so the
+ * statement never names a document the store lacks).
+ */
+async function releaseDocuments(
+  ctx: CommandContext,
+  opts: SignOptions,
+  signer: NoteSigner,
+): Promise<ReleaseDocuments | undefined> {
+  if (opts.sbom === undefined && opts.mud === undefined) {
+    if (opts.server !== undefined) {
+      throw new CliError('CLI_USAGE', '--server uploads the --sbom and --mud files: give one');
+    }
+    return undefined;
+  }
+  const client = opts.server === undefined ? undefined : new BlobClient(opts.server);
+  const hashed = async (name: string): Promise<{ sha256: string; bytes: Buffer }> => {
+    const bytes = readFileSync(at(ctx, name));
+    if (client !== undefined) {
+      const put = await client.put(bytes, { signer });
+      ctx.stderr.write(`uploaded ${name}: ${put.digest}\n`);
+    }
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+  };
+  const inBlobStore = client !== undefined;
+  const sbom = opts.sbom === undefined ? undefined : await hashed(opts.sbom);
+  const mud = opts.mud === undefined ? undefined : await hashed(opts.mud);
+  return {
+    ...(sbom === undefined
+      ? {}
+      : { sbom: { sha256: sbom.sha256, format: sbomFormatOf(sbom.bytes), inBlobStore } }),
+    ...(mud === undefined ? {} : { mud: { sha256: mud.sha256, inBlobStore } }),
+  };
+}
+
+/** SPDX JSON carries `spdxVersion`; anything else is taken as CycloneDX (`bomFormat`). */
+function sbomFormatOf(bytes: Buffer): 'cyclonedx' | 'spdx' {
+  return /"spdxVersion"\s*:/.test(bytes.subarray(0, 64 * 1024).toString('utf8'))
+    ? 'spdx'
+    : 'cyclonedx';
+}
+
+interface PublishOptions {
+  server: string;
+  out?: string;
+  token?: string;
+  timeout: string;
+}
 
 export function registerStatementCommands(program: Command, ctx: CommandContext): void {
   const statement = program
@@ -29,10 +92,20 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
     .description('turn a statement YAML file into a signed DSSE envelope')
     .requiredOption('--key <file>', 'private note key (PRIVATE+KEY+…) to sign with')
     .option('--out <env.json>', 'write the envelope here instead of stdout')
+    .option(
+      '--sbom <file>',
+      "a release's SBOM (CycloneDX or SPDX JSON): its digest goes in sbom.digest",
+    )
+    .option('--mud <file>', "a release's MUD file: its digest goes in mud.digest")
+    .option(
+      '--server <url>',
+      "also upload the --sbom and --mud files to this server's blob store, signed with --key",
+    )
     .argument('<statement.yaml>', 'the statement in the authoring format')
-    .action((file: string, opts: { key: string; out?: string }) => {
+    .action(async (file: string, opts: SignOptions) => {
       const signer = loadPrivateKeyFile(at(ctx, opts.key));
-      const authored = loadStatementFile(at(ctx, file));
+      const documents = await releaseDocuments(ctx, opts, signer);
+      const authored = loadStatementFile(at(ctx, file), documents);
       const envelope = signStatement(authored.statement, signer);
       emit(ctx, envelope, opts.out, `signed ${authored.name} statement with ${keyHandle(signer)}`);
     });
@@ -58,11 +131,25 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
       '--token <token>',
       'bearer token, if the server asks for one (or NOSPY_STATEMENT_TOKEN)',
     )
+    .option(
+      '--timeout <seconds>',
+      'give up (exit 2) when the log has not published it within this long, e.g. while its witnesses are down',
+      '60',
+    )
     .argument('<env.json>', 'the signed envelope')
-    .action(async (file: string, opts: { server: string; out?: string; token?: string }) => {
+    .action(async (file: string, opts: PublishOptions) => {
       const envelope = readEnvelopeFile(at(ctx, file));
       const token = opts.token ?? (ctx.env.NOSPY_STATEMENT_TOKEN || undefined);
-      const published = await new StatementClient(opts.server, { token }).publish(envelope);
+      const published = await new StatementClient(opts.server, { token }).publish(envelope, {
+        timeoutMs: toInt('--timeout', opts.timeout) * 1000,
+        // Progress on stderr: stdout carries only the result, and a CI log shows why it waits.
+        onWaiting: (w) => {
+          const failed = w.failed.map((f) => `${f.name} at ${f.url}: ${f.reason}`).join('; ');
+          ctx.stderr.write(
+            `waiting for witness cosignatures: ${w.cosigned}/${w.quorum}${failed === '' ? '' : ` (${failed})`}\n`,
+          );
+        },
+      });
       if (opts.out !== undefined) {
         writeFileAtomically(
           at(ctx, opts.out),
@@ -76,6 +163,47 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
           `index ${published.index}\nleaf hash ${published.leafHash}${
             opts.out === undefined ? '' : `\nbundle ${opts.out}`
           }`,
+      );
+    });
+
+  statement
+    .command('list')
+    .description("list a server's logged statements (GET /v1/statements), oldest first")
+    .requiredOption('--server <url>', 'the nospy server')
+    .option('--type <type>', 'a predicate name (release, agreement, …) or its predicateType URI')
+    .option('--vendor <name>', 'the vendor the statements name')
+    .option('--subject <sha256:hex>', "a subject's digest")
+    .action(async (opts: { server: string; type?: string; vendor?: string; subject?: string }) => {
+      const client = new StatementClient(opts.server);
+      const filter = {
+        ...(opts.type === undefined ? {} : { type: opts.type }),
+        ...(opts.vendor === undefined ? {} : { vendor: opts.vendor }),
+        ...(opts.subject === undefined ? {} : { subject: opts.subject }),
+      };
+      const rows: ListedStatement[] = [];
+      // Every page: `next` is where the following one starts; bounded by the log's size.
+      for (let from: number | null = 0; from !== null;) {
+        const page = await client.list({ ...filter, from, limit: 1000 });
+        rows.push(...page.statements);
+        from = page.next;
+      }
+      printResult(
+        ctx,
+        {
+          statements: rows.map((s) => ({
+            index: s.index,
+            type: s.type,
+            vendor: s.vendor,
+            subjects: s.subjects,
+            leafHash: s.leafHash,
+          })),
+        },
+        () =>
+          rows.length === 0
+            ? 'no statements'
+            : rows
+                .map((s) => `${s.index}\t${s.type}\t${s.vendor ?? '-'}\t${s.subjects.join(',')}`)
+                .join('\n'),
       );
     });
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import closeWithGrace from 'close-with-grace';
 import { LogError } from '../../log/errors.js';
 import { createWitnessServer } from '../../log/witness-server.js';
-import { SqliteWitnessStore } from '../../store/sqlite/sqlite-witness-store.js';
+import { openWitnessStore, storeLocationOf } from '../log-store.js';
 import { KEY_TYPE_COSIGNATURE_V1, KEY_TYPE_ED25519, withKeyType } from '../../tlog/note-key.js';
 import { configFlags } from '../config-flags.js';
 import type { CommandContext } from '../context.js';
@@ -12,6 +12,7 @@ import { readSigner, readVerifier } from './key-file.js';
 
 interface WitnessServeOptions {
   data?: string;
+  store?: string;
   key: string;
   log: string[];
   port?: string;
@@ -28,6 +29,7 @@ export function registerWitnessCommands(program: Command, ctx: CommandContext): 
     .command('serve')
     .description('serve POST /add-checkpoint; prints the cosignature verifier key (type 0x04)')
     .option('--data <dir>', 'data directory for the witness state (config: data)')
+    .option('--store <url>', 'sqlite:<dir>, a directory, or postgres://… (config: store.url)')
     .requiredOption(
       '--key <file>',
       'the witness private key (PRIVATE+KEY+…, e.g. from nospy keygen)',
@@ -52,8 +54,12 @@ export function registerWitnessCommands(program: Command, ctx: CommandContext): 
           );
         }
       }
-      const store = new SqliteWitnessStore(config.data);
-      writeFileSync(join(config.data, 'witness.vkey'), `${signer.vkey}\n`);
+      const location = storeLocationOf(config);
+      const store = await openWitnessStore(location);
+      // Beside the embedded state, for whoever configures the logs that use this witness.
+      if (location.kind === 'sqlite') {
+        writeFileSync(join(location.dataDir, 'witness.vkey'), `${signer.vkey}\n`);
+      }
       const app = await createWitnessServer({
         signer,
         logs,

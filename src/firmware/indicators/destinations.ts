@@ -1,9 +1,12 @@
 import type { SimpleCommand } from './commands.js';
+import { CLIENT_DEFAULTS, SCHEME_DEFAULTS, clientProtocol } from './client-ports.js';
 
 /** A host a command contacts. */
 export interface Destination {
   readonly host: string;
   readonly port?: number;
+  /** The transport: the URL scheme's, or the client's (client-ports.ts); absent when unknown. */
+  readonly protocol?: 'tcp' | 'udp';
   readonly url?: string;
   readonly program: string;
 }
@@ -29,6 +32,9 @@ const CLIENTS = new Set([
   'ntpclient',
   'ntpd',
   'ntpdate',
+  'chronyd',
+  'chronyc',
+  'sntp',
   'rdate',
   'ssh',
   'dbclient',
@@ -66,17 +72,14 @@ function hostOf(word: string): { host: string; port?: number } | undefined {
   return undefined;
 }
 
-const DEFAULT_PORTS: Record<string, number> = {
-  http: 80,
-  https: 443,
-  ftp: 21,
-  tftp: 69,
-  ws: 80,
-  wss: 443,
-  mqtt: 1883,
-  mqtts: 8883,
-  telnet: 23,
-};
+const SSH_CLIENTS = new Set(['ssh', 'scp', 'dbclient']);
+
+/** `user@host` (ssh, dbclient) and `[user@]host:path` (scp) → host: the SSH clients' forms. */
+function sshTarget(program: string, arg: string): string {
+  if (!SSH_CLIENTS.has(program)) return arg;
+  const host = arg.replace(/^[^@\s]+@/, '');
+  return program === 'scp' ? host.replace(/:(?!\d{1,5}$).*$/, '') : host;
+}
 
 /** URLs anywhere in a line, and host arguments of network clients. */
 export function destinationsOf(commands: readonly SimpleCommand[]): Destination[] {
@@ -95,17 +98,20 @@ export function destinationsOf(commands: readonly SimpleCommand[]): Destination[
         const scheme = (match[1] ?? '').slice(0, -3).toLowerCase();
         const host = (match[2] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
         if (host === '' || host === 'localhost' || /^127\./.test(host)) continue;
-        const port = match[3] === undefined ? DEFAULT_PORTS[scheme] : Number(match[3]);
+        const defaults = SCHEME_DEFAULTS[scheme];
+        const port = match[3] === undefined ? defaults?.port : Number(match[3]);
         push({
           host,
           ...(port === undefined ? {} : { port }),
+          ...(defaults === undefined ? {} : { protocol: defaults.protocol }),
           url: match[0],
           program: command.program,
         });
       }
     }
     if (!CLIENTS.has(command.program)) continue;
-    const args = command.args;
+    // One quoted argument may hold a whole directive (`chronyd -q 'server ntp.example iburst'`).
+    const args = command.args.flatMap((arg) => (/\s/.test(arg) ? arg.split(/\s+/) : [arg]));
     for (let i = 0; i < args.length; i += 1) {
       const arg = args[i] ?? '';
       if (arg.includes('://')) continue;
@@ -113,7 +119,7 @@ export function destinationsOf(commands: readonly SimpleCommand[]): Destination[
       // Output file names are not hosts (`wget -O update.example.bin`).
       if (prev === '-O' || prev === '-o' || arg.startsWith('-')) continue;
       // Anything else that reads as a host is one: `syslogd -R host:514`, `ntpd -p pool.ntp.org`.
-      const target = hostOf(arg);
+      const target = hostOf(sshTarget(command.program, arg));
       if (target === undefined) continue;
       let port = target.port;
       if (
@@ -123,10 +129,13 @@ export function destinationsOf(commands: readonly SimpleCommand[]): Destination[
         const next = args[i + 1];
         if (next !== undefined && /^\d{1,5}$/.test(next)) port = Number(next);
       }
-      if (port === undefined && command.program === 'tftp') port = 69;
+      // The client's own default (client-ports.ts): `ntpd -p ntp.example` is udp/123.
+      port ??= CLIENT_DEFAULTS[command.program]?.port;
+      const protocol = clientProtocol(command.program);
       push({
         host: target.host,
         ...(port === undefined ? {} : { port }),
+        ...(protocol === undefined ? {} : { protocol }),
         program: command.program,
       });
     }

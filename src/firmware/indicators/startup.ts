@@ -265,6 +265,7 @@ export function startupIndicators(tree: FileTree, path: string, text: string): I
         evidence: raw.trim(),
         host: destination.host,
         ...(destination.port === undefined ? {} : { port: destination.port }),
+        ...(destination.protocol === undefined ? {} : { protocol: destination.protocol }),
         ...(destination.url === undefined ? {} : { url: destination.url }),
         program: destination.program,
       });

@@ -7,13 +7,21 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../../store/errors.js';
 import { LOG_DATABASE_FILE } from '../verify/sqlite-log-source.js';
 
+/** Where the audit watermark is kept; a networked store answers asynchronously. */
 export interface WatermarkStore {
+  read(): string | undefined | Promise<string | undefined>;
+  write(note: string): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+/** The embedded store answers at once. */
+export interface SqliteWatermarkStore extends WatermarkStore {
   read(): string | undefined;
   write(note: string): void;
   close(): void;
 }
 
-export function sqliteWatermarkStore(dataDir: string): WatermarkStore {
+export function sqliteWatermarkStore(dataDir: string): SqliteWatermarkStore {
   const file = join(dataDir, LOG_DATABASE_FILE);
   let db: Database.Database;
   try {

@@ -23,6 +23,7 @@ import type { WriteGate } from './write-gate.js';
 export const DEFAULT_FULL_AUDIT_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export interface StoreAuditorOptions {
+  /** The data directory; with `openSource`, what the store is called in a failure (its URL). */
   readonly dataDir: string;
   readonly signer: NoteSigner;
   readonly gate: WriteGate;
@@ -33,7 +34,7 @@ export interface StoreAuditorOptions {
   /** The clock (tests hand one in). */
   readonly now?: (() => number) | undefined;
   /** Opens the store for one audit; default: the data directory's database, read-only. */
-  readonly openSource?: (() => LogSource) | undefined;
+  readonly openSource?: (() => LogSource | Promise<LogSource>) | undefined;
 }
 
 export interface AuditOutcome {
@@ -65,7 +66,7 @@ export class StoreAuditor {
    * gate when it passes, closes it for good when it fails; schedules the next full audit.
    */
   async start(): Promise<AuditOutcome> {
-    const mark = this.#watermark();
+    const mark = await this.#watermark();
     const outcome = await this.#run(mark === undefined ? 'full' : 'since', mark);
     if (outcome.ok) this.#options.gate.open();
     if (outcome.ok) this.#schedule(mark === undefined ? this.#now() : mark.fullAuditAt * 1000);
@@ -85,8 +86,8 @@ export class StoreAuditor {
     return this.#run('full', undefined);
   }
 
-  #watermark(): AuditWatermark | undefined {
-    const note = this.#options.watermarks.read();
+  async #watermark(): Promise<AuditWatermark | undefined> {
+    const note = await this.#options.watermarks.read();
     if (note === undefined) return undefined;
     const mark = openWatermark(note, this.#options.signer);
     if (mark === undefined) {
@@ -123,7 +124,7 @@ export class StoreAuditor {
     const seconds = () => (this.#now() - started) / 1000;
     let source: LogSource | undefined;
     try {
-      source = this.#options.openSource?.() ?? new SqliteLogSource(this.#options.dataDir);
+      source = (await this.#options.openSource?.()) ?? new SqliteLogSource(this.#options.dataDir);
       logger?.info({ scope, from: mark?.size ?? 0 }, 'auditing the stored log');
       const verified = await verifyLog(
         source,
@@ -137,7 +138,7 @@ export class StoreAuditor {
         },
       );
       const fullAuditAt = scope === 'full' ? Math.floor(started / 1000) : (mark?.fullAuditAt ?? 0);
-      this.#options.watermarks.write(
+      await this.#options.watermarks.write(
         signWatermark(
           { origin: signer.name, size: verified.size, rootHash: verified.rootHash, fullAuditAt },
           signer,

@@ -9,13 +9,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { parseCheckpoint } from '../../tlog/checkpoint.js';
 import { HASH_SIZE } from '../../tlog/hash.js';
-import { parseNote } from '../../tlog/note.js';
-import { sameHash } from '../../tlog/proof.js';
 import { tilePath, tilesForSize, TILE_WIDTH } from '../../tlog/tiles.js';
 import { LogError } from '../errors.js';
 import { UnverifiedLogError, type LogSource } from './log-source.js';
+import { checkCheckpointRow, type CheckpointRow } from './checkpoint-row.js';
 
 /** Entries fetched per query: a few bundles, so a query's overhead is spread over many rows. */
 const READ_AHEAD_ENTRIES = 16 * TILE_WIDTH;
@@ -28,13 +26,6 @@ interface ReadAhead {
   readonly rows: Buffer[];
   /** The first index from `start` with no row (`start` + rows when none is missing). */
   readonly missing: number;
-}
-
-interface CheckpointRow {
-  size: number;
-  root_hash: Buffer;
-  note: string;
-  cosigned_note: string | null;
 }
 
 /** True when `dir` holds a log database. */
@@ -220,25 +211,7 @@ export class SqliteLogSource implements LogSource {
 
   /** The row's size and root columns must be the signed note's: the note is what verifies. */
   #checkRow(row: CheckpointRow, note: string): void {
-    let signed: { size: number; rootHash: Buffer; text: string; plain: string };
-    try {
-      const text = parseNote(note).text;
-      signed = { ...parseCheckpoint(text), text, plain: parseNote(row.note).text };
-    } catch {
-      return; // the verifier reports the malformed note itself
-    }
-    if (signed.size !== row.size || !sameHash(signed.rootHash, row.root_hash)) {
-      throw new UnverifiedLogError(
-        { part: 'checkpoint' },
-        `${this.description}: the log_checkpoint row says size ${row.size}, but its signed note says size ${signed.size} with another root`,
-      );
-    }
-    if (signed.plain !== signed.text) {
-      throw new UnverifiedLogError(
-        { part: 'checkpoint' },
-        `${this.description}: the cosigned checkpoint is not the checkpoint the log signed`,
-      );
-    }
+    checkCheckpointRow(this.description, row, note);
   }
 
   #stray(what: string, message: string): UnverifiedLogError {

@@ -96,3 +96,47 @@ describe('dpkg version ordering', () => {
     },
   );
 });
+
+/**
+ * dpkg's verrevcmp written as plainly as version.c states it, slicing each digit run into a
+ * number string: the reference the in-place comparison must agree with on every input.
+ */
+function plainVerrevcmp(a: string, b: string): number {
+  const order = (c: string | undefined): number => {
+    if (c === undefined || (c >= '0' && c <= '9')) return 0;
+    if (/[A-Za-z]/.test(c)) return c.charCodeAt(0);
+    return c === '~' ? -1 : c.charCodeAt(0) + 256;
+  };
+  const digit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while ((i < a.length && !digit(a[i])) || (j < b.length && !digit(b[j]))) {
+      const d = order(a[i]) - order(b[j]);
+      if (d !== 0) return d;
+      i += 1;
+      j += 1;
+    }
+    const startA = i;
+    const startB = j;
+    while (digit(a[i])) i += 1;
+    while (digit(b[j])) j += 1;
+    const x = BigInt(`0${a.slice(startA, i)}`);
+    const y = BigInt(`0${b.slice(startB, j)}`);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+describe('the in-place comparison', () => {
+  const part = fc.stringMatching(/^[0-9a-zA-Z.+~]{0,12}$/);
+  test.prop([part, part])('agrees with the plain reading of dpkg version.c', (a, b) => {
+    expect(Math.sign(verrevcmp(a, b))).toBe(Math.sign(plainVerrevcmp(a, b)));
+  });
+  test.prop([fc.stringMatching(/^[0-9]{0,30}$/), fc.stringMatching(/^[0-9]{0,30}$/)])(
+    'compares digit runs past 2^53 by value, leading zeros aside',
+    (a, b) => {
+      expect(Math.sign(verrevcmp(`0${a}`, b))).toBe(Math.sign(plainVerrevcmp(a, b)));
+    },
+  );
+});

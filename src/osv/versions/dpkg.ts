@@ -36,40 +36,57 @@ export function parseDebianVersion(text: string): DebianVersion | undefined {
   return { epoch, upstream, revision };
 }
 
-/** dpkg's `order()`: '~' sorts before everything, even the end; letters before non-letters. */
-function order(c: string | undefined): number {
-  if (c === undefined) return 0;
-  if (c >= '0' && c <= '9') return 0;
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return c.charCodeAt(0);
-  if (c === '~') return -1;
-  return c.charCodeAt(0) + 256;
+const ZERO = 0x30;
+const NINE = 0x39;
+const TILDE = 0x7e;
+
+/**
+ * dpkg's `order()` of the character at `i` of `s` (past the end: 0, as the end): '~' sorts before
+ * everything, even the end; the end and digits are 0; letters before non-letters.
+ */
+function order(s: string, i: number): number {
+  if (i >= s.length) return 0;
+  const c = s.charCodeAt(i);
+  if (c >= ZERO && c <= NINE) return 0;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return c;
+  if (c === TILDE) return -1;
+  return c + 256;
 }
 
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
+function digitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i); // NaN past the end: not a digit
+  return c >= ZERO && c <= NINE;
 }
 
 /**
  * dpkg lib/dpkg/version.c `verrevcmp`: alternately compare a non-digit run character by
  * character with `order()`, then a digit run numerically, until both strings are used up.
+ * Hot in every Debian and Ubuntu match: it reads character codes in place and builds no string.
  */
 export function verrevcmp(a: string, b: string): number {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    while ((i < a.length && !isDigit(a[i])) || (j < b.length && !isDigit(b[j]))) {
-      const ac = order(a[i]);
-      const bc = order(b[j]);
+    while ((i < a.length && !digitAt(a, i)) || (j < b.length && !digitAt(b, j))) {
+      const ac = order(a, i);
+      const bc = order(b, j);
       if (ac !== bc) return ac - bc;
       i += 1;
       j += 1;
     }
-    const startA = i;
-    const startB = j;
-    while (isDigit(a[i])) i += 1;
-    while (isDigit(b[j])) j += 1;
-    const firstDiff = compareDigitStrings(a.slice(startA, i), b.slice(startB, j));
-    if (firstDiff !== 0) return firstDiff;
+    // Digit runs, compared as numbers of any length: leading zeros skipped, then length, then
+    // the first differing digit.
+    while (a.charCodeAt(i) === ZERO) i += 1;
+    while (b.charCodeAt(j) === ZERO) j += 1;
+    let endA = i;
+    let endB = j;
+    while (digitAt(a, endA)) endA += 1;
+    while (digitAt(b, endB)) endB += 1;
+    if (endA - i !== endB - j) return endA - i - (endB - j);
+    for (; i < endA; i += 1, j += 1) {
+      const d = a.charCodeAt(i) - b.charCodeAt(j);
+      if (d !== 0) return d;
+    }
   }
   return 0;
 }

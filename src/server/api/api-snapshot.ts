@@ -5,6 +5,9 @@
  * (`src/server/api/report-snapshot.ts`).
  */
 import type { Finding } from '../../check/finding.js';
+import type { FindingHistory } from '../../check/finding-history.js';
+import type { FindingStorePort } from '../../store/finding-store-port.js';
+import type { AccessTokens } from '../auth/access-tokens.js';
 
 /** Whether a device runs a release the log knows. */
 export type FirmwareVerdict = 'logged' | 'not-logged' | 'unknown';
@@ -79,8 +82,12 @@ export interface DeviceRecord {
   readonly timeline: readonly TimelineEvent[];
 }
 
-/** `not-checked`: the evidence the clause is judged on was not given (no flows, no OSV data…). */
-export type ClauseStatus = 'kept' | 'broken' | 'not-checked';
+/**
+ * `not-checked`: the evidence the clause is judged on was not given (no flows, no OSV data…).
+ * `pending`: it was, and what it found is still within the clause's window (an advisory younger
+ * than `critical-vulns-fixed-within`'s days): neither kept nor broken yet.
+ */
+export type ClauseStatus = 'kept' | 'broken' | 'not-checked' | 'pending';
 
 export interface ClauseRecord {
   readonly id: string;
@@ -233,14 +240,29 @@ export interface LogState {
 
 /** Everything the read API answers from, computed once per log size and cached. */
 export interface ApiSnapshot {
-  /** When the report was computed, ISO 8601 UTC. */
+  /** The evaluation instant of the report (the config's check date, or when it ran), ISO 8601 UTC. */
   readonly generatedAt: string;
+  /** The wall-clock time the report was computed, ISO 8601 UTC. */
+  readonly computedAt?: string;
+  /**
+   * Documents policy findings' evidence names by digest (the logged inventory's bytes, by hex
+   * SHA-256), carried in the finding's evidence file.
+   */
+  readonly documents?: ReadonlyMap<string, Buffer>;
+  /** Every recorded finding's history across check runs, by id (none without a finding store). */
+  readonly histories?: ReadonlyMap<string, FindingHistory>;
   readonly findings: readonly Finding[];
   readonly devices: readonly DeviceRecord[];
   readonly vendors: readonly VendorRecord[];
   readonly releases: readonly ReleaseRecord[];
   readonly compliance: readonly PackCompliance[];
   readonly log: LogState;
+  /**
+   * Why nothing was checked, when the server has no check configuration (no config file naming
+   * a log, inventory, flows, firmware, SBOMs or rule packs): the API then says so instead of an
+   * empty report that reads as an all-clear. Absent when the engine ran.
+   */
+  readonly notChecked?: string | undefined;
 }
 
 /** The port the routes read their snapshot from (the engine's, cached, in production). */
@@ -251,4 +273,8 @@ export interface ApiSnapshotSource {
 /** What each resource of the read API is handed. */
 export interface ReadRouteOptions {
   readonly snapshots: ApiSnapshotSource;
+  /** Finding history and triage; without one, no triage routes and no history. */
+  readonly findingStore?: FindingStorePort | undefined;
+  /** Who may write triage (a `triage` token); without them, triage is open as reads are. */
+  readonly tokens?: AccessTokens | undefined;
 }

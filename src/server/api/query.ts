@@ -62,15 +62,46 @@ export function findingHistory(findings: readonly Finding[]): {
     .map(([day, list]) => ({ day, total: list.length, ...countFindings(list) }));
 }
 
-/** A device's findings: those naming it, and those about its image that name no device. */
+/**
+ * A device's findings: those naming it, those about its image that name no device, and the
+ * policy findings that list it as one of their items (a rule broken by the device's presence).
+ */
 export function deviceFindings(snapshot: ApiSnapshot, device: DeviceRecord): Finding[] {
   return snapshot.findings.filter(
     (f) =>
       f.subject.device === device.id ||
       (f.subject.device === undefined &&
         device.release !== undefined &&
-        f.subject.release === device.release),
+        f.subject.release === device.release) ||
+      f.evidence.some((e) => e.type === 'policy' && e.items.includes(device.id)),
   );
+}
+
+/**
+ * The findings a device or vendor filter selects as the device and vendor pages count them
+ * (any spelling of the vendor, a device's image and policy items); an id the report does not
+ * know keeps the exact comparison of `filterFindings`.
+ */
+export function scopeFindings(
+  snapshot: ApiSnapshot,
+  filter: { readonly device?: string | undefined; readonly vendor?: string | undefined },
+): { findings: readonly Finding[]; device?: string | undefined; vendor?: string | undefined } {
+  let findings = snapshot.findings;
+  let { device, vendor } = filter;
+  const deviceRecord =
+    device === undefined ? undefined : snapshot.devices.find((d) => d.id === device);
+  if (deviceRecord !== undefined) {
+    const own = new Set(deviceFindings(snapshot, deviceRecord));
+    findings = findings.filter((f) => own.has(f));
+    device = undefined;
+  }
+  const vendorRecord = vendor === undefined ? undefined : findVendor(snapshot, vendor);
+  if (vendorRecord !== undefined) {
+    const own = new Set(vendorFindings(snapshot, vendorRecord));
+    findings = findings.filter((f) => own.has(f));
+    vendor = undefined;
+  }
+  return { findings, device, vendor };
 }
 
 /** Every spelling of a vendor, compared by `vendorKey`. */
@@ -126,4 +157,20 @@ export function clauseFindings(
 /** The findings that break a rule of one pack. */
 export function packFindings(findings: readonly Finding[], pack: string): Finding[] {
   return findings.filter((f) => f.breaks.type === 'rule' && f.breaks.pack === pack);
+}
+
+/**
+ * The firmware status told honestly: `logged-with-indicators` when a logged image carries
+ * back-door indicators, `unscanned` when a logged image was never scanned; otherwise the verdict
+ * (`logged`, `not-logged`, `unknown`).
+ */
+export function firmwareStatus(
+  device: DeviceRecord,
+  findings: readonly Finding[],
+): 'logged' | 'logged-with-indicators' | 'unscanned' | 'not-logged' | 'unknown' {
+  if (device.firmware !== 'logged') return device.firmware;
+  if (findings.some((f) => f.kind === 'firmware-backdoor-indicator'))
+    return 'logged-with-indicators';
+  if (findings.some((f) => f.kind === 'firmware-unscanned')) return 'unscanned';
+  return 'logged';
 }

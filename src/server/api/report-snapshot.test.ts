@@ -264,3 +264,44 @@ describe('a vendor’s id in API paths', () => {
     expect(vendorId('华为技术有限公司')).toBe(vendorId('华为技术 有限公司'));
   });
 });
+
+describe('the vulnerability clause while its fix window is open', () => {
+  const statements = [
+    logged(agreement(ACME, [...ALL_CLAUSES]), 0),
+    logged(release(ACME, IMAGE_A), 1),
+  ];
+  const advisory = (id: string, daysBeforeNow: number) => ({
+    release: `sha256:${IMAGE_A}`,
+    component: 'openssl',
+    version: '3.0.0',
+    advisory: {
+      id,
+      aliases: [],
+      severity: 'critical',
+      published: new Date(NOW - daysBeforeNow * 86_400_000).toISOString(),
+    },
+    affected: '<3.0.7',
+  });
+  const clauseOf = (evidence: CheckEvidence) =>
+    snapshotFromReport(evidence, checkReport(evidence, { now: NOW }), LOG, {
+      vulnerabilitiesChecked: true,
+    })
+      .vendors.find((v) => v.id === 'acme-networks')
+      ?.agreement?.clauses.find((c) => c.id === 'critical-vulns-fixed-within');
+
+  it('is pending, not "not checked", while a critical advisory is younger than its 30 days', () => {
+    const clause = clauseOf({ statements, vulnerabilities: [advisory('CVE-2026-1', 10)] });
+    expect(clause?.status).toBe('pending');
+    expect(clause?.note).toMatch(/^1 advisory match\(es\) within the 30-day fix window/);
+  });
+
+  it('is broken once the window has passed unfixed', () => {
+    expect(clauseOf({ statements, vulnerabilities: [advisory('CVE-2026-2', 200)] })?.status).toBe(
+      'broken',
+    );
+  });
+
+  it('is kept when the SBOMs were matched and nothing was found', () => {
+    expect(clauseOf({ statements, vulnerabilities: [] })?.status).toBe('kept');
+  });
+});

@@ -3,17 +3,22 @@
  * snapshot the read API serves. Pure apart from `engineSnapshotSource`, which runs the engine (once
  * per log size).
  */
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence } from '../../check/evidence.js';
 import type { Report } from '../../check/report.js';
 import { checkReport } from '../../check/report.js';
+import { reportWithHistory } from '../../check/report-history.js';
+import type { FindingStorePort } from '../../store/finding-store-port.js';
 import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { errorText } from '../../errors/error-text.js';
+import { notCheckedReason } from '../../config/check-configured.js';
 import type { Sequencer } from '../../log/sequencer.js';
 import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/from-files.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
+import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
 import type { NoteSigner } from '../../tlog/note-key.js';
 import { CachedSnapshotSource } from './cached-snapshot-source.js';
 import { complianceRecords } from './compliance-records.js';
@@ -95,6 +100,20 @@ export function snapshotFromReport(
   };
 }
 
+/** What the read API serves without a check configuration: the log, and why nothing else. */
+export function notCheckedSnapshot(log: LogState, reason: string, now = new Date()): ApiSnapshot {
+  return {
+    generatedAt: now.toISOString(),
+    findings: [],
+    devices: [],
+    vendors: [],
+    releases: [],
+    compliance: [],
+    log,
+    notChecked: reason,
+  };
+}
+
 /** The log head the read API shows: the sequencer's latest (cosigned when it is) checkpoint. */
 export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () => LogState {
   return () => {
@@ -108,14 +127,20 @@ export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () 
   };
 }
 
-/** A cached snapshot source that runs the engine on `loaded` whenever the log grew. */
+/**
+ * A cached snapshot source that runs the engine on `loaded` whenever the log grew; with a finding
+ * store, each run is recorded in the finding history and the findings shown through it.
+ */
 export function engineSnapshotSource(
   loaded: LoadedConfig,
   log: () => LogState,
+  findingStore?: FindingStorePort,
 ): CachedSnapshotSource {
+  const notChecked = notCheckedReason(loaded.config, loaded.file);
   return new CachedSnapshotSource(
     () => log().size,
     async () => {
+      if (notChecked !== undefined) return notCheckedSnapshot(log(), notChecked);
       try {
         const now = evaluationTime(loaded, new Date());
         const evidence = await gatherEvidence(loaded, { now });
@@ -129,10 +154,38 @@ export function engineSnapshotSource(
                 resolve(base, check.inventory),
                 parseDateFlag('check.date', now.toISOString().slice(0, 10)),
               );
-        return snapshotFromReport(evidence, checkReport(evidence, { now }), log(), {
+        let report = checkReport(evidence, { now });
+        let histories;
+        if (findingStore !== undefined) {
+          await findingStore.recordRun(report.evaluatedAt, report.findings);
+          histories = await findingStore.histories();
+          report = reportWithHistory(report, histories);
+        }
+        const snapshot = snapshotFromReport(evidence, report, log(), {
           ...(compliance === undefined ? {} : { compliance }),
-          vulnerabilitiesChecked: check.sboms.length > 0 && check.osv.length > 0,
+          // SBOMs are the configured ones and those logged releases keep in the blob store.
+          vulnerabilitiesChecked:
+            check.osv.length > 0 &&
+            (check.sboms.length > 0 ||
+              evidence.statements.some(
+                (s) =>
+                  s.statement.predicateType === RELEASE_PREDICATE_TYPE &&
+                  s.statement.predicate.sbom.inBlobStore === true,
+              )),
         });
+        const inventory = evidence.policyInput?.bytes;
+        return {
+          ...snapshot,
+          computedAt: new Date().toISOString(),
+          ...(inventory === undefined
+            ? {}
+            : {
+                documents: new Map([
+                  [createHash('sha256').update(inventory).digest('hex'), Buffer.from(inventory)],
+                ]),
+              }),
+          ...(histories === undefined ? {} : { histories }),
+        };
       } catch (error) {
         throw new ApiError(
           'API_REPORT_FAILED',

@@ -59,6 +59,11 @@ const Counts = z.object({
 
 export const SummaryResponse = z.object({
   generatedAt: z.string(),
+  /** False when the server has no check configuration: nothing was checked, `reason` says why. */
+  checked: z.boolean(),
+  reason: z.string().optional(),
+  /** The wall-clock time the report was computed (`generatedAt` is its evaluation instant). */
+  computedAt: z.string().optional(),
   findings: Counts.extend({ total: z.number().int() }),
   devices: z.number().int(),
   vendors: z.number().int(),
@@ -87,6 +92,10 @@ const DeviceSummary = z.object({
   model: z.string().optional(),
   release: z.string().optional(),
   firmware: z.enum(['logged', 'not-logged', 'unknown']),
+  /** `firmware` told honestly: a logged image with back-door indicators, or never scanned. */
+  firmwareStatus: z
+    .enum(['logged', 'logged-with-indicators', 'unscanned', 'not-logged', 'unknown'])
+    .optional(),
   findings: z.number().int(),
 });
 
@@ -175,7 +184,7 @@ const VendorSummary = z.object({
 });
 export const VendorsResponse = z.object({ vendors: list(VendorSummary) });
 
-export const ClauseStatus = z.enum(['kept', 'broken', 'not-checked']);
+export const ClauseStatus = z.enum(['kept', 'broken', 'not-checked', 'pending']);
 
 const Clause = z.object({
   id: z.string(),

@@ -4,6 +4,7 @@
  * canary history. Pure: evidence and report in, records out.
  */
 import { createHash } from 'node:crypto';
+import { fixWindowEnd, meetsClauseSeverity } from '../../check/rules/vulnerable.js';
 import { vendorKey } from '../../inventory/vendor-identity.js';
 import type { CheckEvidence, LoggedStatement } from '../../check/evidence.js';
 import type { Finding } from '../../check/finding.js';
@@ -157,6 +158,48 @@ function unchecked(
   }
 }
 
+/**
+ * `pending` for `critical-vulns-fixed-within` while an advisory it covers against one of the
+ * vendor's releases is still within its fix window, and no later release names it fixed.
+ */
+function pending(
+  evidence: CheckEvidence,
+  report: Report,
+  vendor: VendorNames,
+  clause: AgreementPredicate['clauses'][number],
+): Omit<ClauseRecord, 'id' | 'findings'> | undefined {
+  if (clause.clause !== 'critical-vulns-fixed-within') return undefined;
+  const now = Date.parse(report.evaluatedAt);
+  const releases = evidence.statements.flatMap((s) =>
+    s.statement.predicateType === RELEASE_PREDICATE_TYPE &&
+    vendor.keys.has(vendorKey(s.statement.predicate.vendor))
+      ? [{ index: s.index, predicate: s.statement.predicate, digests: s.statement.subject }]
+      : [],
+  );
+  const ends: number[] = [];
+  for (const v of evidence.vulnerabilities ?? []) {
+    const release = releases.find((r) =>
+      r.digests.some((d) => `sha256:${d.digest.sha256}` === v.release),
+    );
+    if (release === undefined || !meetsClauseSeverity(v.advisory.severity, clause.severity))
+      continue;
+    const ids = new Set([v.advisory.id, ...v.advisory.aliases]);
+    const fixed = releases.some(
+      (r) =>
+        r.index > release.index &&
+        (r.predicate.securityFix?.advisories ?? []).some((a) => ids.has(a)),
+    );
+    const end = fixWindowEnd(v.advisory.published, release.predicate.releasedAt, clause.days);
+    if (!fixed && now <= end) ends.push(end);
+  }
+  if (ends.length === 0) return undefined;
+  const first = new Date(Math.min(...ends)).toISOString().slice(0, 10);
+  return {
+    status: 'pending',
+    note: `${String(ends.length)} advisory match(es) within the ${String(clause.days)}-day fix window (the first ends ${first})`,
+  };
+}
+
 /** The vendor's latest logged agreement with each clause's status. */
 export function agreementRecord(
   evidence: CheckEvidence,
@@ -192,7 +235,8 @@ export function agreementRecord(
       ...p.clauses.map((clause): ClauseRecord => {
         const findings = breaking(report, agreement.index, clause.clause);
         if (findings.length > 0) return { id: clause.clause, status: 'broken', findings };
-        const other = unchecked(clause, checked, releases);
+        const other =
+          unchecked(clause, checked, releases) ?? pending(evidence, report, vendor, clause);
         return { id: clause.clause, findings: [], ...(other ?? { status: 'kept' }) };
       }),
       ...[...whole].map(([id, findings]): ClauseRecord => ({

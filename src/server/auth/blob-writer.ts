@@ -25,7 +25,8 @@ export interface BlobWriters {
 
 /** Who wrote a blob, for the log line. */
 export type BlobWriter =
-  { readonly kind: 'operator' } | { readonly kind: 'vendor' | 'evaluator'; readonly key: string };
+  | { readonly kind: 'operator'; readonly token: string }
+  | { readonly kind: 'vendor' | 'evaluator'; readonly key: string };
 
 /** The roles whose parties may upload blobs with a signature. */
 const SIGNING_WRITERS = ['vendor', 'evaluator'] as const;
@@ -45,9 +46,10 @@ export function authenticateBlobWriter(
   const bearer = bearerToken(headers.authorization);
   if (bearer !== undefined && (writers.token !== undefined || writers.tokens !== undefined)) {
     if (writers.token !== undefined && sameToken(bearer, writers.token))
-      return { kind: 'operator' };
+      return { kind: 'operator', token: 'submit-token' };
     const holder = writers.tokens?.holderOf(bearer);
-    if (holder !== undefined && grants(holder.scopes, 'submit')) return { kind: 'operator' };
+    if (holder !== undefined && grants(holder.scopes, 'submit'))
+      return { kind: 'operator', token: holder.name };
     return {
       refused: 'the bearer token is not the operator token nor a token with the scope submit',
     };

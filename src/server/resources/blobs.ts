@@ -17,8 +17,10 @@ import { BlobError } from '../../blobs/errors.js';
 import {
   authenticateBlobWriter,
   BLOB_SIGNATURE_HEADER,
+  type BlobWriter,
   type BlobWriters,
 } from '../auth/blob-writer.js';
+import { auditWrite } from '../audit-line.js';
 import { errorHandler } from '../error-reply.js';
 import { admitWrite, type WriteAdmission } from '../limits/write-admission.js';
 
@@ -41,6 +43,8 @@ export function blobRoutes(
 ): void {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const { store } = options;
+  // Who was admitted, from the request's first hook to its handler, for the audit line.
+  const writers = new WeakMap<object, BlobWriter>();
 
   // Blobs are opaque bytes (an SBOM is JSON, but it is stored, never parsed here): every content
   // type reaches the handler as the raw request stream.
@@ -73,6 +77,7 @@ export function blobRoutes(
           });
           if ('refused' in writer) throw new BlobError('BLOB_UNAUTHORIZED', writer.refused);
           request.log.info({ digest: `sha256:${hex}`, writer }, 'blob upload');
+          writers.set(request, writer);
           done();
         },
         // Streamed to disk, never buffered: counted per client only.
@@ -93,6 +98,18 @@ export function blobRoutes(
       }
       const body = request.body as AsyncIterable<Uint8Array> | undefined;
       const result = await store.put(hex, body ?? new Uint8Array(0));
+      const writer = writers.get(request);
+      auditWrite(request.log, {
+        action: 'blob.put',
+        by:
+          writer === undefined
+            ? { token: 'unknown' }
+            : writer.kind === 'operator'
+              ? { token: writer.token }
+              : { keys: [writer.key] },
+        digest: `sha256:${hex}`,
+        created: result.created,
+      });
       return reply
         .code(result.created ? 201 : 200)
         .header('location', `/v1/blobs/sha256:${hex}`)

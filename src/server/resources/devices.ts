@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notInReport } from '../api/errors.js';
-import { deviceFindings } from '../api/query.js';
+import { deviceFindings, firmwareStatus } from '../api/query.js';
 import { DeviceResponse, DevicesResponse, IdParam, BY_ID_ERRORS } from '../api/schemas.js';
 import type { ReadRouteOptions } from '../api/api-snapshot.js';
 
@@ -25,6 +25,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { sna
           ...(d.model === undefined ? {} : { model: d.model }),
           ...(d.release === undefined ? {} : { release: d.release }),
           firmware: d.firmware,
+          firmwareStatus: firmwareStatus(d, deviceFindings(s, d)),
           findings: deviceFindings(s, d).length,
         })),
       };
@@ -49,6 +50,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { sna
       const release = s.releases.find((r) => r.digest === device.release);
       return {
         ...device,
+        firmwareStatus: firmwareStatus(device, findings),
         findings: findings.length,
         findingList: findings,
         ...(release === undefined

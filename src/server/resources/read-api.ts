@@ -5,9 +5,11 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { ApiError } from '../api/errors.js';
+import { cacheViews } from '../http/cached-views.js';
 import type { ReadRouteOptions } from '../api/api-snapshot.js';
 import { complianceRoutes } from './compliance.js';
 import { deviceRoutes } from './devices.js';
+import { findingEvidenceRoutes } from './finding-evidence.js';
 import { findingRoutes } from './findings.js';
 import { releaseRoutes } from './releases.js';
 import { summaryRoutes } from './summary.js';
@@ -30,8 +32,11 @@ export const readApiRoutes: FastifyPluginAsync<ReadRouteOptions> = async (app, o
     // Rethrown errors (this one and any other) go to the server's handler, which answers them.
     throw new ApiError('API_BAD_REQUEST', `${request.url}: ${detail}`);
   });
+  // Each view is serialised once per snapshot: a new snapshot (the log grew) is a new version.
+  cacheViews(app, () => options.snapshots.snapshot());
   await app.register(summaryRoutes, options);
   await app.register(findingRoutes, options);
+  await app.register(findingEvidenceRoutes, options);
   await app.register(deviceRoutes, options);
   await app.register(vendorRoutes, options);
   await app.register(releaseRoutes, options);

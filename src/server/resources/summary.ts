@@ -18,6 +18,9 @@ export const summaryRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { sn
       const s = await snapshots.snapshot();
       return {
         generatedAt: s.generatedAt,
+        checked: s.notChecked === undefined,
+        ...(s.notChecked === undefined ? {} : { reason: s.notChecked }),
+        ...(s.computedAt === undefined ? {} : { computedAt: s.computedAt }),
         findings: { total: s.findings.length, ...countFindings(s.findings) },
         devices: s.devices.length,
         vendors: s.vendors.length,

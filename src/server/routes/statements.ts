@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { auditWrite } from '../audit-line.js';
 import { LogError } from '../../log/errors.js';
 import type { StatementIndexRow } from '../../store/log-store-port.js';
 import { inclusionProof } from '../../tlog/tree.js';
@@ -21,6 +22,10 @@ import { errorHandler } from '../error-reply.js';
 import { parseIndexParam } from './index-param.js';
 import { admitWrite } from '../limits/write-admission.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { sendWitnessPending, WitnessPendingError, withinWitnessWait } from './witness-wait.js';
+import { sigstoreEntriesOf } from '../../statements/sigstore/statement-entries.js';
+import type { Sequenced } from '../../log/sequencer.js';
+import { leafHash } from '../../tlog/hash.js';
 
 export interface StatementRouteOptions extends LogRouteOptions {
   /** Who may sign what; without one, POST /v1/statements answers 503 (reading still works). */
@@ -44,7 +49,7 @@ const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'payload', 'from'
  * signatures on the envelope: only envelopes that every check accepts reach the log.
  */
 export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, options) => {
-  const { log, store, tree, trust, indexer, statementToken, writes } = options;
+  const { log, store, tree, trust, indexer, statementToken, writes, witnessWait } = options;
   const payloadLocks = new KeyedQueue();
 
   // The envelope is judged from its exact bytes; the limit is enforced while reading (Content-Length
@@ -97,82 +102,115 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
       ],
     },
     async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      // Throws 400/413/422 before anything is written: a rejected envelope never reaches the log.
-      // Size first: an envelope whose canonical form cannot be a log entry is 413 whatever it says.
-      serializeEnvelope(parseEnvelope(body));
-      const now = new Date();
-      const accepted = acceptStatement(body, trust as Trust, { now });
-      // One submission per payload at a time: two variants of one statement must see each other.
-      const placed = await payloadLocks.run(accepted.payload, async () => {
-        const below = log.published.size;
-        await indexer.catchUp(below);
-        const rows = await store.findStatements({
-          payload: accepted.payload,
-          below,
-          limit: MAX_VERSIONS,
-        });
-        const versions = (await withEntries(store, rows)).map((s) => ({
-          index: s.index,
-          leafHash: s.leafHash,
-          entry: s.entry,
-          canonical: canonicalEnvelope(s.envelope, trust as Trust, { untrusted: 'drop' }),
-        }));
-        const placement = placeSubmission(accepted.canonical, versions);
-        if (placement.kind === 'logged') {
-          const found = versions.find((v) => v.index === placement.index);
-          return {
-            index: placement.index,
-            leafHash: found?.leafHash ?? '',
-            entry: found?.entry ?? accepted.entry,
-            extends: undefined,
-          };
-        }
-        // The joined envelope is judged again (a pinned key, the size): when it fails, the
-        // submission alone is logged, as it was accepted. Either way it extends the newest entry
-        // of its payload, as the statement index derives from the log.
-        let entry = accepted.entry;
-        if (placement.extends !== undefined) {
-          try {
-            const joined = serializeEnvelope(placement.canonical.envelope);
-            entry = acceptStatement(joined, trust as Trust, { now }).entry;
-          } catch {
-            entry = accepted.entry;
-          }
-        }
-        const added = await log.add(entry);
-        return {
-          index: added.index,
-          leafHash: added.leafHash.toString('hex'),
-          entry,
-          extends: placement.extends,
-        };
-      });
-      const { index } = placed;
-      const published = log.published;
-      const proof = await tree.compute(published.size, (read) =>
-        inclusionProof(index, published.size, read),
-      );
-      // The index is derived from the log and caught up by the readers (GET), not here: a
-      // writer waits for its entry's durability only.
-      return reply.send({
-        index,
-        leafHash: placed.leafHash,
-        type: accepted.index.type,
-        vendor: accepted.index.vendor ?? null,
-        subjects: accepted.index.subjects,
-        ...(placed.extends === undefined ? {} : { extends: placed.extends }),
-        // What the log holds (canonical; with every signature logged for the payload): the
-        // envelope the proof is for.
-        envelope: JSON.parse(placed.entry.toString('utf8')) as unknown,
-        proof: formatTlogProof({
-          index,
-          proof,
-          checkpoint: published.cosignedNote ?? published.note,
-        }),
-      });
+      try {
+        return await publish(request.body, reply, request.log);
+      } catch (error) {
+        if (error instanceof WitnessPendingError) return sendWitnessPending(reply, error);
+        throw error;
+      }
     },
   );
+
+  async function publish(
+    requestBody: unknown,
+    reply: FastifyReply,
+    logger: FastifyBaseLogger,
+  ): Promise<FastifyReply> {
+    const body = Buffer.isBuffer(requestBody) ? requestBody : Buffer.alloc(0);
+    // Throws 400/413/422 before anything is written: a rejected envelope never reaches the log.
+    // Size first: an envelope whose canonical form cannot be a log entry is 413 whatever it says.
+    serializeEnvelope(parseEnvelope(body));
+    const now = new Date();
+    const accepted = acceptStatement(body, trust as Trust, { now });
+    // One submission per payload at a time: two variants of one statement must see each other.
+    const placed = await payloadLocks.run(accepted.payload, async () => {
+      const below = log.published.size;
+      await indexer.catchUp(below);
+      const rows = await store.findStatements({
+        payload: accepted.payload,
+        below,
+        limit: MAX_VERSIONS,
+      });
+      const versions = (await withEntries(store, rows)).map((s) => ({
+        index: s.index,
+        leafHash: s.leafHash,
+        entry: s.entry,
+        canonical: canonicalEnvelope(s.envelope, trust as Trust, { untrusted: 'drop' }),
+      }));
+      const placement = placeSubmission(accepted.canonical, versions);
+      if (placement.kind === 'logged') {
+        const found = versions.find((v) => v.index === placement.index);
+        // An entry logged before nospy wrote Sigstore entries gets the ones it lacks now; any
+        // other costs one lookup and no write.
+        if (found !== undefined) {
+          const wanted = sigstoreEntriesOf(found.canonical).map((s) => s.entry);
+          const held = await store.findLeaves(wanted.map((e) => leafHash(e)));
+          const lacking = wanted.filter((e) => !held.has(leafHash(e).toString('latin1')));
+          if (lacking.length > 0) await withinWitnessWait(log.addGroup(lacking), witnessWait);
+        }
+        return {
+          index: placement.index,
+          leafHash: found?.leafHash ?? '',
+          entry: found?.entry ?? accepted.entry,
+          extends: undefined,
+        };
+      }
+      // The joined envelope is judged again (a pinned key, the size): when it fails, the
+      // submission alone is logged, as it was accepted. Either way it extends the newest entry
+      // of its payload, as the statement index derives from the log.
+      let { entry, canonical } = accepted;
+      if (placement.extends !== undefined) {
+        try {
+          const joined = serializeEnvelope(placement.canonical.envelope);
+          ({ entry, canonical } = acceptStatement(joined, trust as Trust, { now }));
+        } catch {
+          ({ entry, canonical } = accepted);
+        }
+      }
+      // The envelope and its Sigstore entries land in one batch: a checkpoint covers all or none.
+      const [added] = (await withinWitnessWait(
+        log.addGroup([entry, ...sigstoreEntriesOf(canonical).map((s) => s.entry)]),
+        witnessWait,
+      )) as [Sequenced, ...Sequenced[]];
+      return {
+        index: added.index,
+        leafHash: added.leafHash.toString('hex'),
+        entry,
+        extends: placement.extends,
+      };
+    });
+    const { index } = placed;
+    auditWrite(logger, {
+      action: 'statement.add',
+      by: { keys: accepted.envelope.signatures.map((s) => s.keyid) },
+      index,
+      leafHash: placed.leafHash,
+      type: accepted.index.type,
+      vendor: accepted.index.vendor ?? null,
+    });
+    const published = log.published;
+    const proof = await tree.compute(published.size, (read) =>
+      inclusionProof(index, published.size, read),
+    );
+    // The index is derived from the log and caught up by the readers (GET), not here: a
+    // writer waits for its entry's durability only.
+    return reply.send({
+      index,
+      leafHash: placed.leafHash,
+      type: accepted.index.type,
+      vendor: accepted.index.vendor ?? null,
+      subjects: accepted.index.subjects,
+      ...(placed.extends === undefined ? {} : { extends: placed.extends }),
+      // What the log holds (canonical; with every signature logged for the payload): the
+      // envelope the proof is for.
+      envelope: JSON.parse(placed.entry.toString('utf8')) as unknown,
+      proof: formatTlogProof({
+        index,
+        proof,
+        checkpoint: published.cosignedNote ?? published.note,
+      }),
+    });
+  }
 
   app.get('/v1/statements', async (request, reply) => {
     const query = request.query as Record<string, unknown>;

@@ -8,12 +8,20 @@ import type {
   StoredCheckpoint,
 } from '../log-store-port.js';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { LeafIndex } from '../../tlog/leaf-index.js';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { TILE_WIDTH } from '../../tlog/tiles.js';
 import { BatchWriter } from './batch-writer.js';
+import { indexLeafTiles, leafTileRange, tileHoldsLeaf } from '../leaf-tiles.js';
 import { errorText } from '../../errors/error-text.js';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
+import {
+  STATEMENT_COLUMNS,
+  STATEMENT_QUERY_INDEXES,
+  statementQuerySql,
+  type StatementDbRow,
+} from './statement-query.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log_identity (
@@ -53,8 +61,6 @@ CREATE TABLE IF NOT EXISTS statements (
   type TEXT NOT NULL,
   vendor TEXT
 );
-CREATE INDEX IF NOT EXISTS statements_by_type ON statements (type, idx);
-CREATE INDEX IF NOT EXISTS statements_by_vendor ON statements (vendor, idx);
 CREATE TABLE IF NOT EXISTS statement_subjects (
   digest TEXT NOT NULL,
   idx INTEGER NOT NULL,
@@ -66,23 +72,7 @@ CREATE TABLE IF NOT EXISTS statement_payloads (
   idx INTEGER PRIMARY KEY,
   digest TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS statement_payloads_by_digest ON statement_payloads (digest, idx);
-`;
-
-interface StatementDbRow {
-  idx: number;
-  type: string;
-  vendor: string | null;
-  subjects: string;
-  payload: string | null;
-  extends: number | null;
-}
-
-const STATEMENT_COLUMNS = `s.idx AS idx, s.type AS type, s.vendor AS vendor,
-  (SELECT group_concat(digest, ' ') FROM statement_subjects d WHERE d.idx = s.idx) AS subjects,
-  (SELECT p.digest FROM statement_payloads p WHERE p.idx = s.idx) AS payload,
-  (SELECT max(q.idx) FROM statement_payloads p JOIN statement_payloads q
-     ON q.digest = p.digest AND q.idx < p.idx WHERE p.idx = s.idx) AS extends`;
+${STATEMENT_QUERY_INDEXES}`;
 
 /**
  * The embedded log store: one SQLite file, prepared statements, one transaction per batch.
@@ -94,6 +84,7 @@ export class SqliteLogStore implements LogStorePort {
   readonly #db: SqliteDatabase;
   readonly #statements;
   readonly #writer: BatchWriter;
+  readonly #queries = new Map<string, Database.Statement<(string | number)[], StatementDbRow>>();
   /** Every durable leaf hash → its index, built on first use; covers [0, #indexedSize). */
   #leaves: LeafIndex | undefined;
   #indexedSize = 0;
@@ -196,8 +187,7 @@ export class SqliteLogStore implements LogStorePort {
           const tile = Math.floor(candidate / TILE_WIDTH);
           if (row?.tile !== tile)
             row = { tile, hashes: this.#statements.tile.get(0, tile)?.hashes };
-          const at = (candidate - tile * TILE_WIDTH) * HASH_SIZE;
-          return row.hashes !== undefined && hash.equals(row.hashes.subarray(at, at + HASH_SIZE));
+          return tileHoldsLeaf(row.hashes, candidate, hash);
         });
         if (index !== undefined) found.set(hash.toString('latin1'), index);
       }
@@ -228,27 +218,8 @@ export class SqliteLogStore implements LogStorePort {
     const size = this.#statements.size.get() ?? 0;
     if (size <= this.#indexedSize) return leaves;
     const from = this.#indexedSize;
-    const rows = this.#statements.leafTiles.all(
-      Math.floor(from / TILE_WIDTH),
-      Math.floor((size - 1) / TILE_WIDTH),
-    );
-    let next = from;
-    for (const { idx, hashes } of rows) {
-      const end = Math.min(size, (idx + 1) * TILE_WIDTH);
-      if (next < idx * TILE_WIDTH || hashes.length < (end - idx * TILE_WIDTH) * HASH_SIZE) {
-        throw new StoreError(
-          'STORE_CORRUPT',
-          `the level-0 tile ${idx} is missing or short: the log of size ${size} needs leaf hashes up to ${end}`,
-        );
-      }
-      for (; next < end; next += 1) leaves.add(hashes, next, (next - idx * TILE_WIDTH) * HASH_SIZE);
-    }
-    if (next !== size) {
-      throw new StoreError(
-        'STORE_CORRUPT',
-        `the level-0 tiles hold leaf hashes up to ${next}, but the log has size ${size}`,
-      );
-    }
+    const { first, last } = leafTileRange(from, size);
+    indexLeafTiles(leaves, this.#statements.leafTiles.all(first, last), from, size);
     this.#indexedSize = size;
     return leaves;
   }
@@ -297,36 +268,14 @@ export class SqliteLogStore implements LogStorePort {
 
   findStatements(query: StatementQuery): Promise<StatementIndexRow[]> {
     return this.#run('list statements', () => {
-      const where = ['s.idx >= ?', 's.idx < ?'];
-      const params: (string | number)[] = [query.from ?? 0, query.below];
-      if (query.type !== undefined) {
-        where.push('s.type = ?');
-        params.push(query.type);
+      const { sql, params } = statementQuerySql(query);
+      // One statement per combination of filters (a few dozen at most), prepared once.
+      let prepared = this.#queries.get(sql);
+      if (prepared === undefined) {
+        prepared = this.#db.prepare<(string | number)[], StatementDbRow>(sql);
+        this.#queries.set(sql, prepared);
       }
-      if (query.vendor !== undefined) {
-        where.push('s.vendor = ?');
-        params.push(query.vendor);
-      }
-      if (query.payload !== undefined) {
-        where.push(
-          'EXISTS (SELECT 1 FROM statement_payloads p WHERE p.digest = ? AND p.idx = s.idx)',
-        );
-        params.push(query.payload);
-      }
-      if (query.subject !== undefined) {
-        where.push(
-          'EXISTS (SELECT 1 FROM statement_subjects d WHERE d.digest = ? AND d.idx = s.idx)',
-        );
-        params.push(query.subject);
-      }
-      params.push(query.limit);
-      // Built from fixed fragments only; every value is a bound parameter.
-      const sql = `SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE ${where.join(' AND ')}
-        ORDER BY s.idx LIMIT ?`;
-      return this.#db
-        .prepare<(string | number)[], StatementDbRow>(sql)
-        .all(...params)
-        .map(toRow);
+      return prepared.all(...params).map(toRow);
     });
   }
 

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { vendorPath, type Finding } from '../api.js';
+import { findingPath, vendorPath, type Finding } from '../api.js';
 import type { Loaded } from '../use-fetch.js';
+import { breaksText } from '../findings-csv.js';
 
 /** Renders a loaded value, or the loading / error state. */
 export function Show<T>(props: {
@@ -8,50 +9,70 @@ export function Show<T>(props: {
   readonly children: (data: T) => ReactNode;
 }) {
   const { loaded } = props;
-  if (loaded.state === 'loading') return <p className="muted">Loading…</p>;
+  if (loaded.state === 'loading') return <p className="muted-text">Loading…</p>;
   if (loaded.state === 'error') return <p className="error">{loaded.message}</p>;
   return <>{props.children(loaded.data)}</>;
 }
 
-export function FindingTable(props: { readonly findings: readonly Finding[] }) {
-  if (props.findings.length === 0) return <p className="ok">No findings.</p>;
+export function FindingTable(props: {
+  readonly findings: readonly Finding[];
+  readonly caption?: string;
+  /** Said when the list is empty (the subject was checked and nothing was found). */
+  readonly empty?: string;
+}) {
+  if (props.findings.length === 0) return <p className="ok">{props.empty ?? 'No findings.'}</p>;
   return (
-    <table className="findings">
-      <thead>
-        <tr>
-          <th>Severity</th>
-          <th>Kind</th>
-          <th>Subject</th>
-          <th>First seen</th>
-          <th>What</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.findings.map((f) => (
-          <tr key={f.id} data-finding={f.id}>
-            <td>
-              <span className={`sev ${f.severity}`}>{f.severity}</span>
-            </td>
-            <td>{f.kind}</td>
-            <td>
-              {f.subject.device !== undefined ? (
-                <a href={`#/devices/${encodeURIComponent(f.subject.device)}`}>{f.subject.device}</a>
-              ) : null}{' '}
-              {/* A policy finding names several vendors, joined by ", ". */}
-              {(f.subject.vendor ?? '')
-                .split(', ')
-                .filter((name) => name !== '')
-                .map((name) => (
-                  <a key={name} className="vendor-link" href={vendorPath(name)}>
-                    {name}
-                  </a>
-                ))}
-            </td>
-            <td>{f.firstSeen.slice(0, 10)}</td>
-            <td>{f.explanation}</td>
+    <div className="table-wrap">
+      <table className="findings">
+        <caption>{props.caption ?? 'Findings'}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Severity</th>
+            <th scope="col">Finding</th>
+            <th scope="col">Subject</th>
+            <th scope="col">Breaks</th>
+            <th scope="col">First seen</th>
+            <th scope="col">Triage</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.findings.map((f) => (
+            <tr key={f.id} data-finding={f.id}>
+              <td>
+                <span className={`sev ${f.severity}`}>{f.severity}</span>
+              </td>
+              <td>
+                <a className="finding-link" href={findingPath(f.id)}>
+                  {f.kind}
+                </a>
+                <div className="explanation">{f.explanation}</div>
+              </td>
+              <td>
+                {f.subject.device !== undefined ? (
+                  <a
+                    className="device-link"
+                    href={`#/devices/${encodeURIComponent(f.subject.device)}`}
+                  >
+                    {f.subject.device}
+                  </a>
+                ) : null}{' '}
+                {/* A policy finding names several vendors, joined by ", ". */}
+                {(f.subject.vendor ?? '')
+                  .split(', ')
+                  .filter((name) => name !== '')
+                  .map((name) => (
+                    <a key={name} className="vendor-link" href={vendorPath(name)}>
+                      {name}
+                    </a>
+                  ))}
+              </td>
+              <td className="mono small">{breaksText(f)}</td>
+              <td>{f.firstSeen.slice(0, 10)}</td>
+              <td>{f.triage === undefined ? '' : f.triage.state}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

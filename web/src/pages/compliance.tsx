@@ -1,6 +1,7 @@
 import type { Pack } from '../api.js';
 import { ShareBar } from '../chart.js';
 import { useFetch } from '../use-fetch.js';
+import { useTitle } from '../route.js';
 import { FindingTable, Show } from './common.js';
 
 function Domains(props: { readonly domains: Pack['domains'] }) {
@@ -30,7 +31,30 @@ function Domains(props: { readonly domains: Pack['domains'] }) {
   );
 }
 
+/** The pack's verdict: compliant, or not with the rules broken (a proposal is never a breach). */
+function Verdict(props: { readonly pack: Pack }) {
+  const rules = [
+    ...new Set(props.pack.findings.map((f) => f.breaks.rule ?? '').filter((r) => r !== '')),
+  ];
+  if (rules.length === 0)
+    return (
+      <p className="verdict ok" data-verdict="compliant">
+        Compliant: no rule of this pack is broken on the evaluation day.
+      </p>
+    );
+  return (
+    <p
+      className={`verdict ${props.pack.proposed === true ? 'proposed' : 'bad'}`}
+      data-verdict="not-compliant"
+    >
+      {props.pack.proposed === true ? 'Would not comply' : 'Not compliant'}: {rules.length} rule
+      {rules.length === 1 ? '' : 's'} broken ({rules.join(', ')}).
+    </p>
+  );
+}
+
 export function CompliancePage() {
+  useTitle('Compliance');
   const compliance = useFetch<{ packs: Pack[] }>('v1/compliance');
   return (
     <>
@@ -44,6 +68,7 @@ export function CompliancePage() {
               <section key={p.pack} className="pack">
                 <h2>{p.pack}</h2>
                 {p.title === undefined ? null : <p className="muted">{p.title}</p>}
+                <Verdict pack={p} />
                 {p.proposed === true ? (
                   <p className="proposed">
                     Proposed law, not in force: its findings are not violations.

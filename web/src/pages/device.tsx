@@ -1,5 +1,6 @@
-import { firmwareClass, type Device, type TrafficVerdict } from '../api.js';
+import { firmwareClass, firmwareText, type Device, type TrafficVerdict } from '../api.js';
 import { useFetch } from '../use-fetch.js';
+import { useTitle } from '../route.js';
 import { FindingTable, Show } from './common.js';
 
 /** Allowed against violating flow records, as one bar. */
@@ -27,11 +28,11 @@ function TrafficTable(props: { readonly traffic: readonly TrafficVerdict[] }) {
     <table className="traffic">
       <thead>
         <tr>
-          <th>Remote</th>
-          <th>Service</th>
-          <th>Verdict</th>
-          <th>Flows</th>
-          <th>Finding</th>
+          <th scope="col">Remote</th>
+          <th scope="col">Service</th>
+          <th scope="col">Verdict</th>
+          <th scope="col">Flows</th>
+          <th scope="col">Finding</th>
         </tr>
       </thead>
       <tbody>
@@ -50,6 +51,7 @@ function TrafficTable(props: { readonly traffic: readonly TrafficVerdict[] }) {
 }
 
 export function DevicePage(props: { readonly id: string }) {
+  useTitle(`Device ${props.id}`);
   const device = useFetch<Device>(`v1/devices/${encodeURIComponent(props.id)}`);
   return (
     <Show loaded={device}>
@@ -74,7 +76,7 @@ export function DevicePage(props: { readonly id: string }) {
                 : `${d.releaseInfo.version} (log entry ${String(d.releaseInfo.index)})`}
             </dd>
             <dt>Firmware</dt>
-            <dd className={firmwareClass(d.firmware)}>{d.firmware}</dd>
+            <dd className={firmwareClass(d.firmwareStatus ?? d.firmware)}>{firmwareText(d)}</dd>
             <dt>MUD</dt>
             <dd>
               {d.mud === undefined ? (

@@ -5,6 +5,7 @@ import { serverTrust, type Trust } from '../verify/trust.js';
 import { verifyEntry, type LogReader, type Step, type Verdict } from '../verify/verify-entry.js';
 import { useFetch } from '../use-fetch.js';
 import { Show } from './common.js';
+import { useTitle } from '../route.js';
 import { useUserTrust, YourKeys, type UserTrust } from './log-keys.js';
 
 /** Largest answer read from the server: a data tile of 256 maximal entries is under 17 MB. */
@@ -19,13 +20,13 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
 }
 
 /** The server as a source of untrusted bytes: proofs and tiles, never keys. */
-const serverReader: LogReader = {
+export const serverReader: LogReader = {
   proof: async (index) =>
     new TextDecoder('utf-8', { fatal: true }).decode(await fetchBytes(`proof/${String(index)}`)),
   tile: fetchBytes,
 };
 
-type Effective =
+export type Effective =
   | { readonly state: 'ready'; readonly trust: Trust }
   | { readonly state: 'unusable'; readonly reason: string }
   | { readonly state: 'loading' };
@@ -35,7 +36,7 @@ type Effective =
  * the log key the server under test supplies, as a `server` trust that every step and verdict
  * marks NOT INDEPENDENT. Keys the user gave that cannot be read never fall back.
  */
-function useEffectiveTrust(user: UserTrust, serverKey: string | undefined): Effective {
+export function useEffectiveTrust(user: UserTrust, serverKey: string | undefined): Effective {
   const [fallback, setFallback] = useState<Effective>({ state: 'loading' });
   useEffect(() => {
     if (serverKey === undefined) {
@@ -63,7 +64,7 @@ function useEffectiveTrust(user: UserTrust, serverKey: string | undefined): Effe
   return fallback;
 }
 
-function Independence(props: { readonly effective: Effective }) {
+export function Independence(props: { readonly effective: Effective }) {
   const { effective } = props;
   if (effective.state !== 'ready') return null;
   const { trust } = effective;
@@ -88,8 +89,12 @@ const STATUS_MARK: Readonly<Record<Step['status'], string>> = {
   skip: '–',
 };
 
-function Verifier(props: { readonly size: number; readonly effective: Effective }) {
-  const [index, setIndex] = useState(String(Math.max(0, props.size - 1)));
+function Verifier(props: {
+  readonly size: number;
+  readonly effective: Effective;
+  readonly entry: string | null;
+}) {
+  const [index, setIndex] = useState(props.entry ?? String(Math.max(0, props.size - 1)));
   const [steps, setSteps] = useState<Step[]>([]);
   const [verdict, setVerdict] = useState<Verdict | 'checking' | undefined>();
   const run = () => {
@@ -121,7 +126,7 @@ function Verifier(props: { readonly size: number; readonly effective: Effective 
   return (
     <section>
       <h2>Verify an entry</h2>
-      <label>
+      <label htmlFor="verify-index">
         Entry index{' '}
         <input
           id="verify-index"
@@ -159,11 +164,21 @@ function Verifier(props: { readonly size: number; readonly effective: Effective 
   );
 }
 
-export function LogPage() {
+/**
+ * The summary, the user's keys and the trust the verifier uses (the user's, else the server's
+ * log key marked NOT INDEPENDENT): the one place the dashboard reads the server's key.
+ */
+export function useVerifierTrust() {
   const summary = useFetch<Summary>('v1/summary');
   const user = useUserTrust();
   const serverKey = summary.state === 'ok' ? summary.data.log.verifierKey : undefined;
   const effective = useEffectiveTrust(user.trust, serverKey);
+  return { summary, user, effective };
+}
+
+export function LogPage(props: { readonly entry?: string | null }) {
+  useTitle(props.entry === undefined || props.entry === null ? 'Log' : `Log entry ${props.entry}`);
+  const { summary, user, effective } = useVerifierTrust();
   return (
     <>
       <h1>Transparency log</h1>
@@ -181,7 +196,7 @@ export function LogPage() {
             </p>
             <YourKeys {...user} />
             <Independence effective={effective} />
-            <Verifier size={s.log.size} effective={effective} />
+            <Verifier size={s.log.size} effective={effective} entry={props.entry ?? null} />
           </>
         )}
       </Show>

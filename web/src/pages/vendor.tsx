@@ -1,5 +1,6 @@
 import type { CanaryEvent, ClauseStatus, Vendor } from '../api.js';
 import { useFetch } from '../use-fetch.js';
+import { useTitle } from '../route.js';
 import { Show } from './common.js';
 import { Attestations, ReproducibilityCell } from './reproducibility.js';
 
@@ -52,6 +53,7 @@ function CanaryTimeline(props: { readonly events: readonly CanaryEvent[] }) {
 }
 
 export function VendorPage(props: { readonly id: string }) {
+  useTitle(`Vendor ${props.id}`);
   const vendor = useFetch<Vendor>(`v1/vendors/${encodeURIComponent(props.id)}`);
   return (
     <Show loaded={vendor}>
@@ -74,9 +76,9 @@ export function VendorPage(props: { readonly id: string }) {
               <table className="clauses">
                 <thead>
                   <tr>
-                    <th>Clause</th>
-                    <th>Status</th>
-                    <th>Findings</th>
+                    <th scope="col">Clause</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Findings</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -102,11 +104,11 @@ export function VendorPage(props: { readonly id: string }) {
             <table>
               <thead>
                 <tr>
-                  <th>Version</th>
-                  <th>Digest</th>
-                  <th>Log entry</th>
-                  <th>Released</th>
-                  <th>Reproducibility</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Digest</th>
+                  <th scope="col">Log entry</th>
+                  <th scope="col">Released</th>
+                  <th scope="col">Reproducibility</th>
                 </tr>
               </thead>
               <tbody>

@@ -1,0 +1,196 @@
+import type { Finding } from '../../check/finding.js';
+import {
+  resolvedBy,
+  seenInRun,
+  type FindingHistory,
+  type TriageDecision,
+  type TriageState,
+} from '../../check/finding-history.js';
+import { errorText } from '../../errors/error-text.js';
+import { StoreError } from '../errors.js';
+import type { FindingStorePort } from '../finding-store-port.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS finding_history (
+  id TEXT PRIMARY KEY,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  first_run TEXT NOT NULL,
+  last_run TEXT NOT NULL,
+  resolved_at TEXT,
+  finding TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS finding_triage (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  finding TEXT NOT NULL,
+  state TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  until TEXT
+);
+CREATE INDEX IF NOT EXISTS finding_triage_by_finding ON finding_triage (finding, seq);
+`;
+
+interface HistoryRow {
+  id: string;
+  first_seen: string;
+  last_seen: string;
+  first_run: string;
+  last_run: string;
+  resolved_at: string | null;
+}
+
+interface TriageRow {
+  finding: string;
+  state: string;
+  by: string;
+  at: string;
+  reason: string;
+  until: string | null;
+}
+
+function historyOf(row: HistoryRow): FindingHistory {
+  return {
+    id: row.id,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    firstRun: row.first_run,
+    lastRun: row.last_run,
+    ...(row.resolved_at === null ? {} : { resolvedAt: row.resolved_at }),
+  };
+}
+
+/**
+ * Finding history and triage in `<dataDir>/nospy.db`, beside the log's tables. A run is one
+ * transaction: a reader sees the history before it or after it, never half of it.
+ */
+export class SqliteFindingStore implements FindingStorePort {
+  readonly #db: SqliteDatabase;
+  readonly #record: (runAt: string, findings: readonly Finding[]) => Map<string, FindingHistory>;
+  readonly #all;
+  readonly #version;
+  readonly #addTriage;
+  readonly #triage;
+  #closed = false;
+
+  constructor(dataDir: string) {
+    this.#db = openDatabase(dataDir);
+    this.#db.exec(SCHEMA);
+    const all = this.#db.prepare<[], HistoryRow>(
+      'SELECT id, first_seen, last_seen, first_run, last_run, resolved_at FROM finding_history',
+    );
+    const put = this.#db.prepare(
+      `INSERT INTO finding_history (id, first_seen, last_seen, first_run, last_run, resolved_at, finding)
+       VALUES (?, ?, ?, ?, ?, NULL, ?)
+       ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+         first_run = excluded.first_run, last_run = excluded.last_run, resolved_at = NULL,
+         finding = excluded.finding`,
+    );
+    const resolve = this.#db.prepare('UPDATE finding_history SET resolved_at = ? WHERE id = ?');
+    this.#all = all;
+    this.#version = this.#db.prepare<[string], { finding: string }>(
+      'SELECT finding FROM finding_history WHERE id = ?',
+    );
+    this.#record = this.#db.transaction((runAt: string, findings: readonly Finding[]) => {
+      const before = new Map(all.all().map((row) => [row.id, historyOf(row)]));
+      const seen = new Map<string, FindingHistory>();
+      for (const finding of findings) {
+        if (seen.has(finding.id)) continue;
+        const next = seenInRun(before.get(finding.id), finding, runAt);
+        put.run(
+          next.id,
+          next.firstSeen,
+          next.lastSeen,
+          next.firstRun,
+          next.lastRun,
+          JSON.stringify(finding),
+        );
+        seen.set(finding.id, next);
+      }
+      for (const history of before.values()) {
+        if (!seen.has(history.id) && resolvedBy(history, runAt)) resolve.run(runAt, history.id);
+      }
+      return seen;
+    });
+    this.#addTriage = this.#db.prepare(
+      'INSERT INTO finding_triage (finding, state, by, at, reason, until) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#triage = this.#db.prepare<[], TriageRow>(
+      'SELECT finding, state, by, at, reason, until FROM finding_triage ORDER BY seq',
+    );
+  }
+
+  recordRun(runAt: string, findings: readonly Finding[]): Promise<Map<string, FindingHistory>> {
+    return this.#run('record the check run', () => this.#record(runAt, findings));
+  }
+
+  histories(): Promise<Map<string, FindingHistory>> {
+    return this.#run('read the finding history', () => {
+      return new Map(this.#all.all().map((row) => [row.id, historyOf(row)]));
+    });
+  }
+
+  lastVersion(id: string): Promise<Finding | undefined> {
+    return this.#run('read the finding history', () => {
+      const row = this.#version.get(id);
+      // Written by recordRun from a Finding; the store is the operator's own file.
+      return row === undefined ? undefined : (JSON.parse(row.finding) as Finding);
+    });
+  }
+
+  addTriage(decision: TriageDecision): Promise<void> {
+    return this.#run('record the triage decision', () => {
+      this.#addTriage.run(
+        decision.finding,
+        decision.state,
+        decision.by,
+        decision.at,
+        decision.reason,
+        decision.until ?? null,
+      );
+    });
+  }
+
+  triage(): Promise<Map<string, TriageDecision[]>> {
+    return this.#run('read the triage decisions', () => {
+      const out = new Map<string, TriageDecision[]>();
+      for (const row of this.#triage.all()) {
+        const decision: TriageDecision = {
+          finding: row.finding,
+          state: row.state as TriageState,
+          by: row.by,
+          at: row.at,
+          reason: row.reason,
+          ...(row.until === null ? {} : { until: row.until }),
+        };
+        const list = out.get(row.finding);
+        if (list === undefined) out.set(row.finding, [decision]);
+        else list.push(decision);
+      }
+      return out;
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#db.close();
+    }
+    return Promise.resolve();
+  }
+
+  #run<T>(what: string, work: () => T): Promise<T> {
+    try {
+      if (this.#closed) throw new StoreError('STORE_IO', `cannot ${what}: the store is closed`);
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(
+        error instanceof StoreError
+          ? error
+          : new StoreError('STORE_IO', `cannot ${what}: ${errorText(error)}`, { cause: error }),
+      );
+    }
+  }
+}
