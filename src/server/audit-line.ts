@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 
-export type AuditAction = 'entry.add' | 'statement.add' | 'blob.put';
+export type AuditAction = 'entry.add' | 'statement.add' | 'blob.put' | 'triage.add';
 
 /** Who wrote: the keys that signed (`name+keyid`), or the token's name in the tokens file. */
 export type AuditActor = { readonly keys: readonly string[] } | { readonly token: string };
@@ -21,6 +21,9 @@ export interface AuditRecord {
   /** For a statement: its predicate and the vendor it names. */
   readonly type?: string;
   readonly vendor?: string | null;
+  /** For a triage decision: the finding it is about and the state it records. */
+  readonly finding?: string;
+  readonly state?: string;
 }
 
 /** Writes the audit line: `{"audit": {...}, "msg": "audit <action>"}` at info level. */

@@ -3,6 +3,7 @@
  * how decisions are kept as history, and the paged, triage-filtered findings list.
  */
 import { writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,15 @@ import { tempDir } from '../log/helpers.js';
 import { FixedSnapshotSource } from './fixed-snapshot-source.js';
 
 const tokens = { read: newToken(), triage: newToken() };
+// The server's log lines, for the audit line each decision writes.
+const lines: Record<string, unknown>[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
+});
 let temp: ReturnType<typeof tempDir>;
 let log: OpenLog;
 let store: SqliteFindingStore;
@@ -37,7 +47,7 @@ beforeAll(async () => {
   app = createServer({
     log: log.sequencer,
     store: log.store,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'info' }, sink),
     tokens: new AccessTokens({ file }),
     snapshots: new FixedSnapshotSource(),
     findingStore: store,
@@ -174,5 +184,24 @@ describe('the evidence file of a finding', () => {
     // The fixture's ids are not engine ids, so the strict reader is left to the demo's test.
     const file = JSON.parse(await response.text()) as { format: string; finding: { id: string } };
     expect(file).toMatchObject({ format: 'nospy-finding/v1', finding: { id: 'f-policy-1' } });
+  });
+});
+
+describe('the audit line of a triage decision', () => {
+  it("names the token's name (never the token), the finding and the state", async () => {
+    const id = (await call('GET', '/v1/findings', tokens.read)).body.findings as { id: string }[];
+    const finding = id[0]?.id ?? '';
+    const written = await call('POST', `/v1/findings/${finding}/triage`, tokens.triage, decision);
+    expect(written.status).toBe(201);
+    const audits = lines
+      .map((l) => l.audit as Record<string, unknown> | undefined)
+      .filter((a) => a?.action === 'triage.add' && a.finding === finding);
+    expect(audits.at(-1)).toEqual({
+      action: 'triage.add',
+      by: { token: 'analyst' },
+      finding,
+      state: 'false-positive',
+    });
+    expect(JSON.stringify(lines)).not.toContain(tokens.triage);
   });
 });

@@ -1,3 +1,4 @@
+import { auditWrite } from '../audit-line.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Finding } from '../../check/finding.js';
 import { triageInForce, triageProblem } from '../../check/finding-history.js';
@@ -67,13 +68,21 @@ export const triageRoutes: FastifyPluginAsyncZod<TriageRouteOptions> = (
       const problem = triageProblem(request.body);
       if (problem !== undefined) throw new ApiError('API_BAD_REQUEST', problem);
       const holder = holders.holderOf(bearerToken(request.headers.authorization));
+      const by =
+        holder === undefined ? 'operator' : holder.name === '' ? 'unnamed token' : holder.name;
       await findingStore.addTriage({
         finding: id,
         state: request.body.state,
-        by: holder === undefined ? 'operator' : holder.name === '' ? 'unnamed token' : holder.name,
+        by,
         at: new Date().toISOString(),
         reason: request.body.reason,
         ...(request.body.until === undefined ? {} : { until: request.body.until }),
+      });
+      auditWrite(request.log, {
+        action: 'triage.add',
+        by: { token: by },
+        finding: id,
+        state: request.body.state,
       });
       void reply.code(201);
       return answer(id);
