@@ -112,10 +112,12 @@ describe('nospy flows decode, given what is not a plain capture file', () => {
 });
 
 describe('nospy collect', () => {
-  it('exits 2 when given neither --out nor --data, before binding anything', async () => {
+  it('exits 2 when given no output (--out, --data or --bus), before binding anything', async () => {
     const result = await runCli(['collect', '--netflow', '0', '--host', '127.0.0.1']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('give --out <file.ndjson>, --data [dir], or both');
+    expect(result.stderr).toContain(
+      'give --out <file.ndjson>, --data [dir], --bus <url>, or several',
+    );
   });
 
   it('exits 2 for a segment age that is not a whole number of seconds', async () => {
