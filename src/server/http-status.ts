@@ -5,11 +5,12 @@
  * statuses; the domains know nothing of it.
  *
  * The CLI's own codes, the configuration's and those of the domains only commands run (MUD files,
- * flows, firmware, SBOM, OSV, inventories, rule packs, `nospy check`) have no status: no route
+ * flows, firmware, SBOM, OSV, inventories, rule packs) have no status: no route
  * reaches them (`http-status.test.ts` checks this against the server's imports), and a code
  * without an entry is answered as INTERNAL (`error-reply.ts`).
  */
 import type { BlobErrorCode } from '../blobs/errors.js';
+import type { CheckErrorCode } from '../check/errors.js';
 import type { InternalErrorCode, NospyError } from '../errors/nospy-error.js';
 import type { LogErrorCode } from '../log/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
@@ -107,6 +108,18 @@ const API_STATUSES = {
   API_REPORT_FAILED: 503,
 } as const satisfies Record<ApiErrorCode, ErrorStatus>;
 
+// The read API computes its report with the check engine, and answers findings' evidence files.
+const CHECK_STATUSES = {
+  // What the server's own check configuration names is missing or unreachable: the report
+  // cannot be computed now, the log still serves.
+  CHECK_INPUT_MISSING: 503,
+  CHECK_LOG_UNREACHABLE: 503,
+  CHECK_LOG_UNVERIFIED: 503,
+  // The server's own data does not read back: its fault, not the client's.
+  CHECK_DATA_CORRUPT: 500,
+  CHECK_EVIDENCE_INVALID: 500,
+} as const satisfies Record<CheckErrorCode, ErrorStatus>;
+
 /** Every code a request handler can meet. */
 export type HttpFacingErrorCode =
   | InternalErrorCode
@@ -115,7 +128,8 @@ export type HttpFacingErrorCode =
   | StoreErrorCode
   | StatementErrorCode
   | BlobErrorCode
-  | ApiErrorCode;
+  | ApiErrorCode
+  | CheckErrorCode;
 
 /** The domains' tables composed; domain prefixes keep their codes apart. */
 export const HTTP_STATUSES = {
@@ -126,6 +140,7 @@ export const HTTP_STATUSES = {
   ...STATEMENT_STATUSES,
   ...BLOB_STATUSES,
   ...API_STATUSES,
+  ...CHECK_STATUSES,
 } as const satisfies Record<HttpFacingErrorCode, ErrorStatus>;
 
 /** The status for an error, or undefined for a code no route should meet (a bug). */
