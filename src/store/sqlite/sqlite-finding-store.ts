@@ -1,3 +1,4 @@
+import { storeCall } from './store-call.js';
 import type { Finding } from '../../check/finding.js';
 import {
   resolvedBy,
@@ -6,8 +7,6 @@ import {
   type TriageDecision,
   type TriageState,
 } from '../../check/finding-history.js';
-import { errorText } from '../../errors/error-text.js';
-import { StoreError } from '../errors.js';
 import type { FindingStorePort } from '../finding-store-port.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 
@@ -182,15 +181,6 @@ export class SqliteFindingStore implements FindingStorePort {
   }
 
   #run<T>(what: string, work: () => T): Promise<T> {
-    try {
-      if (this.#closed) throw new StoreError('STORE_IO', `cannot ${what}: the store is closed`);
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(
-        error instanceof StoreError
-          ? error
-          : new StoreError('STORE_IO', `cannot ${what}: ${errorText(error)}`, { cause: error }),
-      );
-    }
+    return storeCall(this.#closed, what, work);
   }
 }

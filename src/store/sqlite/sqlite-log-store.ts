@@ -1,3 +1,4 @@
+import { storeCall } from './store-call.js';
 import { StoreError } from '../errors.js';
 import type {
   IntegrationBatch,
@@ -14,7 +15,6 @@ import { HASH_SIZE } from '../../tlog/hash.js';
 import { TILE_WIDTH } from '../../tlog/tiles.js';
 import { BatchWriter } from './batch-writer.js';
 import { indexLeafTiles, leafTileRange, tileHoldsLeaf } from '../leaf-tiles.js';
-import { errorText } from '../../errors/error-text.js';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
 import {
   STATEMENT_COLUMNS,
@@ -295,15 +295,7 @@ export class SqliteLogStore implements LogStorePort {
   }
 
   #run<T>(what: string, work: () => T): Promise<T> {
-    try {
-      if (this.#closed) throw new StoreError('STORE_IO', `cannot ${what}: the store is closed`);
-      return Promise.resolve(work());
-    } catch (error) {
-      if (error instanceof StoreError) return Promise.reject(error);
-      return Promise.reject(
-        new StoreError('STORE_IO', `cannot ${what}: ${errorText(error)}`, { cause: error }),
-      );
-    }
+    return storeCall(this.#closed, what, work);
   }
 }
 

@@ -1,6 +1,5 @@
+import { storeCall } from './store-call.js';
 import type { WitnessLogState, WitnessStorePort } from '../witness-store-port.js';
-import { StoreError } from '../errors.js';
-import { errorText } from '../../errors/error-text.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 
 const SCHEMA = `
@@ -81,15 +80,6 @@ export class SqliteWitnessStore implements WitnessStorePort {
   }
 
   #run<T>(what: string, work: () => T): Promise<T> {
-    try {
-      if (this.#closed) throw new StoreError('STORE_IO', `cannot ${what}: the store is closed`);
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(
-        error instanceof StoreError
-          ? error
-          : new StoreError('STORE_IO', `cannot ${what}: ${errorText(error)}`, { cause: error }),
-      );
-    }
+    return storeCall(this.#closed, what, work);
   }
 }
