@@ -17,7 +17,11 @@ const address = fc.oneof(
   fc.constant(''),
   fc.constantFrom('::ffff:192.0.2.1', '2001:db8::1', '010.0.0.1', 'not an address', 'ré'),
 );
-const counter = fc.oneof(u(1000), fc.maxSafeNat(), fc.double({ noNaN: true }));
+const counter = fc.oneof(
+  u(1000),
+  fc.maxSafeNat(),
+  fc.double({ min: 0, max: Number.MAX_VALUE, noNaN: true }),
+);
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
 const flowRecord: fc.Arbitrary<FlowRecord> = fc
@@ -123,6 +127,21 @@ describe('the binary flow batch', () => {
     const bytes = encodeFlowBatch([], 0);
     bytes[4] = 2;
     expect(() => decodeFlowBatch(bytes)).toThrow(/version 2; this reader knows 1/);
+  });
+
+  it.each([
+    ['packets', 20 + 28, Number.NaN],
+    ['bytes', 20 + 36, -1],
+    ['first', 20 + 8, Number.POSITIVE_INFINITY],
+  ])('refuses a record whose %s is %s, naming the record', (field, offset, value) => {
+    const bytes = encodeFlowBatch([sample()], 0);
+    new DataView(bytes.buffer).setFloat64(offset, value);
+    expect(() => decodeFlowBatch(bytes)).toThrow(`record 0: ${field} ${value} is not a`);
+  });
+
+  it('refuses to encode a count that is not finite and not negative', () => {
+    expect(() => encodeFlowBatch([{ ...sample(), bytes: Number.NaN }], 0)).toThrow(/bytes NaN/);
+    expect(() => encodeFlowBatch([{ ...sample(), revPackets: -2 }], 0)).toThrow(/revPackets -2/);
   });
 
   it('refuses to encode a field the format would change', () => {

@@ -90,7 +90,7 @@ export function encodeFlowBatch(records: readonly FlowRecord[], received: number
   view.setUint32(0, FLOW_BATCH_MAGIC);
   view.setUint8(4, FLOW_BATCH_VERSION);
   view.setUint32(8, records.length);
-  view.setFloat64(12, received);
+  view.setFloat64(12, checkedTime(received, 'receive time'));
   let p = FLOW_BATCH_HEADER_BYTES;
   let t = 0;
   const text = (bytes: Uint8Array | undefined, lengthBytes: 1 | 2): void => {
@@ -128,12 +128,12 @@ export function encodeFlowBatch(records: readonly FlowRecord[], received: number
     view.setUint8(p + 2, uint(r.proto, 0xff, 'proto'));
     view.setUint8(p + 3, (kinds[0] << 4) | (kinds[1] << 2) | kinds[2]);
     view.setUint32(p + 4, uint(r.domain, 0xffffffff, 'domain'));
-    view.setFloat64(p + 8, r.first);
-    view.setFloat64(p + 16, r.last);
+    view.setFloat64(p + 8, checkedTime(r.first, 'first'));
+    view.setFloat64(p + 16, checkedTime(r.last, 'last'));
     view.setUint16(p + 24, uint(r.sport, 0xffff, 'sport'));
     view.setUint16(p + 26, uint(r.dport, 0xffff, 'dport'));
-    view.setFloat64(p + 28, r.packets);
-    view.setFloat64(p + 36, r.bytes);
+    view.setFloat64(p + 28, checkedCount(r.packets, 'packets'));
+    view.setFloat64(p + 36, checkedCount(r.bytes, 'bytes'));
     view.setUint32(p + 44, uint(r.sampling, 0xffffffff, 'sampling'));
     p += FIXED_RECORD_BYTES;
     address(r.exporter, kinds[0]);
@@ -152,11 +152,11 @@ export function encodeFlowBatch(records: readonly FlowRecord[], received: number
       p += 4;
     }
     if (r.revPackets !== undefined) {
-      view.setFloat64(p, r.revPackets);
+      view.setFloat64(p, checkedCount(r.revPackets, 'revPackets'));
       p += 8;
     }
     if (r.revBytes !== undefined) {
-      view.setFloat64(p, r.revBytes);
+      view.setFloat64(p, checkedCount(r.revBytes, 'revBytes'));
       p += 8;
     }
     if (r.id !== undefined) text(texts[t++], 2);
@@ -185,7 +185,7 @@ export function decodeFlowBatch(bytes: Uint8Array): FlowBatch {
   ) {
     invalid(`${count} records cannot fit in ${bytes.length} bytes`);
   }
-  const received = view.getFloat64(12);
+  const received = checkedTime(view.getFloat64(12), 'receive time');
   const records: FlowRecord[] = [];
   let p = FLOW_BATCH_HEADER_BYTES;
   let index = 0;
@@ -234,10 +234,11 @@ export function decodeFlowBatch(bytes: Uint8Array): FlowBatch {
     const exporter = address(kinds >>> 4);
     const src = address((kinds >>> 2) & 3);
     const dst = address(kinds & 3);
-    const first = view.getFloat64(start + 8);
-    const last = view.getFloat64(start + 16);
-    const packets = view.getFloat64(start + 28);
-    const bytesCount = view.getFloat64(start + 36);
+    // A NaN or negative count from the bus would poison every total it is folded into.
+    const first = checkedTime(view.getFloat64(start + 8), 'first', index);
+    const last = checkedTime(view.getFloat64(start + 16), 'last', index);
+    const packets = checkedCount(view.getFloat64(start + 28), 'packets', index);
+    const bytesCount = checkedCount(view.getFloat64(start + 36), 'bytes', index);
     const record: {
       -readonly [K in keyof FlowRecord]: FlowRecord[K];
     } = {
@@ -272,12 +273,12 @@ export function decodeFlowBatch(bytes: Uint8Array): FlowBatch {
     }
     if (bits & REV_PACKETS) {
       need(8);
-      record.revPackets = view.getFloat64(p);
+      record.revPackets = checkedCount(view.getFloat64(p), 'revPackets', index);
       p += 8;
     }
     if (bits & REV_BYTES) {
       need(8);
-      record.revBytes = view.getFloat64(p);
+      record.revBytes = checkedCount(view.getFloat64(p), 'revBytes', index);
       p += 8;
     }
     if (initiator !== undefined) record.initiator = initiator;
@@ -311,6 +312,24 @@ function uint(value: number, max: number, field: string): number {
     invalid(`${field} ${value} does not fit the batch format (0..${max})`);
   }
   return value;
+}
+
+/** A packet or byte count: finite and not negative. */
+function checkedCount(value: number, field: string, record?: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    invalid(`${where(record)}${field} ${value} is not a count (finite, 0 or more)`);
+  }
+  return value;
+}
+
+/** A time in UTC milliseconds: finite. */
+function checkedTime(value: number, field: string, record?: number): number {
+  if (!Number.isFinite(value)) invalid(`${where(record)}${field} ${value} is not a time`);
+  return value;
+}
+
+function where(record: number | undefined): string {
+  return record === undefined ? '' : `record ${record}: `;
 }
 
 function invalid(message: string): never {

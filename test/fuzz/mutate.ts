@@ -11,13 +11,35 @@ type Edit =
   | { readonly op: 'insert'; readonly at: number; readonly bytes: Uint8Array }
   | { readonly op: 'remove'; readonly at: number; readonly length: number }
   | { readonly op: 'duplicate'; readonly at: number; readonly length: number }
+  | { readonly op: 'overwrite'; readonly at: number; readonly bytes: Uint8Array }
   | { readonly op: 'truncate'; readonly at: number }
   | { readonly op: 'splice'; readonly at: number; readonly other: number };
 
 /** Values that sit on parsers' boundaries: lengths, counts, signs. */
 const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0x10, 0x20, 0x40, 0x0a, 0x22, 0x5b, 0x7b, 0x2a, 0x26];
 
+/** Big-endian numbers on binary formats' boundaries: NaN, infinities, negatives, all ones. */
+const INTERESTING_WORDS = [
+  [0x7f, 0xf8, 0, 0, 0, 0, 0, 0], // f64 NaN
+  [0x7f, 0xf0, 0, 0, 0, 0, 0, 0], // f64 +Infinity
+  [0xbf, 0xf0, 0, 0, 0, 0, 0, 0], // f64 -1
+  [0x80, 0, 0, 0, 0, 0, 0, 0], // f64 -0, i64 minimum
+  [0xff, 0xff, 0xff, 0xff], // u32 maximum, i32 -1
+  [0x7f, 0xff, 0xff, 0xff], // i32 maximum
+  [0xff, 0xff], // u16 maximum
+].map((word) => Uint8Array.from(word));
+
 const edit: fc.Arbitrary<Edit> = fc.oneof(
+  // Length-preserving, anywhere in the input (unbiased: small offsets are mostly headers), so a
+  // field deep in a strict binary format changes while the rest still parses.
+  fc.record({
+    op: fc.constant('overwrite' as const),
+    at: fc.noBias(fc.nat()),
+    bytes: fc.oneof(
+      fc.constantFrom(...INTERESTING_WORDS),
+      fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    ),
+  }),
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }),
   fc.record({
     op: fc.constant('set' as const),
@@ -58,6 +80,12 @@ function apply(bytes: Buffer, e: Edit, seeds: readonly Buffer[]): Buffer {
       if (n === 0) return bytes;
       const out = Buffer.from(bytes);
       out[e.at % n] = e.value;
+      return out;
+    }
+    case 'overwrite': {
+      if (n === 0) return bytes;
+      const out = Buffer.from(bytes);
+      out.set(e.bytes.subarray(0, n - (e.at % n)), e.at % n);
       return out;
     }
     case 'insert':

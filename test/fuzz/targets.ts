@@ -8,6 +8,8 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { ACME_IMAGE, GLOBEX_IMAGE } from '../../src/demo/images.js';
 import { scanFirmware } from '../../src/firmware/scan.js';
+import { deepStrictEqual } from 'node:assert/strict';
+import { decodeFlowBatch, encodeFlowBatch } from '../../src/flows/flow-batch.js';
 import { FlowDecoder } from '../../src/flows/flow-decoder.js';
 import type { FlowRecord } from '../../src/flows/flow-record.js';
 import { readCapture, type CaptureCounters } from '../../src/flows/pcap.js';
@@ -111,6 +113,24 @@ function firmwareImages(): Buffer[] {
   return images;
 }
 
+/** Bus messages as collectors publish them: the capture datagrams' records, in a few batches. */
+function flowBatches(): Buffer[] {
+  const decoder = new FlowDecoder();
+  const records: FlowRecord[] = [];
+  for (const datagram of captureDatagrams()) {
+    try {
+      decoder.decode(datagram, '192.0.2.1', 1_700_000_000_000, records);
+    } catch {
+      // A seed datagram the decoder refuses simply gives no records.
+    }
+  }
+  const batches = [Buffer.from(encodeFlowBatch([], 0))];
+  for (let i = 0; i < records.length && batches.length < 8; i += 16) {
+    batches.push(Buffer.from(encodeFlowBatch(records.slice(i, i + 16), 1_700_000_000_000)));
+  }
+  return batches;
+}
+
 const INVENTORY = readFileSync(join(ROOT, 'examples/inventory/uk-operator.yaml'));
 
 export const TARGETS: readonly FuzzTarget[] = [
@@ -123,6 +143,26 @@ export const TARGETS: readonly FuzzTarget[] = [
       const out: FlowRecord[] = [];
       decoder.decode(input, '192.0.2.1', 1_700_000_000_000, out);
       decoder.decode(input, '192.0.2.1', 1_700_000_001_000, out);
+    },
+  },
+  {
+    name: 'binary flow batches (bus messages)',
+    seeds: flowBatches,
+    run(input) {
+      // What the decoder accepts, the encoder must carry exactly: a record a worker folds into its
+      // totals is one a collector could have sent.
+      const batch = decodeFlowBatch(input);
+      for (const r of batch.records) {
+        const counts = [r.packets, r.bytes, r.revPackets ?? 0, r.revBytes ?? 0];
+        if (!counts.every((n) => Number.isFinite(n) && n >= 0)) {
+          throw new Error(`a decoded record carries a count totals cannot hold: ${counts.join()}`);
+        }
+        if (!Number.isFinite(r.first) || !Number.isFinite(r.last)) {
+          throw new Error(`a decoded record carries a time that is not one: ${r.first}, ${r.last}`);
+        }
+      }
+      const again = decodeFlowBatch(encodeFlowBatch(batch.records, batch.received));
+      deepStrictEqual(again, batch);
     },
   },
   {
