@@ -423,7 +423,11 @@ export class Sequencer {
     }
     const fromSize = this.#size;
     let assigned: ReturnType<typeof assignIndexes>;
-    let prepared: { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'> };
+    let prepared: {
+      tiles: TileRow[];
+      checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>;
+      signedAt: number;
+    };
     try {
       assigned = assignIndexes(batch, known, inFlight, fromSize);
       prepared = this.#append(assigned.fresh, fromSize);
@@ -433,10 +437,10 @@ export class Sequencer {
     }
     const { fresh, leaves, indexes } = assigned;
     const record: InFlight = { fromSize, fresh, leaves, settled: Promise.resolve() };
-    const { checkpoint, tiles } = prepared;
+    const { checkpoint, tiles, signedAt } = prepared;
     let written: Promise<void>;
     try {
-      written = this.#store.integrate({ fromSize, leaves: fresh, tiles, checkpoint });
+      written = this.#store.integrate({ fromSize, leaves: fresh, tiles, checkpoint, signedAt });
     } catch (error) {
       written = Promise.reject(toError(error));
     }
@@ -470,14 +474,15 @@ export class Sequencer {
   #append(
     fresh: readonly IndexedLeaf[],
     fromSize: number,
-  ): { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'> } {
+  ): { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>; signedAt: number } {
     const { size, rootHash } = extendRightEdge(this.#frontier, this.#tiles, fromSize, fresh);
+    const signedAt = Date.now();
     const note = signCheckpoint(
       { origin: this.origin, size, rootHash, extensions: [] },
       this.#signer,
     );
     this.#size = size;
-    return { tiles: this.#tiles.take(), checkpoint: { size, rootHash, note } };
+    return { tiles: this.#tiles.take(), checkpoint: { size, rootHash, note }, signedAt };
   }
 
   /** The batch `record` is durable with `checkpoint`, which now covers it. */

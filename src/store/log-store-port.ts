@@ -43,6 +43,11 @@ export interface IntegrationBatch {
   readonly tiles: readonly TileRow[];
   /** The checkpoint that covers the batch, `checkpoint.size` = fromSize + leaves.length. */
   readonly checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>;
+  /**
+   * When the sequencer signed that checkpoint (UTC ms): the time the batch's entries were
+   * logged, kept per checkpoint size so "when was entry i logged" has an answer.
+   */
+  readonly signedAt: number;
 }
 
 /** Which log a store holds, so a store is never reopened with another key. */
@@ -111,6 +116,13 @@ export interface LogStorePort {
    * `fromSize` is not the stored size is refused, STORE_CONFLICT, and changes nothing).
    */
   integrate(batch: IntegrationBatch): Promise<void>;
+  /**
+   * When each of `indexes` was logged: the sign time of the first checkpoint that covered it
+   * (UTC ms). An index is missing from the answer when it is not in the log yet, or was logged
+   * before the store kept sign times (those entries are marked as such, never given a later
+   * checkpoint's time).
+   */
+  loggedTimes(indexes: readonly number[]): Promise<Map<number, number>>;
   /** Attaches cosignatures to the checkpoint of that size, if it is still the latest. */
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void>;
   /**

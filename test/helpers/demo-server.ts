@@ -60,7 +60,12 @@ export async function startDemoServer(
       : { tokens: new AccessTokens({ file: options.tokensFile, submitToken }) }),
     trust: loadTrustFile(join(data, 'trust.yaml')),
     blobs: new FsBlobStore({ root: join(data, 'log', 'blobs') }),
-    snapshots: engineSnapshotSource(loaded, publishedLogState(log.sequencer, signer), findings),
+    snapshots: engineSnapshotSource(
+      loaded,
+      publishedLogState(log.sequencer, signer),
+      findings,
+      (indexes) => log.store.loggedTimes(indexes),
+    ),
     findingStore: findings,
     dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
     onClose: async () => {

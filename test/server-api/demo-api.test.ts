@@ -47,7 +47,10 @@ interface Pack {
   plan: { by: string; step: string; rule?: string }[];
 }
 
+let startedAt = 0;
+
 beforeAll(async () => {
+  startedAt = Date.now();
   demo = await startDemoServer();
   findings = (await get<{ findings: Finding[] }>('/v1/findings')).findings;
 }, 120_000);
@@ -57,6 +60,8 @@ afterAll(async () => {
 });
 
 interface Release {
+  releasedAt: string;
+  loggedAt?: string;
   vendor: string;
   version: string;
   reproducibility: {
@@ -69,6 +74,20 @@ interface Release {
     }[];
   };
 }
+
+describe('the demo releases', () => {
+  it('say when the log integrated each, not the time the vendor claims', async () => {
+    const { releases } = await get<{ releases: Release[] }>('/v1/releases');
+    expect(releases.length).toBeGreaterThan(0);
+    for (const r of releases) {
+      // The demo logs its statements as it starts; the vendors date their releases months before.
+      const logged = Date.parse(r.loggedAt ?? '');
+      expect(logged, r.version).toBeGreaterThanOrEqual(startedAt);
+      expect(logged, r.version).toBeLessThanOrEqual(Date.now());
+      expect(Date.parse(r.releasedAt), r.version).toBeLessThan(startedAt);
+    }
+  });
+});
 
 describe('the reproducibility of the demo releases', () => {
   it('says who rebuilt each release, with what verdict, and which files differ', async () => {

@@ -93,6 +93,7 @@ export const SNAPSHOT: ApiSnapshot = {
       vendor: 'acme',
       version: '1.2.0',
       index: 4,
+      releasedAt: '2026-11-01T00:00:00Z',
       loggedAt: '2026-11-02T00:00:00Z',
       reproducibility: {
         status: 'reproduced',

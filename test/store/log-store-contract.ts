@@ -133,6 +133,7 @@ export function describeLogStoreContract(create: () => Promise<LogStoreLocation>
           leaves: [{ index: 2, leafHash: leafHash(entry(9)), entry: entry(9) }],
           tiles: [],
           checkpoint: { size: 3, rootHash: Buffer.alloc(32), note: 'never signed' },
+          signedAt: 0,
         }),
       ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
       expect(await store.latestCheckpoint()).toEqual(before);
@@ -150,9 +151,29 @@ export function describeLogStoreContract(create: () => Promise<LogStoreLocation>
         leaves: [{ index: 4, leafHash: leafHash(entry(9)), entry: entry(9) }],
         tiles: [],
         checkpoint: { size: 4, rootHash: Buffer.alloc(32), note: 'never signed' },
+        signedAt: 0,
       }),
     ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
     expect(await store.latestCheckpoint()).toEqual(before);
+  });
+
+  it('tells when each entry was logged: the sign time of the first checkpoint covering it', async () => {
+    const t0 = Date.now();
+    await append(0, 3);
+    const t1 = Date.now();
+    await append(3, 5);
+    const t2 = Date.now();
+    const store = await openStore();
+    const times = await store.loggedTimes([0, 2, 3, 4, 5, 99]);
+    const at = (i: number) => times.get(i) ?? Number.NaN;
+    for (const i of [0, 2]) expect(at(i)).toBeGreaterThanOrEqual(t0);
+    for (const i of [0, 2]) expect(at(i)).toBeLessThanOrEqual(t1);
+    for (const i of [3, 4]) expect(at(i)).toBeGreaterThanOrEqual(t1);
+    for (const i of [3, 4]) expect(at(i)).toBeLessThanOrEqual(t2);
+    expect(at(0)).toBeLessThanOrEqual(at(2));
+    // Not in the log (yet): no time rather than a guess.
+    expect(times.has(5)).toBe(false);
+    expect(times.has(99)).toBe(false);
   });
 
   it('attaches cosignatures only to the checkpoint that is still the latest', async () => {
@@ -223,6 +244,7 @@ export function describeLogStoreContract(create: () => Promise<LogStoreLocation>
           leaves: [],
           tiles: [],
           checkpoint: { size: 0, rootHash: Buffer.alloc(32), note: '' },
+          signedAt: 0,
         }),
       ).rejects.toMatchObject({ code: 'STORE_IO' });
     });

@@ -140,7 +140,9 @@ export interface Release {
   readonly vendor: string;
   readonly version: string;
   readonly index: number;
-  readonly loggedAt: string;
+  readonly releasedAt: string;
+  /** When the log integrated it; absent when the store did not keep the time. */
+  readonly loggedAt?: string;
   readonly reproducibility: {
     readonly status: ReproducibilityStatus;
     readonly required?: { evaluators: number; withinDays: number };

@@ -161,6 +161,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
           loaded,
           publishedLogState(log.sequencer, signer),
           findingStore,
+          (indexes) => log.store.loggedTimes(indexes),
         ),
         findingStore,
         dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,

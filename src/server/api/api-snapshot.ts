@@ -164,7 +164,13 @@ export interface ReleaseRecord {
   readonly version: string;
   /** Log index of the release statement. */
   readonly index: number;
-  readonly loggedAt: string;
+  /** When the vendor says it released the image (the statement's own `releasedAt`). */
+  readonly releasedAt: string;
+  /**
+   * When the log integrated the statement: the sign time of the first checkpoint that covered
+   * it. Absent when the store does not know (entries logged before it kept sign times).
+   */
+  readonly loggedAt?: string;
   readonly reproducibility: Reproducibility;
 }
 

@@ -159,10 +159,17 @@ export function timelineOf(
   const events: TimelineEvent[] = [];
   if (release !== undefined) {
     events.push({
-      at: release.loggedAt,
+      at: release.releasedAt,
       event: `release ${release.version} released (log entry ${String(release.index)})`,
       ref: String(release.index),
     });
+    if (release.loggedAt !== undefined) {
+      events.push({
+        at: release.loggedAt,
+        event: `release ${release.version} logged (log entry ${String(release.index)})`,
+        ref: String(release.index),
+      });
+    }
   }
   for (const s of evidence.statements) {
     const st = s.statement;

@@ -108,8 +108,15 @@ function reproducibilityOf(
   return { status: labs.size >= clause.evaluators ? 'reproduced' : 'pending', ...base };
 }
 
-/** Releases from the logged release statements: one per subject image. */
-export function releaseRecords(evidence: CheckEvidence, report: Report): ReleaseRecord[] {
+/**
+ * Releases from the logged release statements: one per subject image. `loggedTimes` holds, by log
+ * index, when the log integrated each statement (UTC ms), as far as the store knows.
+ */
+export function releaseRecords(
+  evidence: CheckEvidence,
+  report: Report,
+  loggedTimes: ReadonlyMap<number, number> = new Map(),
+): ReleaseRecord[] {
   const clauses = clausesByVendor(evidence);
   const releases: ReleaseRecord[] = [];
   for (const logged of evidence.statements) {
@@ -122,10 +129,19 @@ export function releaseRecords(evidence: CheckEvidence, report: Report): Release
         vendor: statement.predicate.vendor,
         version: statement.predicate.version,
         index: logged.index,
-        loggedAt: statement.predicate.releasedAt,
+        releasedAt: statement.predicate.releasedAt,
+        ...loggedAtOf(loggedTimes, logged.index),
         reproducibility: reproducibilityOf(evidence, report, subject.digest.sha256, clause),
       });
     }
   }
   return releases;
+}
+
+function loggedAtOf(
+  loggedTimes: ReadonlyMap<number, number>,
+  index: number,
+): { loggedAt?: string } {
+  const at = loggedTimes.get(index);
+  return at === undefined ? {} : { loggedAt: new Date(at).toISOString() };
 }

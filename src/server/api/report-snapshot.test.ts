@@ -52,7 +52,7 @@ describe('snapshotFromReport over a hand-built report', () => {
         vendor: 'acme-networks',
         version: '1.0',
         index: 0,
-        loggedAt: '2026-01-10',
+        releasedAt: '2026-01-10',
         reproducibility: { status: 'not-required', attestations: [] },
       },
     ]);
@@ -303,5 +303,30 @@ describe('the vulnerability clause while its fix window is open', () => {
 
   it('is kept when the SBOMs were matched and nothing was found', () => {
     expect(clauseOf({ statements, vulnerabilities: [] })?.status).toBe('kept');
+  });
+});
+
+describe('a release row', () => {
+  const evidence: CheckEvidence = {
+    statements: [logged(release(ACME, IMAGE_A), 7), logged(release(GLOBEX, IMAGE_G), 8)],
+  };
+  const releasesWith = (loggedTimes?: ReadonlyMap<number, number>) =>
+    snapshotFromReport(evidence, checkReport(evidence, { now: NOW }), LOG, {
+      ...(loggedTimes === undefined ? {} : { loggedTimes }),
+    }).releases;
+
+  it("says when the log integrated it, apart from the vendor's own release time", () => {
+    const at = Date.parse('2026-05-03T10:20:30.400Z');
+    const [acme, globex] = releasesWith(new Map([[7, at]]));
+    expect(acme?.loggedAt).toBe('2026-05-03T10:20:30.400Z');
+    expect(acme?.releasedAt).toBe(
+      (evidence.statements[0]?.statement.predicate as { releasedAt: string }).releasedAt,
+    );
+    // The store kept no time for entry 8: none is made up.
+    expect(globex).not.toHaveProperty('loggedAt');
+  });
+
+  it('has no logged time when the store was not asked', () => {
+    expect(releasesWith().every((r) => r.loggedAt === undefined)).toBe(true);
   });
 });

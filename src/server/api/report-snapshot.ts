@@ -42,6 +42,8 @@ export interface SnapshotExtras {
   readonly compliance?: ComplianceInputs;
   /** Whether SBOMs were matched against OSV data (an empty list of matches says nothing). */
   readonly vulnerabilitiesChecked?: boolean;
+  /** When the log integrated each entry (UTC ms by log index), as far as the store knows. */
+  readonly loggedTimes?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -56,7 +58,7 @@ export function snapshotFromReport(
   log: LogState,
   extras: SnapshotExtras = {},
 ): ApiSnapshot {
-  const releases = releaseRecords(evidence, report);
+  const releases = releaseRecords(evidence, report, extras.loggedTimes);
   const names = vendorNames(evidence);
   const vendorOf = (name: string): VendorNames | undefined =>
     names.find((v) => v.keys.has(vendorKey(name)));
@@ -127,6 +129,9 @@ export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () 
   };
 }
 
+/** When the log integrated each of these entries (LogStorePort.loggedTimes). */
+export type LoggedTimes = (indexes: readonly number[]) => Promise<Map<number, number>>;
+
 /**
  * A cached snapshot source that runs the engine on `loaded` whenever the log grew; with a finding
  * store, each run is recorded in the finding history and the findings shown through it.
@@ -135,6 +140,7 @@ export function engineSnapshotSource(
   loaded: LoadedConfig,
   log: () => LogState,
   findingStore?: FindingStorePort,
+  loggedTimes?: LoggedTimes,
 ): CachedSnapshotSource {
   const notChecked = notCheckedReason(loaded.config, loaded.file);
   return new CachedSnapshotSource(
@@ -161,8 +167,12 @@ export function engineSnapshotSource(
           histories = await findingStore.histories();
           report = reportWithHistory(report, histories);
         }
+        const releaseIndexes = evidence.statements
+          .filter((s) => s.statement.predicateType === RELEASE_PREDICATE_TYPE)
+          .map((s) => s.index);
         const snapshot = snapshotFromReport(evidence, report, log(), {
           ...(compliance === undefined ? {} : { compliance }),
+          ...(loggedTimes === undefined ? {} : { loggedTimes: await loggedTimes(releaseIndexes) }),
           // SBOMs are the configured ones and those logged releases keep in the blob store.
           vulnerabilitiesChecked:
             check.osv.length > 0 &&

@@ -165,7 +165,13 @@ const Release = z.object({
   vendor: z.string(),
   version: z.string(),
   index: z.number().int(),
-  loggedAt: z.string(),
+  releasedAt: z.string().describe("the vendor's own release time, from the statement"),
+  loggedAt: z
+    .string()
+    .optional()
+    .describe(
+      'when the log integrated the statement (the first checkpoint covering it was signed); absent when the store did not keep it',
+    ),
   reproducibility: Reproducibility,
 });
 export const ReleasesResponse = z.object({ releases: list(Release) });

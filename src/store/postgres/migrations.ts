@@ -103,6 +103,18 @@ CREATE TABLE blob_chunks (
   PRIMARY KEY (digest, seq)
 );`,
   },
+  {
+    version: 5,
+    description: 'when each checkpoint size was first signed (when its entries were logged)',
+    // The NULL row marks the size the log already had: those entries' times were never kept.
+    sql: `
+CREATE TABLE log_checkpoint_times (
+  size bigint PRIMARY KEY,
+  signed_at bigint
+);
+INSERT INTO log_checkpoint_times (size, signed_at)
+  SELECT size, NULL FROM log_checkpoint WHERE size > 0;`,
+  },
 ];
 
 /** The newest schema version this binary knows. */

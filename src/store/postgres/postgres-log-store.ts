@@ -70,6 +70,10 @@ const INTEGRATE = `WITH current AS (
     ON CONFLICT (id) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash,
       note = excluded.note, cosigned_note = NULL
     RETURNING 1
+  ), times AS (
+    INSERT INTO log_checkpoint_times (size, signed_at)
+    SELECT $7, $11 WHERE EXISTS (SELECT 1 FROM ok)
+    ON CONFLICT (size) DO NOTHING
   )
   SELECT (SELECT count(*) FROM checkpoint)::integer AS written,
     (SELECT size FROM current) AS stored`;
@@ -269,6 +273,7 @@ export class PostgresLogStore implements LogStorePort {
             checkpoint.rootHash,
             checkpoint.note,
             packed.lengths,
+            batch.signedAt,
           ],
         );
         written = result.rows[0];
@@ -287,6 +292,22 @@ export class PostgresLogStore implements LogStorePort {
       for (const leaf of leaves) this.#leaves.add(leaf.leafHash, leaf.index);
       this.#indexedSize = batch.checkpoint.size;
     }
+  }
+
+  loggedTimes(indexes: readonly number[]): Promise<Map<number, number>> {
+    return this.#run('read when entries were logged', async () => {
+      const result = await this.#pool.query<{ idx: number; signed_at: number | null }>(
+        `SELECT u.idx, (SELECT t.signed_at FROM log_checkpoint_times t
+           WHERE t.size > u.idx ORDER BY t.size LIMIT 1) AS signed_at
+         FROM unnest($1::bigint[]) AS u(idx)`,
+        [indexes],
+      );
+      const out = new Map<number, number>();
+      for (const row of result.rows) {
+        if (row.signed_at !== null) out.set(row.idx, row.signed_at);
+      }
+      return out;
+    });
   }
 
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void> {

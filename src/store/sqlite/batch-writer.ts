@@ -22,6 +22,8 @@ export const INTEGRATE_SQL = {
     ON CONFLICT (id) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash,
       note = excluded.note, cosigned_note = NULL`,
   cosign: 'UPDATE log_checkpoint SET cosigned_note = ? WHERE id = 1 AND size = ?',
+  // The first signing of a size is when its entries were logged; a later one changes nothing.
+  putSignedAt: 'INSERT OR IGNORE INTO log_checkpoint_times (size, signed_at) VALUES (?, ?)',
 } as const;
 
 /*
@@ -73,6 +75,7 @@ const integrate = db.transaction((batch) => {
   for (const tile of batch.tiles) s.putTile.run(tile.level, tile.index, buf(tile.hashes));
   const cp = batch.checkpoint;
   s.putCheckpoint.run(cp.size, buf(cp.rootHash), cp.note);
+  s.putSignedAt.run(cp.size, batch.signedAt);
 });
 parentPort.on('message', (message) => {
   if (message.close) { db.close(); parentPort.close(); return; }
@@ -96,6 +99,7 @@ parentPort.on('message', (message) => {
  */
 interface PackedBatch {
   readonly fromSize: number;
+  readonly signedAt: number;
   /** Every entry of the batch back to back. */
   readonly entries: ArrayBuffer;
   /** ends[i] = the offset in `entries` just past entry fromSize + i. */
@@ -135,6 +139,7 @@ function packBatch(batch: IntegrationBatch): { packed: PackedBatch; transfer: Ar
   return {
     packed: {
       fromSize,
+      signedAt: batch.signedAt,
       entries: entries.buffer,
       ends,
       tiles,

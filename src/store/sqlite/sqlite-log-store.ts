@@ -42,6 +42,16 @@ CREATE TABLE IF NOT EXISTS log_tiles (
   hashes BLOB NOT NULL,
   PRIMARY KEY (level, idx)
 );
+-- When each checkpoint size was first signed: entry i was logged at the first size above i.
+-- A row with a NULL time marks the size the log had when this table was added: entries below
+-- it were logged at a time nobody kept.
+CREATE TABLE IF NOT EXISTS log_checkpoint_times (
+  size INTEGER PRIMARY KEY,
+  signed_at INTEGER
+);
+INSERT INTO log_checkpoint_times (size, signed_at)
+  SELECT size, NULL FROM log_checkpoint
+  WHERE size > 0 AND NOT EXISTS (SELECT 1 FROM log_checkpoint_times);
 CREATE TABLE IF NOT EXISTS log_entries (
   idx INTEGER PRIMARY KEY,
   data BLOB NOT NULL
@@ -117,6 +127,9 @@ export class SqliteLogStore implements LogStorePort {
         )
         .pluck(),
       size: db.prepare<[], number>('SELECT size FROM log_checkpoint WHERE id = 1').pluck(),
+      signedAfter: db.prepare<[number], { signed_at: number | null }>(
+        'SELECT signed_at FROM log_checkpoint_times WHERE size > ? ORDER BY size LIMIT 1',
+      ),
       leafTiles: db.prepare<[number, number], { idx: number; hashes: Buffer }>(
         'SELECT idx, hashes FROM log_tiles WHERE level = 0 AND idx >= ? AND idx <= ? ORDER BY idx',
       ),
@@ -222,6 +235,17 @@ export class SqliteLogStore implements LogStorePort {
     indexLeafTiles(leaves, this.#statements.leafTiles.all(first, last), from, size);
     this.#indexedSize = size;
     return leaves;
+  }
+
+  loggedTimes(indexes: readonly number[]): Promise<Map<number, number>> {
+    return this.#run('read when entries were logged', () => {
+      const out = new Map<number, number>();
+      for (const index of indexes) {
+        const at = this.#statements.signedAfter.get(index)?.signed_at;
+        if (typeof at === 'number') out.set(index, at);
+      }
+      return out;
+    });
   }
 
   saveCosignedCheckpoint(size: number, cosignedNote: string): Promise<void> {

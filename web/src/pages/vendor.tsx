@@ -108,6 +108,7 @@ export function VendorPage(props: { readonly id: string }) {
                   <th scope="col">Digest</th>
                   <th scope="col">Log entry</th>
                   <th scope="col">Released</th>
+                  <th scope="col">Logged</th>
                   <th scope="col">Reproducibility</th>
                 </tr>
               </thead>
@@ -117,7 +118,8 @@ export function VendorPage(props: { readonly id: string }) {
                     <td>{r.version}</td>
                     <td className="mono">{r.digest.slice(0, 19)}…</td>
                     <td>{r.index}</td>
-                    <td>{r.loggedAt.slice(0, 10)}</td>
+                    <td>{r.releasedAt.slice(0, 10)}</td>
+                    <td>{r.loggedAt?.slice(0, 10) ?? 'not kept'}</td>
                     <ReproducibilityCell release={r} />
                   </tr>
                 ))}
