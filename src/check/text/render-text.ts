@@ -44,8 +44,8 @@ export interface TextReportOptions {
 
 /** The column findings' sentences and the fields' values start at. */
 const VALUE_COLUMN = 13;
-/** Narrower than this, nothing fits beside a label: values hang at a small indent instead. */
-const NARROW = 40;
+/** Narrower than this, too little fits beside a label: values hang at a small indent instead. */
+const NARROW = 60;
 /** A place heading names at most this many devices, then how many more. */
 const MAX_NAMED_DEVICES = 10;
 
@@ -71,7 +71,8 @@ function paragraph(layout: Layout, text: string, indent: number, hang = indent):
 
 /** `label` in a column of its own, then `values`, each a paragraph starting on its own line. */
 function field(layout: Layout, label: string, values: readonly string[], indent = 0): string[] {
-  const column = Math.max(layout.hang, indent + label.length + 1);
+  // One column at every width: the labels line up, and "not checked" fits before it.
+  const column = Math.max(VALUE_COLUMN, indent + label.length + 1);
   return values.flatMap((value, i) =>
     hangingParagraph(value, {
       width: layout.width,
@@ -107,9 +108,7 @@ function header(report: Report, options: TextReportOptions, layout: Layout): str
     ...field(layout, 'generated', [instantText(options.generatedAt)]),
     ...(options.since === undefined
       ? []
-      : field(layout, 'since', [
-          `${instantText(options.since)}: only findings last seen since then are shown`,
-        ])),
+      : field(layout, 'since', [`${instantText(options.since)}: only findings last seen since`])),
     ...(coverage.length === 0
       ? []
       : [
@@ -187,7 +186,7 @@ function nextSteps(report: Report, next: NextSteps, layout: Layout): string[] {
   const dashboard =
     next.dashboard === undefined
       ? 'none configured: give the configuration a server: section and run nospy serve with it'
-      : `${next.dashboard.url}${next.dashboard.token ? ' (with a read token: nospy token add --scope read)' : ''}`;
+      : `${next.dashboard.url}${next.dashboard.token ? ' (asks for a read token)' : ''}`;
   const evidence =
     next.evidence !== undefined
       ? `wrote ${plural(report.findings.length, 'file')} to ${next.evidence}; each is checked offline by ${verify} <file>`
