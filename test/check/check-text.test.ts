@@ -2,7 +2,7 @@
  * `nospy check`'s terminal output on the demo world, run as a user runs it: what it says at the
  * top, the findings by vendor and device, the width, the colour, and the next steps.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,14 @@ import type { CommandContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { CapturedStream } from '../helpers/capture.js';
+import { markedBlocks } from '../journeys/doc-blocks.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const config = fileURLToPath(new URL('../../examples/demo/nospy.yaml', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The blocks of the docs that show what `nospy check` prints on the demo. */
+const SHOWN = [join(ROOT, 'README.md'), join(ROOT, 'docs', 'demo.md')].flatMap((page) =>
+  markedBlocks(page, 'check-output', 'text'),
+);
 const ESC = '\u001b';
 
 /** `nospy <argv>` with stdout a terminal of `columns` columns. */
@@ -33,15 +38,20 @@ async function onTerminal(
 }
 
 describe('nospy check on the demo world, as text', () => {
+  // Laid out as a clone is, so that the paths printed are those the docs show.
   const dir = mkdtempSync(join(tmpdir(), 'nospy-check-text-'));
-  const check = ['check', '--config', join(dir, 'nospy.yaml'), '--no-history'];
+  const check = ['check', '--config', 'examples/demo/nospy.yaml', '--no-history'];
   let report: Report;
   let text: string;
   let code: number;
 
   beforeAll(async () => {
-    copyFileSync(config, join(dir, 'nospy.yaml'));
-    const init = await runCli(['demo', 'init', '--data', 'data'], { cwd: dir });
+    mkdirSync(join(dir, 'examples', 'demo'), { recursive: true });
+    copyFileSync(
+      join(ROOT, 'examples', 'demo', 'nospy.yaml'),
+      join(dir, 'examples', 'demo', 'nospy.yaml'),
+    );
+    const init = await runCli(['demo', 'init', '--data', 'examples/demo/data'], { cwd: dir });
     expect(init.code).toBe(0);
     const json = await runCli([...check, '--json'], { cwd: dir });
     report = JSON.parse(json.stdout) as Report;
@@ -107,10 +117,38 @@ describe('nospy check on the demo world, as text', () => {
     expect(next.at(-2)).toBe(`  HTML       wrote ${join(dir, 'report.html')}`);
     // The evidence line wraps where the temporary directory's name puts it.
     expect(next.slice(2, -2).join(' ').replace(/ +/g, ' ')).toBe(
-      ` evidence wrote 11 files to ${join(dir, 'evidence')}; each is checked offline by nospy verify --trust data/trust.yaml <file>`,
+      ` evidence wrote 11 files to ${join(dir, 'evidence')}; each is checked offline by nospy verify --trust examples/demo/data/trust.yaml <file>`,
     );
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     expect(readdirSync(join(dir, 'evidence'))).toHaveLength(11);
+  });
+
+  it('is what README.md and docs/demo.md show, but for the time it was generated (… skips lines)', async () => {
+    const run = await runCli(check, { cwd: dir });
+    const when = (line: string) => line.replace(/^(generated {4}).*$/, '$1<time>');
+    const printed = run.stdout.trimEnd().split('\n').map(when);
+    expect(SHOWN.length).toBeGreaterThanOrEqual(2);
+    for (const block of SHOWN) {
+      const where = `${block.file.slice(ROOT.length)}:${block.line}`;
+      const shown = block.text.split('\n').map(when);
+      if (!shown.some((l) => l.trim() === '…')) {
+        expect(shown, where).toEqual(printed);
+        continue;
+      }
+      // Each run of lines between two "…" is printed as it is, in the order shown.
+      let from = 0;
+      const runs = shown
+        .join('\n')
+        .split(/\n\s*…\s*(?:\n|$)/)
+        .map((r) => r.split('\n'));
+      for (const lines of runs) {
+        const at = printed.findIndex(
+          (_, i) => i >= from && lines.every((l, j) => printed[i + j] === l),
+        );
+        expect(at, `${where}: ${lines.join('\n')}`).toBeGreaterThanOrEqual(0);
+        from = at + lines.length;
+      }
+    }
   });
 
   describe('on a terminal', () => {
