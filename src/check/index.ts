@@ -10,4 +10,6 @@ export { CHECK_STAGES, gatherEvidence, runCheck } from './gather/index.js';
 export type { CheckStage, RunCheckOptions } from './gather/index.js';
 export { CheckError } from './errors.js';
 export type { CheckErrorCode } from './errors.js';
-export { renderHtml, renderText } from './render.js';
+export { renderHtml } from './render.js';
+export { renderTextReport } from './text/render-text.js';
+export type { NextSteps, TextReportOptions } from './text/render-text.js';

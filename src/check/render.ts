@@ -1,30 +1,9 @@
 /**
- * The report as text (the CLI summary) and as a self-contained HTML page (inline CSS, no
- * external resources, every value escaped).
+ * The report as a self-contained HTML page (inline CSS, no external resources, every value
+ * escaped). The terminal's text is src/check/text/render-text.ts.
  */
 import { FINDING_KINDS, SEVERITIES, type Evidence } from './finding.js';
 import type { Report } from './report.js';
-
-/** Summary lines (by kind, by severity), then one line per finding. */
-export function renderText(report: Report): string {
-  const lines = [
-    `nospy check at ${report.evaluatedAt}: ${report.summary.total} finding${report.summary.total === 1 ? '' : 's'} ` +
-      `(${report.inputs.statements} statements, ${report.inputs.devices} devices, ${report.inputs.flowRecords} flow records, ${report.inputs.images} images)`,
-    `by severity: ${SEVERITIES.map((s) => `${s} ${report.summary.bySeverity[s]}`).join(', ')}`,
-    `by kind:     ${
-      FINDING_KINDS.filter((k) => report.summary.byKind[k] > 0)
-        .map((k) => `${k} ${report.summary.byKind[k]}`)
-        .join(', ') || 'none'
-    }`,
-  ];
-  if (report.findings.length > 0) lines.push('');
-  for (const f of report.findings) {
-    lines.push(
-      `${f.severity.toUpperCase().padEnd(8)} ${f.kind.padEnd(27)} ${f.explanation} [${f.id}]`,
-    );
-  }
-  return lines.join('\n');
-}
 
 /** One evidence part in a line a person reads; the data itself stays below it. */
 export function evidenceLine(e: Evidence): string {

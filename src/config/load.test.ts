@@ -34,6 +34,19 @@ describe('loading the configuration', () => {
     });
   });
 
+  describe('which sections were named', () => {
+    it('holds those the file, the environment or a flag set, and no section of defaults only', () => {
+      const { file } = configFile('check:\n  date: 2026-06-01\n');
+      const loaded = loadConfig({
+        file,
+        env: { NOSPY_LOGGING_LEVEL: 'warn' },
+        flags: [{ flag: '--data', path: ['data'], value: 'd' }],
+      });
+      expect([...loaded.named].sort()).toEqual(['check', 'data', 'logging']);
+      expect(loaded.named.has('server')).toBe(false);
+    });
+  });
+
   describe('when ./nospy.yaml exists', () => {
     it('reads it without being named', () => {
       const { dir, file } = configFile('server:\n  port: 9000\n');

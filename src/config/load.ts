@@ -30,6 +30,11 @@ export interface LoadedConfig {
   readonly config: NospyConfig;
   /** The file read, if any. */
   readonly file: string | undefined;
+  /**
+   * The top-level sections (`server`, `check`…) the file, a `NOSPY_*` variable or a flag set:
+   * a section absent from all three holds only its defaults, which say nothing of the setup.
+   */
+  readonly named: ReadonlySet<string>;
 }
 
 /**
@@ -64,7 +69,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       where: problems[0]?.where ?? 'configuration',
     });
   }
-  return { config: result.data, file };
+  return { config: result.data, file, named: new Set(Object.keys(merged)) };
 }
 
 function locateConfigFile(

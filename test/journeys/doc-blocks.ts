@@ -1,6 +1,7 @@
 /**
- * The command blocks of a Markdown page that carry a marker after their language
- * (```sh journey, ```sh runnable): what the docs promise a reader can run as written.
+ * The blocks of a Markdown page that carry a marker after their language (```sh journey,
+ * ```sh runnable, ```text check-output): what the docs promise a reader can run as written, or
+ * will see.
  */
 import { readFileSync } from 'node:fs';
 
@@ -11,12 +12,12 @@ export interface DocBlock {
   readonly text: string;
 }
 
-/** The blocks of `file` whose fence reads ```sh <marker>, in page order. */
-export function markedBlocks(file: string, marker: string): DocBlock[] {
+/** The blocks of `file` whose fence reads ```<language> <marker>, in page order. */
+export function markedBlocks(file: string, marker: string, language = 'sh'): DocBlock[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const blocks: DocBlock[] = [];
   for (let i = 0; i < lines.length; i += 1) {
-    if ((lines[i] ?? '').trim() !== `\`\`\`sh ${marker}`) continue;
+    if ((lines[i] ?? '').trim() !== `\`\`\`${language} ${marker}`) continue;
     const start = i;
     const body: string[] = [];
     for (i += 1; i < lines.length && (lines[i] ?? '').trim() !== '```'; i += 1) {

@@ -1,10 +1,21 @@
 import { configFlags } from '../config-flags.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename, resolve } from 'node:path';
+import { dirname, join, basename, isAbsolute, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { CHECK_STAGES, renderHtml, renderText, runCheck, type Report } from '../../check/index.js';
+import {
+  CHECK_STAGES,
+  renderHtml,
+  renderTextReport,
+  runCheck,
+  type CheckEvidence,
+  type Report,
+} from '../../check/index.js';
+import { checkCoverage } from '../../check/coverage.js';
+import { notCheckedReason } from '../../config/check-configured.js';
+import { dashboardAddress } from '../dashboard-url.js';
+import { colourWanted, outputColumns } from '../terminal.js';
 import { formatFindingFile } from '../../check/finding-file.js';
 import { reportWithHistory } from '../../check/report-history.js';
 import type { FindingHistory } from '../../check/finding-history.js';
@@ -93,6 +104,29 @@ async function recordHistory(ctx: CommandContext, dataDir: string, report: Repor
   }
 }
 
+/** `check --help` after the options: what is printed, the exit codes, the environment. */
+const CHECK_HELP = `
+Prints as of when and what was and was not checked, the findings by vendor and
+device with the clause or rule each breaks, then the next steps (the dashboard
+of the configured server, --evidence, --html). Wrapped to the terminal's width
+(80 columns when not a terminal); severities coloured on a terminal only.
+
+Environment:
+  NO_COLOR=<any>       no colour (no-color.org)
+  FORCE_COLOR=1|0      colour even in a pipe, or never; wins over NO_COLOR
+  NOSPY_CHECK_<FIELD>  a field of the configuration's check: section
+
+Exit codes:
+  0  no findings in what was checked
+  1  findings
+  2  usage, configuration or input error, or a log that does not verify`;
+
+/** A path as the user is best shown it: relative to the working directory when inside it. */
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
 export function registerCheckCommands(program: Command, ctx: CommandContext): void {
   program
     .command('check')
@@ -103,7 +137,10 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
       '--trust <file>',
       'trust file the log statements are verified against (config: trust; a relative path is taken from the working directory)',
     )
-    .option('--html <file>', 'also write a self-contained HTML report')
+    .option(
+      '--html <file>',
+      'also write the report as one self-contained HTML page (printed: where it was written)',
+    )
     .option(
       '--since <date>',
       'only findings last seen at or after this date (YYYY-MM-DD), first seen taken from the finding history',
@@ -123,15 +160,17 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
     .option(
       '--gossip <url|file>',
       "a checkpoint of the log seen elsewhere: another server's URL, a witness's cosigned checkpoint, a note or state file; repeatable",
-      (value: string, all: string[]) => [...all, value],
-      [],
+      (value: string, all: string[] | undefined) => [...(all ?? []), value],
     )
+    // --config, --json and the log options are the program's: listed here too.
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', CHECK_HELP)
     .action(
       async (options: {
         html?: string;
         since?: string;
         state?: string;
-        gossip: string[];
+        gossip?: string[];
         evidence?: string;
         trust?: string;
         history: boolean;
@@ -168,17 +207,20 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
           : undefined;
         bar?.start(CHECK_STAGES.length, 0, { stage: '' });
         let report;
+        const now = new Date();
+        let evidence: CheckEvidence | undefined;
         // The documents policy findings rest on (a logged inventory), for the evidence files.
         const documents = new Map<string, Buffer>();
         try {
           report = await runCheck(loaded, {
-            now: new Date(),
-            onEvidence: (evidence) => {
-              const bytes = evidence.policyInput?.bytes;
+            now,
+            onEvidence: (gathered) => {
+              evidence = gathered;
+              const bytes = gathered.policyInput?.bytes;
               if (bytes !== undefined)
                 documents.set(createHash('sha256').update(bytes).digest('hex'), bytes);
             },
-            logHistory: logHistory(ctx, options.state, options.gossip),
+            logHistory: logHistory(ctx, options.state, options.gossip ?? []),
             onStage: (stage) => bar?.update(CHECK_STAGES.indexOf(stage) + 1, { stage }),
           });
         } finally {
@@ -190,10 +232,37 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
           options.history ? await recordHistory(ctx, loaded.config.data, report) : new Map(),
           since,
         );
-        if (options.html !== undefined) writeAtomically(options.html, renderHtml(report));
-        if (options.evidence !== undefined)
-          writeFindingFiles(resolve(ctx.cwd, options.evidence), report, documents);
-        printResult(ctx, report, () => renderText(report));
+        const html = options.html === undefined ? undefined : resolve(ctx.cwd, options.html);
+        if (html !== undefined) writeAtomically(html, renderHtml(report));
+        const evidenceDir =
+          options.evidence === undefined ? undefined : resolve(ctx.cwd, options.evidence);
+        if (evidenceDir !== undefined) writeFindingFiles(evidenceDir, report, documents);
+        const trust =
+          loaded.config.trust === undefined
+            ? undefined
+            : resolve(
+                loaded.file === undefined ? ctx.cwd : dirname(resolve(loaded.file)),
+                loaded.config.trust,
+              );
+        const final = report;
+        printResult(ctx, final, () =>
+          renderTextReport(final, {
+            width: outputColumns(ctx.stdout),
+            colour: colourWanted(ctx.env, ctx.stdout),
+            generatedAt: now.toISOString(),
+            coverage:
+              evidence === undefined ? undefined : checkCoverage(loaded.config.check, evidence),
+            devices: evidence?.inventory,
+            notChecked: notCheckedReason(loaded.config, loaded.file),
+            since: since?.toISOString(),
+            next: {
+              dashboard: dashboardAddress(loaded),
+              html,
+              evidence: evidenceDir,
+              trust: trust === undefined ? undefined : shownPath(ctx.cwd, trust),
+            },
+          }),
+        );
         if (report.findings.length > 0) ctx.exitCode = 1;
       },
     );
