@@ -294,6 +294,7 @@ describe('collectors and traffic workers on NATS JetStream', () => {
     it('keeps exact totals when a worker is SIGKILLed mid-stream and another takes over', async () => {
       const url = (database as TestDatabase).url;
       await killedWorkerKeepsExactTotals(url, () => PostgresTrafficStore.open(url));
-    });
+      // 1,500 transactions over the network on a shared machine: more than the default 30 s.
+    }, 120_000);
   });
 });

@@ -178,12 +178,12 @@ CREATE TABLE traffic_conversation_ports (
   PRIMARY KEY (device, remote, proto, side, port)
 );
 CREATE TABLE traffic_samples (
+  id bigserial PRIMARY KEY,
   owner text NOT NULL,
-  n integer NOT NULL,
   seq bigint NOT NULL,
-  record text NOT NULL,
-  PRIMARY KEY (owner, n)
-);`,
+  record text NOT NULL
+);
+CREATE INDEX traffic_samples_by_owner ON traffic_samples (owner, id);`,
   },
 ];
 
