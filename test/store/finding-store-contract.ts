@@ -100,7 +100,9 @@ export function describeFindingStoreContract(create: () => Promise<FindingStoreL
       });
       const decisions = (await store.triage()).get(base.id) ?? [];
       expect(decisions.map((d) => d.by)).toEqual(['alice', 'bob']);
-      expect(triageInForce(decisions, new Date('2026-06-30T12:00:00Z'))?.state).toBe('accepted-risk');
+      expect(triageInForce(decisions, new Date('2026-06-30T12:00:00Z'))?.state).toBe(
+        'accepted-risk',
+      );
       expect(triageInForce(decisions, new Date('2026-07-01T00:00:00Z'))).toBeUndefined();
     });
 

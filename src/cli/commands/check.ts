@@ -117,7 +117,7 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
     )
     .option(
       '--no-history',
-      "do not record this run in the finding history (in the store: store.url, else nospy.db in the data directory)",
+      'do not record this run in the finding history (in the store: store.url, else nospy.db in the data directory)',
     )
     .option(
       '--evidence <dir>',
@@ -194,7 +194,9 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
         // The whole run is recorded (a finding outside --since is still seen), then filtered.
         report = reportWithHistory(
           report,
-          options.history ? await recordHistory(ctx, storeLocationOf(loaded.config), report) : new Map(),
+          options.history
+            ? await recordHistory(ctx, storeLocationOf(loaded.config), report)
+            : new Map(),
           since,
         );
         if (options.html !== undefined) writeAtomically(options.html, renderHtml(report));

@@ -78,7 +78,8 @@ export function registerLogVerifyCommand(log: Command, ctx: CommandContext): voi
       }
       const now = new Date();
       const report = await monitorLog({
-        location: isLogUrl(location) || isPostgresUrl(location) ? location : resolve(ctx.cwd, location),
+        location:
+          isLogUrl(location) || isPostgresUrl(location) ? location : resolve(ctx.cwd, location),
         trust,
         previous: state === undefined ? undefined : { state, where: statePath },
         gossip: opts.gossip,
