@@ -1,8 +1,8 @@
 /**
  * The content-addressed blob store port: documents too large for a log entry (SBOMs, MUD files,
  * image metadata), named by their sha256. Statements name blobs by digest, so a blob is
- * immutable and a write is idempotent. The file-system adapter is `FsBlobStore` (fs-blob-store.ts);
- * a database adapter can implement the same interface later.
+ * immutable and a write is idempotent. The file-system adapter is `FsBlobStore` (fs-blob-store.ts),
+ * the database one `PostgresBlobStore` (postgres-blob-store.ts).
  */
 import type { Readable } from 'node:stream';
 import { BlobError } from './errors.js';
@@ -32,6 +32,8 @@ export interface BlobStorePort {
   /** The blob, or undefined when the store does not hold it. */
   get(sha256Hex: string): Promise<StoredBlob | undefined>;
   has(sha256Hex: string): Promise<boolean>;
+  /** The hex digest of every blob held, in no set order (`nospy store copy` walks them). */
+  digests(): AsyncIterable<string>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   assertSha256Hex,
@@ -47,6 +47,17 @@ export class FsBlobStore implements BlobStorePort {
     const size = await sizeOf(path);
     if (size === undefined) return undefined;
     return { size, stream: createReadStream(path) };
+  }
+
+  /** Walks `sha256/<2 hex>/<62 hex>`; anything else there (a stray file) is not a blob. */
+  async *digests(): AsyncIterable<string> {
+    const top = join(this.root, 'sha256');
+    for (const prefix of await listDir(top)) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const rest of await listDir(join(top, prefix))) {
+        if (/^[0-9a-f]{62}$/.test(rest)) yield prefix + rest;
+      }
+    }
   }
 
   async put(
@@ -101,6 +112,18 @@ export class FsBlobStore implements BlobStorePort {
       await unlink(temp).catch(() => undefined);
       throw error;
     }
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new BlobError('BLOB_IO', `cannot list ${dir}: ${(error as Error).message}`, {
+      where: dir,
+      cause: error,
+    });
   }
 }
 

@@ -60,6 +60,23 @@ export class PostgresBlobStore implements BlobStorePort {
     return { size, stream: Readable.from(chunks(), { objectMode: false }) };
   }
 
+  /** Every digest, a page at a time in digest order (keyset paging: no offset to rescan). */
+  async *digests(): AsyncIterable<string> {
+    let after = '';
+    for (;;) {
+      const { rows } = await io('list blobs', () =>
+        this.#pool.query<{ digest: string }>(
+          'SELECT digest FROM blobs WHERE digest > $1 ORDER BY digest LIMIT 1000',
+          [after],
+        ),
+      );
+      for (const row of rows) yield row.digest;
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < 1000) return;
+      after = last.digest;
+    }
+  }
+
   async put(
     sha256Hex: string,
     body: AsyncIterable<Uint8Array> | Uint8Array,

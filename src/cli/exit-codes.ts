@@ -89,6 +89,7 @@ const STORE_EXITS = {
   STORE_UNREACHABLE: 2,
   STORE_AUTH: 2,
   STORE_SCHEMA: 2,
+  STORE_NOT_EMPTY: 2,
 } as const satisfies Record<StoreErrorCode, ExitCode>;
 
 const STATEMENT_EXITS = {

@@ -15,8 +15,10 @@ import type { LogSource } from '../log/verify/log-source.js';
 import { PostgresLogSource } from '../log/verify/postgres-log-source.js';
 import type { LogStorePort } from '../store/log-store-port.js';
 import { PostgresLogStore } from '../store/postgres/postgres-log-store.js';
-import { migrate } from '../store/postgres/migrations.js';
-import { openPostgresPool } from '../store/postgres/pool.js';
+import type { FindingStorePort } from '../store/finding-store-port.js';
+import { PostgresFindingStore } from '../store/postgres/postgres-finding-store.js';
+import { openMigratedPool } from '../store/postgres/store-call.js';
+import { SqliteFindingStore } from '../store/sqlite/sqlite-finding-store.js';
 import { SqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { SqliteWitnessStore } from '../store/sqlite/sqlite-witness-store.js';
 import { PostgresWitnessStore } from '../store/postgres/postgres-witness-store.js';
@@ -56,6 +58,16 @@ export async function openWitnessStore(location: StoreLocation): Promise<Witness
     : new SqliteWitnessStore(location.dataDir);
 }
 
+/**
+ * Opens the check's finding history and triage (`nospy check`, `nospy serve`): beside the log,
+ * in the data directory's database or in the PostgreSQL database every replica shares.
+ */
+export async function openFindingStore(location: StoreLocation): Promise<FindingStorePort> {
+  return location.kind === 'postgres'
+    ? PostgresFindingStore.open(location.url)
+    : new SqliteFindingStore(location.dataDir);
+}
+
 /** Opens everything `nospy serve` keeps in its store. */
 export async function openLogStores(location: StoreLocation): Promise<OpenedLogStores> {
   if (location.kind === 'sqlite') {
@@ -79,11 +91,7 @@ export async function openLogStores(location: StoreLocation): Promise<OpenedLogS
   try {
     // Blobs and the watermark have connections of their own, so a large upload never holds
     // one the sequencer or the read routes wait for.
-    const pool = await openPostgresPool(url, { max: 2 });
-    await migrate(pool).catch(async (error: unknown) => {
-      await pool.end();
-      throw error;
-    });
+    const pool = await openMigratedPool(url, { max: 2 });
     return {
       location,
       name: redactStoreUrl(url),

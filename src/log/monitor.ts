@@ -55,7 +55,7 @@ export interface MonitorReport {
  * log did not sign is LOG_UNVERIFIED too. Inconsistencies are data in the report.
  */
 export async function monitorLog(options: MonitorOptions): Promise<MonitorReport> {
-  const source = openLogSource(options.location);
+  const source = await openLogSource(options.location);
   try {
     const verified = await verifyLog(source, options.trust, {
       keepTiles: options.keepTiles,

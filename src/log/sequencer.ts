@@ -440,7 +440,13 @@ export class Sequencer {
     const { checkpoint, tiles, signedAt } = prepared;
     let written: Promise<void>;
     try {
-      written = this.#store.integrate({ fromSize, leaves: fresh, tiles, checkpoint, signedAt });
+      written = this.#store.integrate({
+        fromSize,
+        leaves: fresh,
+        tiles,
+        checkpoint,
+        signTimes: [{ size: checkpoint.size, at: signedAt }],
+      });
     } catch (error) {
       written = Promise.reject(toError(error));
     }

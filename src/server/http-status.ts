@@ -73,6 +73,7 @@ const STORE_STATUSES = {
   STORE_UNREACHABLE: 503,
   STORE_AUTH: 500,
   STORE_SCHEMA: 500,
+  STORE_NOT_EMPTY: 409,
 } as const satisfies Record<StoreErrorCode, ErrorStatus>;
 
 const STATEMENT_STATUSES = {

@@ -7,7 +7,8 @@ export type StoreErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_UNREACHABLE'
   | 'STORE_AUTH'
-  | 'STORE_SCHEMA';
+  | 'STORE_SCHEMA'
+  | 'STORE_NOT_EMPTY';
 
 /**
  * The storage behind the log failed: the database could not be opened or written
@@ -15,7 +16,8 @@ export type StoreErrorCode =
  * (STORE_FULL: a retry may succeed), another writer changed the log under us (STORE_CONFLICT), or what is stored
  * contradicts itself (STORE_CORRUPT). A database server cannot be reached (STORE_UNREACHABLE),
  * refuses the credentials (STORE_AUTH), or holds a schema newer than this nospy knows
- * (STORE_SCHEMA: an older binary must not write to it).
+ * (STORE_SCHEMA: an older binary must not write to it). A log copied into a store that already
+ * holds one is refused (STORE_NOT_EMPTY).
  */
 export class StoreError extends NospyError<StoreErrorCode> {
   override readonly name = 'StoreError';

@@ -44,10 +44,17 @@ export interface IntegrationBatch {
   /** The checkpoint that covers the batch, `checkpoint.size` = fromSize + leaves.length. */
   readonly checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>;
   /**
-   * When the sequencer signed that checkpoint (UTC ms): the time the batch's entries were
-   * logged, kept per checkpoint size so "when was entry i logged" has an answer.
+   * When checkpoints covering the batch were first signed, kept per size so "when was entry i
+   * logged" has an answer: for the sequencer, its one checkpoint's; for a copy of a log, the
+   * source's sign times for the sizes inside the batch (fromSize < size ≤ checkpoint.size).
    */
-  readonly signedAt: number;
+  readonly signTimes: readonly SignTime[];
+}
+
+/** A checkpoint size and when it was first signed (UTC ms; null: a time nobody kept). */
+export interface SignTime {
+  readonly size: number;
+  readonly at: number | null;
 }
 
 /** Which log a store holds, so a store is never reopened with another key. */

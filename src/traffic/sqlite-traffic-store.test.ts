@@ -1,16 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fc, test } from '@fast-check/vitest';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowRecord } from '../flows/flow-record.js';
-import {
-  BehaviourCheck,
-  checkBehaviour,
-  type BehaviourDevice,
-  type BehaviourReport,
-} from '../mud/index.js';
-import { DEVICE, flow, matcherFor, mudJson } from '../mud/test-support.js';
+import { afterAll, describe } from 'vitest';
+import { describeTrafficStoreContract } from '../../test/store/traffic-store-contract.js';
 import { SqliteTrafficStore } from './sqlite-traffic-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nospy-traffic-store-'));
@@ -18,113 +10,11 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 let stores = 0;
-const store = () => new SqliteTrafficStore(join(dir, `t${(stores += 1)}.db`));
-
-const device: BehaviourDevice = {
-  id: 'dev',
-  addresses: [DEVICE],
-  localNetworks: ['10.0.0.0/24'],
-  matcher: matcherFor(mudJson([], [])),
-  managementPorts: [22],
-};
-const T0 = Date.UTC(2026, 0, 1);
-
-const leg = fc.record({
-  out: fc.boolean(),
-  proto: fc.constantFrom(6, 17),
-  origin: fc.constantFrom('src', 'dst', 'unknown'),
-  devicePort: fc.oneof(fc.constantFrom(22, 53, 123, 40000), fc.integer({ min: 1024, max: 65535 })),
-  remotePort: fc.oneof(fc.constantFrom(53, 123, 50000), fc.integer({ min: 1024, max: 65535 })),
-  remote: fc.constantFrom('203.0.113.1', '203.0.113.2', '10.0.0.9'),
-  bytes: fc.integer({ min: 1, max: 10_000 }),
-  t: fc.integer({ min: 0, max: 1000 }),
-});
-type Leg = typeof leg extends fc.Arbitrary<infer T> ? T : never;
-
-const toRecord = (l: Leg): FlowRecord =>
-  l.out
-    ? flow({
-        src: DEVICE,
-        dst: l.remote,
-        proto: l.proto,
-        sport: l.devicePort,
-        dport: l.remotePort,
-        bytes: l.bytes,
-        origin: l.origin,
-        first: T0 + l.t,
-        last: T0 + l.t + 5,
-      })
-    : flow({
-        src: l.remote,
-        dst: DEVICE,
-        proto: l.proto,
-        sport: l.remotePort,
-        dport: l.devicePort,
-        bytes: l.bytes,
-        origin: l.origin,
-        first: T0 + l.t,
-        last: T0 + l.t + 5,
-      });
-
-/** A report without its samples (which records are sampled depends on the order of arrival). */
-const sums = (r: BehaviourReport) => ({
-  ...r,
-  findings: r.findings.map(({ samples, directions, ...f }) => ({
-    ...f,
-    directions: [...directions].sort(),
-    samples: samples.length,
-  })),
-});
-
-function applyInMessages(
-  s: SqliteTrafficStore,
-  records: readonly FlowRecord[],
-  cuts: readonly number[],
-): void {
-  let start = 0;
-  let sequence = 0;
-  for (const end of [
-    ...cuts.map((c) => c % (records.length + 1)).sort((a, b) => a - b),
-    records.length,
-  ]) {
-    const check = new BehaviourCheck({ devices: [device] });
-    for (const r of records.slice(start, end)) check.add(r);
-    sequence += 1;
-    expect(s.apply('S', sequence, check.partial())).toBe(true);
-    start = end;
-  }
-}
 
 describe('the SQLite traffic store', () => {
-  test.prop([fc.array(leg, { maxLength: 80 }), fc.array(fc.nat(), { maxLength: 6 })], {
-    numRuns: 40,
-  })(
-    'holds the same findings and totals as one batch check, however the records were split into messages',
-    (legs, cuts) => {
-      const records = legs.map(toRecord);
-      const s = store();
-      try {
-        applyInMessages(s, records, cuts);
-        expect(sums(s.report())).toEqual(sums(checkBehaviour({ devices: [device] }, records)));
-      } finally {
-        s.close();
-      }
-    },
+  describeTrafficStoreContract(
+    () => Promise.resolve(new SqliteTrafficStore(join(dir, `t${(stores += 1)}.db`))),
+    () => Promise.resolve(new SqliteTrafficStore(join(dir, `t${stores}.db`))),
+    { numRuns: 40 },
   );
-
-  it('counts a redelivered message once', () => {
-    const s = store();
-    const check = new BehaviourCheck({ devices: [device] });
-    for (let i = 0; i < 5; i += 1)
-      check.add(
-        flow({ src: DEVICE, dst: '203.0.113.9', proto: 17, sport: 40000 + i, dport: 50000 }),
-      );
-    expect(s.apply('S', 7, check.partial())).toBe(true);
-    expect(s.apply('S', 7, check.partial())).toBe(false);
-    expect(s.report().findings).toMatchObject([
-      { port: 50000, side: 'remote', inferred: 'fixed-port', records: 5 },
-    ]);
-    expect(s.report().records).toBe(5);
-    s.close();
-  });
 });

@@ -1,19 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FlowRecord } from '../flows/flow-record.js';
-import {
-  inferenceOfRank,
-  inferenceRank,
-  resolveFindings,
-  type BehaviourFinding,
-  type BehaviourPartial,
-  type BehaviourReport,
-  type ConversationTally,
-  type MudDirection,
-  type PortTally,
-} from '../mud/index.js';
+import type { BehaviourPartial, BehaviourReport } from '../mud/index.js';
+import { storeCall } from '../store/sqlite/store-call.js';
 import type { TrafficStorePort } from './traffic-store-port.js';
+import {
+  reportOfRows,
+  rowsOfPartial,
+  type FindingRow,
+  type PortRow,
+  type TotalsRow,
+} from './traffic-rows.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS traffic_messages (
@@ -40,59 +37,6 @@ CREATE TABLE IF NOT EXISTS traffic_samples (
   PRIMARY KEY (owner, n));
 `;
 
-const FROM_DEVICE = 1;
-const TO_DEVICE = 2;
-
-function directionBits(directions: readonly MudDirection[]): number {
-  return (
-    (directions.includes('from-device') ? FROM_DEVICE : 0) |
-    (directions.includes('to-device') ? TO_DEVICE : 0)
-  );
-}
-
-function directionsOf(bits: number): MudDirection[] {
-  const out: MudDirection[] = [];
-  if (bits & FROM_DEVICE) out.push('from-device');
-  if (bits & TO_DEVICE) out.push('to-device');
-  return out;
-}
-
-const findingOwner = (
-  f: Pick<BehaviourFinding, 'device' | 'kind' | 'remote' | 'proto' | 'side' | 'port'>,
-) => JSON.stringify(['f', f.device, f.kind, f.remote, f.proto, f.side, f.port]);
-const portOwner = (device: string, remote: string, proto: number, side: string, port: number) =>
-  JSON.stringify(['c', device, remote, proto, side, port]);
-
-interface FindingRow {
-  device: string;
-  kind: BehaviourFinding['kind'];
-  remote: string;
-  proto: number;
-  side: BehaviourFinding['side'];
-  port: number;
-  inferred_rank: number;
-  first: number;
-  last: number;
-  records: number;
-  packets: number;
-  bytes: number;
-  directions: number;
-}
-
-interface PortRow {
-  device: string;
-  remote: string;
-  proto: number;
-  side: 'device' | 'remote';
-  port: number;
-  first: number;
-  last: number;
-  records: number;
-  packets: number;
-  bytes: number;
-  directions: number;
-}
-
 /**
  * The traffic aggregates in SQLite (WAL, synchronous=FULL: an applied message survives a crash
  * before its acknowledgement, so it is never applied twice nor lost). Sums are added with
@@ -105,6 +49,7 @@ export class SqliteTrafficStore implements TrafficStorePort {
     sequence: number,
     partial: BehaviourPartial,
   ) => boolean;
+  private closed = false;
 
   constructor(
     file: string,
@@ -123,8 +68,8 @@ export class SqliteTrafficStore implements TrafficStorePort {
        granted_legs = granted_legs + ?, unattributed = unattributed + ?, overflow = overflow + ?`,
     );
     const finding = this.db.prepare(
-      `INSERT INTO traffic_findings VALUES (@device, @kind, @remote, @proto, @side, @port, @rank,
-         @first, @last, @records, @packets, @bytes, @directions)
+      `INSERT INTO traffic_findings VALUES (@device, @kind, @remote, @proto, @side, @port,
+         @inferred_rank, @first, @last, @records, @packets, @bytes, @directions)
        ON CONFLICT DO UPDATE SET inferred_rank = min(inferred_rank, excluded.inferred_rank),
          first = min(first, excluded.first), last = max(last, excluded.last),
          records = records + excluded.records, packets = packets + excluded.packets,
@@ -142,158 +87,45 @@ export class SqliteTrafficStore implements TrafficStorePort {
       `INSERT INTO traffic_samples SELECT @owner, count(*), @seq, @record FROM traffic_samples
        WHERE owner = @owner HAVING count(*) < @max`,
     );
-    const samples = (owner: string, records: readonly FlowRecord[], seq: number) => {
-      for (const r of records.slice(0, this.maxSamples))
-        sample.run({ owner, seq, record: JSON.stringify(r), max: this.maxSamples });
-    };
     this.applyTx = this.db.transaction((stream: string, sequence: number, p: BehaviourPartial) => {
       if (seen.run(stream, sequence, p.records).changes === 0) return false;
       totals.run(p.records, p.legs, p.allowedLegs, p.grantedLegs, p.unattributed, p.overflow);
-      for (const f of p.findings) {
-        finding.run({
-          device: f.device,
-          kind: f.kind,
-          remote: f.remote,
-          proto: f.proto,
-          side: f.side,
-          port: f.port,
-          rank: inferenceRank(f.inferred),
-          first: f.first,
-          last: f.last,
-          records: f.records,
-          packets: f.packets,
-          bytes: f.bytes,
-          directions: directionBits(f.directions),
-        });
-        samples(findingOwner(f), f.samples, sequence);
-      }
-      for (const c of p.conversations) {
-        for (const [side, ports] of [
-          ['device', c.devicePorts],
-          ['remote', c.remotePorts],
-        ] as const) {
-          for (const [n, t] of ports) {
-            port.run({
-              device: c.device,
-              remote: c.remote,
-              proto: c.proto,
-              side,
-              port: n,
-              first: t.first,
-              last: t.last,
-              records: t.records,
-              packets: t.packets,
-              bytes: t.bytes,
-              directions: directionBits(t.directions),
-            });
-            samples(portOwner(c.device, c.remote, c.proto, side, n), t.samples, sequence);
-          }
-        }
+      const rows = rowsOfPartial(p, this.maxSamples);
+      for (const row of rows.findings) finding.run(row);
+      for (const row of rows.ports) port.run(row);
+      for (const s of rows.samples) {
+        sample.run({ owner: s.owner, seq: sequence, record: s.record, max: this.maxSamples });
       }
       return true;
     });
   }
 
-  apply(stream: string, sequence: number, partial: BehaviourPartial): boolean {
-    return this.applyTx(stream, sequence, partial);
-  }
-
-  report(): BehaviourReport {
-    const read = this.db.transaction(() => {
-      const sampleRows = this.db
-        .prepare('SELECT owner, record FROM traffic_samples ORDER BY owner, n')
-        .all() as { owner: string; record: string }[];
-      const samples = new Map<string, FlowRecord[]>();
-      for (const s of sampleRows) {
-        let list = samples.get(s.owner);
-        if (list === undefined) samples.set(s.owner, (list = []));
-        list.push(JSON.parse(s.record) as FlowRecord);
-      }
-      const findings: BehaviourFinding[] = (
-        this.db.prepare('SELECT * FROM traffic_findings').all() as FindingRow[]
-      ).map((r) => ({
-        device: r.device,
-        kind: r.kind,
-        remote: r.remote,
-        port: r.port,
-        proto: r.proto,
-        side: r.side,
-        inferred: inferenceOfRank(r.inferred_rank),
-        directions: directionsOf(r.directions),
-        first: r.first,
-        last: r.last,
-        records: r.records,
-        packets: r.packets,
-        bytes: r.bytes,
-        samples: samples.get(findingOwner(r)) ?? [],
-      }));
-      const conversations = new Map<
-        string,
-        ConversationTally & {
-          devicePorts: Map<number, PortTally>;
-          remotePorts: Map<number, PortTally>;
-        }
-      >();
-      for (const r of this.db
-        .prepare('SELECT * FROM traffic_conversation_ports')
-        .all() as PortRow[]) {
-        const key = JSON.stringify([r.device, r.remote, r.proto]);
-        let c = conversations.get(key);
-        if (c === undefined) {
-          c = {
-            device: r.device,
-            remote: r.remote,
-            proto: r.proto,
-            devicePorts: new Map<number, PortTally>(),
-            remotePorts: new Map<number, PortTally>(),
-          };
-          conversations.set(key, c);
-        }
-        (r.side === 'device' ? c.devicePorts : c.remotePorts).set(r.port, {
-          first: r.first,
-          last: r.last,
-          records: r.records,
-          packets: r.packets,
-          bytes: r.bytes,
-          directions: directionsOf(r.directions),
-          samples: samples.get(portOwner(r.device, r.remote, r.proto, r.side, r.port)) ?? [],
-        });
-      }
-      const totals = this.db.prepare('SELECT * FROM traffic_totals').get() as {
-        records: number;
-        legs: number;
-        allowed_legs: number;
-        granted_legs: number;
-        unattributed: number;
-        overflow: number;
-      };
-      return { findings, conversations: [...conversations.values()], totals };
-    });
-    const { findings, conversations, totals } = read();
-    const resolved = resolveFindings({ findings, conversations }, this.maxSamples).sort(
-      (a, b) =>
-        cmp(a.device, b.device) ||
-        a.first - b.first ||
-        cmp(a.remote, b.remote) ||
-        a.port - b.port ||
-        cmp(a.side, b.side),
+  apply(stream: string, sequence: number, partial: BehaviourPartial): Promise<boolean> {
+    return storeCall(this.closed, 'apply a traffic message', () =>
+      this.applyTx(stream, sequence, partial),
     );
-    return {
-      findings: resolved,
-      records: totals.records,
-      legs: totals.legs,
-      allowedLegs: totals.allowed_legs,
-      grantedLegs: totals.granted_legs,
-      unattributed: totals.unattributed,
-      overflow: totals.overflow,
-    };
   }
 
-  close(): void {
-    this.db.close();
+  report(): Promise<BehaviourReport> {
+    return storeCall(this.closed, 'read the traffic aggregates', () => {
+      // One read transaction: the rows are one snapshot while workers keep applying.
+      const read = this.db.transaction(() => ({
+        samples: this.db
+          .prepare('SELECT owner, record FROM traffic_samples ORDER BY owner, n')
+          .all() as { owner: string; record: string }[],
+        findings: this.db.prepare('SELECT * FROM traffic_findings').all() as FindingRow[],
+        ports: this.db.prepare('SELECT * FROM traffic_conversation_ports').all() as PortRow[],
+        totals: this.db.prepare('SELECT * FROM traffic_totals').get() as TotalsRow,
+      }));
+      return reportOfRows(read(), this.maxSamples);
+    });
   }
-}
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
 }

@@ -133,7 +133,7 @@ export function describeLogStoreContract(create: () => Promise<LogStoreLocation>
           leaves: [{ index: 2, leafHash: leafHash(entry(9)), entry: entry(9) }],
           tiles: [],
           checkpoint: { size: 3, rootHash: Buffer.alloc(32), note: 'never signed' },
-          signedAt: 0,
+          signTimes: [],
         }),
       ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
       expect(await store.latestCheckpoint()).toEqual(before);
@@ -151,7 +151,7 @@ export function describeLogStoreContract(create: () => Promise<LogStoreLocation>
         leaves: [{ index: 4, leafHash: leafHash(entry(9)), entry: entry(9) }],
         tiles: [],
         checkpoint: { size: 4, rootHash: Buffer.alloc(32), note: 'never signed' },
-        signedAt: 0,
+        signTimes: [],
       }),
     ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
     expect(await store.latestCheckpoint()).toEqual(before);
@@ -244,7 +244,7 @@ export function describeLogStoreContract(create: () => Promise<LogStoreLocation>
           leaves: [],
           tiles: [],
           checkpoint: { size: 0, rootHash: Buffer.alloc(32), note: '' },
-          signedAt: 0,
+          signTimes: [],
         }),
       ).rejects.toMatchObject({ code: 'STORE_IO' });
     });

@@ -22,7 +22,7 @@ import {
 } from '../../statements/absence-evidence.js';
 import { verifyAbsence, type AbsenceVerification } from '../../statements/absence.js';
 import { checkAbsenceInLog } from '../../statements/absence-log.js';
-import { openLogSource, isLogUrl } from '../../log/verify/open-log-source.js';
+import { openLogSource, isLogUrl, isPostgresUrl } from '../../log/verify/open-log-source.js';
 import {
   isInconsistencyDocument,
   MAX_INCONSISTENCY_BYTES,
@@ -247,7 +247,7 @@ async function verifyAbsenceFile(
   const checks: AbsenceCheck[] = [...verification.checks];
   let described: string | undefined;
   if (log !== undefined) {
-    const location = isLogUrl(log) ? log : resolve(cwd, log);
+    const location = isLogUrl(log) || isPostgresUrl(log) ? log : resolve(cwd, log);
     if (verification.checkpoint === undefined) {
       checks.push({
         id: 'complete',
@@ -255,7 +255,7 @@ async function verifyAbsenceFile(
         message: 'the checkpoint does not verify, so the log copy cannot be checked against it',
       });
     } else {
-      const source = openLogSource(location);
+      const source = await openLogSource(location);
       described = source.description;
       try {
         checks.push(

@@ -19,12 +19,14 @@ import { colourWanted, outputColumns } from '../terminal.js';
 import { formatFindingFile } from '../../check/finding-file.js';
 import { reportWithHistory } from '../../check/report-history.js';
 import type { FindingHistory } from '../../check/finding-history.js';
-import { SqliteFindingStore } from '../../store/sqlite/sqlite-finding-store.js';
+import type { FindingStorePort } from '../../store/finding-store-port.js';
+import type { StoreLocation } from '../../store/store-url.js';
 import { errorText } from '../../errors/error-text.js';
 import type { LogHistory } from '../../check/gather/log.js';
 import { defaultStatePath, readMonitorState, writeMonitorState } from '../../log/monitor-state.js';
 import { CliError } from '../errors.js';
 import { printResult, type CommandContext } from '../context.js';
+import { openFindingStore, storeLocationOf } from '../log-store.js';
 
 /** Writes the file whole or not at all (a temporary file renamed into place). */
 function writeAtomically(file: string, text: string): void {
@@ -87,14 +89,19 @@ function writeFindingFiles(dir: string, report: Report, documents: ReadonlyMap<s
 }
 
 /**
- * Records the run in the finding history of the config's data directory (shared with `nospy
- * serve`) and returns every finding's history. A history that cannot be written is a warning,
- * not a failed check: the findings stand without it.
+ * Records the run in the finding history of the config's store (the data directory's database
+ * or store.url's PostgreSQL database, shared with `nospy serve`) and returns every finding's
+ * history. A history that cannot be written is a warning, not a failed check: the findings stand
+ * without it.
  */
-async function recordHistory(ctx: CommandContext, dataDir: string, report: Report) {
-  let store: SqliteFindingStore | undefined;
+async function recordHistory(ctx: CommandContext, location: StoreLocation, report: Report) {
+  let store: FindingStorePort | undefined;
   try {
-    store = new SqliteFindingStore(resolve(ctx.cwd, dataDir));
+    store = await openFindingStore(
+      location.kind === 'sqlite'
+        ? { kind: 'sqlite', dataDir: resolve(ctx.cwd, location.dataDir) }
+        : location,
+    );
     return await store.recordRun(report.evaluatedAt, report.findings);
   } catch (error) {
     ctx.logger.warn(`finding history not recorded: ${errorText(error)}`);
@@ -147,7 +154,7 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
     )
     .option(
       '--no-history',
-      "do not record this run in the finding history (nospy.db in the config's data directory)",
+      'do not record this run in the finding history (in the store: store.url, else nospy.db in the data directory)',
     )
     .option(
       '--evidence <dir>',
@@ -229,7 +236,9 @@ export function registerCheckCommands(program: Command, ctx: CommandContext): vo
         // The whole run is recorded (a finding outside --since is still seen), then filtered.
         report = reportWithHistory(
           report,
-          options.history ? await recordHistory(ctx, loaded.config.data, report) : new Map(),
+          options.history
+            ? await recordHistory(ctx, storeLocationOf(loaded.config), report)
+            : new Map(),
           since,
         );
         const html = options.html === undefined ? undefined : resolve(ctx.cwd, options.html);

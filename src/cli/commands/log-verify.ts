@@ -9,13 +9,10 @@ import {
 import { LogError } from '../../log/errors.js';
 import { monitorLog, type MonitorReport } from '../../log/monitor.js';
 import { defaultStatePath, readMonitorState, writeMonitorState } from '../../log/monitor-state.js';
-import { toInt } from '../config-flags.js';
-import { isLogUrl } from '../../log/verify/open-log-source.js';
-import { logTrustOf, NO_LOG_KEY_HINT } from '../../log/verify/log-trust.js';
-import type { LogTrust } from '../../log/verify/verify-log.js';
-import { loadTrustFile, writeFileAtomically } from '../../statements/files.js';
+import { isLogUrl, isPostgresUrl } from '../../log/verify/open-log-source.js';
+import { writeFileAtomically } from '../../statements/files.js';
+import { logTrustFromOptions } from '../log-trust-options.js';
 import { printResult, type CommandContext } from '../context.js';
-import { readVerifier } from './key-file.js';
 
 interface VerifyOptions {
   trust?: string;
@@ -30,8 +27,8 @@ interface VerifyOptions {
 const repeat = (value: string, all: string[]) => [...all, value];
 
 /**
- * `nospy log verify <log>`: verify all of a log (a data directory, a tiles directory or a tiles
- * URL) against the trust file's keys, and that it is one history with the checkpoint seen last
+ * `nospy log verify <log>`: verify all of a log (a data directory, a PostgreSQL store, a tiles
+ * directory or a tiles URL) against the trust file's keys, and that it is one history with the checkpoint seen last
  * time and those others saw. Exit 0: verified and consistent; 1: the log signed two histories
  * (the evidence is printed, and written with --evidence); 2: it does not verify, or could not
  * be checked.
@@ -42,7 +39,10 @@ export function registerLogVerifyCommand(log: Command, ctx: CommandContext): voi
     .description(
       'verify every entry, tile and signature of a log against its keys, and that it only grew since the last run and agrees with checkpoints others saw',
     )
-    .argument('<log>', 'a log data directory, a directory of its tiles, or its tiles URL')
+    .argument(
+      '<log>',
+      'a log data directory, a PostgreSQL store (postgres://…), a directory of its tiles, or its tiles URL',
+    )
     .option('--trust <file>', 'trust file: the log key, the witnesses and their quorum')
     .option('--log-vkey <vkey>', 'the log verifier key (or a file holding it), without --trust')
     .option(
@@ -64,7 +64,7 @@ export function registerLogVerifyCommand(log: Command, ctx: CommandContext): voi
     )
     .option('--evidence <dir>', 'write each proof of inconsistency to this directory')
     .action(async (location: string, opts: VerifyOptions) => {
-      const trust = trustFrom(ctx, opts);
+      const trust = logTrustFromOptions(ctx, opts);
       const statePath =
         opts.state === undefined
           ? defaultStatePath(ctx.env, trust.logKey.vkey)
@@ -78,7 +78,8 @@ export function registerLogVerifyCommand(log: Command, ctx: CommandContext): voi
       }
       const now = new Date();
       const report = await monitorLog({
-        location: isLogUrl(location) ? location : resolve(ctx.cwd, location),
+        location:
+          isLogUrl(location) || isPostgresUrl(location) ? location : resolve(ctx.cwd, location),
         trust,
         previous: state === undefined ? undefined : { state, where: statePath },
         gossip: opts.gossip,
@@ -104,35 +105,6 @@ export function registerLogVerifyCommand(log: Command, ctx: CommandContext): voi
         verifiedText(report, state?.size),
       );
     });
-}
-
-function trustFrom(ctx: CommandContext, opts: VerifyOptions): LogTrust {
-  if (opts.trust !== undefined) {
-    if (opts.logVkey !== undefined || opts.witness.length > 0 || opts.quorum !== undefined) {
-      throw new LogError(
-        'LOG_USAGE',
-        '--trust names the log key, witnesses and quorum: give it, or --log-vkey with --witness and --quorum, not both',
-      );
-    }
-    const trust = logTrustOf(loadTrustFile(resolve(ctx.cwd, opts.trust)));
-    if (trust === undefined) {
-      throw new LogError('LOG_USAGE', `${opts.trust}: ${NO_LOG_KEY_HINT}`, { where: opts.trust });
-    }
-    return trust;
-  }
-  if (opts.logVkey === undefined) {
-    throw new LogError(
-      'LOG_USAGE',
-      'nothing to verify the log against: give --trust <file> (with a log: { key: … }) or --log-vkey <vkey>',
-    );
-  }
-  const logKey = readVerifier(ctx.cwd, opts.logVkey);
-  const witnesses = opts.witness.map((w) => readVerifier(ctx.cwd, w));
-  const quorum = opts.quorum === undefined ? witnesses.length : toInt('--quorum', opts.quorum);
-  if (quorum > witnesses.length) {
-    throw new LogError('LOG_USAGE', `--quorum ${quorum} needs at least that many --witness keys`);
-  }
-  return { logKey, witnesses, quorum };
 }
 
 /** A checkpoint that could not be checked is a failure to verify, never a pass (exit 2). */

@@ -4,7 +4,6 @@ import { openLog } from '../../log/open-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
-import { SqliteFindingStore } from '../../store/sqlite/sqlite-finding-store.js';
 import { engineSnapshotSource, publishedLogState } from '../../server/api/report-snapshot.js';
 import { DASHBOARD_DIR, hasDashboard } from '../../server/dashboard.js';
 import { loadTrustFile } from '../../statements/files.js';
@@ -15,7 +14,7 @@ import type { CommandContext } from '../context.js';
 import { readSigner, readVerifier } from './key-file.js';
 import { WriteGate } from '../../log/store-audit/write-gate.js';
 import { StoreAuditor } from '../../log/store-audit/store-auditor.js';
-import { openLogStores, storeLocationOf } from '../log-store.js';
+import { openFindingStore, openLogStores, storeLocationOf } from '../log-store.js';
 import { whereOf } from '../../log/verify/log-source.js';
 import { AccessTokens } from '../../server/auth/access-tokens.js';
 import { DEFAULT_WITNESS_WAIT_MS } from '../../server/routes/witness-wait.js';
@@ -136,8 +135,12 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         await stores.close();
         throw error;
       });
-      // Finding history and triage, in the same database as the CLI's `nospy check` records.
-      const findingStore = new SqliteFindingStore(config.data);
+      // Finding history and triage, in the same store as the CLI's `nospy check` records.
+      const findingStore = await openFindingStore(stores.location).catch(async (error: unknown) => {
+        await log.close();
+        await stores.close();
+        throw error;
+      });
       const auditor = new StoreAuditor({
         dataDir: stores.name,
         signer,

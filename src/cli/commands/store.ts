@@ -6,8 +6,12 @@ import { redactStoreUrl } from '../../store/store-url.js';
 import { configFlags } from '../config-flags.js';
 import { printResult, type CommandContext } from '../context.js';
 import { storeLocationOf } from '../log-store.js';
+import { registerStoreCopyCommand } from './store-copy.js';
 
-/** `nospy store migrate`: applies the PostgreSQL schema migrations without starting a server. */
+/**
+ * `nospy store migrate`: applies the PostgreSQL schema migrations without starting a server;
+ * `nospy store copy`: moves a log between stores.
+ */
 export function registerStoreCommands(program: Command, ctx: CommandContext): void {
   const store = program
     .command('store')
@@ -50,4 +54,5 @@ export function registerStoreCommands(program: Command, ctx: CommandContext): vo
         await pool.end();
       }
     });
+  registerStoreCopyCommand(store, ctx);
 }

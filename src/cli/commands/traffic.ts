@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { FLOW_CONSUMER, FLOW_STREAM, FLOW_SUBJECT_PREFIX } from '../../bus/flow-subjects.js';
 import { loadDeviceMap, loadGrants } from '../../mud/load.js';
 import { SqliteTrafficStore } from '../../traffic/sqlite-traffic-store.js';
+import { PostgresTrafficStore } from '../../traffic/postgres-traffic-store.js';
+import type { TrafficStorePort } from '../../traffic/traffic-store-port.js';
 import { TrafficWorker, type TrafficPolicy } from '../../traffic/traffic-worker.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from '../context.js';
@@ -22,14 +24,15 @@ interface WorkerOptions {
 /** How often the device map and grants files are looked at for changes. */
 const RELOAD_MS = 2000;
 
-/** `sqlite:<file>` or a plain path: the SQLite file; PostgreSQL URLs are for its own adapter. */
-function storeFile(url: string, cwd: string): string {
-  if (/^postgres(ql)?:/i.test(url))
-    throw new CliError(
-      'CLI_USAGE',
-      'the PostgreSQL traffic store is not available yet: use sqlite:<file>',
-    );
-  return resolve(cwd, url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url);
+/**
+ * `postgres://…` (or `postgresql://…`): the database every worker shares; `sqlite:<file>` or a
+ * plain path: a SQLite file, shared by the workers of one machine.
+ */
+async function openTrafficStore(url: string, cwd: string): Promise<TrafficStorePort> {
+  if (/^postgres(ql)?:\/\//i.test(url)) return PostgresTrafficStore.open(url);
+  return new SqliteTrafficStore(
+    resolve(cwd, url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url),
+  );
 }
 
 function mtime(file: string | undefined): number {
@@ -51,7 +54,7 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
       "consume flow batches through the shared durable consumer, run the MUD and access-grant check, add the findings' sums to the store",
     )
     .requiredOption('--bus <url>', 'NATS JetStream (nats://host:4222)')
-    .requiredOption('--store <url>', 'traffic store: sqlite:<file>')
+    .requiredOption('--store <url>', 'traffic store: postgres://… or sqlite:<file>')
     .option('--bus-stream <name>', 'JetStream stream of the flow batches', FLOW_STREAM)
     .option('--bus-subject <prefix>', 'subject prefix of the flow batches', FLOW_SUBJECT_PREFIX)
     .option('--consumer <name>', 'durable consumer the workers share', FLOW_CONSUMER)
@@ -77,6 +80,8 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
         grants: grantsFile === undefined ? [] : loadGrants(grantsFile),
       });
       let policy = read();
+      // Opened before anything else starts: a store that cannot be used stops the start at once.
+      const store = await openTrafficStore(options.store, ctx.cwd);
       let stamp = [mtime(devicesFile), mtime(grantsFile)].join();
       // Reload when a file changes; a file that does not load keeps the last good policy.
       const reload = setInterval(() => {
@@ -90,7 +95,6 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
           ctx.logger.error({ err: error }, 'traffic policy not reloaded');
         }
       }, RELOAD_MS);
-      const store = new SqliteTrafficStore(storeFile(options.store, ctx.cwd));
       const worker = new TrafficWorker({
         url: options.bus,
         names: {
@@ -124,7 +128,7 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
         if (stats !== undefined) clearInterval(stats);
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        store.close();
+        await store.close();
         ctx.logger.info({ counts: worker.counts }, 'traffic worker stopped');
       }
     });

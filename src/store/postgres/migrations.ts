@@ -115,6 +115,88 @@ CREATE TABLE log_checkpoint_times (
 INSERT INTO log_checkpoint_times (size, signed_at)
   SELECT size, NULL FROM log_checkpoint WHERE size > 0;`,
   },
+  {
+    version: 7,
+    description: "the check's finding history and the analysts' triage decisions",
+    sql: `
+CREATE TABLE finding_history (
+  id text PRIMARY KEY,
+  first_seen text NOT NULL,
+  last_seen text NOT NULL,
+  first_run text NOT NULL,
+  last_run text NOT NULL,
+  resolved_at text,
+  finding text NOT NULL
+);
+CREATE TABLE finding_triage (
+  seq bigserial PRIMARY KEY,
+  finding text NOT NULL,
+  state text NOT NULL,
+  decided_by text NOT NULL,
+  at text NOT NULL,
+  reason text NOT NULL,
+  until text
+);
+CREATE INDEX finding_triage_by_finding ON finding_triage (finding, seq);`,
+  },
+  {
+    version: 8,
+    description: "the traffic workers' behaviour aggregates",
+    sql: `
+CREATE TABLE traffic_messages (
+  stream text NOT NULL,
+  seq bigint NOT NULL,
+  records bigint NOT NULL,
+  PRIMARY KEY (stream, seq)
+);
+CREATE TABLE traffic_totals (
+  id integer PRIMARY KEY CHECK (id = 1),
+  records bigint NOT NULL,
+  legs bigint NOT NULL,
+  allowed_legs bigint NOT NULL,
+  granted_legs bigint NOT NULL,
+  unattributed bigint NOT NULL,
+  overflow bigint NOT NULL
+);
+INSERT INTO traffic_totals VALUES (1, 0, 0, 0, 0, 0, 0);
+CREATE TABLE traffic_findings (
+  device text NOT NULL,
+  kind text NOT NULL,
+  remote text NOT NULL,
+  proto integer NOT NULL,
+  side text NOT NULL,
+  port integer NOT NULL,
+  inferred_rank integer NOT NULL,
+  first double precision NOT NULL,
+  last double precision NOT NULL,
+  records bigint NOT NULL,
+  packets double precision NOT NULL,
+  bytes double precision NOT NULL,
+  directions integer NOT NULL,
+  PRIMARY KEY (device, kind, remote, proto, side, port)
+);
+CREATE TABLE traffic_conversation_ports (
+  device text NOT NULL,
+  remote text NOT NULL,
+  proto integer NOT NULL,
+  side text NOT NULL,
+  port integer NOT NULL,
+  first double precision NOT NULL,
+  last double precision NOT NULL,
+  records bigint NOT NULL,
+  packets double precision NOT NULL,
+  bytes double precision NOT NULL,
+  directions integer NOT NULL,
+  PRIMARY KEY (device, remote, proto, side, port)
+);
+CREATE TABLE traffic_samples (
+  id bigserial PRIMARY KEY,
+  owner text NOT NULL,
+  seq bigint NOT NULL,
+  record text NOT NULL
+);
+CREATE INDEX traffic_samples_by_owner ON traffic_samples (owner, id);`,
+  },
 ];
 
 /** The newest schema version this binary knows. */
@@ -152,16 +234,19 @@ export async function migrate(
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
     const from = await currentVersion(client);
+    // Applied by version, not by "up to the highest": versions are handed out to changes made
+    // side by side, so a database may hold 7 before 6 exists in the binary that migrated it.
+    const done = await appliedVersions(client);
     const applied: Migration[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (from >= migration.version && from <= latest) continue;
+      if (done.has(migration.version) && from <= latest) continue;
       await client.query('BEGIN');
       try {
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
         // Read again under the lock: another replica may have applied it meanwhile.
         const at = await currentVersion(client);
         if (at > latest) throw newerSchema(at, latest);
-        if (at >= migration.version) {
+        if ((await appliedVersions(client)).has(migration.version)) {
           await client.query('COMMIT');
           continue;
         }
@@ -192,6 +277,11 @@ async function currentVersion(client: { query: PostgresPool['query'] }): Promise
     'SELECT max(version) AS version FROM nospy_schema',
   );
   return result.rows[0]?.version ?? 0;
+}
+
+async function appliedVersions(client: { query: PostgresPool['query'] }): Promise<Set<number>> {
+  const result = await client.query<{ version: number }>('SELECT version FROM nospy_schema');
+  return new Set(result.rows.map((row) => row.version));
 }
 
 function newerSchema(at: number, latest: number): StoreError {

@@ -18,14 +18,8 @@ import { LeafIndex } from '../../tlog/leaf-index.js';
 import { HASH_SIZE } from '../../tlog/hash.js';
 import { TILE_WIDTH } from '../../tlog/tiles.js';
 import { indexLeafTiles, leafTileRange, tileHoldsLeaf } from '../leaf-tiles.js';
-import { migrate } from './migrations.js';
-import {
-  openPostgresPool,
-  postgresError,
-  type PostgresClient,
-  type PostgresPool,
-  type PostgresPoolOptions,
-} from './pool.js';
+import type { PostgresClient, PostgresPool, PostgresPoolOptions } from './pool.js';
+import { inTransaction, openMigratedPool, postgresCall } from './store-call.js';
 import {
   STATEMENT_COLUMNS,
   statementQuerySql,
@@ -72,7 +66,8 @@ const INTEGRATE = `WITH current AS (
     RETURNING 1
   ), times AS (
     INSERT INTO log_checkpoint_times (size, signed_at)
-    SELECT $7, $11 WHERE EXISTS (SELECT 1 FROM ok)
+    SELECT u.size, u.at FROM unnest($11::bigint[], $12::bigint[]) AS u(size, at)
+    WHERE EXISTS (SELECT 1 FROM ok)
     ON CONFLICT (size) DO NOTHING
   )
   SELECT (SELECT count(*) FROM checkpoint)::integer AS written,
@@ -117,14 +112,7 @@ export class PostgresLogStore implements LogStorePort {
 
   /** Connects to `url`, applies the schema migrations, and returns the store. */
   static async open(url: string, options: PostgresPoolOptions = {}): Promise<PostgresLogStore> {
-    const pool = await openPostgresPool(url, options);
-    try {
-      await migrate(pool);
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw error;
-    }
-    return new PostgresLogStore(pool);
+    return new PostgresLogStore(await openMigratedPool(url, options));
   }
 
   claimIdentity(identity: LogIdentity): Promise<LogIdentity> {
@@ -273,7 +261,8 @@ export class PostgresLogStore implements LogStorePort {
             checkpoint.rootHash,
             checkpoint.note,
             packed.lengths,
-            batch.signedAt,
+            batch.signTimes.map((t) => t.size),
+            batch.signTimes.map((t) => t.at),
           ],
         );
         written = result.rows[0];
@@ -400,33 +389,11 @@ export class PostgresLogStore implements LogStorePort {
   }
 
   async #transaction(what: string, work: (client: PostgresClient) => Promise<void>): Promise<void> {
-    await this.#run(what, async () => {
-      const client = await this.#pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        await work(client);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        // A connection whose ROLLBACK failed is in an unknown state: the pool drops it.
-        client.release(broken);
-      }
-    });
+    await this.#run(what, () => inTransaction(this.#pool, work));
   }
 
-  async #run<T>(what: string, work: () => Promise<T>): Promise<T> {
-    if (this.#closed && what !== 'write a batch') {
-      throw new StoreError('STORE_IO', `cannot ${what}: the store is closed`);
-    }
-    try {
-      return await work();
-    } catch (error) {
-      throw postgresError(what, error);
-    }
+  /** A batch already queued before close is still written: close waits for it. */
+  #run<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return postgresCall(this.#closed && what !== 'write a batch', what, work);
   }
 }

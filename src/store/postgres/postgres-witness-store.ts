@@ -4,9 +4,8 @@
  * answers (c2sp.org/tlog-witness: "persisted atomically before replying").
  */
 import type { WitnessLogState, WitnessStorePort } from '../witness-store-port.js';
-import { StoreError } from '../errors.js';
-import { migrate } from './migrations.js';
-import { openPostgresPool, postgresError, type PostgresPool } from './pool.js';
+import type { PostgresPool } from './pool.js';
+import { openMigratedPool, postgresCall } from './store-call.js';
 
 interface WitnessRow {
   origin: string;
@@ -32,14 +31,7 @@ export class PostgresWitnessStore implements WitnessStorePort {
 
   /** Connects to `url` and applies the schema migrations. */
   static async open(url: string): Promise<PostgresWitnessStore> {
-    const pool = await openPostgresPool(url, { max: 2 });
-    try {
-      await migrate(pool);
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw error;
-    }
-    return new PostgresWitnessStore(pool);
+    return new PostgresWitnessStore(await openMigratedPool(url, { max: 2 }));
   }
 
   latest(origin: string): Promise<WitnessLogState | undefined> {
@@ -87,12 +79,7 @@ export class PostgresWitnessStore implements WitnessStorePort {
     await this.#pool.end();
   }
 
-  async #run<T>(what: string, work: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw new StoreError('STORE_IO', `cannot ${what}: the store is closed`);
-    try {
-      return await work();
-    } catch (error) {
-      throw postgresError(what, error);
-    }
+  #run<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return postgresCall(this.#closed, what, work);
   }
 }

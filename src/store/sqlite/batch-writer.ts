@@ -75,7 +75,7 @@ const integrate = db.transaction((batch) => {
   for (const tile of batch.tiles) s.putTile.run(tile.level, tile.index, buf(tile.hashes));
   const cp = batch.checkpoint;
   s.putCheckpoint.run(cp.size, buf(cp.rootHash), cp.note);
-  s.putSignedAt.run(cp.size, batch.signedAt);
+  for (const t of batch.signTimes) s.putSignedAt.run(t.size, t.at);
 });
 parentPort.on('message', (message) => {
   if (message.close) { db.close(); parentPort.close(); return; }
@@ -99,7 +99,7 @@ parentPort.on('message', (message) => {
  */
 interface PackedBatch {
   readonly fromSize: number;
-  readonly signedAt: number;
+  readonly signTimes: IntegrationBatch['signTimes'];
   /** Every entry of the batch back to back. */
   readonly entries: ArrayBuffer;
   /** ends[i] = the offset in `entries` just past entry fromSize + i. */
@@ -139,7 +139,7 @@ function packBatch(batch: IntegrationBatch): { packed: PackedBatch; transfer: Ar
   return {
     packed: {
       fromSize,
-      signedAt: batch.signedAt,
+      signTimes: batch.signTimes,
       entries: entries.buffer,
       ends,
       tiles,
