@@ -12,6 +12,7 @@ import {
 } from '../mud/index.js';
 import { DEVICE, flow, matcherFor, mudJson } from '../mud/test-support.js';
 import { SqliteTrafficStore } from './sqlite-traffic-store.js';
+import type { TrafficReport } from './traffic-store-port.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nospy-traffic-store-'));
 afterAll(() => {
@@ -67,7 +68,11 @@ const toRecord = (l: Leg): FlowRecord =>
       });
 
 /** A report without its samples (which records are sampled depends on the order of arrival). */
-const sums = (r: BehaviourReport) => ({
+const sums = ({
+  sampleOrigins: _o,
+  messages: _m,
+  ...r
+}: BehaviourReport & Partial<TrafficReport>) => ({
   ...r,
   findings: r.findings.map(({ samples, directions, ...f }) => ({
     ...f,
@@ -76,11 +81,11 @@ const sums = (r: BehaviourReport) => ({
   })),
 });
 
-function applyInMessages(
+async function applyInMessages(
   s: SqliteTrafficStore,
   records: readonly FlowRecord[],
   cuts: readonly number[],
-): void {
+): Promise<void> {
   let start = 0;
   let sequence = 0;
   for (const end of [
@@ -90,7 +95,7 @@ function applyInMessages(
     const check = new BehaviourCheck({ devices: [device] });
     for (const r of records.slice(start, end)) check.add(r);
     sequence += 1;
-    expect(s.apply('S', sequence, check.partial())).toBe(true);
+    expect(await s.apply('S', sequence, check.partial())).toBe(true);
     start = end;
   }
 }
@@ -100,31 +105,63 @@ describe('the SQLite traffic store', () => {
     numRuns: 40,
   })(
     'holds the same findings and totals as one batch check, however the records were split into messages',
-    (legs, cuts) => {
+    async (legs, cuts) => {
       const records = legs.map(toRecord);
       const s = store();
       try {
-        applyInMessages(s, records, cuts);
-        expect(sums(s.report())).toEqual(sums(checkBehaviour({ devices: [device] }, records)));
+        await applyInMessages(s, records, cuts);
+        expect(sums(await s.report())).toEqual(
+          sums(checkBehaviour({ devices: [device] }, records)),
+        );
       } finally {
-        s.close();
+        await s.close();
       }
     },
   );
 
-  it('counts a redelivered message once', () => {
+  it('counts a redelivered message once', async () => {
     const s = store();
     const check = new BehaviourCheck({ devices: [device] });
     for (let i = 0; i < 5; i += 1)
       check.add(
         flow({ src: DEVICE, dst: '203.0.113.9', proto: 17, sport: 40000 + i, dport: 50000 }),
       );
-    expect(s.apply('S', 7, check.partial())).toBe(true);
-    expect(s.apply('S', 7, check.partial())).toBe(false);
-    expect(s.report().findings).toMatchObject([
+    expect(await s.apply('S', 7, check.partial())).toBe(true);
+    expect(await s.apply('S', 7, check.partial())).toBe(false);
+    const report = await s.report();
+    expect(report.findings).toMatchObject([
       { port: 50000, side: 'remote', inferred: 'fixed-port', records: 5 },
     ]);
-    expect(s.report().records).toBe(5);
-    s.close();
+    expect(report.records).toBe(5);
+    expect(report.messages).toBe(1);
+    await s.close();
+  });
+
+  it('names the stream message that carried each sample record', async () => {
+    const s = store();
+    for (const [sequence, port] of [
+      [11, 40000],
+      [12, 40001],
+    ] as const) {
+      const check = new BehaviourCheck({ devices: [device] });
+      check.add(
+        flow({
+          src: DEVICE,
+          dst: '203.0.113.9',
+          proto: 6,
+          sport: port,
+          dport: 8443,
+          origin: 'src',
+        }),
+      );
+      await s.apply('NOSPY_FLOWS', sequence, check.partial());
+    }
+    const report = await s.report();
+    const samples = report.findings.flatMap((f) => f.samples);
+    expect(samples.map((r) => [r.sport, report.sampleOrigins.get(r)])).toEqual([
+      [40000, { stream: 'NOSPY_FLOWS', sequence: 11 }],
+      [40001, { stream: 'NOSPY_FLOWS', sequence: 12 }],
+    ]);
+    await s.close();
   });
 });

@@ -8,12 +8,11 @@ import {
   resolveFindings,
   type BehaviourFinding,
   type BehaviourPartial,
-  type BehaviourReport,
   type ConversationTally,
   type MudDirection,
   type PortTally,
 } from '../mud/index.js';
-import type { TrafficStorePort } from './traffic-store-port.js';
+import type { StreamOrigin, TrafficReport, TrafficStorePort } from './traffic-store-port.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS traffic_messages (
@@ -36,7 +35,8 @@ CREATE TABLE IF NOT EXISTS traffic_conversation_ports (
   packets REAL NOT NULL, bytes REAL NOT NULL, directions INTEGER NOT NULL,
   PRIMARY KEY (device, remote, proto, side, port));
 CREATE TABLE IF NOT EXISTS traffic_samples (
-  owner TEXT NOT NULL, n INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL,
+  owner TEXT NOT NULL, n INTEGER NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL,
+  record TEXT NOT NULL,
   PRIMARY KEY (owner, n));
 `;
 
@@ -139,12 +139,17 @@ export class SqliteTrafficStore implements TrafficStorePort {
     );
     // Samples: the first few per owner, numbered; a full owner takes no more.
     const sample = this.db.prepare(
-      `INSERT INTO traffic_samples SELECT @owner, count(*), @seq, @record FROM traffic_samples
+      `INSERT INTO traffic_samples SELECT @owner, count(*), @stream, @seq, @record FROM traffic_samples
        WHERE owner = @owner HAVING count(*) < @max`,
     );
-    const samples = (owner: string, records: readonly FlowRecord[], seq: number) => {
+    const samples = (
+      owner: string,
+      records: readonly FlowRecord[],
+      stream: string,
+      seq: number,
+    ) => {
       for (const r of records.slice(0, this.maxSamples))
-        sample.run({ owner, seq, record: JSON.stringify(r), max: this.maxSamples });
+        sample.run({ owner, stream, seq, record: JSON.stringify(r), max: this.maxSamples });
     };
     this.applyTx = this.db.transaction((stream: string, sequence: number, p: BehaviourPartial) => {
       if (seen.run(stream, sequence, p.records).changes === 0) return false;
@@ -165,7 +170,7 @@ export class SqliteTrafficStore implements TrafficStorePort {
           bytes: f.bytes,
           directions: directionBits(f.directions),
         });
-        samples(findingOwner(f), f.samples, sequence);
+        samples(findingOwner(f), f.samples, stream, sequence);
       }
       for (const c of p.conversations) {
         for (const [side, ports] of [
@@ -186,7 +191,7 @@ export class SqliteTrafficStore implements TrafficStorePort {
               bytes: t.bytes,
               directions: directionBits(t.directions),
             });
-            samples(portOwner(c.device, c.remote, c.proto, side, n), t.samples, sequence);
+            samples(portOwner(c.device, c.remote, c.proto, side, n), t.samples, stream, sequence);
           }
         }
       }
@@ -194,20 +199,27 @@ export class SqliteTrafficStore implements TrafficStorePort {
     });
   }
 
-  apply(stream: string, sequence: number, partial: BehaviourPartial): boolean {
-    return this.applyTx(stream, sequence, partial);
+  apply(stream: string, sequence: number, partial: BehaviourPartial): Promise<boolean> {
+    return Promise.resolve(this.applyTx(stream, sequence, partial));
   }
 
-  report(): BehaviourReport {
+  report(): Promise<TrafficReport> {
+    return Promise.resolve(this.read());
+  }
+
+  private read(): TrafficReport {
+    const sampleOrigins = new Map<FlowRecord, StreamOrigin>();
     const read = this.db.transaction(() => {
       const sampleRows = this.db
-        .prepare('SELECT owner, record FROM traffic_samples ORDER BY owner, n')
-        .all() as { owner: string; record: string }[];
+        .prepare('SELECT owner, stream, seq, record FROM traffic_samples ORDER BY owner, n')
+        .all() as { owner: string; stream: string; seq: number; record: string }[];
       const samples = new Map<string, FlowRecord[]>();
       for (const s of sampleRows) {
         let list = samples.get(s.owner);
         if (list === undefined) samples.set(s.owner, (list = []));
-        list.push(JSON.parse(s.record) as FlowRecord);
+        const record = JSON.parse(s.record) as FlowRecord;
+        sampleOrigins.set(record, { stream: s.stream, sequence: s.seq });
+        list.push(record);
       }
       const findings: BehaviourFinding[] = (
         this.db.prepare('SELECT * FROM traffic_findings').all() as FindingRow[]
@@ -267,9 +279,12 @@ export class SqliteTrafficStore implements TrafficStorePort {
         unattributed: number;
         overflow: number;
       };
-      return { findings, conversations: [...conversations.values()], totals };
+      const { messages } = this.db
+        .prepare('SELECT count(*) AS messages FROM traffic_messages')
+        .get() as { messages: number };
+      return { findings, conversations: [...conversations.values()], totals, messages };
     });
-    const { findings, conversations, totals } = read();
+    const { findings, conversations, totals, messages } = read();
     const resolved = resolveFindings({ findings, conversations }, this.maxSamples).sort(
       (a, b) =>
         cmp(a.device, b.device) ||
@@ -286,11 +301,14 @@ export class SqliteTrafficStore implements TrafficStorePort {
       grantedLegs: totals.granted_legs,
       unattributed: totals.unattributed,
       overflow: totals.overflow,
+      sampleOrigins,
+      messages,
     };
   }
 
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
   }
 }
 

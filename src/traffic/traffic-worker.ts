@@ -80,7 +80,7 @@ export class TrafficWorker {
           expires: 1000,
         });
         for await (const m of messages) {
-          this.handle(m.seq, m.data);
+          await this.handle(m.seq, m.data);
           // Acknowledged after the commit: a crash before this line redelivers, and the
           // sequence already in the store makes the redelivery a no-op.
           await m.ackAck().catch(() => false);
@@ -94,7 +94,7 @@ export class TrafficWorker {
     }
   }
 
-  private handle(sequence: number, data: Uint8Array): void {
+  private async handle(sequence: number, data: Uint8Array): Promise<void> {
     this.counts.messages += 1;
     let records;
     try {
@@ -106,7 +106,7 @@ export class TrafficWorker {
     const policy = this.options.policy();
     const check = new BehaviourCheck({ devices: policy.devices, grants: policy.grants });
     for (const r of records) check.add(r);
-    if (this.options.store.apply(this.options.names.stream, sequence, check.partial())) {
+    if (await this.options.store.apply(this.options.names.stream, sequence, check.partial())) {
       this.counts.records += records.length;
     } else {
       this.counts.duplicates += 1;
