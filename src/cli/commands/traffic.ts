@@ -117,10 +117,17 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
         policy: () => policy,
         ackWaitSeconds: options.ackWait,
       });
+      const delays = () => {
+        const q = worker.delayQuantiles([0.5, 0.99, 1]);
+        return q === undefined ? undefined : { p50: q[0], p99: q[1], max: q[2] };
+      };
       const stats =
         options.statsInterval > 0
           ? setInterval(() => {
-              ctx.logger.info({ counts: worker.counts }, 'traffic worker counters');
+              ctx.logger.info(
+                { counts: worker.counts, delayMs: delays() },
+                'traffic worker counters',
+              );
             }, options.statsInterval * 1000)
           : undefined;
       const stop = () => {
@@ -147,7 +154,7 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         await store.close();
-        ctx.logger.info({ counts: worker.counts }, 'traffic worker stopped');
+        ctx.logger.info({ counts: worker.counts, delayMs: delays() }, 'traffic worker stopped');
       }
     });
 }
