@@ -208,22 +208,24 @@ async function pipeline(
       const info = await jsm.consumers.info(run, `${run}_w`);
       return info.num_pending + info.num_ack_pending;
     } catch {
+      // Not created yet (the first worker creates the consumer).
       return 0;
     }
   };
+  const t0 = performance.now();
   const samples: number[] = [];
-  let sampling = true;
+  // An object: the loop reads it across awaits while `offer` runs.
+  const sampling = { on: true };
   const sampler = (async () => {
-    while (sampling) {
+    while (sampling.on) {
       samples.push(await backlog());
       await sleep(250);
     }
   })();
   const socket = createSocket('udp4');
   socket.on('error', () => undefined);
-  const t0 = performance.now();
   const sent = await offer(socket, ports, stream, RATE, SECONDS);
-  sampling = false;
+  sampling.on = false;
   await sampler;
   socket.close();
   const backlogEnd = await backlog();

@@ -7,7 +7,7 @@ import {
   trafficStoreName,
 } from '../../traffic/open-traffic-store.js';
 import { trafficPolicySource } from '../../traffic/traffic-policy-source.js';
-import { TrafficWorker, type TrafficPolicy } from '../../traffic/traffic-worker.js';
+import { TrafficWorker } from '../../traffic/traffic-worker.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from '../context.js';
 
