@@ -10,6 +10,7 @@ import type { BehaviourDevice } from '../mud/behaviour.js';
 import type { Evaluation } from '../policy/evaluate.js';
 import type { Statement } from '../statements/statement.js';
 import type { InconsistencyEvidence } from '../log/consistency/inconsistency-evidence.js';
+import type { TrafficReport } from '../traffic/traffic-store-port.js';
 import type { FlowOrigin } from './finding.js';
 
 /** A statement read from the log, with what a third party needs to check it offline. */
@@ -83,6 +84,16 @@ export interface FlowEvidence {
 }
 
 /**
+ * Traffic verdicts already judged by traffic workers (`nospy traffic worker`), as their store
+ * holds them: the findings and totals, and the stream message that carried each sample record.
+ */
+export interface TrafficEvidence {
+  readonly report: TrafficReport;
+  /** The store, for the evidence (its path, or its URL without a password). */
+  readonly store: string;
+}
+
+/**
  * A diff report a rebuild statement names, as read from the blob store (checked against its
  * digest on arrival): the report, or why it could not be used.
  */
@@ -116,6 +127,8 @@ export interface CheckEvidence {
   readonly checkpoint?: string;
   readonly inventory?: readonly InventoryDevice[];
   readonly flows?: FlowEvidence;
+  /** Traffic verdicts from a traffic store; when present, `flows` is not judged. */
+  readonly traffic?: TrafficEvidence;
   readonly firmware?: readonly ScannedImage[];
   readonly vulnerabilities?: readonly ComponentVulnerability[];
   readonly policy?: Evaluation;

@@ -79,6 +79,10 @@ const flowsSchema = z.strictObject({
   type: z.literal('flows'),
   records: z.array(z.record(z.string(), z.unknown())).max(MAX_PARTS),
   origins: z.array(flowOriginSchema).max(MAX_PARTS).optional(),
+  messages: z
+    .array(z.strictObject({ stream: text(256), sequence: count }))
+    .max(MAX_PARTS)
+    .optional(),
   total: z.strictObject({ records: count, bytes: count }),
 });
 

@@ -142,6 +142,12 @@ export type FlowOrigin = {
   readonly line: number;
 };
 
+/** A message of the flow stream (`NOSPY_FLOWS`) by its stream sequence. */
+export type StreamMessage = {
+  readonly stream: string;
+  readonly sequence: number;
+};
+
 /** Flow records behind a behaviour finding: a bounded sample, each with where it was read. */
 export type FlowsEvidence = {
   readonly type: 'flows';
@@ -149,6 +155,11 @@ export type FlowsEvidence = {
   readonly records: readonly Readonly<Record<string, unknown>>[];
   /** Where each record of `records` was read (same order; absent for records from elsewhere). */
   readonly origins?: readonly FlowOrigin[];
+  /**
+   * The stream message that carried each record of `records` (same order), when the verdict is a
+   * traffic store's: the JetStream stream and the message's sequence.
+   */
+  readonly messages?: readonly StreamMessage[];
   readonly total: { readonly records: number; readonly bytes: number };
 };
 

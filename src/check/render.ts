@@ -13,7 +13,7 @@ export function evidenceLine(e: Evidence): string {
     case 'absence':
       return `proof of absence: ${e.detail} (${String(e.releases?.length ?? 0)} releases of the vendor listed with proofs)`;
     case 'flows':
-      return `${String(e.records.length)} sample flow records of ${String(e.total.records)} (${String(e.total.bytes)} bytes)`;
+      return `${String(e.records.length)} sample flow records of ${String(e.total.records)} (${String(e.total.bytes)} bytes)${e.messages === undefined || e.messages.length === 0 ? '' : `, carried by ${streamMessages(e.messages)}`}`;
     case 'file':
       return `${e.image}: ${e.path}${e.line === undefined ? '' : `, line ${String(e.line)}`}: ${e.detail}`;
     case 'advisory':
@@ -25,6 +25,18 @@ export function evidenceLine(e: Evidence): string {
     case 'log-inconsistency':
       return 'two checkpoints the log signed that cannot both be true, with the proof';
   }
+}
+
+/** `NOSPY_FLOWS messages 12, 40` per stream. */
+function streamMessages(messages: readonly { stream: string; sequence: number }[]): string {
+  const byStream = new Map<string, number[]>();
+  for (const m of messages) byStream.set(m.stream, [...(byStream.get(m.stream) ?? []), m.sequence]);
+  return [...byStream]
+    .map(
+      ([stream, seqs]) =>
+        `${stream} message${seqs.length === 1 ? '' : 's'} ${[...new Set(seqs)].join(', ')}`,
+    )
+    .join('; ');
 }
 
 function escape(text: string): string {

@@ -39,6 +39,28 @@ export function verifyFlowSamples(
     );
   }
   const origins = part.origins;
+  const messages = part.messages;
+  if (origins === undefined && messages !== undefined) {
+    if (messages.length !== part.records.length) {
+      add(
+        'origins',
+        'fail',
+        `${messages.length} stream message(s) for ${part.records.length} sample record(s): each record has one`,
+      );
+    } else {
+      add(
+        'origins',
+        'pass',
+        `each sample names the stream message that carried it: ${[...new Set(messages.map((m) => `${m.stream} #${m.sequence}`))].join(', ')}`,
+      );
+    }
+    add(
+      'observed',
+      'skip',
+      "the samples come from a traffic store: compare each with its message in the stream (while the stream retains it); flow records are the operator's observations, signed by no one",
+    );
+    return;
+  }
   if (origins === undefined) {
     add('origins', 'warn', 'the samples do not say where they were read');
   } else if (origins.length !== part.records.length) {

@@ -24,6 +24,7 @@ import type { SbomErrorCode } from '../sbom/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
+import type { TrafficErrorCode } from '../traffic/errors.js';
 import type { CliErrorCode } from './errors.js';
 
 /** 1: the evidence failed verification; 2: the command could not do its job. */
@@ -137,6 +138,11 @@ const CHECK_EXITS = {
   CHECK_EVIDENCE_INVALID: 2,
 } as const satisfies Record<CheckErrorCode, ExitCode>;
 
+const TRAFFIC_EXITS = {
+  TRAFFIC_STORE_MISSING: 2,
+  TRAFFIC_STORE_UNSUPPORTED: 2,
+} as const satisfies Record<TrafficErrorCode, ExitCode>;
+
 const FLOW_EXITS = {
   FLOW_FILE_UNREADABLE: 2,
   FLOW_FILE_INVALID: 2,
@@ -214,6 +220,7 @@ export type CliFacingErrorCode =
   | MudErrorCode
   | CheckErrorCode
   | FlowErrorCode
+  | TrafficErrorCode
   | InventoryErrorCode
   | PolicyErrorCode
   | FirmwareErrorCode
@@ -235,6 +242,7 @@ export const EXIT_CODES = {
   ...MUD_EXITS,
   ...CHECK_EXITS,
   ...FLOW_EXITS,
+  ...TRAFFIC_EXITS,
   ...INVENTORY_EXITS,
   ...POLICY_EXITS,
   ...FIRMWARE_EXITS,

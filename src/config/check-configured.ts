@@ -16,6 +16,8 @@ export function notCheckedReason(
     c.inventory !== undefined ||
     c.devices !== undefined ||
     c.flows.length > 0 ||
+    c.traffic === 'store' ||
+    config.nats.url !== undefined ||
     c.firmware.length > 0 ||
     c.sboms.length > 0 ||
     c.packs.length > 0;

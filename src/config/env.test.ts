@@ -39,8 +39,18 @@ describe('settings read from NOSPY_* variables', () => {
     });
   });
 
-  it('ignores variables that name no field and aliases for fields the schema lacks', () => {
-    expect(settingsFromEnv(configSchema, { NOSPY_NOTHING: 'x', NATS_URL: 'nats://x' })).toEqual([]);
+  it('ignores variables that name no field', () => {
+    expect(settingsFromEnv(configSchema, { NOSPY_NOTHING: 'x' })).toEqual([]);
+  });
+
+  it('reads NATS_URL as the bus, under NOSPY_NATS_URL', () => {
+    const settings = (env: Record<string, string>) =>
+      settingsFromEnv(configSchema, env).map((s) => [s.path.join('.'), s.value]);
+    expect(settings({ NATS_URL: 'nats://a:4222' })).toEqual([['nats.url', 'nats://a:4222']]);
+    expect(settings({ NATS_URL: 'nats://a:4222', NOSPY_NATS_URL: 'nats://b:4222' })).toEqual([
+      ['nats.url', 'nats://a:4222'],
+      ['nats.url', 'nats://b:4222'],
+    ]);
   });
 });
 

@@ -118,6 +118,12 @@ export const checkSchema = z
     /** Flow files (NDJSON or CSV) or flow stores (`<data>/flows` directories), docs/flows.md. */
     flows: z.array(z.string().min(1)).max(1024).default([]),
     /**
+     * Where traffic verdicts come from: `files` (the behaviour check of `flows`) or `store` (the
+     * aggregates traffic workers keep in `traffic.store`). Default: `files` when `flows` names
+     * any, else `store` when a bus (`nats.url`) is configured.
+     */
+    traffic: z.enum(['files', 'store']).optional(),
+    /**
      * Firmware images to scan, each optionally with the MUD file and the CycloneDX SBOM (its
      * `services`) its listeners and destinations are compared with (default: those its logged
      * release names, from the blob store).
@@ -149,6 +155,25 @@ export const checkSchema = z
   })
   .prefault({});
 
+/** The message bus collectors publish flow batches to and traffic workers consume (docs/flows.md). */
+export const natsSchema = z
+  .strictObject({
+    /** NATS servers with JetStream (`nats://host:4222`, several separated by commas); also `NATS_URL`. */
+    url: z.string().min(1).optional(),
+  })
+  .prefault({});
+
+/** The traffic workers' aggregates (docs/flows.md). */
+export const trafficSchema = z
+  .strictObject({
+    /**
+     * The traffic store: `sqlite:<file>` or a bare file path (relative to the config file), or a
+     * PostgreSQL URL. Default: `traffic.db` in the data directory.
+     */
+    store: z.string().min(1).optional(),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   /** The data directory: the embedded database, tiles, blobs and state files. */
   data: z.string().min(1).default('.nospy'),
@@ -160,6 +185,8 @@ export const configSchema = z.strictObject({
   log: logSchema,
   firmware: firmwareSchema,
   check: checkSchema,
+  nats: natsSchema,
+  traffic: trafficSchema,
 });
 
 export type NospyConfig = z.infer<typeof configSchema>;

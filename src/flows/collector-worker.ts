@@ -17,8 +17,8 @@ import { FlowStoreSink } from './flow-store-writer.js';
 import { FlowPublisher } from '../bus/flow-publisher.js';
 import type { FlowRecord } from './flow-record.js';
 
+if (parentPort === null) throw new Error('collector-worker runs as a worker thread');
 const port = parentPort;
-if (port === null) throw new Error('collector-worker runs as a worker thread');
 const data = workerData as DecodeThreadData;
 const post = (message: FromDecodeThread, transfer: ArrayBuffer[] = []): void => {
   port.postMessage(message, transfer);
@@ -102,21 +102,55 @@ const timer = setInterval(() => {
   }
 }, 1000);
 
-port.on('message', (message: ToDecodeThread) => {
-  if (message.type === 'stop') {
-    clearInterval(timer);
-    try {
-      for (const sink of sinks) sink.close();
-    } catch (error) {
-      if (!failed) fail(error);
-      failed = true;
-    }
-    void (publisher?.close(BUS_DRAIN_MS) ?? Promise.resolve()).then(() => {
-      post({ type: 'stopped', ...progress() });
-      port.close();
-    });
+/**
+ * Batches wait here and are decoded one per turn of the event loop: a port delivers every queued
+ * message in one go, and decoding them all back to back would hold off the bus connection's
+ * acknowledgements (and so all publishing) for as long as the decode thread is behind.
+ */
+const pending: Extract<ToDecodeThread, { type: 'batch' }>[] = [];
+let stopRequested = false;
+let draining = false;
+
+function drain(): void {
+  const message = pending.shift();
+  if (message !== undefined) decodeBatch(message);
+  if (pending.length > 0) {
+    setImmediate(drain);
     return;
   }
+  draining = false;
+  if (stopRequested) stop();
+}
+
+port.on('message', (message: ToDecodeThread) => {
+  if (message.type === 'stop') {
+    stopRequested = true;
+    if (!draining) stop();
+    return;
+  }
+  pending.push(message);
+  if (!draining) {
+    draining = true;
+    setImmediate(drain);
+  }
+});
+
+/** Closes the outputs once every batch received before the stop is decoded. */
+function stop(): void {
+  clearInterval(timer);
+  try {
+    for (const sink of sinks) sink.close();
+  } catch (error) {
+    if (!failed) fail(error);
+    failed = true;
+  }
+  void (publisher?.close(BUS_DRAIN_MS) ?? Promise.resolve()).then(() => {
+    post({ type: 'stopped', ...progress() });
+    port.close();
+  });
+}
+
+function decodeBatch(message: Extract<ToDecodeThread, { type: 'batch' }>): void {
   const { batch } = message;
   if (!failed) {
     try {
@@ -142,6 +176,6 @@ port.on('message', (message: ToDecodeThread) => {
     }
   }
   post({ type: 'batch-done', buffer: batch.buffer, ...progress() }, [batch.buffer]);
-});
+}
 
 if (!failed) post({ type: 'ready' });

@@ -117,6 +117,35 @@ describe('the binary flow batch', () => {
     expect(size * 4).toBeLessThanOrEqual(formatFlowNdjson(record).length);
   });
 
+  it('carries an address that only looks like dotted-quad IPv4 as its text, unchanged', () => {
+    const base: FlowRecord = {
+      exporter: '192.0.2.1',
+      domain: 0,
+      first: 0,
+      last: 0,
+      proto: 17,
+      src: '10.0.0.2',
+      dst: '203.0.113.66',
+      sport: 1,
+      dport: 2,
+      packets: 1,
+      bytes: 1,
+      sampling: 1,
+      origin: 'unknown',
+    };
+    const odd = [
+      '010.0.0.1',
+      '1.2.3.256',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.4 ',
+      '0.0.0.0',
+      '255.255.255.255',
+    ];
+    const records = odd.map((src) => ({ ...base, src }));
+    expect(decodeFlowBatch(encodeFlowBatch(records, 0)).records).toEqual(records);
+  });
+
   it('refuses a count the bytes cannot hold before allocating anything', () => {
     const bytes = encodeFlowBatch([], 0);
     new DataView(bytes.buffer).setUint32(8, MAX_BATCH_RECORDS);

@@ -16,6 +16,7 @@ import type { LogErrorCode } from '../log/errors.js';
 import type { StatementErrorCode } from '../statements/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
 import type { TlogErrorCode } from '../tlog/errors.js';
+import type { TrafficErrorCode } from '../traffic/errors.js';
 import type { ApiErrorCode } from './api/errors.js';
 
 /** The statuses an error is answered with (RFC 9110 §15.5, §15.6; 429 RFC 6585 §4). */
@@ -121,6 +122,14 @@ const CHECK_STATUSES = {
   CHECK_EVIDENCE_INVALID: 500,
 } as const satisfies Record<CheckErrorCode, ErrorStatus>;
 
+// The read API's report takes traffic verdicts from the traffic store when configured so.
+const TRAFFIC_STATUSES = {
+  // No worker has written the configured store yet, or no adapter opens it: the report cannot
+  // be computed now, the log still serves.
+  TRAFFIC_STORE_MISSING: 503,
+  TRAFFIC_STORE_UNSUPPORTED: 503,
+} as const satisfies Record<TrafficErrorCode, ErrorStatus>;
+
 /** Every code a request handler can meet. */
 export type HttpFacingErrorCode =
   | InternalErrorCode
@@ -130,7 +139,8 @@ export type HttpFacingErrorCode =
   | StatementErrorCode
   | BlobErrorCode
   | ApiErrorCode
-  | CheckErrorCode;
+  | CheckErrorCode
+  | TrafficErrorCode;
 
 /** The domains' tables composed; domain prefixes keep their codes apart. */
 export const HTTP_STATUSES = {
@@ -142,6 +152,7 @@ export const HTTP_STATUSES = {
   ...BLOB_STATUSES,
   ...API_STATUSES,
   ...CHECK_STATUSES,
+  ...TRAFFIC_STATUSES,
 } as const satisfies Record<HttpFacingErrorCode, ErrorStatus>;
 
 /** The status for an error, or undefined for a code no route should meet (a bug). */

@@ -7,15 +7,16 @@
  * workers' upserts never wait on each other in opposite orders. Each kind of row is written from
  * arrays, whatever the message holds.
  */
-import type { BehaviourPartial, BehaviourReport } from '../mud/index.js';
+import type { BehaviourPartial } from '../mud/index.js';
 import type { PostgresPool } from '../store/postgres/pool.js';
 import { inTransaction, openMigratedPool, postgresCall } from '../store/postgres/store-call.js';
-import type { TrafficStorePort } from './traffic-store-port.js';
+import type { TrafficReport, TrafficStorePort } from './traffic-store-port.js';
 import {
   reportOfRows,
   rowsOfPartial,
   type FindingRow,
   type PortRow,
+  type StoredSample,
   type TotalsRow,
 } from './traffic-rows.js';
 
@@ -57,8 +58,8 @@ const APPLY = `WITH msg AS (
     ON CONFLICT (device, remote, proto, side, port) DO UPDATE SET ${SUMS}
     RETURNING 1
   ), samples AS (
-    INSERT INTO traffic_samples (owner, seq, record)
-    SELECT u.owner, $2, u.record
+    INSERT INTO traffic_samples (owner, stream, seq, record)
+    SELECT u.owner, $1, $2, u.record
     FROM unnest($33::text[], $34::integer[], $35::text[]) AS u(owner, k, record)
     CROSS JOIN LATERAL (SELECT count(*)::integer AS n FROM traffic_samples s WHERE s.owner = u.owner) held
     WHERE EXISTS (SELECT 1 FROM totals) AND held.n + u.k - 1 < $36
@@ -71,8 +72,8 @@ const APPLY = `WITH msg AS (
     (SELECT count(*) FROM samples)::integer AS samples`;
 
 /** The first `$1` samples of every owner, in the order they were added. */
-const READ_SAMPLES = `SELECT owner, record FROM (
-    SELECT owner, record, id, row_number() OVER (PARTITION BY owner ORDER BY id) AS r
+const READ_SAMPLES = `SELECT owner, stream, seq, record FROM (
+    SELECT owner, stream, seq, record, id, row_number() OVER (PARTITION BY owner ORDER BY id) AS r
     FROM traffic_samples
   ) s WHERE r <= $1 ORDER BY owner, id`;
 
@@ -177,22 +178,29 @@ export class PostgresTrafficStore implements TrafficStorePort {
     });
   }
 
-  report(): Promise<BehaviourReport> {
+  report(): Promise<TrafficReport> {
     return this.#run('read the traffic aggregates', async () => {
       // One snapshot while workers keep applying.
       const stored = await inTransaction(this.#pool, async (client) => {
         await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const samples = await client.query<{ owner: string; record: string }>(READ_SAMPLES, [
-          this.#maxSamples,
-        ]);
+        const samples = await client.query<StoredSample>(READ_SAMPLES, [this.#maxSamples]);
         const findings = await client.query<FindingRow>('SELECT * FROM traffic_findings');
         const ports = await client.query<PortRow>('SELECT * FROM traffic_conversation_ports');
         const totals = await client.query<TotalsRow>(
           'SELECT records, legs, allowed_legs, granted_legs, unattributed, overflow FROM traffic_totals WHERE id = 1',
         );
+        const messages = await client.query<{ messages: number }>(
+          'SELECT count(*)::integer AS messages FROM traffic_messages',
+        );
         const row = totals.rows[0];
         if (row === undefined) throw new Error('traffic_totals has no row (schema version 8)');
-        return { samples: samples.rows, findings: findings.rows, ports: ports.rows, totals: row };
+        return {
+          samples: samples.rows,
+          findings: findings.rows,
+          ports: ports.rows,
+          totals: row,
+          messages: messages.rows[0]?.messages ?? 0,
+        };
       });
       return reportOfRows(stored, this.#maxSamples);
     });

@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BehaviourPartial, BehaviourReport } from '../mud/index.js';
+import type { BehaviourPartial } from '../mud/index.js';
 import { storeCall } from '../store/sqlite/store-call.js';
-import type { TrafficStorePort } from './traffic-store-port.js';
+import type { TrafficReport, TrafficStorePort } from './traffic-store-port.js';
 import {
   reportOfRows,
   rowsOfPartial,
   type FindingRow,
   type PortRow,
+  type StoredSample,
   type TotalsRow,
 } from './traffic-rows.js';
 
@@ -33,8 +34,8 @@ CREATE TABLE IF NOT EXISTS traffic_conversation_ports (
   packets REAL NOT NULL, bytes REAL NOT NULL, directions INTEGER NOT NULL,
   PRIMARY KEY (device, remote, proto, side, port));
 CREATE TABLE IF NOT EXISTS traffic_samples (
-  owner TEXT NOT NULL, n INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY (owner, n));
+  owner TEXT NOT NULL, n INTEGER NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL,
+  record TEXT NOT NULL, PRIMARY KEY (owner, n));
 `;
 
 /**
@@ -84,7 +85,7 @@ export class SqliteTrafficStore implements TrafficStorePort {
     );
     // Samples: the first few per owner, numbered; a full owner takes no more.
     const sample = this.db.prepare(
-      `INSERT INTO traffic_samples SELECT @owner, count(*), @seq, @record FROM traffic_samples
+      `INSERT INTO traffic_samples SELECT @owner, count(*), @stream, @seq, @record FROM traffic_samples
        WHERE owner = @owner HAVING count(*) < @max`,
     );
     this.applyTx = this.db.transaction((stream: string, sequence: number, p: BehaviourPartial) => {
@@ -94,7 +95,13 @@ export class SqliteTrafficStore implements TrafficStorePort {
       for (const row of rows.findings) finding.run(row);
       for (const row of rows.ports) port.run(row);
       for (const s of rows.samples) {
-        sample.run({ owner: s.owner, seq: sequence, record: s.record, max: this.maxSamples });
+        sample.run({
+          owner: s.owner,
+          stream,
+          seq: sequence,
+          record: s.record,
+          max: this.maxSamples,
+        });
       }
       return true;
     });
@@ -106,16 +113,21 @@ export class SqliteTrafficStore implements TrafficStorePort {
     );
   }
 
-  report(): Promise<BehaviourReport> {
+  report(): Promise<TrafficReport> {
     return storeCall(this.closed, 'read the traffic aggregates', () => {
       // One read transaction: the rows are one snapshot while workers keep applying.
       const read = this.db.transaction(() => ({
         samples: this.db
-          .prepare('SELECT owner, record FROM traffic_samples ORDER BY owner, n')
-          .all() as { owner: string; record: string }[],
+          .prepare('SELECT owner, stream, seq, record FROM traffic_samples ORDER BY owner, n')
+          .all() as StoredSample[],
         findings: this.db.prepare('SELECT * FROM traffic_findings').all() as FindingRow[],
         ports: this.db.prepare('SELECT * FROM traffic_conversation_ports').all() as PortRow[],
         totals: this.db.prepare('SELECT * FROM traffic_totals').get() as TotalsRow,
+        messages: (
+          this.db.prepare('SELECT count(*) AS messages FROM traffic_messages').get() as {
+            messages: number;
+          }
+        ).messages,
       }));
       return reportOfRows(read(), this.maxSamples);
     });

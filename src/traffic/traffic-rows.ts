@@ -10,11 +10,11 @@ import {
   resolveFindings,
   type BehaviourFinding,
   type BehaviourPartial,
-  type BehaviourReport,
   type ConversationTally,
   type MudDirection,
   type PortTally,
 } from '../mud/index.js';
+import type { StreamOrigin, TrafficReport } from './traffic-store-port.js';
 
 const FROM_DEVICE = 1;
 const TO_DEVICE = 2;
@@ -156,22 +156,35 @@ export function rowsOfPartial(partial: BehaviourPartial, maxSamples: number): Pa
   return { findings, ports, samples };
 }
 
+/** A stored sample record and the stream message that carried it. */
+export interface StoredSample {
+  owner: string;
+  stream: string;
+  seq: number;
+  record: string;
+}
+
 /** Everything stored, as read in one snapshot. */
 export interface StoredTraffic {
   readonly findings: readonly FindingRow[];
   readonly ports: readonly PortRow[];
   /** Every sample, in order per owner. */
-  readonly samples: readonly { owner: string; record: string }[];
+  readonly samples: readonly StoredSample[];
   readonly totals: TotalsRow;
+  /** Stream messages applied. */
+  readonly messages: number;
 }
 
 /** The stored aggregates resolved as a batch check resolves its findings. */
-export function reportOfRows(stored: StoredTraffic, maxSamples: number): BehaviourReport {
+export function reportOfRows(stored: StoredTraffic, maxSamples: number): TrafficReport {
   const samples = new Map<string, FlowRecord[]>();
+  const sampleOrigins = new Map<FlowRecord, StreamOrigin>();
   for (const s of stored.samples) {
     let list = samples.get(s.owner);
     if (list === undefined) samples.set(s.owner, (list = []));
-    list.push(JSON.parse(s.record) as FlowRecord);
+    const record = JSON.parse(s.record) as FlowRecord;
+    sampleOrigins.set(record, { stream: s.stream, sequence: s.seq });
+    list.push(record);
   }
   const findings: BehaviourFinding[] = stored.findings.map((r) => ({
     device: r.device,
@@ -237,6 +250,8 @@ export function reportOfRows(stored: StoredTraffic, maxSamples: number): Behavio
     grantedLegs: totals.granted_legs,
     unattributed: totals.unattributed,
     overflow: totals.overflow,
+    sampleOrigins,
+    messages: stored.messages,
   };
 }
 

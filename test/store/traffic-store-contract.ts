@@ -14,7 +14,7 @@ import {
   type BehaviourReport,
 } from '../../src/mud/index.js';
 import { DEVICE, flow, matcherFor, mudJson } from '../../src/mud/test-support.js';
-import type { TrafficStorePort } from '../../src/traffic/traffic-store-port.js';
+import type { TrafficReport, TrafficStorePort } from '../../src/traffic/traffic-store-port.js';
 
 const device: BehaviourDevice = {
   id: 'dev',
@@ -63,7 +63,12 @@ const toRecord = (l: Leg): FlowRecord =>
       });
 
 /** A report without its samples (which records are sampled depends on the order of arrival). */
-const sums = (r: BehaviourReport) => ({
+/** What a batch check and a store both say: the store's stream bookkeeping left out. */
+const sums = ({
+  sampleOrigins: _o,
+  messages: _m,
+  ...r
+}: BehaviourReport & Partial<TrafficReport>) => ({
   ...r,
   findings: r.findings.map(({ samples, directions, ...f }) => ({
     ...f,
@@ -141,6 +146,38 @@ export function describeTrafficStoreContract(
       ]);
       expect(report.records).toBe(5);
       expect(report.findings[0]?.samples).toHaveLength(5);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('names the stream message that carried each sample record, and counts the messages', async () => {
+    const s = await fresh();
+    try {
+      for (const [sequence, port] of [
+        [11, 40000],
+        [12, 40001],
+      ] as const) {
+        const check = new BehaviourCheck({ devices: [device] });
+        check.add(
+          flow({
+            src: DEVICE,
+            dst: '203.0.113.9',
+            proto: 6,
+            sport: port,
+            dport: 8443,
+            origin: 'src',
+          }),
+        );
+        await s.apply('NOSPY_FLOWS', sequence, check.partial());
+      }
+      const report = await s.report();
+      const samples = report.findings.flatMap((f) => f.samples);
+      expect(samples.map((r) => [r.sport, report.sampleOrigins.get(r)])).toEqual([
+        [40000, { stream: 'NOSPY_FLOWS', sequence: 11 }],
+        [40001, { stream: 'NOSPY_FLOWS', sequence: 12 }],
+      ]);
+      expect(report.messages).toBe(2);
     } finally {
       await s.close();
     }

@@ -9,7 +9,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import { scanFirmware } from '../../firmware/scan.js';
 import { loadInventory } from '../../inventory/load.js';
-import { loadDeviceMap } from '../../mud/load.js';
 import { buildAdvisoryIndex } from '../../osv/advisory-index.js';
 import { loadOsvSources } from '../../osv/load.js';
 import {
@@ -31,6 +30,9 @@ import { openBlobSource } from './blobs.js';
 import { isRelease, releasedDeclarations, releaseVulnerabilities } from './releases.js';
 import { readRebuildDiffs } from './rebuilds.js';
 import { readFlowSources } from './flows.js';
+import { loadJudgedDevices } from './devices.js';
+import { readTrafficVerdicts, trafficSource } from './traffic.js';
+import { openTrafficStore, trafficStoreName } from '../../traffic/open-traffic-store.js';
 import { isLogUrl, readLogStatements, type LogHistory } from './log.js';
 
 /** The stages `runCheck` reports progress on, in order. */
@@ -101,7 +103,9 @@ export async function gatherEvidence(
   const inventoryFile =
     check.inventory === undefined ? undefined : path('inventory', check.inventory);
   const devicesFile = check.devices === undefined ? undefined : path('devices', check.devices);
-  const flowFiles = check.flows.map((f) => path('flows', f));
+  const traffic = trafficSource(config, process.cwd());
+  // Flows the store already holds are not read again.
+  const flowFiles = traffic.kind === 'store' ? [] : check.flows.map((f) => path('flows', f));
   const images = check.firmware.map((f) =>
     typeof f === 'string'
       ? { image: path('firmware', f), mud: undefined, sbom: undefined }
@@ -152,18 +156,18 @@ export async function gatherEvidence(
 
     options.onStage?.('flows');
     let flows: CheckEvidence['flows'];
+    const verdicts =
+      traffic.kind === 'store'
+        ? await readTrafficVerdicts(
+            await openTrafficStore(traffic.url, { base, create: false }),
+            trafficStoreName(traffic.url),
+          )
+        : undefined;
     if (devicesFile !== undefined && flowFiles.length > 0) {
       const { records, origins } = await readFlowSources(flowFiles, base);
-      // A device map may name a MUD file by digest: it must be one a logged release declares.
-      const muds = new Map<string, string>();
-      if (blobs !== undefined) {
-        for (const hex of new Set(releases.map((r) => r.statement.predicate.mud.digest.sha256))) {
-          const bytes = await blobs.get(hex);
-          if (bytes !== undefined) muds.set(hex, bytes.toString('utf8'));
-        }
-      }
       flows = {
-        devices: loadDeviceMap(devicesFile, { mudByDigest: (hex) => muds.get(hex) }),
+        // A device map may name a MUD file by digest: it must be one a logged release declares.
+        devices: await loadJudgedDevices(devicesFile, releases, blobs),
         records,
         sources: flowFiles.map((f) => relative(base, f)),
         origins,
@@ -251,6 +255,7 @@ export async function gatherEvidence(
       ...(inconsistencies === undefined || inconsistencies.length === 0 ? {} : { inconsistencies }),
       ...(inventory === undefined ? {} : { inventory }),
       ...(flows === undefined ? {} : { flows }),
+      ...(verdicts === undefined ? {} : { traffic: verdicts }),
       firmware,
       vulnerabilities,
       ...(policy === undefined ? {} : { policy }),

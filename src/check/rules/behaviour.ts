@@ -10,7 +10,7 @@ import {
   type ServiceInference,
 } from '../../mud/index.js';
 import type { FlowRecord } from '../../flows/flow-record.js';
-import type { BrokenPromise, Finding, FlowOrigin } from '../finding.js';
+import type { BrokenPromise, Finding, FlowOrigin, StreamMessage } from '../finding.js';
 import type { EvidenceIndex } from '../evidence-index.js';
 import { makeFinding, statementEvidence } from '../make-finding.js';
 import { instant } from '../normalise.js';
@@ -20,7 +20,15 @@ const MAX_RANGE_PORTS = 4096;
 
 /** The logged access statements as behaviour-check grants. */
 export function grantsOf(ctx: EvidenceIndex): AccessGrant[] {
-  return ctx.grants.map((g) => {
+  return accessGrants(ctx.grants);
+}
+
+/**
+ * Access statements (`access-session` predicates read from the log) as behaviour-check grants;
+ * traffic workers take their grants from the log through this too.
+ */
+export function accessGrants(grants: EvidenceIndex['grants']): AccessGrant[] {
+  return grants.map((g) => {
     const p = g.statement.predicate;
     const ports: number[] = [];
     for (const service of p.services) {
@@ -77,12 +85,43 @@ function originsOf(
   return found.every((o) => o !== undefined) ? { origins: found } : {};
 }
 
+/** The stream message of each sample, when every one of them is known. */
+function messagesOf(
+  samples: readonly FlowRecord[],
+  messages: ReadonlyMap<FlowRecord, StreamMessage> | undefined,
+): { messages?: StreamMessage[] } {
+  if (messages === undefined) return {};
+  const found = samples.map((r) => messages.get(r));
+  return found.every((m) => m !== undefined)
+    ? { messages: found.map((m) => ({ stream: m.stream, sequence: m.sequence })) }
+    : {};
+}
+
+/**
+ * The behaviour verdicts: a traffic store's (judged by the workers against the same devices and
+ * logged grants), else the check of the flow records here.
+ */
+function verdicts(ctx: EvidenceIndex):
+  | {
+      readonly findings: readonly BehaviourFinding[];
+      readonly origins?: ReadonlyMap<FlowRecord, FlowOrigin> | undefined;
+      readonly messages?: ReadonlyMap<FlowRecord, StreamMessage>;
+    }
+  | undefined {
+  const traffic = ctx.evidence.traffic;
+  if (traffic !== undefined)
+    return { findings: traffic.report.findings, messages: traffic.report.sampleOrigins };
+  const flows = ctx.evidence.flows;
+  if (flows === undefined) return undefined;
+  const report = checkBehaviour({ devices: flows.devices, grants: grantsOf(ctx) }, flows.records);
+  return { findings: report.findings, origins: flows.origins };
+}
+
 /** Findings of kinds `undeclared-traffic` and `unapproved-access`. */
 export function behaviourFindings(ctx: EvidenceIndex): Finding[] {
-  const flows = ctx.evidence.flows;
-  if (flows === undefined) return [];
-  const report = checkBehaviour({ devices: flows.devices, grants: grantsOf(ctx) }, flows.records);
-  return report.findings.map((f) => {
+  const judged = verdicts(ctx);
+  if (judged === undefined) return [];
+  return judged.findings.map((f) => {
     const vendor = ctx.vendorOfDevice(f.device);
     const clause =
       f.kind === 'undeclared-traffic'
@@ -111,7 +150,8 @@ export function behaviourFindings(ctx: EvidenceIndex): Finding[] {
         {
           type: 'flows',
           records: f.samples.map((r) => JSON.parse(formatFlowNdjson(r)) as Record<string, unknown>),
-          ...originsOf(f.samples, flows.origins),
+          ...originsOf(f.samples, judged.origins),
+          ...messagesOf(f.samples, judged.messages),
           total: { records: f.records, bytes: f.bytes },
         },
         ...(promise === undefined ? [] : [statementEvidence(promise.agreement)]),

@@ -1,47 +1,26 @@
-import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FLOW_CONSUMER, FLOW_STREAM, FLOW_SUBJECT_PREFIX } from '../../bus/flow-subjects.js';
-import { loadDeviceMap, loadGrants } from '../../mud/load.js';
-import { SqliteTrafficStore } from '../../traffic/sqlite-traffic-store.js';
-import { PostgresTrafficStore } from '../../traffic/postgres-traffic-store.js';
-import type { TrafficStorePort } from '../../traffic/traffic-store-port.js';
-import { TrafficWorker, type TrafficPolicy } from '../../traffic/traffic-worker.js';
+import {
+  defaultTrafficStore,
+  openTrafficStore,
+  trafficStoreName,
+} from '../../traffic/open-traffic-store.js';
+import { trafficPolicySource } from '../../traffic/traffic-policy-source.js';
+import { TrafficWorker } from '../../traffic/traffic-worker.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from '../context.js';
 
 interface WorkerOptions {
-  bus: string;
-  store: string;
+  bus?: string;
+  store?: string;
   busStream: string;
   busSubject: string;
   consumer: string;
   grants?: string;
   statsInterval: number;
   ackWait: number;
-}
-
-/** How often the device map and grants files are looked at for changes. */
-const RELOAD_MS = 2000;
-
-/**
- * `postgres://…` (or `postgresql://…`): the database every worker shares; `sqlite:<file>` or a
- * plain path: a SQLite file, shared by the workers of one machine.
- */
-async function openTrafficStore(url: string, cwd: string): Promise<TrafficStorePort> {
-  if (/^postgres(ql)?:\/\//i.test(url)) return PostgresTrafficStore.open(url);
-  return new SqliteTrafficStore(
-    resolve(cwd, url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url),
-  );
-}
-
-function mtime(file: string | undefined): number {
-  if (file === undefined) return 0;
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return -1;
-  }
+  reloadInterval: number;
 }
 
 export function registerTrafficCommands(program: Command, ctx: CommandContext): void {
@@ -53,8 +32,11 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
     .description(
       "consume flow batches through the shared durable consumer, run the MUD and access-grant check, add the findings' sums to the store",
     )
-    .requiredOption('--bus <url>', 'NATS JetStream (nats://host:4222)')
-    .requiredOption('--store <url>', 'traffic store: postgres://… or sqlite:<file>')
+    .option('--bus <url>', "NATS JetStream (nats://host:4222; default: the config's nats.url)")
+    .option(
+      '--store <url>',
+      "traffic store: sqlite:<file> (default: the config's traffic.store, else <data>/traffic.db)",
+    )
     .option('--bus-stream <name>', 'JetStream stream of the flow batches', FLOW_STREAM)
     .option('--bus-subject <prefix>', 'subject prefix of the flow batches', FLOW_SUBJECT_PREFIX)
     .option('--consumer <name>', 'durable consumer the workers share', FLOW_CONSUMER)
@@ -64,39 +46,68 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
       Number,
       30,
     )
-    .option('--grants <file>', 'access grants: devices, sources, ports, time window')
+    .option(
+      '--grants <file>',
+      "access grants beside the log's access-session statements: devices, sources, ports, time window",
+    )
+    .option(
+      '--reload-interval <seconds>',
+      'look this often for a new log checkpoint or changed device map, contexts, MUD files or grants',
+      Number,
+      5,
+    )
     .option('--stats-interval <seconds>', 'log the counters every N seconds (0: never)', Number, 10)
     .action(async (options: WorkerOptions) => {
       const loaded = ctx.config();
-      const devicesPath = loaded.config.check.devices;
-      if (devicesPath === undefined)
+      if (loaded.config.check.devices === undefined)
         throw new CliError('CLI_USAGE', 'the config names no check.devices (the device map)');
-      const base = loaded.file === undefined ? ctx.cwd : dirname(loaded.file);
-      const devicesFile = resolve(base, devicesPath);
-      const grantsFile =
-        options.grants === undefined ? undefined : resolve(ctx.cwd, options.grants);
-      const read = (): TrafficPolicy => ({
-        devices: loadDeviceMap(devicesFile),
-        grants: grantsFile === undefined ? [] : loadGrants(grantsFile),
-      });
-      let policy = read();
-      // Opened before anything else starts: a store that cannot be used stops the start at once.
-      const store = await openTrafficStore(options.store, ctx.cwd);
-      let stamp = [mtime(devicesFile), mtime(grantsFile)].join();
-      // Reload when a file changes; a file that does not load keeps the last good policy.
+      const bus = options.bus ?? loaded.config.nats.url;
+      if (bus === undefined)
+        throw new CliError(
+          'CLI_USAGE',
+          'no bus: give --bus nats://host:4222 or nats.url in the config',
+        );
+      const base = loaded.file === undefined ? ctx.cwd : dirname(resolve(loaded.file));
+      const storeUrl =
+        options.store ??
+        loaded.config.traffic.store ??
+        defaultTrafficStore(resolve(ctx.cwd, loaded.config.data));
+      const source = trafficPolicySource(
+        loaded,
+        ctx.cwd,
+        options.grants === undefined ? undefined : resolve(ctx.cwd, options.grants),
+      );
+      let stamp = await source.fingerprint();
+      let policy = await source.load(new Date());
+      // Reload when an input changed; inputs that do not load keep the last good policy.
+      let reloading = false;
       const reload = setInterval(() => {
-        const now = [mtime(devicesFile), mtime(grantsFile)].join();
-        if (now === stamp) return;
-        stamp = now;
-        try {
-          policy = read();
-          ctx.logger.info({ devices: policy.devices.length }, 'traffic policy reloaded');
-        } catch (error) {
-          ctx.logger.error({ err: error }, 'traffic policy not reloaded');
-        }
-      }, RELOAD_MS);
+        if (reloading) return;
+        reloading = true;
+        void (async () => {
+          try {
+            const now = await source.fingerprint();
+            if (now === stamp) return;
+            policy = await source.load(new Date());
+            stamp = now;
+            ctx.logger.info(
+              { devices: policy.devices.length, grants: policy.grants.length },
+              'traffic policy reloaded',
+            );
+          } catch (error) {
+            ctx.logger.error({ err: error }, 'traffic policy not reloaded');
+          } finally {
+            reloading = false;
+          }
+        })();
+      }, options.reloadInterval * 1000);
+      // The store named on the command line is relative to the working directory, the config's to the config.
+      const store = await openTrafficStore(storeUrl, {
+        base: options.store === undefined ? base : ctx.cwd,
+        create: true,
+      });
       const worker = new TrafficWorker({
-        url: options.bus,
+        url: bus,
         names: {
           stream: options.busStream,
           subjectPrefix: options.busSubject,
@@ -106,10 +117,17 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
         policy: () => policy,
         ackWaitSeconds: options.ackWait,
       });
+      const delays = () => {
+        const q = worker.delayQuantiles([0.5, 0.99, 1]);
+        return q === undefined ? undefined : { p50: q[0], p99: q[1], max: q[2] };
+      };
       const stats =
         options.statsInterval > 0
           ? setInterval(() => {
-              ctx.logger.info({ counts: worker.counts }, 'traffic worker counters');
+              ctx.logger.info(
+                { counts: worker.counts, delayMs: delays() },
+                'traffic worker counters',
+              );
             }, options.statsInterval * 1000)
           : undefined;
       const stop = () => {
@@ -118,7 +136,14 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       ctx.logger.info(
-        { bus: options.bus, stream: options.busStream, consumer: options.consumer },
+        {
+          bus,
+          store: trafficStoreName(storeUrl),
+          stream: options.busStream,
+          consumer: options.consumer,
+          devices: policy.devices.length,
+          grants: policy.grants.length,
+        },
         'traffic worker started',
       );
       try {
@@ -129,7 +154,7 @@ export function registerTrafficCommands(program: Command, ctx: CommandContext): 
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         await store.close();
-        ctx.logger.info({ counts: worker.counts }, 'traffic worker stopped');
+        ctx.logger.info({ counts: worker.counts, delayMs: delays() }, 'traffic worker stopped');
       }
     });
 }

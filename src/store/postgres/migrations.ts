@@ -192,6 +192,7 @@ CREATE TABLE traffic_conversation_ports (
 CREATE TABLE traffic_samples (
   id bigserial PRIMARY KEY,
   owner text NOT NULL,
+  stream text NOT NULL,
   seq bigint NOT NULL,
   record text NOT NULL
 );
