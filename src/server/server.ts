@@ -15,6 +15,8 @@ import type { WitnessWait } from './routes/witness-wait.js';
 import { blobRoutes } from './resources/blobs.js';
 import type { BlobStorePort } from '../blobs/blob-store-port.js';
 import { StatementIndexer } from '../statements/log-index.js';
+import { StatementAcceptPool } from './accept/accept-pool.js';
+import { availableParallelism } from 'node:os';
 import type { Trust } from '../statements/trust.js';
 import type { ApiSnapshotSource } from './api/api-snapshot.js';
 import { readApiRoutes } from './resources/read-api.js';
@@ -63,6 +65,11 @@ export interface ServerOptions {
   readonly witnessWait?: WitnessWait | undefined;
   /** Runs when the server closes, after in-flight requests finished (e.g. close the store). */
   readonly onClose?: (() => Promise<void>) | undefined;
+  /**
+   * Worker threads that verify `POST /v1/statements` submissions (default: one per core, at most
+   * four); 0 verifies them on the event loop.
+   */
+  readonly statementThreads?: number | undefined;
 }
 
 /**
@@ -138,6 +145,13 @@ export function createServer(options: ServerOptions): LogServer {
     trust: options.trust,
     statementToken: options.statementToken,
     indexer: new StatementIndexer(options.store),
+    acceptPool:
+      options.trust === undefined
+        ? undefined
+        : new StatementAcceptPool(
+            options.trust,
+            options.statementThreads ?? defaultStatementThreads(),
+          ),
   };
   void app.register(statementRoutes, statementOptions);
   void app.register(statementSigstoreRoutes, statementOptions);
@@ -164,8 +178,17 @@ export function createServer(options: ServerOptions): LogServer {
       admission: routeOptions.writes,
     });
   app.addHook('onClose', async () => {
+    await statementOptions.acceptPool?.close();
     await options.log.close();
     await options.onClose?.();
   });
   return app;
+}
+
+/**
+ * One per core, at most four: the event loop mostly waits for commits while statements are
+ * verified, so a thread per core keeps every core busy.
+ */
+function defaultStatementThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }

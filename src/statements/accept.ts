@@ -49,9 +49,12 @@ export function acceptStatement(
   trust: Trust,
   options: { readonly now: Date },
 ): AcceptedStatement {
-  const canonical = canonicalEnvelope(parseEnvelope(body), trust);
+  // canonicalEnvelope verifies every signature to find its key, and verifyStatement checks the
+  // same signatures over the same bytes: each Ed25519 check is made once and remembered.
+  const once = verifyingOnce(trust);
+  const canonical = canonicalEnvelope(parseEnvelope(body), once);
   const envelope = canonical.envelope;
-  const verification = verifyStatement(envelope, trust, options);
+  const verification = verifyStatement(envelope, once, options);
   const problems = verification.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   const { statement, predicate } = verification;
   if (
@@ -76,6 +79,32 @@ export function acceptStatement(
     statement,
     verification,
     index: indexFieldsOf(statement, predicate),
+  };
+}
+
+/**
+ * `trust` with each party key remembering the signatures it verified in this call (by signature
+ * and the exact message bytes): a repeated check answers without a second Ed25519 verify. Only a
+ * success is remembered; the keys' names and bytes are the trust file's own.
+ */
+function verifyingOnce(trust: Trust): Trust {
+  const verified = new Map<string, Buffer>();
+  return {
+    ...trust,
+    parties: trust.parties.map((party) => ({
+      ...party,
+      keys: party.keys.map((key) => ({
+        ...key,
+        verify: (message: Uint8Array, signature: Uint8Array): boolean => {
+          const id = `${key.vkey} ${Buffer.from(signature).toString('base64')}`;
+          const seen = verified.get(id);
+          if (seen?.equals(message) === true) return true;
+          const ok = key.verify(message, signature);
+          if (ok) verified.set(id, Buffer.from(message));
+          return ok;
+        },
+      })),
+    })),
   };
 }
 

@@ -19,11 +19,12 @@ import { verifyInclusion } from '../tlog/proof.js';
 import { keyHandle } from '../tlog/note-key.js';
 import { MAX_ENVELOPE_BYTES, parseEnvelope, serializeEnvelope, type Envelope } from './dsse.js';
 import { StatementError } from './errors.js';
+import { EVIDENCE_FORMAT } from './evidence-format.js';
 import { firstDuplicateKey } from './json-duplicates.js';
 import type { Trust } from './trust.js';
 import { verifyStatement, type Check, type CheckStatus } from './verify.js';
 
-export const EVIDENCE_FORMAT = 'nospy-evidence/v1';
+export { EVIDENCE_FORMAT } from './evidence-format.js';
 /** An envelope, a proof of at most 64 hashes and a checkpoint with its cosignatures. */
 export const MAX_BUNDLE_BYTES = MAX_ENVELOPE_BYTES + 64 * 1024;
 

@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BlobClient, type BlobUploader } from '../../blobs/client.js';
-import { writeFileAtomically } from '../../statements/files.js';
-import { CliError } from '../errors.js';
-import { printResult, type CommandContext } from '../context.js';
-import { readSigner } from './key-file.js';
-
-interface PutOptions {
-  server: string;
-  key?: string;
-  token?: string;
-}
+import type { CommandContext } from '../context.js';
+import type { PutOptions } from './blob-run.js';
 
 /**
  * `nospy blob put|get`: a vendor uploads its SBOM and MUD files to a server's blob store, signed
@@ -40,15 +29,7 @@ export function registerBlobCommands(program: Command, ctx: CommandContext): voi
     )
     .argument('<file...>', 'files to upload (SBOMs, MUD files)')
     .action(async (files: string[], opts: PutOptions) => {
-      const uploader = uploaderOf(ctx, opts);
-      const client = new BlobClient(opts.server);
-      const rows: { file: string; digest: string; created: boolean }[] = [];
-      for (const file of files) {
-        const bytes = readFileSync(resolve(ctx.cwd, file));
-        const put = await client.put(bytes, uploader);
-        rows.push({ file, ...put });
-      }
-      printResult(ctx, { blobs: rows }, () => rows.map((r) => `${r.digest}  ${r.file}`).join('\n'));
+      await (await import('./blob-run.js')).runBlobPut(ctx, files, opts);
     });
   blob
     .command('get')
@@ -57,27 +38,6 @@ export function registerBlobCommands(program: Command, ctx: CommandContext): voi
     .option('--out <file>', 'write the blob here instead of stdout')
     .argument('<digest>', 'sha256:<64 hex>')
     .action(async (digest: string, opts: { server: string; out?: string }) => {
-      const bytes = await new BlobClient(opts.server).get(digest);
-      if (opts.out === undefined) {
-        ctx.stdout.write(bytes);
-        return;
-      }
-      writeFileAtomically(resolve(ctx.cwd, opts.out), bytes);
-      printResult(
-        ctx,
-        { digest, file: opts.out, bytes: bytes.length },
-        () => `${digest}  ${opts.out ?? ''}`,
-      );
+      await (await import('./blob-run.js')).runBlobGet(ctx, digest, opts);
     });
-}
-
-/** The uploader: a key (signature over each digest) or a token; exactly one. */
-export function uploaderOf(
-  ctx: CommandContext,
-  opts: { key?: string; token?: string },
-): BlobUploader {
-  const token = opts.token ?? (ctx.env.NOSPY_SUBMIT_TOKEN || undefined);
-  if (opts.key !== undefined) return { signer: readSigner(ctx.cwd, opts.key) };
-  if (token !== undefined) return { token };
-  throw new CliError('CLI_USAGE', 'give --key <vendor key file> (or an operator --token)');
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { printResult, type CommandContext } from '../context.js';
-import { stringify } from 'yaml';
 
 export function registerConfigCommands(program: Command, ctx: CommandContext): void {
   const config = program
@@ -10,7 +9,9 @@ export function registerConfigCommands(program: Command, ctx: CommandContext): v
   config
     .command('show')
     .description('validate the configuration and print the effective values')
-    .action(() => {
+    .action(async () => {
+      // yaml is loaded with the configuration when a command runs, not for `config --help`.
+      const { stringify } = await import('yaml');
       const loaded = ctx.config();
       const redacted = redactSecrets(loaded.config);
       printResult(ctx, { file: loaded.file ?? null, config: redacted }, () =>

@@ -1,7 +1,5 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildDemoWorld } from '../../demo/world.js';
-import { printResult, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
 
 /** The default demo data directory, next to examples/demo/nospy.yaml which points at it. */
 export const DEFAULT_DEMO_DIR = 'examples/demo/data';
@@ -19,12 +17,6 @@ export function registerDemoCommands(program: Command, ctx: CommandContext): voi
     .option('--data <dir>', 'where to build it', DEFAULT_DEMO_DIR)
     .option('--force', 'rebuild even when a complete world is there')
     .action(async (options: { data: string; force?: boolean }) => {
-      const dir = resolve(ctx.cwd, options.data);
-      const { built } = await buildDemoWorld(dir, { force: options.force === true });
-      printResult(ctx, { dir, built }, () =>
-        built
-          ? `built the demo world in ${dir}`
-          : `the demo world in ${dir} is complete; nothing to do (--force rebuilds it)`,
-      );
+      await (await import('./demo-run.js')).runDemoInit(ctx, options);
     });
 }

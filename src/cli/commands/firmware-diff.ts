@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { diffFirmware } from '../../firmware/diff/diff.js';
-import { renderDiff } from '../../firmware/diff/render.js';
-import { formatDiffReport } from '../../firmware/diff/report.js';
 import type { CommandContext } from '../context.js';
 
 /** `nospy firmware diff <a> <b> [--json]`: exit 0 equivalent, 1 not, 2 unreadable or incomplete. */
@@ -17,12 +14,7 @@ export function registerFirmwareDiffCommand(firmware: Command, ctx: CommandConte
     )
     .argument('<a>', 'firmware image file or unpacked directory (e.g. the rebuild from source)')
     .argument('<b>', 'the image to compare it with (e.g. the released image)')
-    .action((a: string, b: string) => {
-      const { config } = ctx.config();
-      const outcome = diffFirmware(a, b, { limits: config.firmware });
-      // The JSON is the diff report byte for byte as a rebuild statement names it by digest.
-      if (ctx.json) ctx.stdout.write(formatDiffReport(outcome.report));
-      else ctx.stdout.write(`${renderDiff(outcome)}\n`);
-      if (!outcome.report.equivalent) ctx.exitCode = 1;
+    .action(async (a: string, b: string) => {
+      (await import('./firmware-diff-run.js')).runFirmwareDiff(ctx, a, b);
     });
 }

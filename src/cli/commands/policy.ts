@@ -1,25 +1,5 @@
 import type { Command } from 'commander';
-import { formatDay } from '../../inventory/day.js';
-import { parseAssumptions } from '../../policy/assume.js';
-import { lintPack, loadRegistry, shippedPackIds } from '../../policy/load.js';
-import {
-  assumptionsText,
-  checkDocument,
-  hasViolation,
-  pendingDocument,
-  renderCheck,
-  renderPacks,
-  renderPlan,
-  renderShares,
-} from '../../policy/report.js';
-import {
-  checkInventory,
-  loadPacks,
-  parseDateFlag,
-  planInventory,
-  sharesOf,
-} from '../../policy/from-files.js';
-import { printResult, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const ASSUME_HELP =
@@ -45,16 +25,7 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
     .option('--assume <name=YYYY-MM-DD>', ASSUME_HELP, collect)
     .action(
       async (opts: { pack: string[]; inventory: string; date: string; assume?: string[] }) => {
-        const date = parseDateFlag('--date', opts.date);
-        const assumptions = parseAssumptions(opts.assume ?? []);
-        const { packs, evaluation } = await checkInventory(
-          opts.pack,
-          opts.inventory,
-          date,
-          assumptions,
-        );
-        printResult(ctx, checkDocument(evaluation), () => renderCheck(evaluation, packs));
-        if (hasViolation(evaluation)) ctx.exitCode = 1;
+        await (await import('./policy-run.js')).runPolicyCheck(ctx, opts);
       },
     );
 
@@ -71,56 +42,23 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
     .option('--assume <name=YYYY-MM-DD>', ASSUME_HELP, collect)
     .action(
       async (opts: { pack: string[]; inventory: string; from?: string; assume?: string[] }) => {
-        const from = parseDateFlag('--from', opts.from ?? new Date().toISOString().slice(0, 10));
-        const assumptions = parseAssumptions(opts.assume ?? []);
-        const plan = await planInventory(opts.pack, opts.inventory, from, assumptions);
-        const days = <T extends { by: number; latest?: number }>(s: T) => ({
-          ...s,
-          by: formatDay(s.by),
-          ...(s.latest === undefined ? {} : { latest: formatDay(s.latest) }),
-        });
-        const json = {
-          from: formatDay(plan.from),
-          removals: plan.removals.map(days),
-          caps: plan.caps.map(days),
-          pending: pendingDocument(plan.pending),
-          ...(assumptions.size === 0 ? {} : { assumptions: assumptionsText(assumptions) }),
-        };
-        printResult(ctx, json, () => renderPlan(plan));
+        await (await import('./policy-run.js')).runPolicyPlan(ctx, opts);
       },
     );
 
   policy
     .command('packs')
     .description('list the shipped rule packs with their titles, jurisdictions and sources')
-    .action(() => {
-      const packs = loadPacks(shippedPackIds());
-      const json = packs.map((p) => ({
-        id: p.id,
-        title: p.title,
-        jurisdiction: p.jurisdiction,
-        binding: p.binding,
-        status: p.status,
-        parameters: Object.fromEntries(
-          Object.entries(p.parameters).map(([name, parameter]) => [name, parameter.says]),
-        ),
-        sources: Object.values(p.sources).map((s) => s.url),
-      }));
-      printResult(ctx, json, () => renderPacks(packs));
+    .action(async () => {
+      (await import('./policy-run.js')).runPolicyPacks(ctx);
     });
 
   policy
     .command('lint')
     .description('check a rule pack for malformed or contradictory rules (exit 1 on a problem)')
     .argument('<pack>', 'a shipped pack id or a pack file')
-    .action((ref: string) => {
-      const { problems } = lintPack(ref, loadRegistry());
-      printResult(ctx, { pack: ref, problems }, () =>
-        problems.length === 0
-          ? `${ref}: ok`
-          : problems.map((p) => `${p.where}: ${p.message}`).join('\n'),
-      );
-      if (problems.length > 0) ctx.exitCode = 1;
+    .action(async (ref: string) => {
+      (await import('./policy-run.js')).runPolicyLint(ctx, ref);
     });
 
   policy
@@ -129,7 +67,6 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext): v
     .requiredOption('--inventory <file>', 'inventory (YAML, JSON or CSV)')
     .requiredOption('--date <YYYY-MM-DD>', 'the day to measure')
     .action(async (opts: { inventory: string; date: string }) => {
-      const rows = await sharesOf(opts.inventory, parseDateFlag('--date', opts.date));
-      printResult(ctx, rows, () => renderShares(rows));
+      await (await import('./policy-run.js')).runPolicyShares(ctx, opts);
     });
 }

@@ -1,86 +1,11 @@
 import type { Command } from 'commander';
-import { keyHandle } from '../../tlog/note-key.js';
-import { serializeEnvelope, type Envelope } from '../../statements/dsse.js';
-import {
-  loadPrivateKeyFile,
-  loadStatementFile,
-  loadTrustFile,
-  readEnvelopeFile,
-  writeFileAtomically,
-} from '../../statements/files.js';
-import { signStatement, cosignStatement } from '../../statements/sign.js';
-import { trustFromVerifierKeys } from '../../statements/trust.js';
-import { verifyStatement, type StatementVerification } from '../../statements/verify.js';
-import { CliError } from '../errors.js';
-import { printResult, type CommandContext } from '../context.js';
-import { resolve } from 'node:path';
-import { StatementClient, type ListedStatement } from '../../statements/client.js';
-import { formatBundle } from '../../statements/bundle.js';
-import { parseNow } from '../now-option.js';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { BlobClient } from '../../blobs/client.js';
-import type { ReleaseDocuments } from '../../statements/authoring.js';
-import type { NoteSigner } from '../../tlog/note-key.js';
-import { toInt } from '../config-flags.js';
-
-interface SignOptions {
-  key: string;
-  out?: string;
-  sbom?: string;
-  mud?: string;
-  server?: string;
-}
+import type { CommandContext } from '../context.js';
+import type { SignOptions, PublishOptions } from './statement-run.js';
 
 /**
  * The --sbom and --mud files hashed (and uploaded first when --server is given, so the
  * statement never names a document the store lacks).
  */
-async function releaseDocuments(
-  ctx: CommandContext,
-  opts: SignOptions,
-  signer: NoteSigner,
-): Promise<ReleaseDocuments | undefined> {
-  if (opts.sbom === undefined && opts.mud === undefined) {
-    if (opts.server !== undefined) {
-      throw new CliError('CLI_USAGE', '--server uploads the --sbom and --mud files: give one');
-    }
-    return undefined;
-  }
-  const client = opts.server === undefined ? undefined : new BlobClient(opts.server);
-  const hashed = async (name: string): Promise<{ sha256: string; bytes: Buffer }> => {
-    const bytes = readFileSync(at(ctx, name));
-    if (client !== undefined) {
-      const put = await client.put(bytes, { signer });
-      ctx.stderr.write(`uploaded ${name}: ${put.digest}\n`);
-    }
-    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
-  };
-  const inBlobStore = client !== undefined;
-  const sbom = opts.sbom === undefined ? undefined : await hashed(opts.sbom);
-  const mud = opts.mud === undefined ? undefined : await hashed(opts.mud);
-  return {
-    ...(sbom === undefined
-      ? {}
-      : { sbom: { sha256: sbom.sha256, format: sbomFormatOf(sbom.bytes), inBlobStore } }),
-    ...(mud === undefined ? {} : { mud: { sha256: mud.sha256, inBlobStore } }),
-  };
-}
-
-/** SPDX JSON carries `spdxVersion`; anything else is taken as CycloneDX (`bomFormat`). */
-function sbomFormatOf(bytes: Buffer): 'cyclonedx' | 'spdx' {
-  return /"spdxVersion"\s*:/.test(bytes.subarray(0, 64 * 1024).toString('utf8'))
-    ? 'spdx'
-    : 'cyclonedx';
-}
-
-interface PublishOptions {
-  server: string;
-  out?: string;
-  token?: string;
-  timeout: string;
-}
-
 export function registerStatementCommands(program: Command, ctx: CommandContext): void {
   const statement = program
     .command('statement')
@@ -103,11 +28,7 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
     )
     .argument('<statement.yaml>', 'the statement in the authoring format')
     .action(async (file: string, opts: SignOptions) => {
-      const signer = loadPrivateKeyFile(at(ctx, opts.key));
-      const documents = await releaseDocuments(ctx, opts, signer);
-      const authored = loadStatementFile(at(ctx, file), documents);
-      const envelope = signStatement(authored.statement, signer);
-      emit(ctx, envelope, opts.out, `signed ${authored.name} statement with ${keyHandle(signer)}`);
+      await (await import('./statement-run.js')).runStatementSign(ctx, file, opts);
     });
 
   statement
@@ -116,10 +37,8 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
     .requiredOption('--key <file>', 'private note key to cosign with')
     .option('--out <env.json>', 'write the cosigned envelope here instead of in place')
     .argument('<env.json>', 'the envelope to cosign')
-    .action((file: string, opts: { key: string; out?: string }) => {
-      const signer = loadPrivateKeyFile(at(ctx, opts.key));
-      const envelope = cosignStatement(readEnvelopeFile(at(ctx, file)), signer);
-      emit(ctx, envelope, opts.out ?? file, `cosigned with ${keyHandle(signer)}`);
+    .action(async (file: string, opts: { key: string; out?: string }) => {
+      (await import('./statement-run.js')).runStatementCosign(ctx, file, opts);
     });
 
   statement
@@ -138,32 +57,7 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
     )
     .argument('<env.json>', 'the signed envelope')
     .action(async (file: string, opts: PublishOptions) => {
-      const envelope = readEnvelopeFile(at(ctx, file));
-      const token = opts.token ?? (ctx.env.NOSPY_STATEMENT_TOKEN || undefined);
-      const published = await new StatementClient(opts.server, { token }).publish(envelope, {
-        timeoutMs: toInt('--timeout', opts.timeout) * 1000,
-        // Progress on stderr: stdout carries only the result, and a CI log shows why it waits.
-        onWaiting: (w) => {
-          const failed = w.failed.map((f) => `${f.name} at ${f.url}: ${f.reason}`).join('; ');
-          ctx.stderr.write(
-            `waiting for witness cosignatures: ${w.cosigned}/${w.quorum}${failed === '' ? '' : ` (${failed})`}\n`,
-          );
-        },
-      });
-      if (opts.out !== undefined) {
-        writeFileAtomically(
-          at(ctx, opts.out),
-          Buffer.from(formatBundle({ envelope: published.envelope, proof: published.proof })),
-        );
-      }
-      printResult(
-        ctx,
-        { index: published.index, leafHash: published.leafHash, bundle: opts.out ?? null },
-        () =>
-          `index ${published.index}\nleaf hash ${published.leafHash}${
-            opts.out === undefined ? '' : `\nbundle ${opts.out}`
-          }`,
-      );
+      await (await import('./statement-run.js')).runStatementPublish(ctx, file, opts);
     });
 
   statement
@@ -174,37 +68,7 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
     .option('--vendor <name>', 'the vendor the statements name')
     .option('--subject <sha256:hex>', "a subject's digest")
     .action(async (opts: { server: string; type?: string; vendor?: string; subject?: string }) => {
-      const client = new StatementClient(opts.server);
-      const filter = {
-        ...(opts.type === undefined ? {} : { type: opts.type }),
-        ...(opts.vendor === undefined ? {} : { vendor: opts.vendor }),
-        ...(opts.subject === undefined ? {} : { subject: opts.subject }),
-      };
-      const rows: ListedStatement[] = [];
-      // Every page: `next` is where the following one starts; bounded by the log's size.
-      for (let from: number | null = 0; from !== null;) {
-        const page = await client.list({ ...filter, from, limit: 1000 });
-        rows.push(...page.statements);
-        from = page.next;
-      }
-      printResult(
-        ctx,
-        {
-          statements: rows.map((s) => ({
-            index: s.index,
-            type: s.type,
-            vendor: s.vendor,
-            subjects: s.subjects,
-            leafHash: s.leafHash,
-          })),
-        },
-        () =>
-          rows.length === 0
-            ? 'no statements'
-            : rows
-                .map((s) => `${s.index}\t${s.type}\t${s.vendor ?? '-'}\t${s.subjects.join(',')}`)
-                .join('\n'),
-      );
+      await (await import('./statement-run.js')).runStatementList(ctx, opts);
     });
 
   statement
@@ -214,66 +78,7 @@ export function registerStatementCommands(program: Command, ctx: CommandContext)
     .option('--vkey <verifier key...>', 'verifier key(s) to check signatures with (no roles)')
     .option('--now <time>', 'judge validity periods at this RFC 3339 time (default: now)')
     .argument('<env.json>', 'the envelope to verify')
-    .action((file: string, opts: { trust?: string; vkey?: string[]; now?: string }) => {
-      if ((opts.trust === undefined) === (opts.vkey === undefined)) {
-        throw new CliError(
-          'CLI_USAGE',
-          'give exactly one of --trust <file> or --vkey <verifier key>…',
-        );
-      }
-      const now = opts.now === undefined ? new Date() : parseNow(opts.now);
-      const envelope = readEnvelopeFile(at(ctx, file));
-      const anchor =
-        opts.trust === undefined
-          ? { keys: trustFromVerifierKeys(opts.vkey ?? []) }
-          : loadTrustFile(at(ctx, opts.trust));
-      const result = verifyStatement(envelope, anchor, { now });
-      if (!result.valid) ctx.exitCode = 1;
-      printResult(ctx, toJson(file, result), () => human(file, result));
+    .action(async (file: string, opts: { trust?: string; vkey?: string[]; now?: string }) => {
+      (await import('./statement-run.js')).runStatementVerify(ctx, file, opts);
     });
-}
-
-function at(ctx: CommandContext, file: string): string {
-  return resolve(ctx.cwd, file);
-}
-
-function emit(
-  ctx: CommandContext,
-  envelope: Envelope,
-  out: string | undefined,
-  done: string,
-): void {
-  const bytes = Buffer.concat([serializeEnvelope(envelope), Buffer.from('\n')]);
-  if (out === undefined) {
-    ctx.stdout.write(bytes);
-    return;
-  }
-  writeFileAtomically(at(ctx, out), bytes);
-  printResult(
-    ctx,
-    { file: out, signatures: envelope.signatures.map((s) => s.keyid) },
-    () => `${done}: ${out}`,
-  );
-}
-
-function toJson(file: string, result: StatementVerification): unknown {
-  return {
-    file,
-    valid: result.valid,
-    predicate: result.predicate ?? null,
-    predicateType: result.statement?.predicateType ?? null,
-    signers: result.signers,
-    checks: result.checks,
-  };
-}
-
-const MARK = { pass: 'ok  ', fail: 'FAIL', warn: 'warn', skip: 'skip' } as const;
-
-function human(file: string, result: StatementVerification): string {
-  const head = result.valid
-    ? `${file}: valid ${result.predicate ?? ''} statement`
-    : `${file}: NOT valid`;
-  return [head, ...result.checks.map((c) => `  ${MARK[c.status]} ${c.id}: ${c.message}`)].join(
-    '\n',
-  );
 }

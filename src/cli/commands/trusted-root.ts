@@ -1,9 +1,5 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadTrustFile, writeFileAtomically } from '../../statements/files.js';
-import { formatSignerKeys, formatTrustedRoot } from '../../statements/sigstore/trusted-root.js';
-import { CliError } from '../errors.js';
-import { printResult, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
 
 /**
  * `nospy trusted-root --trust <file> --out <trusted_root.json> [--keys <file>]`: what a Sigstore
@@ -31,7 +27,7 @@ export function registerTrustedRootCommands(program: Command, ctx: CommandContex
     )
     .option('--valid-until <time>', "end of the log key's validity (default: none)")
     .action(
-      (opts: {
+      async (opts: {
         trust: string;
         out: string;
         keys?: string;
@@ -39,35 +35,7 @@ export function registerTrustedRootCommands(program: Command, ctx: CommandContex
         validFrom?: string;
         validUntil?: string;
       }) => {
-        const trust = loadTrustFile(resolve(ctx.cwd, opts.trust));
-        const root = formatTrustedRoot(trust, {
-          baseUrl: opts.baseUrl,
-          validFrom:
-            opts.validFrom === undefined ? undefined : time('--valid-from', opts.validFrom),
-          validUntil:
-            opts.validUntil === undefined ? undefined : time('--valid-until', opts.validUntil),
-        });
-        writeFileAtomically(resolve(ctx.cwd, opts.out), Buffer.from(root));
-        if (opts.keys !== undefined) {
-          writeFileAtomically(resolve(ctx.cwd, opts.keys), Buffer.from(formatSignerKeys(trust)));
-        }
-        printResult(
-          ctx,
-          { trustedRoot: opts.out, keys: opts.keys ?? null },
-          () =>
-            `trusted root written to ${opts.out}${opts.keys === undefined ? '' : `, signer keys to ${opts.keys}`}`,
-        );
+        (await import('./trusted-root-run.js')).runTrustedRoot(ctx, opts);
       },
     );
-}
-
-function time(flag: string, text: string): Date {
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-    throw new CliError(
-      'CLI_USAGE',
-      `${flag} ${text}: expected an RFC 3339 time such as 2026-06-01T00:00:00Z`,
-    );
-  }
-  return date;
 }

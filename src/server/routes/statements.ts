@@ -6,7 +6,7 @@ import { inclusionProof } from '../../tlog/tree.js';
 import { formatTlogProof } from '../../tlog/proof-bundle.js';
 import { acceptStatement } from '../../statements/accept.js';
 import { canonicalEnvelope, placeSubmission } from '../../statements/canonical.js';
-import { MAX_ENVELOPE_BYTES, parseEnvelope, serializeEnvelope } from '../../statements/dsse.js';
+import { MAX_ENVELOPE_BYTES, serializeEnvelope } from '../../statements/dsse.js';
 import { StatementError } from '../../statements/errors.js';
 import {
   MAX_LISTED_STATEMENTS,
@@ -24,6 +24,7 @@ import { admitWrite } from '../limits/write-admission.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { sendWitnessPending, WitnessPendingError, withinWitnessWait } from './witness-wait.js';
 import { sigstoreEntriesOf } from '../../statements/sigstore/statement-entries.js';
+import type { StatementAcceptPool } from '../accept/accept-pool.js';
 import type { Sequenced } from '../../log/sequencer.js';
 import { leafHash } from '../../tlog/hash.js';
 
@@ -33,6 +34,8 @@ export interface StatementRouteOptions extends LogRouteOptions {
   readonly indexer: StatementIndexer;
   /** When set, POST /v1/statements also needs `Authorization: Bearer <token>`. */
   readonly statementToken: string | undefined;
+  /** Judges submissions against `trust` (on worker threads). */
+  readonly acceptPool: StatementAcceptPool | undefined;
 }
 
 const DEFAULT_PAGE = 100;
@@ -49,7 +52,8 @@ const QUERY_FIELDS = ['type', 'vendor', 'subject', 'leafHash', 'payload', 'from'
  * signatures on the envelope: only envelopes that every check accepts reach the log.
  */
 export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, options) => {
-  const { log, store, tree, trust, indexer, statementToken, writes, witnessWait } = options;
+  const { log, store, tree, trust, indexer, statementToken, writes, witnessWait, acceptPool } =
+    options;
   const payloadLocks = new KeyedQueue();
 
   // The envelope is judged from its exact bytes; the limit is enforced while reading (Content-Length
@@ -118,10 +122,11 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
   ): Promise<FastifyReply> {
     const body = Buffer.isBuffer(requestBody) ? requestBody : Buffer.alloc(0);
     // Throws 400/413/422 before anything is written: a rejected envelope never reaches the log.
-    // Size first: an envelope whose canonical form cannot be a log entry is 413 whatever it says.
-    serializeEnvelope(parseEnvelope(body));
+    // Judged on a worker thread: signatures, schema and signing rules are most of the cost.
     const now = new Date();
-    const accepted = acceptStatement(body, trust as Trust, { now });
+    if (acceptPool === undefined)
+      throw new Error('a server with a trust file has a statement pool');
+    const accepted = await acceptPool.accept(body, now);
     // One submission per payload at a time: two variants of one statement must see each other.
     const placed = await payloadLocks.run(accepted.payload, async () => {
       const below = log.published.size;
@@ -158,18 +163,23 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
       // The joined envelope is judged again (a pinned key, the size): when it fails, the
       // submission alone is logged, as it was accepted. Either way it extends the newest entry
       // of its payload, as the statement index derives from the log.
-      let { entry, canonical } = accepted;
+      let { entry, sigstoreEntries } = accepted;
       if (placement.extends !== undefined) {
         try {
-          const joined = serializeEnvelope(placement.canonical.envelope);
-          ({ entry, canonical } = acceptStatement(joined, trust as Trust, { now }));
+          const joined = acceptStatement(
+            serializeEnvelope(placement.canonical.envelope),
+            trust as Trust,
+            { now },
+          );
+          entry = joined.entry;
+          sigstoreEntries = sigstoreEntriesOf(joined.canonical).map((s) => s.entry);
         } catch {
-          ({ entry, canonical } = accepted);
+          ({ entry, sigstoreEntries } = accepted);
         }
       }
       // The envelope and its Sigstore entries land in one batch: a checkpoint covers all or none.
       const [added] = (await withinWitnessWait(
-        log.addGroup([entry, ...sigstoreEntriesOf(canonical).map((s) => s.entry)]),
+        log.addGroup([entry, ...sigstoreEntries]),
         witnessWait,
       )) as [Sequenced, ...Sequenced[]];
       return {
@@ -182,7 +192,7 @@ export const statementRoutes: FastifyPluginAsync<StatementRouteOptions> = (app, 
     const { index } = placed;
     auditWrite(logger, {
       action: 'statement.add',
-      by: { keys: accepted.envelope.signatures.map((s) => s.keyid) },
+      by: { keys: accepted.canonical.envelope.signatures.map((s) => s.keyid) },
       index,
       leafHash: placed.leafHash,
       type: accepted.index.type,

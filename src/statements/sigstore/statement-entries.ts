@@ -23,10 +23,23 @@ export function sigstoreEntriesOf(canonical: CanonicalEnvelope): StatementSigsto
     const vkey = signers[i];
     // canonicalEnvelope gives every signature its signer; a gap is a bug, not bad input.
     if (vkey === undefined) throw new Error(`signature ${i} of a canonical envelope has no signer`);
-    const key = parseVerifierKey(vkey);
     return {
       keyid: signature.keyid,
-      entry: formatDsseEntry(dsseEntryFor(envelope.payload, signature.sig, key.publicKey)),
+      entry: formatDsseEntry(dsseEntryFor(envelope.payload, signature.sig, publicKeyOf(vkey))),
     };
   });
+}
+
+/** Signers are few (the trust file's keys): each key's bytes are parsed once, not per entry. */
+const publicKeys = new Map<string, Buffer>();
+const MAX_REMEMBERED_KEYS = 1024;
+
+function publicKeyOf(vkey: string): Buffer {
+  let key = publicKeys.get(vkey);
+  if (key === undefined) {
+    key = parseVerifierKey(vkey).publicKey;
+    if (publicKeys.size >= MAX_REMEMBERED_KEYS) publicKeys.clear();
+    publicKeys.set(vkey, key);
+  }
+  return key;
 }
