@@ -7,7 +7,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateNoteKey } from '../../src/tlog/note-key.js';
-import { SCHEMA_VERSION } from '../../src/store/postgres/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/postgres/migrations.js';
 import { runCli } from '../helpers/run-cli.js';
 import { requireTools } from '../helpers/require-tools.js';
 import {
@@ -90,8 +90,9 @@ describe('a log stored in PostgreSQL', () => {
         database.url,
         'SELECT version FROM nospy_schema ORDER BY version',
       );
+      // Each branch of the schema owns its numbers, so the list may have gaps until they merge.
       expect(versions.map((v) => v.version)).toEqual(
-        Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+        MIGRATIONS.map((m) => m.version).sort((a, b) => a - b),
       );
     });
 

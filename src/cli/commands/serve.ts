@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import closeWithGrace from 'close-with-grace';
-import { openLog } from '../../log/open-log.js';
+import { openServedLog } from '../served-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
@@ -122,8 +122,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       // Nothing is signed until the audit of the stored log passes (never, in recovery mode).
       const gate = new WriteGate(opts.readOnlyRecovery === true ? 'read-only' : 'audit');
       const stores = await openLogStores(storeLocationOf(config));
-      const log = await openLog({
-        store: stores.log,
+      const served = await openServedLog(stores, {
         signer,
         logger: ctx.logger,
         witnesses,
@@ -148,8 +147,8 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         fullAuditEveryMs: config.log.fullAuditHours * 3_600_000,
       });
       const app = createServer({
-        log: log.sequencer,
-        store: log.store,
+        log: served.log,
+        store: served.store,
         logger: ctx.logger,
         submitToken,
         tokens,
@@ -159,7 +158,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         // The read API: the check engine's report over this config, recomputed when the log grows.
         snapshots: engineSnapshotSource(
           loaded,
-          publishedLogState(log.sequencer, signer),
+          publishedLogState(served.log, signer),
           findingStore,
         ),
         findingStore,
@@ -173,13 +172,13 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
                   opts.witnessWait === undefined
                     ? DEFAULT_WITNESS_WAIT_MS
                     : toInt('--witness-wait', opts.witnessWait) * 1000,
-                round: () => log.cosigner.lastRound,
-                quorum: log.cosigner.quorum,
+                round: () => served.round(),
+                quorum,
               },
         onClose: async () => {
           await auditor.stop();
           await findingStore.close();
-          await log.close();
+          await served.close();
           await stores.close();
         },
       });
@@ -202,7 +201,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
       const url = await app.listen({ port: config.server.port, host: config.server.host });
       ctx.stdout.write(`${url}\n`);
       ctx.logger.info(
-        { url, origin: signer.name, vkey: signer.vkey, size: log.sequencer.checkpoint.size },
+        { url, origin: signer.name, vkey: signer.vkey, size: served.log.checkpoint.size },
         'log serving reads; auditing the stored log before taking writes',
       );
       let audit;
@@ -221,9 +220,9 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
         );
       }
       ctx.logger.info(
-        { ...audit, writes: log.sequencer.ready },
+        { ...audit, writes: served.log.ready },
         audit.ok
-          ? log.sequencer.ready
+          ? served.log.ready
             ? 'audit passed: taking writes'
             : 'audit passed; read-only recovery: refusing writes'
           : 'read-only recovery: the store does not verify; serving reads, refusing writes',
@@ -245,7 +244,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
           process.off('SIGHUP', onHangup);
           await app.close();
           ctx.logger.info(
-            { size: log.sequencer.checkpoint.size },
+            { size: served.log.checkpoint.size },
             'closed; final checkpoint signed',
           );
           resolve();
