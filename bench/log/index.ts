@@ -273,7 +273,14 @@ async function main(): Promise<void> {
 
   // 2c. Replicas: `nospy serve` processes on one PostgreSQL database, over HTTP; writes to the
   //     sequencing one, then spread over three; full tile reads through one and three.
-  await benchReplicas({ signer: key, writers: WRITERS, phaseMs: PHASE_MS, drive, report });
+  await benchReplicas({
+    signer: key,
+    logger: silent,
+    writers: WRITERS,
+    phaseMs: PHASE_MS,
+    drive,
+    report,
+  });
 
   // 3. Through HTTP.
   log = await openLog({ dataDir: tempDir(), signer: key, logger: silent });

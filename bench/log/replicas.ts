@@ -15,7 +15,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import type { NoteSigner } from '../../src/tlog/note-key.js';
+import { openLog } from '../../src/log/open-log.js';
+import { ReplicatedLog } from '../../src/log/replica/replicated-log.js';
+import { PostgresLogStore } from '../../src/store/postgres/postgres-log-store.js';
+import { openPostgresPool } from '../../src/store/postgres/pool.js';
+import { PostgresReplicaSignals } from '../../src/store/postgres/replica-signals.js';
+import { PostgresSequencerLock } from '../../src/store/postgres/sequencer-lock.js';
+import { PostgresSubmissionQueue } from '../../src/store/postgres/submission-queue.js';
 import { entriesPath, tilePath, TILE_WIDTH } from '../../src/tlog/tiles.js';
 
 const ADMIN_URL =
@@ -35,6 +43,7 @@ export interface ReplicaBenchResult {
 
 export interface ReplicaBenchOptions<R extends ReplicaBenchResult> {
   readonly signer: NoteSigner;
+  readonly logger: Logger;
   readonly writers: number;
   readonly phaseMs: number;
   readonly drive: (
@@ -155,6 +164,51 @@ async function readTiles(urls: readonly string[], fullTiles: number): Promise<nu
   return fetched / ((performance.now() - start) / 1000);
 }
 
+/**
+ * Three replicas in this process (each with its own connections, lock session and listener, as
+ * three processes would have), the writers spread over them: what the queue and the hand-over
+ * cost beside the one-replica row, without three HTTP stacks on two shared cores.
+ */
+async function inProcess<R extends ReplicaBenchResult>(
+  storeUrl: string,
+  options: ReplicaBenchOptions<R>,
+): Promise<R> {
+  const opened: { log: ReplicatedLog; close: () => Promise<void> }[] = [];
+  try {
+    for (let i = 0; i < REPLICAS; i += 1) {
+      const store = await PostgresLogStore.open(storeUrl);
+      const pool = await openPostgresPool(storeUrl, { max: 3 });
+      const log = await ReplicatedLog.open({
+        store,
+        lock: new PostgresSequencerLock(storeUrl),
+        queue: new PostgresSubmissionQueue(pool),
+        signals: new PostgresReplicaSignals(storeUrl),
+        verifier: options.signer,
+        openSequencer: () =>
+          openLog({ store, signer: options.signer, logger: options.logger, keepStoreOpen: true }),
+        logger: options.logger,
+      });
+      opened.push({
+        log,
+        close: async () => {
+          await log.close();
+          await pool.end();
+          await store.close();
+        },
+      });
+    }
+    let next = 0;
+    return await options.drive(
+      (entry) => (opened[next++ % opened.length] as (typeof opened)[number]).log.add(entry),
+      options.writers,
+      64,
+      options.phaseMs,
+    );
+  } finally {
+    for (const replica of opened) await replica.close();
+  }
+}
+
 export async function benchReplicas<R extends ReplicaBenchResult>(
   options: ReplicaBenchOptions<R>,
 ): Promise<void> {
@@ -179,13 +233,20 @@ export async function benchReplicas<R extends ReplicaBenchResult>(
       join(dir, 'nospy.yaml'),
       'server:\n  writesPerClient: 8192\n  maxConnections: 8192\n',
     );
+    options.report(
+      `PostgreSQL, 3 replicas in-process, ${options.writers} writers × 64 in flight`,
+      await inProcess(url.toString(), options),
+    );
+    // BENCH_LOG_REPLICAS=in-process: the row above only (no `nospy serve` processes).
+    if (process.env['BENCH_LOG_REPLICAS'] === 'in-process') return;
     for (let i = 0; i < REPLICAS; i += 1) {
       replicas.push(await startReplica(dir, url.toString(), keyFile));
     }
     const states = await waitReady(replicas);
     const sequencer = replicas[states.findIndex((s) => s.sequencing === true)] ?? replicas[0];
     const urls = replicas.map((r) => r.url);
-    const sockets = options.writers * 64;
+    // More connections than cores make Node spend its time opening them: requests queue instead.
+    const sockets = 128;
 
     const one = httpAdder([sequencer?.url ?? ''], sockets);
     const single = await options.drive(one.add, options.writers, 64, options.phaseMs);

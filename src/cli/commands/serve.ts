@@ -243,10 +243,7 @@ export function registerServeCommands(program: Command, ctx: CommandContext): vo
           unwatch();
           process.off('SIGHUP', onHangup);
           await app.close();
-          ctx.logger.info(
-            { size: served.log.checkpoint.size },
-            'closed; final checkpoint signed',
-          );
+          ctx.logger.info({ size: served.log.checkpoint.size }, 'closed; final checkpoint signed');
           resolve();
         });
       });

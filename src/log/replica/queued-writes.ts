@@ -5,8 +5,8 @@
  * log are answered at once with their index (de-duplication by leaf hash, whichever replica
  * sequenced them), and never queued again.
  */
-import { leafHash as computeLeafHash } from '../../tlog/hash.js';
-import { MAX_ENTRY_BYTES } from '../../tlog/tiles.js';
+import { leafHash as computeLeafHash, HASH_SIZE } from '../../tlog/hash.js';
+import { MAX_ENTRY_BYTES, TILE_WIDTH } from '../../tlog/tiles.js';
 import type { StoredCheckpoint } from '../../store/log-store-port.js';
 import type { Sequenced, Writer } from '../acknowledgements.js';
 import { LogError } from '../errors.js';
@@ -16,6 +16,8 @@ export interface QueuedWritesOptions {
   readonly queue: SubmissionQueuePort;
   /** The log's durable leaf hashes → index (LogStorePort.findLeaves). */
   readonly findLeaves: (leafHashes: readonly Buffer[]) => Promise<Map<string, number>>;
+  /** The stored level-0 tile `index` (LogStorePort.readTile): the leaf hashes in it. */
+  readonly readLeafTile: (index: number) => Promise<Buffer | undefined>;
   /** The checkpoint this replica publishes: a writer is answered once it covers the entry. */
   readonly published: () => StoredCheckpoint;
   /** How long a writer waits for the sequencer before it is answered LOG_OVERLOADED, in ms. */
@@ -42,6 +44,8 @@ export class QueuedWrites {
   #flushing = false;
   #settling: Promise<void> | undefined;
   #settleAgain = false;
+  /** Every leaf below this was matched against the writers waiting when it was read. */
+  #settled: number | undefined;
 
   constructor(options: QueuedWritesOptions) {
     this.#options = options;
@@ -70,6 +74,8 @@ export class QueuedWrites {
         ),
       );
     }
+    // Leaves from here on are matched as checkpoints publish them; those below, by the look-up.
+    this.#settled ??= this.#options.published().size;
     const waiters: Waiter[] = [];
     const answers = entries.map(
       (entry) =>
@@ -167,15 +173,32 @@ export class QueuedWrites {
     });
   }
 
+  /**
+   * Matches the leaves the published checkpoint added since the last time against the writers
+   * waiting: reading the new leaf hashes costs what the log grew, not what waits. A writer
+   * registered later had its entry looked up in the whole log first (#answerKnown), and the
+   * leaves it could have missed are at or above the published size it saw, so not yet matched.
+   */
   async #settleOnce(): Promise<void> {
-    if (this.#waiting.size === 0) return;
     const below = this.#options.published().size;
-    const hashes = [...this.#waiting.keys()].map((key) => Buffer.from(key, 'latin1'));
-    const known = await this.#options.findLeaves(hashes);
-    for (const [key, index] of known) {
-      if (index >= below) continue;
-      for (const waiter of this.#waiting.get(key) ?? []) this.#answer(waiter, index);
+    const from = this.#settled;
+    if (from === undefined || below <= from) return;
+    if (this.#waiting.size > 0) {
+      for (let tile = Math.floor(from / TILE_WIDTH); tile * TILE_WIDTH < below; tile += 1) {
+        const hashes = await this.#options.readLeafTile(tile);
+        const first = Math.max(from, tile * TILE_WIDTH);
+        const last = Math.min(below, (tile + 1) * TILE_WIDTH);
+        for (let index = first; index < last; index += 1) {
+          const at = (index - tile * TILE_WIDTH) * HASH_SIZE;
+          if (hashes === undefined || hashes.length < at + HASH_SIZE) {
+            throw new Error(`leaf ${index} is missing from its stored tile`);
+          }
+          const key = hashes.toString('latin1', at, at + HASH_SIZE);
+          for (const waiter of this.#waiting.get(key) ?? []) this.#answer(waiter, index);
+        }
+      }
     }
+    this.#settled = below;
   }
 
   #hold(waiter: Waiter): void {

@@ -23,7 +23,11 @@ import type { StoreFull } from '../sequencer.js';
 import type { WriteGate } from '../store-audit/write-gate.js';
 import { CheckpointWatch, NO_CHECKPOINT } from './checkpoint-watch.js';
 import { QueuedWrites } from './queued-writes.js';
-import type { ReplicaSignalsPort, SequencerLockPort, SubmissionQueuePort } from './replica-ports.js';
+import type {
+  ReplicaSignalsPort,
+  SequencerLockPort,
+  SubmissionQueuePort,
+} from './replica-ports.js';
 import { SubmissionDrain } from './submission-drain.js';
 
 export interface ReplicatedLogOptions {
@@ -80,6 +84,7 @@ export class ReplicatedLog implements AppendableLog {
     this.#queued = new QueuedWrites({
       queue: options.queue,
       findLeaves: (hashes) => options.store.findLeaves(hashes),
+      readLeafTile: (index) => options.store.readTile(0, index),
       published: () => this.published,
       waitMs: options.writerWaitMs ?? 30_000,
       maxWaiting: options.maxQueuedEntries ?? 65_536,

@@ -30,6 +30,8 @@ export class SubmissionDrain {
   #sequenced: number[] = [];
   #failed: number[] = [];
   #wake: (() => void) | undefined;
+  /** A poke that came while not sleeping: the next sleep returns at once. */
+  #poked = false;
   #stopped = false;
   #running: Promise<void> | undefined;
 
@@ -43,7 +45,8 @@ export class SubmissionDrain {
 
   /** New submissions were queued (a notification): look now. */
   poke(): void {
-    this.#wake?.();
+    if (this.#wake === undefined) this.#poked = true;
+    else this.#wake();
   }
 
   /** Stops claiming; what was claimed stays in the queue until its group is removed. */
@@ -112,21 +115,24 @@ export class SubmissionDrain {
     } catch {
       // Claimed by a term that ends with this sequencer: the next one takes them over.
     }
-    if (failed.length > 0) await this.#sleep(this.#options.pollMs);
+    // A pause before claiming them again, whatever wakes the loop: a failing store is not hammered.
+    if (failed.length > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.#options.pollMs));
   }
 
   #sleep(ms: number): Promise<void> {
-    if (this.#stopped && ms > 0) return Promise.resolve();
+    if (this.#poked || this.#stopped) {
+      this.#poked = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
         this.#wake = undefined;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
     });
   }
 }

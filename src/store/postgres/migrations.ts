@@ -105,7 +105,8 @@ CREATE TABLE blob_chunks (
   },
   {
     version: 6,
-    description: 'entries submitted to a replica, queued for the sequencer; checkpoint notifications',
+    description:
+      'entries submitted to a replica, queued for the sequencer; checkpoint notifications',
     // A group (a statement and its Sigstore entries) is one row, so the sequencer takes it as
     // one batch. The triggers notify at commit: the sequencer of new submissions, every replica
     // of a new checkpoint (they poll too, so a lost notification only delays).
