@@ -127,7 +127,12 @@ function httpAdder(urls: readonly string[], sockets: number) {
       req.on('error', reject);
       req.end(entry);
     });
-  return { add, close: () => agent.destroy() };
+  return {
+    add,
+    close: () => {
+      agent.destroy();
+    },
+  };
 }
 
 /** Full tiles/s: READERS loops fetching random full level-0 tiles and bundles from `urls`. */

@@ -134,17 +134,19 @@ describe('three replicas of a log on PostgreSQL when the sequencer is killed wit
       const seen = new Map<number, Checkpoint>();
       const takeovers: number[] = [];
       let stopping = false;
+      // Read through a function: the writers' loops must see the killer's change.
+      const running = () => !stopping;
       let counter = 0;
       const agent = new Agent({ keepAlive: true, maxSockets: WRITERS });
 
       const writer = async (w: number) => {
         let slot = w % REPLICAS;
-        while (!stopping) {
+        while (running()) {
           counter += 1;
           const entry = Buffer.from(`writer ${w} entry ${counter} ${'x'.repeat(counter % 97)}`);
           // The same entry until it is acknowledged, moving to the next replica on a failure:
           // a resubmission is de-duplicated, so it can be acknowledged at one index only.
-          for (let tries = 0; !stopping; tries += 1) {
+          for (let tries = 0; running(); tries += 1) {
             const replica = replicas[slot] as Replica;
             try {
               const answer = await post(agent, replica.url, entry);
@@ -162,7 +164,7 @@ describe('three replicas of a log on PostgreSQL when the sequencer is killed wit
         }
       };
       const watcher = async () => {
-        while (!stopping) {
+        while (running()) {
           for (const replica of replicas) {
             try {
               const note = (await getBytes(`${replica.url}/checkpoint`)).toString('utf8');
@@ -231,7 +233,7 @@ describe('three replicas of a log on PostgreSQL when the sequencer is killed wit
       // Each replica serves a checkpoint covering every acknowledged entry.
       const last = replicas[0] as Replica;
       const largest = Math.max(...seen.keys());
-      let note = '';
+      let note: string;
       let checkpoint: Checkpoint;
       do {
         note = (await getBytes(`${last.url}/checkpoint`)).toString('utf8');

@@ -181,7 +181,7 @@ export class ReplicatedLog implements AppendableLog {
     } catch (error) {
       // The sequencer stepped down (its lock lost, another wrote the log): nothing of the batch
       // was acknowledged, so hand the entries on to whoever sequences now.
-      if (attempt < HAND_ON_ATTEMPTS && this.#closing === undefined && handOver(error)) {
+      if (attempt < HAND_ON_ATTEMPTS && !this.#isClosing() && handOver(error)) {
         return this.addGroup(entries, attempt + 1);
       }
       throw error;
@@ -205,6 +205,11 @@ export class ReplicatedLog implements AppendableLog {
       await this.#options.signals.close();
     })();
     return this.#closing;
+  }
+
+  /** A method, not the field: a close may begin while an add awaits. */
+  #isClosing(): boolean {
+    return this.#closing !== undefined;
   }
 
   #schedule(): void {

@@ -50,7 +50,11 @@ export class PostgresReplicaSignals implements ReplicaSignalsPort {
       if (this.#client !== client) return;
       this.#client = undefined;
       client.end().catch(() => undefined);
-      if (!this.#closed) this.#timer = setTimeout(() => this.#open(), RECONNECT_MS);
+      if (!this.#closed) {
+        this.#timer = setTimeout(() => {
+          this.#open();
+        }, RECONNECT_MS);
+      }
     };
     client.on('error', retry);
     client.on('end', retry);
