@@ -103,8 +103,8 @@ export class ReplicatedLog implements AppendableLog {
     const log = new ReplicatedLog(options);
     try {
       await log.#watch.start();
-      // The first attempt ignores the write gate: the first replica of a new log signs its
-      // empty checkpoint before the audit, as a log in one process does.
+      // The first attempt may sequence while the store is being audited: the first replica of a
+      // new log signs its empty checkpoint before the audit, as a log in one process does.
       await log.#elect(true);
       const until = Date.now() + FIRST_CHECKPOINT_WAIT_MS;
       while (log.published.note === '' && Date.now() < until) {
@@ -207,6 +207,16 @@ export class ReplicatedLog implements AppendableLog {
     return this.#closing;
   }
 
+  /**
+   * A replica auditing its store does not take over the sequencing (except the first of a new
+   * log, whose audit finds nothing to read); one in read-only recovery or whose audit failed
+   * never does, since it would hold the lock and refuse every write.
+   */
+  #maySequence(whileAuditing: boolean): boolean {
+    const state = this.#options.writeGate?.state.state ?? 'open';
+    return state === 'open' || (state === 'auditing' && whileAuditing);
+  }
+
   /** A method, not the field: a close may begin while an add awaits. */
   #isClosing(): boolean {
     return this.#closing !== undefined;
@@ -228,10 +238,11 @@ export class ReplicatedLog implements AppendableLog {
         await this.#stepping;
         if (this.#term !== undefined) {
           if (!(await this.#options.lock.check())) await this.#stepDown('lost the sequencer lock');
+          // A store that failed its audit must not hold up the others: another one sequences.
+          else if (!this.#maySequence(true)) await this.#stepDown('the store audit refuses writes');
           return;
         }
-        // A replica auditing its store (or refusing writes) does not take over the sequencing.
-        if (!ignoreGate && this.#options.writeGate?.refusal !== undefined) return;
+        if (!this.#maySequence(ignoreGate)) return;
         if (!(await this.#options.lock.tryAcquire(() => void this.#stepDown('lock session gone'))))
           return;
         await this.#startSequencing();
