@@ -10,7 +10,9 @@
  *      add→ack latency p50/p99;
  *   2. the same sequencer fed by 64 writers keeping 64 adds each in flight (its capacity when
  *      fsync latency is not the bound); then both on the PostgreSQL log store (postgres.ts),
- *      with the goal's ratios to the SQLite rate of the same run;
+ *      with the goal's ratios to the SQLite rate of the same run; then three `nospy serve`
+ *      replicas on one PostgreSQL database (replicas.ts): 64 × 64 over HTTP to the sequencing
+ *      one and spread over three, and full tiles/s read through one and through three;
  *   3. inclusion proofs/s from the stored tiles;
  *   4. leaves/s of a full verification of that log by the one verifier (src/log/verify) from its
  *      data directory: checkpoint, every tile, every entry re-hashed;
@@ -38,6 +40,7 @@ import { auditCeiling, benchStoreAudit, cpuSeconds } from './store-audit.js';
 import { TreeReader } from '../../src/log/tree-reader.js';
 import { createServer } from '../../src/server/server.js';
 import { benchPostgres } from './postgres.js';
+import { benchReplicas } from './replicas.js';
 
 const WRITERS = 64;
 const ENTRY_BYTES = 300;
@@ -264,6 +267,17 @@ async function main(): Promise<void> {
     writers: WRITERS,
     phaseMs: PHASE_MS,
     sqliteRate: deep.entries / deep.seconds,
+    drive,
+    report,
+  });
+
+  // 2c. Replicas: `nospy serve` processes on one PostgreSQL database, over HTTP; writes to the
+  //     sequencing one, then spread over three; full tile reads through one and three.
+  await benchReplicas({
+    signer: key,
+    logger: silent,
+    writers: WRITERS,
+    phaseMs: PHASE_MS,
     drive,
     report,
   });

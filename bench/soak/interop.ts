@@ -28,6 +28,8 @@ export interface InteropInput {
   readonly size: number;
   /** A checkpoint seen early in the run (size and root), for a consistency proof. */
   readonly earlier: { readonly size: number; readonly rootHash: Buffer } | undefined;
+  /** More checkpoints seen (size and root): Go checks a consistency proof from each too. */
+  readonly seen?: readonly { readonly size: number; readonly rootHash: Buffer }[] | undefined;
   /** Every acknowledged index → its leaf hash (hex), as the server answered it. */
   readonly acknowledged: ReadonlyMap<number, string>;
 }
@@ -92,18 +94,13 @@ export async function verifyWithGo(input: InteropInput): Promise<InteropResult> 
       return tile;
     });
     const earlier = input.earlier;
-    const consistency =
-      earlier === undefined || earlier.size === 0
-        ? []
-        : [
-            {
-              oldSize: earlier.size,
-              oldRoot: earlier.rootHash.toString('base64'),
-              proof: consistencyProof(earlier.size, input.size, read).map((h) =>
-                h.toString('base64'),
-              ),
-            },
-          ];
+    const consistency = [...(earlier === undefined ? [] : [earlier]), ...(input.seen ?? [])]
+      .filter((old) => old.size > 0)
+      .map((old) => ({
+        oldSize: old.size,
+        oldRoot: old.rootHash.toString('base64'),
+        proof: consistencyProof(old.size, input.size, read).map((h) => h.toString('base64')),
+      }));
     const request = {
       logVkey: input.logVkey,
       witnessVkey: '',
@@ -136,7 +133,7 @@ export async function verifyWithGo(input: InteropInput): Promise<InteropResult> 
         `golang.org/x/mod/sumdb verified the checkpoint of size ${String(answer.size)}, ` +
         `${String(answer.entriesChecked)} entries against their tiles, ` +
         `${String(answer.inclusionChecked)} inclusion proofs of the server, ` +
-        `${String(answer.consistencyChecked)} consistency proof from size ${String(earlier?.size ?? 0)}, ` +
+        `${String(answer.consistencyChecked)} consistency proofs (from size ${String(earlier?.size ?? input.seen?.[0]?.size ?? 0)} on), ` +
         `and ${String(answer.recordsChecked)} acknowledged entries at their indexes`,
     };
   } finally {

@@ -24,6 +24,8 @@ export interface OpenLogOptions {
   readonly writeGate?: WriteGate | undefined;
   /** After a write found the disk full, how long /readyz says so (Sequencer's option). */
   readonly storeFullRetryMs?: number | undefined;
+  /** Leave the store open on close (a replica's store outlives each of its sequencing terms). */
+  readonly keepStoreOpen?: boolean | undefined;
 }
 
 /** A running log: its sequencer, store, and witness cosigner. */
@@ -83,13 +85,13 @@ export async function openLog(options: OpenLogOptions): Promise<OpenLog> {
               'the log closed before the witness quorum cosigned the entry',
             ),
           );
-          await store.close();
+          if (options.keepStoreOpen !== true) await store.close();
         })();
         return closing;
       },
     };
   } catch (error) {
-    await store.close();
+    if (options.keepStoreOpen !== true) await store.close();
     throw error;
   }
 }

@@ -9,66 +9,19 @@ import type {
   TileRow,
 } from '../store/log-store-port.js';
 import { assignIndexes, type NewLeaves } from './batch-indexes.js';
-import { Acknowledgements, type Sequenced, type Writer } from './acknowledgements.js';
+import { Acknowledgements, type Sequenced } from './acknowledgements.js';
 import { LogError } from './errors.js';
 import { StoreError } from '../store/errors.js';
 import { extendRightEdge } from './right-edge.js';
 import { TileBuilder } from './tile-builder.js';
 import { loadLogState } from './log-state.js';
 import type { WriteGate } from './store-audit/write-gate.js';
+import type { SequencerOptions, StoreFull } from './sequencer-options.js';
+import { groupBoundary, type Pending } from './pending-entries.js';
 
 import { MAX_ENTRY_BYTES } from '../tlog/tiles.js';
 
-export interface SequencerOptions {
-  readonly store: LogStorePort;
-  /** The log's Ed25519 note key; its name is the checkpoint origin. */
-  readonly signer: NoteSigner;
-  readonly logger?: Logger | undefined;
-  /** Most entries in one batch (one transaction, one checkpoint). Default 16,384. */
-  readonly maxBatchEntries?: number | undefined;
-  /**
-   * How long the first entry of a batch may wait for more before the batch is cut, in ms.
-   * Default 0: group commit — a batch is cut as soon as the store can take one, taking
-   * everything that queued meanwhile.
-   */
-  readonly maxBatchDelayMs?: number | undefined;
-  /** Entries waiting to be sequenced beyond which `add` is refused (LOG_OVERLOADED). Default 65,536. */
-  readonly maxQueuedEntries?: number | undefined;
-  /** Called after every durable batch with the new checkpoint (e.g. to ask witnesses to cosign it). */
-  readonly onCheckpoint?: ((checkpoint: StoredCheckpoint) => void) | undefined;
-  /**
-   * Acknowledge an entry only once `markCosigned` reports a witness quorum for a checkpoint that
-   * covers it (see cosigner.ts), and publish only quorum-cosigned checkpoints. Default false.
-   */
-  readonly awaitCosigning?: boolean | undefined;
-  /**
-   * Keeps the log from signing while the server audits its store, or for good after an audit
-   * failed (store-audit/). Without one, entries are taken as soon as the log opens.
-   */
-  readonly writeGate?: WriteGate | undefined;
-  /**
-   * After a batch failed with STORE_FULL, how long the log reports itself not ready (and asks
-   * clients to wait, Retry-After) unless a batch succeeds first. Default 10,000 ms.
-   */
-  readonly storeFullRetryMs?: number | undefined;
-}
-
-/** The store could not write for want of space, as last seen by a batch. */
-export interface StoreFull {
-  /** When the failed batch was answered (Date.now()). */
-  readonly since: number;
-  /** Seconds a client should wait before it retries (HTTP Retry-After). */
-  readonly retryAfterSeconds: number;
-  readonly message: string;
-}
-
-export type { Sequenced };
-
-interface Pending extends Writer {
-  readonly entry: Uint8Array;
-  /** Entries of its group (addGroup) queued right after it: a batch is never cut between them. */
-  readonly following: number;
-}
+export type { Sequenced, SequencerOptions, StoreFull };
 
 /** A batch handed to the store and not yet durable. */
 interface InFlight extends NewLeaves {
@@ -545,18 +498,6 @@ export class Sequencer {
     for (const pending of this.#queue) pending.reject(error);
     this.#queue = [];
   }
-}
-
-/**
- * The cut at or near `count` that splits no group: before the group the cut would split, or, when
- * that group starts the queue, after its end (a group is never split, even past the batch bound).
- */
-function groupBoundary(queue: readonly Pending[], count: number): number {
-  const last = queue[count - 1];
-  if (last === undefined || last.following === 0) return count;
-  let start = count - 1;
-  while (start > 0 && queue[start - 1]?.following === (queue[start]?.following ?? 0) + 1) start--;
-  return start > 0 ? start : count + last.following;
 }
 
 function isStoreFull(error: unknown): error is StoreError {

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Sequencer } from '../log/sequencer.js';
+import type { AppendableLog } from '../log/appendable-log.js';
 import type { TreeReader } from '../log/tree-reader.js';
 import type { LogStorePort } from '../store/log-store-port.js';
 import type { WriteAdmission } from './limits/write-admission.js';
@@ -15,7 +15,7 @@ export type LogServer = FastifyInstance<RawServerDefault, IncomingMessage, Serve
 
 /** What the log's route groups are handed. */
 export interface LogRouteOptions {
-  readonly log: Sequencer;
+  readonly log: AppendableLog;
   readonly store: LogStorePort;
   /** Reads tiles for proofs, with a cache of full tiles shared by all requests. */
   readonly tree: TreeReader;

@@ -1,11 +1,11 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { onRequestHookHandler } from 'fastify';
-import type { Sequencer } from '../log/sequencer.js';
+import type { AppendableLog } from '../log/appendable-log.js';
 import type { ApiSnapshotSource } from './api/api-snapshot.js';
 import type { LogServer } from './log-routes.js';
 
 export interface MetricsOptions {
-  readonly log: Sequencer;
+  readonly log: AppendableLog;
   /** When set, `nospy_findings{kind}` reports the current report's findings. */
   readonly snapshots?: ApiSnapshotSource | undefined;
   /** Who may read `/metrics` (an onRequest hook); everyone without one. */

@@ -1,7 +1,7 @@
 import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import type { LogStorePort } from '../store/log-store-port.js';
-import type { Sequencer } from '../log/sequencer.js';
+import type { AppendableLog } from '../log/appendable-log.js';
 import { TreeReader } from '../log/tree-reader.js';
 import { LogError } from '../log/errors.js';
 import { errorHandler, sendError } from './error-reply.js';
@@ -33,7 +33,7 @@ import type { FindingStorePort } from '../store/finding-store-port.js';
 export type { LogRouteOptions, LogServer } from './log-routes.js';
 
 export interface ServerOptions {
-  readonly log: Sequencer;
+  readonly log: AppendableLog;
   readonly store: LogStorePort;
   readonly logger: Logger;
   /** Bearer token for `POST /add`; without one, submissions are refused (401). */

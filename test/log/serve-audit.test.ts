@@ -110,7 +110,7 @@ describe('nospy serve on a damaged or tampered data directory', () => {
     children.push(started.child);
     expect(await afterAudit(started.url)).toEqual({
       status: 200,
-      body: { status: 'ready', size: SIZE },
+      body: { status: 'ready', size: SIZE, sequencing: true },
     });
     expect((await add(started.url, 'after the audit')).status).toBe(200);
   });

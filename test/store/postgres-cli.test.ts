@@ -90,6 +90,7 @@ describe('a log stored in PostgreSQL', () => {
         database.url,
         'SELECT version FROM nospy_schema ORDER BY version',
       );
+      // Each branch of the schema owns its numbers, so the list may have gaps until they merge.
       expect(versions.map((v) => v.version)).toEqual(
         MIGRATIONS.map((m) => m.version).sort((a, b) => a - b),
       );

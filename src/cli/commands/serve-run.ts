@@ -1,7 +1,7 @@
 // The work of `nospy serve`, loaded only when the command runs (serve.ts registers it): help and
 // the other commands do not pay for the server, the stores and their drivers.
 import closeWithGrace from 'close-with-grace';
-import { openLog } from '../../log/open-log.js';
+import { openServedLog } from '../served-log.js';
 import { LogError } from '../../log/errors.js';
 import type { WitnessEndpoint } from '../../log/cosigner.js';
 import { createServer } from '../../server/server.js';
@@ -74,8 +74,7 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
   // Nothing is signed until the audit of the stored log passes (never, in recovery mode).
   const gate = new WriteGate(opts.readOnlyRecovery === true ? 'read-only' : 'audit');
   const stores = await openLogStores(storeLocationOf(config));
-  const log = await openLog({
-    store: stores.log,
+  const served = await openServedLog(stores, {
     signer,
     logger: ctx.logger,
     witnesses,
@@ -90,7 +89,7 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
   });
   // Finding history and triage, in the same store as the CLI's `nospy check` records.
   const findingStore = await openFindingStore(stores.location).catch(async (error: unknown) => {
-    await log.close();
+    await served.close();
     await stores.close();
     throw error;
   });
@@ -104,8 +103,8 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
     fullAuditEveryMs: config.log.fullAuditHours * 3_600_000,
   });
   const app = createServer({
-    log: log.sequencer,
-    store: log.store,
+    log: served.log,
+    store: served.store,
     logger: ctx.logger,
     submitToken,
     tokens,
@@ -115,9 +114,9 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
     // The read API: the check engine's report over this config, recomputed when the log grows.
     snapshots: engineSnapshotSource(
       loaded,
-      publishedLogState(log.sequencer, signer),
+      publishedLogState(served.log, signer),
       findingStore,
-      (indexes) => log.store.loggedTimes(indexes),
+      (indexes) => served.store.loggedTimes(indexes),
     ),
     findingStore,
     dashboard: hasDashboard(DASHBOARD_DIR) ? DASHBOARD_DIR : undefined,
@@ -130,13 +129,13 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
               opts.witnessWait === undefined
                 ? DEFAULT_WITNESS_WAIT_MS
                 : toInt('--witness-wait', opts.witnessWait) * 1000,
-            round: () => log.cosigner.lastRound,
-            quorum: log.cosigner.quorum,
+            round: () => served.round(),
+            quorum,
           },
     onClose: async () => {
       await auditor.stop();
       await findingStore.close();
-      await log.close();
+      await served.close();
       await stores.close();
     },
   });
@@ -157,7 +156,7 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
   const url = await app.listen({ port: config.server.port, host: config.server.host });
   ctx.stdout.write(`${url}\n`);
   ctx.logger.info(
-    { url, origin: signer.name, vkey: signer.vkey, size: log.sequencer.checkpoint.size },
+    { url, origin: signer.name, vkey: signer.vkey, size: served.log.checkpoint.size },
     'log serving reads; auditing the stored log before taking writes',
   );
   let audit;
@@ -176,9 +175,9 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
     );
   }
   ctx.logger.info(
-    { ...audit, writes: log.sequencer.ready },
+    { ...audit, writes: served.log.ready },
     audit.ok
-      ? log.sequencer.ready
+      ? served.log.ready
         ? 'audit passed: taking writes'
         : 'audit passed; read-only recovery: refusing writes'
       : 'read-only recovery: the store does not verify; serving reads, refusing writes',
@@ -199,7 +198,7 @@ export async function runServe(ctx: CommandContext, opts: ServeOptions): Promise
       unwatch();
       process.off('SIGHUP', onHangup);
       await app.close();
-      ctx.logger.info({ size: log.sequencer.checkpoint.size }, 'closed; final checkpoint signed');
+      ctx.logger.info({ size: served.log.checkpoint.size }, 'closed; final checkpoint signed');
       resolve();
     });
   });

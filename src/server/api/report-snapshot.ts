@@ -15,7 +15,7 @@ import { evaluationTime, gatherEvidence } from '../../check/gather/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { errorText } from '../../errors/error-text.js';
 import { notCheckedReason } from '../../config/check-configured.js';
-import type { Sequencer } from '../../log/sequencer.js';
+import type { AppendableLog } from '../../log/appendable-log.js';
 import { complianceOf, parseDateFlag, type ComplianceInputs } from '../../policy/from-files.js';
 import { DEPLOYMENT_PREDICATE_TYPE } from '../../statements/predicates/deployment.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
@@ -117,9 +117,9 @@ export function notCheckedSnapshot(log: LogState, reason: string, now = new Date
 }
 
 /** The log head the read API shows: the sequencer's latest (cosigned when it is) checkpoint. */
-export function publishedLogState(sequencer: Sequencer, signer: NoteSigner): () => LogState {
+export function publishedLogState(log: AppendableLog, signer: NoteSigner): () => LogState {
   return () => {
-    const published = sequencer.published;
+    const published = log.published;
     return {
       origin: signer.name,
       size: published.size,

@@ -41,7 +41,10 @@ export const healthRoutes: FastifyPluginAsync<LogRouteOptions> = (app, options) 
         .send({ status: 'store-full', size, reason: full.message, code: 'STORE_FULL' });
     }
     const ready = log.ready;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', size });
+    // Which replica sequences, for operators and the failover test (docs/log.md).
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'unavailable', size, sequencing: log.sequencing ?? true });
   });
   return Promise.resolve();
 };

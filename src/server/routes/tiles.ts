@@ -3,6 +3,10 @@ import { HASH_SIZE } from '../../tlog/hash.js';
 import { encodeEntryBundle, parseTilePath, TILE_WIDTH, tileWidthAt } from '../../tlog/tiles.js';
 import { LogError } from '../../log/errors.js';
 import type { LogRouteOptions } from '../log-routes.js';
+import { FullTileCache } from './full-tile-cache.js';
+
+/** Memory for full tiles and bundles already served (a bundle of 300-byte entries is ~77 KiB). */
+const FULL_TILE_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** c2sp.org/tlog-tiles: full tiles never change; clients and CDNs may keep them for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -16,6 +20,7 @@ const CHECKPOINT = 'public, max-age=5';
 
 /** `GET /checkpoint`, `GET /tile/<L>/<N>[.p/<W>]`, `GET /tile/entries/<N>[.p/<W>]`. */
 export const tileRoutes: FastifyPluginAsync<LogRouteOptions> = (app, { log, store }) => {
+  const fullTiles = new FullTileCache(FULL_TILE_CACHE_BYTES);
   app.get('/checkpoint', (_request, reply) => {
     const published = log.published;
     return reply
@@ -36,7 +41,12 @@ export const tileRoutes: FastifyPluginAsync<LogRouteOptions> = (app, { log, stor
     if (available === 0 || tile.width > available) {
       throw new LogError('LOG_NOT_FOUND', `${request.url} is beyond the tree of size ${size}`);
     }
-    let body: Buffer;
+    const full = tile.width === TILE_WIDTH;
+    const cacheKey = `${tile.kind === 'hash' ? tile.level : 'entries'}/${tile.index}`;
+    let body = full ? fullTiles.get(cacheKey) : undefined;
+    if (body !== undefined) {
+      return reply.type('application/octet-stream').header('cache-control', IMMUTABLE).send(body);
+    }
     if (tile.kind === 'hash') {
       const row = await store.readTile(tile.level, tile.index);
       if (row === undefined || row.length < tile.width * HASH_SIZE) {
@@ -50,6 +60,7 @@ export const tileRoutes: FastifyPluginAsync<LogRouteOptions> = (app, { log, stor
       }
       body = encodeEntryBundle(entries);
     }
+    if (full) fullTiles.set(cacheKey, body);
     return reply
       .type('application/octet-stream')
       .header('cache-control', tile.width === TILE_WIDTH ? IMMUTABLE : PARTIAL)

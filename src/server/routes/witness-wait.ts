@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import type { CosigningRound } from '../../log/cosigner.js';
 import { LogError } from '../../log/errors.js';
 import type { Sequenced } from '../../log/acknowledgements.js';
-import type { Sequencer } from '../../log/sequencer.js';
+import type { AppendableLog } from '../../log/appendable-log.js';
 
 export interface WitnessWait {
   /** How long a writer waits for the quorum before it is answered 503. */
@@ -46,7 +46,7 @@ export class WitnessPendingError extends LogError {
 
 /** `log.add(entry)`, or WitnessPendingError when the quorum has not answered within the wait. */
 export function addWithinWitnessWait(
-  log: Sequencer,
+  log: AppendableLog,
   entry: Buffer,
   wait: WitnessWait | undefined,
 ): Promise<Sequenced> {

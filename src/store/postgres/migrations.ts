@@ -116,6 +116,36 @@ INSERT INTO log_checkpoint_times (size, signed_at)
   SELECT size, NULL FROM log_checkpoint WHERE size > 0;`,
   },
   {
+    version: 6,
+    description:
+      'entries submitted to a replica, queued for the sequencer; checkpoint notifications',
+    // A group (a statement and its Sigstore entries) is one row, so the sequencer takes it as
+    // one batch. The triggers notify at commit: the sequencer of new submissions, every replica
+    // of a new checkpoint (they poll too, so a lost notification only delays).
+    sql: `
+CREATE TABLE log_submissions (
+  id bigserial PRIMARY KEY,
+  entries bytea NOT NULL,
+  lengths integer[] NOT NULL,
+  claimed_by text,
+  submitted_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION nospy_notify_submissions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('nospy_submissions', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER log_submissions_notify AFTER INSERT ON log_submissions
+  FOR EACH STATEMENT EXECUTE FUNCTION nospy_notify_submissions();
+CREATE FUNCTION nospy_notify_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('nospy_checkpoint', NEW.size::text);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER log_checkpoint_notify AFTER INSERT OR UPDATE ON log_checkpoint
+  FOR EACH ROW EXECUTE FUNCTION nospy_notify_checkpoint();`,
+  },
+  {
     version: 7,
     description: "the check's finding history and the analysts' triage decisions",
     sql: `
