@@ -94,6 +94,8 @@ export const SNAPSHOT: ApiSnapshot = {
       version: '1.2.0',
       index: 4,
       loggedAt: '2026-11-02T00:00:00Z',
+      sbom: { digest: `sha256:${'5'.repeat(64)}`, format: 'cyclonedx-1.6' },
+      mud: { digest: `sha256:${'6'.repeat(64)}` },
       reproducibility: {
         status: 'reproduced',
         required: { evaluators: 1, withinDays: 30 },

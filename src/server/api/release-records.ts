@@ -123,6 +123,11 @@ export function releaseRecords(evidence: CheckEvidence, report: Report): Release
         version: statement.predicate.version,
         index: logged.index,
         loggedAt: statement.predicate.releasedAt,
+        sbom: {
+          digest: `sha256:${statement.predicate.sbom.digest.sha256}`,
+          format: statement.predicate.sbom.format,
+        },
+        mud: { digest: `sha256:${statement.predicate.mud.digest.sha256}` },
         reproducibility: reproducibilityOf(evidence, report, subject.digest.sha256, clause),
       });
     }

@@ -283,9 +283,11 @@ describe('the vulnerability clause while its fix window is open', () => {
     affected: '<3.0.7',
   });
   const clauseOf = (evidence: CheckEvidence) =>
-    snapshotFromReport(evidence, checkReport(evidence, { now: NOW }), LOG, {
-      vulnerabilitiesChecked: true,
-    })
+    snapshotFromReport(
+      { ...evidence, sbomsMatched: [`sha256:${'5'.repeat(64)}`] },
+      checkReport(evidence, { now: NOW }),
+      LOG,
+    )
       .vendors.find((v) => v.id === 'acme-networks')
       ?.agreement?.clauses.find((c) => c.id === 'critical-vulns-fixed-within');
 
@@ -303,5 +305,24 @@ describe('the vulnerability clause while its fix window is open', () => {
 
   it('is kept when the SBOMs were matched and nothing was found', () => {
     expect(clauseOf({ statements, vulnerabilities: [] })?.status).toBe('kept');
+  });
+
+  const unmatched = (evidence: CheckEvidence) =>
+    snapshotFromReport(evidence, checkReport(evidence, { now: NOW }), LOG)
+      .vendors.find((v) => v.id === 'acme-networks')
+      ?.agreement?.clauses.find((c) => c.id === 'critical-vulns-fixed-within');
+
+  it('is not checked because no OSV advisories were given, when the engine had none', () => {
+    expect(unmatched({ statements, vulnerabilities: [] })).toMatchObject({
+      status: 'not-checked',
+      note: 'no OSV advisories were given (check.osv) to match SBOMs against',
+    });
+  });
+
+  it('is not checked because no SBOM was found, when advisories were given but nothing to match', () => {
+    expect(unmatched({ statements, vulnerabilities: [], sbomsMatched: [] })).toMatchObject({
+      status: 'not-checked',
+      note: expect.stringMatching(/^OSV advisories were given, but no SBOM to match/) as unknown,
+    });
   });
 });
