@@ -179,7 +179,9 @@ const Release = z.object({
     .describe('the SBOM the release statement names; GET /v1/blobs/<digest> serves it when kept'),
   mud: z
     .object({ digest: z.string() })
-    .describe('the MUD file the release statement names; GET /v1/blobs/<digest> serves it when kept'),
+    .describe(
+      'the MUD file the release statement names; GET /v1/blobs/<digest> serves it when kept',
+    ),
   reproducibility: Reproducibility,
 });
 export const ReleasesResponse = z.object({ releases: list(Release) });

@@ -78,7 +78,10 @@ export function FindingTable(props: {
 }
 
 /** A log index as a link to the entry's page, which verifies it: `entry 12` by default. */
-export function EntryLink(props: { readonly index: number | string; readonly children?: ReactNode }) {
+export function EntryLink(props: {
+  readonly index: number | string;
+  readonly children?: ReactNode;
+}) {
   return (
     <a className="log-link" href={logEntryPath(props.index)}>
       {props.children ?? `entry ${String(props.index)}`}

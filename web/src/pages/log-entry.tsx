@@ -2,7 +2,12 @@ import { useEffect, useState } from 'react';
 import { localTime, logEntryPath } from '../api.js';
 import { useTitle } from '../route.js';
 import { encodeBase64, hex } from '../verify/bytes.js';
-import { predicateName, readStatement, type ReadStatement } from '../verify/read-statement.js';
+import {
+  describeOtherEntry,
+  predicateName,
+  readStatement,
+  type ReadStatement,
+} from '../verify/read-statement.js';
 import type { Trust } from '../verify/trust.js';
 import { verifyEntryDetailed, type EntryVerification, type Step } from '../verify/verify-entry.js';
 import { Show } from './common.js';
@@ -43,11 +48,20 @@ function useEntryVerification(index: number, trust: Trust | undefined) {
   return { steps, result };
 }
 
-function Verdict(props: { readonly result: EntryVerification | undefined; readonly index: number }) {
+function Verdict(props: {
+  readonly result: EntryVerification | undefined;
+  readonly index: number;
+}) {
   const { result } = props;
   const verdict = result?.verdict;
   const css =
-    verdict === undefined ? 'muted' : !verdict.verified ? 'bad' : verdict.independent ? 'ok' : 'warn';
+    verdict === undefined
+      ? 'muted'
+      : !verdict.verified
+        ? 'bad'
+        : verdict.independent
+          ? 'ok'
+          : 'warn';
   return (
     <p
       id="entry-verdict"
@@ -96,12 +110,17 @@ function Signers(props: {
 }
 
 function Statement(props: {
+  readonly entry: Uint8Array;
   readonly statement: ReadStatement | undefined;
   readonly result: EntryVerification;
 }) {
   const { statement, result } = props;
   if (statement === undefined) {
-    return <p>The entry is not a signed statement (no DSSE envelope).</p>;
+    return (
+      <p id="entry-other">
+        Not a signed statement (no DSSE envelope): {describeOtherEntry(props.entry)}.
+      </p>
+    );
   }
   return (
     <dl id="entry-statement">
@@ -124,9 +143,7 @@ function Statement(props: {
               {s.name} <span className="mono wrap small">{s.digest}</span>
             </li>
           ))}
-          {statement.moreSubjects > 0 ? (
-            <li>and {statement.moreSubjects} more</li>
-          ) : null}
+          {statement.moreSubjects > 0 ? <li>and {statement.moreSubjects} more</li> : null}
         </ul>
       </dd>
       <dt>Signed by</dt>
@@ -183,8 +200,7 @@ export function LogEntryPage(props: { readonly index: string }) {
   const index = /^\d{1,15}$/.test(props.index) ? Number(props.index) : -1;
   const trust = effective.state === 'ready' ? effective.trust : undefined;
   const { steps, result } = useEntryVerification(index, trust);
-  const statement =
-    result?.entry === undefined ? undefined : readStatement(result.entry, trust);
+  const statement = result?.entry === undefined ? undefined : readStatement(result.entry, trust);
   return (
     <>
       <h1>Log entry {props.index}</h1>
@@ -211,7 +227,7 @@ export function LogEntryPage(props: { readonly index: string }) {
             ) : (
               <>
                 <h2>What it says</h2>
-                <Statement statement={statement} result={result} />
+                <Statement entry={result.entry} statement={statement} result={result} />
               </>
             )}
             {result === undefined ? null : (

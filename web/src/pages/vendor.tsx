@@ -148,7 +148,11 @@ export function VendorPage(props: { readonly id: string }) {
                       {r.sbom === undefined ? '' : <BlobLink digest={r.sbom.digest} what="SBOM" />}
                     </td>
                     <td>
-                      {r.mud === undefined ? '' : <BlobLink digest={r.mud.digest} what="MUD file" />}
+                      {r.mud === undefined ? (
+                        ''
+                      ) : (
+                        <BlobLink digest={r.mud.digest} what="MUD file" />
+                      )}
                     </td>
                     <td>
                       <EntryLink index={r.index} />

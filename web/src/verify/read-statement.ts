@@ -50,7 +50,10 @@ export interface ReadStatement {
  * The statement an entry holds, or `undefined` when the entry is not a DSSE envelope. An
  * envelope whose payload is not JSON is still described (its type and signatures).
  */
-export function readStatement(entry: Uint8Array, trust: Trust | undefined): ReadStatement | undefined {
+export function readStatement(
+  entry: Uint8Array,
+  trust: Trust | undefined,
+): ReadStatement | undefined {
   let envelope;
   try {
     envelope = parseEnvelope(entry);
@@ -78,6 +81,23 @@ export function readStatement(entry: Uint8Array, trust: Trust | undefined): Read
     ...(predicate === undefined ? {} : { predicate }),
     signatures,
   };
+}
+
+/**
+ * What an entry that is not a DSSE envelope is: a Sigstore transparency-log entry (Rekor v2's
+ * `{"apiVersion", "kind", "spec"}`, as `nospy` logs a statement's Sigstore counterpart), or raw
+ * bytes. Nothing in it is checked here.
+ */
+export function describeOtherEntry(entry: Uint8Array): string {
+  try {
+    const json: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(entry));
+    if (isRecord(json) && typeof json.kind === 'string' && typeof json.apiVersion === 'string') {
+      return `a Sigstore log entry (kind ${json.kind.slice(0, 40)}, version ${json.apiVersion.slice(0, 20)})`;
+    }
+  } catch {
+    // Not JSON: raw bytes.
+  }
+  return `a raw entry of ${String(entry.length)} bytes`;
 }
 
 /** The short name of a nospy predicate type (`https://nospy.dev/predicates/release/v1` → `release`). */
