@@ -45,7 +45,7 @@ describe('snapshotFromReport over a hand-built report', () => {
   const report = { ...checkReport(evidence, { now: NOW }), findings: [finding] };
   const snapshot = snapshotFromReport(evidence, report, LOG);
 
-  it('lists each logged release image with its vendor id, version and log index', () => {
+  it('lists each logged release image with its vendor id, version, log index, SBOM and MUD file', () => {
     expect(snapshot.releases).toEqual([
       {
         digest: `sha256:${IMAGE_A}`,
@@ -53,6 +53,9 @@ describe('snapshotFromReport over a hand-built report', () => {
         version: '1.0',
         index: 0,
         loggedAt: '2026-01-10',
+        // The SBOM and MUD file the release statement names (check/test-support's digest).
+        sbom: { digest: `sha256:${'c'.repeat(64)}`, format: 'cyclonedx' },
+        mud: { digest: `sha256:${'c'.repeat(64)}` },
         reproducibility: { status: 'not-required', attestations: [] },
       },
     ]);
