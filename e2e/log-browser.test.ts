@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/check/finding.js';
 import { startDemoServer, type DemoServer } from '../test/helpers/demo-server.js';
@@ -66,6 +66,11 @@ async function openAt(route: string, width: number): Promise<{ page: Page; error
   return opened;
 }
 
+/** One attribute of every element a locator finds. */
+async function attributes(locator: Locator, name: string): Promise<(string | null)[]> {
+  return Promise.all((await locator.all()).map((l) => l.getAttribute(name)));
+}
+
 async function giveTrustFile(page: Page): Promise<void> {
   await page.locator('#trust-file').setInputFiles(join(demo.dir, 'data', 'trust.yaml'));
   await page.locator('#independence[data-independent="true"]').waitFor();
@@ -113,9 +118,7 @@ describe('the log browser', () => {
       // Signers named by the trust file, each signature verified with it.
       const signers = page.locator('#entry-statement [data-signer]');
       expect(await signers.count()).toBeGreaterThan(0);
-      expect(
-        new Set(await signers.evaluateAll((els) => els.map((e) => e.dataset.verified))),
-      ).toEqual(new Set(['true']));
+      expect(new Set(await attributes(signers, 'data-verified'))).toEqual(new Set(['true']));
       expect(await page.locator('#entry-statement').textContent()).toMatch(/\((vendor|operator)/);
       expect(errors).toEqual([]);
       await page.close();
@@ -184,7 +187,7 @@ describe('vendor and device pages', () => {
       await page.locator('tr[data-release]').first().waitFor();
       const links = page.locator('tr[data-release] a.blob-link');
       expect(await links.count()).toBe(2);
-      for (const href of await links.evaluateAll((els) => els.map((e) => e.getAttribute('href')))) {
+      for (const href of await attributes(links, 'href')) {
         const digest = (href ?? '').replace('v1/blobs/', '');
         const response = await fetch(`${demo.url}/${href ?? ''}`);
         expect(response.status, href ?? '').toBe(200);
@@ -209,9 +212,10 @@ describe('vendor and device pages', () => {
       expect(
         await page.locator('[data-clause="canary-every"] .canary-due').getAttribute('data-due'),
       ).toBe('2026-06-27');
-      const statuses = await page
-        .locator('tr[data-clause] [data-status]')
-        .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+      const statuses = await attributes(
+        page.locator('tr[data-clause] [data-status]'),
+        'data-status',
+      );
       for (const status of statuses)
         expect(['kept', 'broken', 'pending', 'not-checked']).toContain(status);
       expect(statuses).not.toContain('not-checked');

@@ -80,9 +80,10 @@ function Signers(props: {
   readonly statement: ReadStatement;
   readonly verified: EntryVerification['signers'];
 }) {
-  const verified = Array.isArray(props.verified)
-    ? new Set(props.verified.map((s) => s.key.handle))
-    : new Set<string>();
+  const signers = props.verified;
+  const verified = new Set(
+    signers === undefined || typeof signers === 'string' ? [] : signers.map((s) => s.key.handle),
+  );
   return (
     <ul className="signers">
       {props.statement.signatures.map((s, i) => (
