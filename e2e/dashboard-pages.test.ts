@@ -66,6 +66,8 @@ function routes(): [string, string][] {
     ['device', `/devices/${devices[0]?.id ?? ''}`],
     ['vendor', `/vendors/${vendors[0]?.id ?? ''}`],
     ['log', '/log'],
+    ['log entries', '/log/entries'],
+    ['log entry', '/log/entry/0'],
     ['compliance', '/compliance'],
     ['not found', '/no/such/page'],
   ];
@@ -138,10 +140,9 @@ describe('from the overview', () => {
       await page.locator(`[data-finding-page="${target.id}"]`).waitFor();
       const entry = await page.locator('a.log-link').first().getAttribute('href');
       await page.locator('a.log-link').first().click();
-      await page.getByRole('heading', { name: 'Transparency log' }).waitFor();
-      expect(await page.locator('#verify-index').inputValue()).toBe(
-        (entry ?? '').replace('#/log?entry=', ''),
-      );
+      await page
+        .getByRole('heading', { name: `Log entry ${(entry ?? '').replace('#/log/entry/', '')}` })
+        .waitFor();
       expect(errors).toEqual([]);
       await page.close();
     },

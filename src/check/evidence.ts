@@ -131,6 +131,12 @@ export interface CheckEvidence {
   readonly traffic?: TrafficEvidence;
   readonly firmware?: readonly ScannedImage[];
   readonly vulnerabilities?: readonly ComponentVulnerability[];
+  /**
+   * The SBOMs (`sha256:<hex>`) matched against OSV advisories: absent when no OSV data was given,
+   * empty when it was but no SBOM was found (none configured, none of the releases' in the blob
+   * store). An empty `vulnerabilities` says nothing without it: nothing found, or nothing looked at.
+   */
+  readonly sbomsMatched?: readonly string[];
   readonly policy?: Evaluation;
   /** Set when the inventory the policy was evaluated on is logged. */
   readonly policyInput?: LoggedPolicyInput;

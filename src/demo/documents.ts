@@ -46,7 +46,7 @@ export function agreement(vendor: string, key: NoteSigner, operatorKey: NoteSign
       { clause: 'firmware-logged-before-deployment' },
       { clause: 'release-carries-sbom-and-mud' },
       { clause: 'remote-access-only-under-cosigned-grant' },
-      { clause: 'canary-every', days: 30 },
+      { clause: 'canary-every', days: CANARY_DAYS },
       // High and above: a CVSS 7.5 advisory against a shipped component counts.
       { clause: 'critical-vulns-fixed-within', days: 30, severity: 'high' },
       { clause: 'traffic-within-declared-mud' },
@@ -102,14 +102,20 @@ export function loggedInventory(text: string, asOf: string): Statement {
   });
 }
 
+/** The agreements' canary interval: each canary names its successor due this many days later. */
+export const CANARY_DAYS = 30;
+
 export function canary(vendor: string, day: string): Statement {
+  const nextDue = new Date(Date.parse(`${day}T00:00:00Z`) + CANARY_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   return statementOf(CANARY_PREDICATE_TYPE, `${vendor} canary ${day}`, sha256(`${vendor}${day}`), {
     vendor,
     period: { from: '2026-01-01', until: day },
     issuedAt: day,
     text: `${vendor} has received no lawful access requests and no demands to weaken its products.`,
     lawfulAccessRequests: { received: 0 },
-    nextDue: '2026-12-31',
+    nextDue,
   });
 }
 

@@ -95,6 +95,8 @@ export const SNAPSHOT: ApiSnapshot = {
       index: 4,
       releasedAt: '2026-11-01T00:00:00Z',
       loggedAt: '2026-11-02T00:00:00Z',
+      sbom: { digest: `sha256:${'5'.repeat(64)}`, format: 'cyclonedx-1.6' },
+      mud: { digest: `sha256:${'6'.repeat(64)}` },
       reproducibility: {
         status: 'reproduced',
         required: { evaluators: 1, withinDays: 30 },

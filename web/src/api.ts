@@ -117,7 +117,14 @@ export interface Device extends DeviceSummary {
     sources?: string[];
   }[];
   readonly timeline: { at: string; event: string; ref?: string }[];
-  readonly releaseInfo?: { digest: string; version: string; index: number };
+  readonly releaseInfo?: {
+    digest: string;
+    version: string;
+    index: number;
+    /** `sha256:<hex>` of the SBOM and MUD file the release statement names (blobs). */
+    sbom?: string;
+    mud?: string;
+  };
   readonly findingList: Finding[];
 }
 
@@ -143,6 +150,9 @@ export interface Release {
   readonly releasedAt: string;
   /** When the log integrated it; absent when the store did not keep the time. */
   readonly loggedAt?: string;
+  /** What the release statement names by digest (`sha256:<hex>`); the blobs hold them. */
+  readonly sbom?: { digest: string; format: string };
+  readonly mud?: { digest: string };
   readonly reproducibility: {
     readonly status: ReproducibilityStatus;
     readonly required?: { evaluators: number; withinDays: number };
@@ -158,10 +168,10 @@ export interface VendorSummary {
   readonly releases: number;
   readonly findings: number;
   readonly agreement?: number;
-  readonly clauses?: { kept: number; broken: number; notChecked: number };
+  readonly clauses?: { kept: number; broken: number; notChecked: number; pending?: number };
 }
 
-export type ClauseStatus = 'kept' | 'broken' | 'not-checked';
+export type ClauseStatus = 'kept' | 'broken' | 'not-checked' | 'pending';
 
 export interface CanaryEvent {
   readonly at: string;
@@ -178,7 +188,14 @@ export interface Vendor extends VendorSummary {
     agreementId?: string;
     title?: string;
     validity?: { from: string; until: string };
-    clauses: { id: string; status: ClauseStatus; findings: string[]; note?: string }[];
+    clauses: {
+      id: string;
+      status: ClauseStatus;
+      findings: string[];
+      note?: string;
+      /** `canary-every`: the day the next canary is due. */
+      due?: string;
+    }[];
   };
   readonly releaseList: Release[];
   readonly canary: CanaryEvent[];
@@ -335,4 +352,15 @@ export function firmwareText(device: { firmware: string; firmwareStatus?: string
     : status === 'unscanned'
       ? 'logged, never scanned'
       : status;
+}
+
+/** The dashboard path of a log entry (`#/log/entry/<index>`): the page that verifies it. */
+export function logEntryPath(index: number | string): string {
+  return `#/log/entry/${encodeURIComponent(String(index))}`;
+}
+
+/** Where the server keeps a blob by digest (`sha256:<hex>`): its bytes, fetched as they are. */
+export function blobPath(digest: string): string {
+  // Not percent-encoded: the route reads `sha256:<hex>` as is, and a digest holds no `/` or `?`.
+  return `v1/blobs/${digest}`;
 }

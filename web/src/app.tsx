@@ -3,6 +3,8 @@ import { Overview } from './pages/overview.js';
 import { DevicePage } from './pages/device.js';
 import { VendorPage } from './pages/vendor.js';
 import { LogPage } from './pages/log.js';
+import { LogEntriesPage } from './pages/log-entries.js';
+import { LogEntryPage } from './pages/log-entry.js';
 import { CompliancePage } from './pages/compliance.js';
 import { FindingPage } from './pages/finding.js';
 import { NotFound } from './pages/not-found.js';
@@ -12,12 +14,17 @@ import { SignIn } from './sign-in.js';
 
 /**
  * The hash routes: `#/` (overview, filters in the query), `#/finding/<id>`, `#/devices/<id>`,
- * `#/vendors/<id>`, `#/log` (`?entry=<index>`), `#/compliance`; anything else is not found.
+ * `#/vendors/<id>`, `#/log` (`?entry=<index>`), `#/log/entries` (`?from=<index>`),
+ * `#/log/entry/<index>`, `#/compliance`; anything else is not found.
  */
 function Page(props: { readonly route: Route }) {
   const { path, query } = props.route;
   const [section, id, ...rest] = path;
+  if (section === 'log' && id === 'entry' && rest.length === 1 && rest[0] !== undefined) {
+    return <LogEntryPage key={rest[0]} index={rest[0]} />;
+  }
   if (rest.length > 0) return <NotFound />;
+  if (section === 'log' && id === 'entries') return <LogEntriesPage from={query.get('from')} />;
   if (section === undefined) return <Overview query={query} />;
   if (section === 'finding' && id !== undefined) return <FindingPage id={id} />;
   if (section === 'devices' && id !== undefined) return <DevicePage id={id} />;

@@ -199,6 +199,7 @@ export async function gatherEvidence(
 
     options.onStage?.('sboms');
     const vulnerabilities: ComponentVulnerability[] = [];
+    let sbomsMatched: string[] | undefined;
     if (osv.length > 0) {
       const documents: { digest: string; document: SbomDocument }[] = [];
       for (const file of sboms) {
@@ -229,6 +230,7 @@ export async function gatherEvidence(
         for (const { digest, document } of documents)
           vulnerabilities.push(...releaseVulnerabilities(digest, document, releases, index));
       }
+      sbomsMatched = documents.map((d) => `sha256:${d.digest}`);
     }
 
     options.onStage?.('policy');
@@ -258,6 +260,7 @@ export async function gatherEvidence(
       ...(verdicts === undefined ? {} : { traffic: verdicts }),
       firmware,
       vulnerabilities,
+      ...(sbomsMatched === undefined ? {} : { sbomsMatched }),
       ...(policy === undefined ? {} : { policy }),
       ...(policyInput === undefined ? {} : { policyInput }),
       ...(rebuildDiffs.length === 0 ? {} : { rebuildDiffs }),

@@ -96,6 +96,8 @@ export interface ClauseRecord {
   readonly findings?: readonly string[];
   /** Why it is not checked, or how it is judged without a rule. */
   readonly note?: string;
+  /** `canary-every`: the day (YYYY-MM-DD) the next canary is due under the clause's interval. */
+  readonly due?: string;
 }
 
 export interface AgreementRecord {
@@ -171,6 +173,9 @@ export interface ReleaseRecord {
    * it. Absent when the store does not know (entries logged before it kept sign times).
    */
   readonly loggedAt?: string;
+  /** The SBOM and MUD file the release statement names by digest (`sha256:<hex>`), blobs by that digest. */
+  readonly sbom: { readonly digest: string; readonly format: string };
+  readonly mud: { readonly digest: string };
   readonly reproducibility: Reproducibility;
 }
 

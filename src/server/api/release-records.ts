@@ -131,6 +131,11 @@ export function releaseRecords(
         index: logged.index,
         releasedAt: statement.predicate.releasedAt,
         ...loggedAtOf(loggedTimes, logged.index),
+        sbom: {
+          digest: `sha256:${statement.predicate.sbom.digest.sha256}`,
+          format: statement.predicate.sbom.format,
+        },
+        mud: { digest: `sha256:${statement.predicate.mud.digest.sha256}` },
         reproducibility: reproducibilityOf(evidence, report, subject.digest.sha256, clause),
       });
     }

@@ -45,7 +45,7 @@ describe('snapshotFromReport over a hand-built report', () => {
   const report = { ...checkReport(evidence, { now: NOW }), findings: [finding] };
   const snapshot = snapshotFromReport(evidence, report, LOG);
 
-  it('lists each logged release image with its vendor id, version and log index', () => {
+  it('lists each logged release image with its vendor id, version, log index, SBOM and MUD file', () => {
     expect(snapshot.releases).toEqual([
       {
         digest: `sha256:${IMAGE_A}`,
@@ -53,6 +53,9 @@ describe('snapshotFromReport over a hand-built report', () => {
         version: '1.0',
         index: 0,
         releasedAt: '2026-01-10',
+        // The SBOM and MUD file the release statement names (check/test-support's digest).
+        sbom: { digest: `sha256:${'c'.repeat(64)}`, format: 'cyclonedx' },
+        mud: { digest: `sha256:${'c'.repeat(64)}` },
         reproducibility: { status: 'not-required', attestations: [] },
       },
     ]);
@@ -283,9 +286,11 @@ describe('the vulnerability clause while its fix window is open', () => {
     affected: '<3.0.7',
   });
   const clauseOf = (evidence: CheckEvidence) =>
-    snapshotFromReport(evidence, checkReport(evidence, { now: NOW }), LOG, {
-      vulnerabilitiesChecked: true,
-    })
+    snapshotFromReport(
+      { ...evidence, sbomsMatched: [`sha256:${'5'.repeat(64)}`] },
+      checkReport(evidence, { now: NOW }),
+      LOG,
+    )
       .vendors.find((v) => v.id === 'acme-networks')
       ?.agreement?.clauses.find((c) => c.id === 'critical-vulns-fixed-within');
 
@@ -303,6 +308,25 @@ describe('the vulnerability clause while its fix window is open', () => {
 
   it('is kept when the SBOMs were matched and nothing was found', () => {
     expect(clauseOf({ statements, vulnerabilities: [] })?.status).toBe('kept');
+  });
+
+  const unmatched = (evidence: CheckEvidence) =>
+    snapshotFromReport(evidence, checkReport(evidence, { now: NOW }), LOG)
+      .vendors.find((v) => v.id === 'acme-networks')
+      ?.agreement?.clauses.find((c) => c.id === 'critical-vulns-fixed-within');
+
+  it('is not checked because no OSV advisories were given, when the engine had none', () => {
+    expect(unmatched({ statements, vulnerabilities: [] })).toMatchObject({
+      status: 'not-checked',
+      note: 'no OSV advisories were given (check.osv) to match SBOMs against',
+    });
+  });
+
+  it('is not checked because no SBOM was found, when advisories were given but nothing to match', () => {
+    expect(unmatched({ statements, vulnerabilities: [], sbomsMatched: [] })).toMatchObject({
+      status: 'not-checked',
+      note: expect.stringMatching(/^OSV advisories were given, but no SBOM to match/) as unknown,
+    });
   });
 });
 

@@ -40,8 +40,6 @@ import type { DeviceRecord, LogState, ApiSnapshot, VendorRecord } from './api-sn
 export interface SnapshotExtras {
   /** The rule packs' plan and share table (src/policy), when packs and an inventory are configured. */
   readonly compliance?: ComplianceInputs;
-  /** Whether SBOMs were matched against OSV data (an empty list of matches says nothing). */
-  readonly vulnerabilitiesChecked?: boolean;
   /** When the log integrated each entry (UTC ms by log index), as far as the store knows. */
   readonly loggedTimes?: ReadonlyMap<number, number>;
 }
@@ -72,14 +70,15 @@ export function snapshotFromReport(
   });
   const checked: CheckedEvidence = {
     flows: evidence.flows !== undefined,
-    vulnerabilities: extras.vulnerabilitiesChecked ?? (evidence.vulnerabilities ?? []).length > 0,
+    vulnerabilities: vulnerabilitiesChecked(evidence),
     deployments:
       evidence.inventory !== undefined ||
       evidence.statements.some((s) => s.statement.predicateType === DEPLOYMENT_PREDICATE_TYPE),
   };
   const packs = extras.compliance?.packs.map((p) => p.id) ?? [];
   const vendors: VendorRecord[] = names.map((v) => {
-    const agreement = agreementRecord(evidence, report, v, checked);
+    const ownReleases = releases.filter((r) => v.keys.has(vendorKey(r.vendor)));
+    const agreement = agreementRecord(evidence, report, v, checked, ownReleases);
     const own = new Set(devices.filter((d) => d.vendor === v.id).map((d) => d.id));
     const aliases = [...v.keys].filter((k) => k !== vendorKey(v.name));
     return {
@@ -100,6 +99,22 @@ export function snapshotFromReport(
     compliance: extras.compliance === undefined ? [] : complianceRecords(extras.compliance),
     log,
   };
+}
+
+/**
+ * Whether the engine matched SBOMs against OSV advisories, as the gatherer recorded it, or why
+ * not. Evidence built by hand (without `sbomsMatched`) counts as matched when it lists matches.
+ */
+function vulnerabilitiesChecked(evidence: CheckEvidence): CheckedEvidence['vulnerabilities'] {
+  const matched = evidence.sbomsMatched;
+  if (matched === undefined) {
+    return (evidence.vulnerabilities ?? []).length > 0
+      ? true
+      : 'no OSV advisories were given (check.osv) to match SBOMs against';
+  }
+  return matched.length > 0
+    ? true
+    : 'OSV advisories were given, but no SBOM to match: none configured (check.sboms) and none of the logged releases’ SBOMs is in the blob store';
 }
 
 /** What the read API serves without a check configuration: the log, and why nothing else. */
@@ -173,15 +188,6 @@ export function engineSnapshotSource(
         const snapshot = snapshotFromReport(evidence, report, log(), {
           ...(compliance === undefined ? {} : { compliance }),
           ...(loggedTimes === undefined ? {} : { loggedTimes: await loggedTimes(releaseIndexes) }),
-          // SBOMs are the configured ones and those logged releases keep in the blob store.
-          vulnerabilitiesChecked:
-            check.osv.length > 0 &&
-            (check.sboms.length > 0 ||
-              evidence.statements.some(
-                (s) =>
-                  s.statement.predicateType === RELEASE_PREDICATE_TYPE &&
-                  s.statement.predicate.sbom.inBlobStore === true,
-              )),
         });
         const inventory = evidence.policyInput?.bytes;
         return {

@@ -135,7 +135,15 @@ export const DeviceResponse = DeviceSummary.extend({
     }),
   ),
   timeline: Timeline,
-  releaseInfo: z.object({ digest: z.string(), version: z.string(), index: z.number() }).optional(),
+  releaseInfo: z
+    .object({
+      digest: z.string(),
+      version: z.string(),
+      index: z.number(),
+      sbom: z.string().optional(),
+      mud: z.string().optional(),
+    })
+    .optional(),
   findingList: list(FindingSchema),
 });
 
@@ -172,6 +180,14 @@ const Release = z.object({
     .describe(
       'when the log integrated the statement (the first checkpoint covering it was signed); absent when the store did not keep it',
     ),
+  sbom: z
+    .object({ digest: z.string(), format: z.string() })
+    .describe('the SBOM the release statement names; GET /v1/blobs/<digest> serves it when kept'),
+  mud: z
+    .object({ digest: z.string() })
+    .describe(
+      'the MUD file the release statement names; GET /v1/blobs/<digest> serves it when kept',
+    ),
   reproducibility: Reproducibility,
 });
 export const ReleasesResponse = z.object({ releases: list(Release) });
@@ -185,7 +201,12 @@ const VendorSummary = z.object({
   agreement: z.number().int().optional(),
   /** Clauses of the agreement by status. */
   clauses: z
-    .object({ kept: z.number().int(), broken: z.number().int(), notChecked: z.number().int() })
+    .object({
+      kept: z.number().int(),
+      broken: z.number().int(),
+      notChecked: z.number().int(),
+      pending: z.number().int(),
+    })
     .optional(),
 });
 export const VendorsResponse = z.object({ vendors: list(VendorSummary) });
@@ -198,6 +219,10 @@ const Clause = z.object({
   /** Ids of the findings breaking it. */
   findings: list(z.string()),
   note: z.string().optional(),
+  due: z
+    .string()
+    .optional()
+    .describe('canary-every: the day the next canary is due, the clause’s days after the latest'),
 });
 
 export const VendorResponse = VendorSummary.extend({

@@ -15,14 +15,21 @@ import {
 } from '../../statements/predicates/agreement.js';
 import { CANARY_PREDICATE_TYPE } from '../../statements/predicates/canary.js';
 import { RELEASE_PREDICATE_TYPE } from '../../statements/predicates/release.js';
-import type { AgreementRecord, CanaryEvent, ClauseRecord, VendorRecord } from './api-snapshot.js';
+import type {
+  AgreementRecord,
+  CanaryEvent,
+  ClauseRecord,
+  ReleaseRecord,
+  VendorRecord,
+} from './api-snapshot.js';
+import { canaryClause, reproductionPending } from './clause-windows.js';
 
 /** What was checked beyond the log: decides which clauses are `not-checked`. */
 export interface CheckedEvidence {
   /** Flows were judged against MUD files and grants. */
   readonly flows: boolean;
-  /** SBOMs were matched against OSV advisories. */
-  readonly vulnerabilities: boolean;
+  /** SBOMs were matched against OSV advisories (`true`), or why not. */
+  readonly vulnerabilities: true | string;
   /** An inventory or deployment statements say which image each device runs. */
   readonly deployments: boolean;
 }
@@ -125,9 +132,9 @@ function unchecked(
     case 'remote-access-only-under-cosigned-grant':
       return checked.flows ? undefined : { status: 'not-checked', note: 'no flows were checked' };
     case 'critical-vulns-fixed-within':
-      return checked.vulnerabilities
+      return checked.vulnerabilities === true
         ? undefined
-        : { status: 'not-checked', note: 'no SBOMs were matched against OSV advisories' };
+        : { status: 'not-checked', note: checked.vulnerabilities };
     case 'firmware-logged-before-deployment':
       return checked.deployments
         ? undefined
@@ -200,12 +207,16 @@ function pending(
   };
 }
 
-/** The vendor's latest logged agreement with each clause's status. */
+/**
+ * The vendor's latest logged agreement with each clause's status; `vendorReleases` are the
+ * vendor's release records (their reproducibility decides a pending `release-reproduced`).
+ */
 export function agreementRecord(
   evidence: CheckEvidence,
   report: Report,
   vendor: VendorNames,
   checked: CheckedEvidence,
+  vendorReleases: readonly ReleaseRecord[] = [],
 ): AgreementRecord | undefined {
   const agreement = agreementsOf(evidence).findLast((a) =>
     vendor.keys.has(vendorKey(a.statement.predicate.parties.vendor.name)),
@@ -234,9 +245,26 @@ export function agreementRecord(
     clauses: [
       ...p.clauses.map((clause): ClauseRecord => {
         const findings = breaking(report, agreement.index, clause.clause);
-        if (findings.length > 0) return { id: clause.clause, status: 'broken', findings };
+        const canary = canaryClause(
+          evidence,
+          vendor.keys,
+          p.validity.from,
+          clause,
+          Date.parse(report.evaluatedAt),
+        );
+        if (findings.length > 0) {
+          return {
+            id: clause.clause,
+            status: 'broken',
+            findings,
+            ...(canary?.due === undefined ? {} : { due: canary.due }),
+          };
+        }
         const other =
-          unchecked(clause, checked, releases) ?? pending(evidence, report, vendor, clause);
+          unchecked(clause, checked, releases) ??
+          canary ??
+          pending(evidence, report, vendor, clause) ??
+          reproductionPending(vendorReleases, clause);
         return { id: clause.clause, findings: [], ...(other ?? { status: 'kept' }) };
       }),
       ...[...whole].map(([id, findings]): ClauseRecord => ({

@@ -60,6 +60,8 @@ export const deviceRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { sna
                 digest: release.digest,
                 version: release.version,
                 index: release.index,
+                sbom: release.sbom.digest,
+                mud: release.mud.digest,
               },
             }),
       };

@@ -32,6 +32,7 @@ export const vendorRoutes: FastifyPluginAsyncZod<ReadRouteOptions> = (app, { sna
                   kept: v.agreement.clauses.filter((c) => c.status === 'kept').length,
                   broken: v.agreement.clauses.filter((c) => c.status === 'broken').length,
                   notChecked: v.agreement.clauses.filter((c) => c.status === 'not-checked').length,
+                  pending: v.agreement.clauses.filter((c) => c.status === 'pending').length,
                 },
               }),
         })),

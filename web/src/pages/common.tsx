@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { findingPath, vendorPath, type Finding } from '../api.js';
+import { blobPath, findingPath, logEntryPath, vendorPath, type Finding } from '../api.js';
 import type { Loaded } from '../use-fetch.js';
 import { breaksText } from '../findings-csv.js';
 
@@ -74,5 +74,30 @@ export function FindingTable(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A log index as a link to the entry's page, which verifies it: `entry 12` by default. */
+export function EntryLink(props: {
+  readonly index: number | string;
+  readonly children?: ReactNode;
+}) {
+  return (
+    <a className="log-link" href={logEntryPath(props.index)}>
+      {props.children ?? `entry ${String(props.index)}`}
+    </a>
+  );
+}
+
+/** A blob's digest, shortened, as a link to its bytes on the server (`/v1/blobs/<digest>`). */
+export function BlobLink(props: { readonly digest: string; readonly what: string }) {
+  return (
+    <a
+      className="blob-link mono"
+      href={blobPath(props.digest)}
+      title={`${props.what} ${props.digest}`}
+    >
+      {props.digest.slice(0, 19)}…
+    </a>
   );
 }

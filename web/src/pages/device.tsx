@@ -1,7 +1,7 @@
 import { firmwareClass, firmwareText, type Device, type TrafficVerdict } from '../api.js';
 import { useFetch } from '../use-fetch.js';
 import { useTitle } from '../route.js';
-import { FindingTable, Show } from './common.js';
+import { BlobLink, EntryLink, FindingTable, Show } from './common.js';
 
 /** Allowed against violating flow records, as one bar. */
 function TrafficBar(props: { readonly allowed: number; readonly violations: number }) {
@@ -71,10 +71,30 @@ export function DevicePage(props: { readonly id: string }) {
             )}
             <dt>Release</dt>
             <dd>
-              {d.releaseInfo === undefined
-                ? (d.release ?? 'unknown')
-                : `${d.releaseInfo.version} (log entry ${String(d.releaseInfo.index)})`}
+              {d.releaseInfo === undefined ? (
+                (d.release ?? 'unknown')
+              ) : (
+                <>
+                  {d.releaseInfo.version} (log <EntryLink index={d.releaseInfo.index} />)
+                </>
+              )}
             </dd>
+            {d.releaseInfo?.sbom === undefined ? null : (
+              <>
+                <dt>SBOM</dt>
+                <dd>
+                  <BlobLink digest={d.releaseInfo.sbom} what="SBOM" />
+                </dd>
+              </>
+            )}
+            {d.releaseInfo?.mud === undefined ? null : (
+              <>
+                <dt>MUD file</dt>
+                <dd>
+                  <BlobLink digest={d.releaseInfo.mud} what="MUD file" />
+                </dd>
+              </>
+            )}
             <dt>Firmware</dt>
             <dd className={firmwareClass(d.firmwareStatus ?? d.firmware)}>{firmwareText(d)}</dd>
             <dt>MUD</dt>
@@ -110,7 +130,12 @@ export function DevicePage(props: { readonly id: string }) {
                   {g.from === undefined ? '' : ` from ${g.from}`}
                   {g.until === undefined ? '' : ` until ${g.until}`}
                   {g.sources === undefined ? '' : ` from networks ${g.sources.join(', ')}`}
-                  {g.statement === undefined ? '' : ` (log entry ${String(g.statement)})`}
+                  {g.statement === undefined ? null : (
+                    <>
+                      {' '}
+                      (log <EntryLink index={g.statement} />)
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

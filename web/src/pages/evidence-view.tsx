@@ -1,4 +1,5 @@
 import type { EvidencePart } from '../api.js';
+import { EntryLink } from './common.js';
 
 /**
  * One evidence part laid out for a person: statements decoded, flow samples as a table, the
@@ -101,7 +102,7 @@ export function EvidenceView(props: { readonly part: EvidencePart }) {
           <dd className="mono wrap">{str(part.report)}</dd>
           <dt>Rebuild statement</dt>
           <dd>
-            <a href={`#/log?entry=${str(part.statement)}`}>log entry {str(part.statement)}</a>
+            <EntryLink index={str(part.statement)}>log entry {str(part.statement)}</EntryLink>
           </dd>
           <dt>Finding</dt>
           <dd>{str(part.detail)}</dd>
@@ -152,9 +153,7 @@ function StatementPart(props: { readonly part: EvidencePart }) {
     <dl>
       <dt>Log entry</dt>
       <dd>
-        <a className="log-link" href={`#/log?entry=${str(part.index)}`}>
-          entry {str(part.index)}
-        </a>
+        <EntryLink index={str(part.index)} />
       </dd>
       <dt>Statement</dt>
       <dd>{type.replace('https://nospy.dev/predicates/', '')}</dd>

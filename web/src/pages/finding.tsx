@@ -1,6 +1,7 @@
 import {
   findingPath,
   localTime,
+  logEntryPath,
   vendorPath,
   type EvidencePart,
   type FindingDetail,
@@ -9,7 +10,7 @@ import {
 import { CLAUSE_TEXT, REMEDIATION, SEVERITY_WHY } from '../finding-texts.js';
 import { useTitle } from '../route.js';
 import { useFetch } from '../use-fetch.js';
-import { Show } from './common.js';
+import { EntryLink, Show } from './common.js';
 import { decodeStatement, EvidenceView } from './evidence-view.js';
 import { DownloadEvidence } from './finding-download.js';
 import { TriagePanel } from './finding-triage.js';
@@ -53,9 +54,7 @@ function Promised(props: { readonly finding: FindingDetail }) {
         )}
         <dt>Agreement</dt>
         <dd>
-          <a className="log-link" href={`#/log?entry=${String(breaks.agreement)}`}>
-            log entry {breaks.agreement}
-          </a>
+          <EntryLink index={breaks.agreement}>log entry {breaks.agreement}</EntryLink>
         </dd>
       </dl>
     );
@@ -148,7 +147,7 @@ function Subject(props: { readonly finding: FindingDetail }) {
           <dt>Log entries</dt>
           <dd>
             {entries.map((i) => (
-              <a key={i} className="log-link item-link" href={`#/log?entry=${String(i)}`}>
+              <a key={i} className="log-link item-link" href={logEntryPath(i)}>
                 entry {i}
               </a>
             ))}

@@ -4,7 +4,7 @@ import { parseVerifierKey } from '../verify/note-key.js';
 import { serverTrust, type Trust } from '../verify/trust.js';
 import { verifyEntry, type LogReader, type Step, type Verdict } from '../verify/verify-entry.js';
 import { useFetch } from '../use-fetch.js';
-import { Show } from './common.js';
+import { EntryLink, Show } from './common.js';
 import { useTitle } from '../route.js';
 import { useUserTrust, YourKeys, type UserTrust } from './log-keys.js';
 
@@ -138,7 +138,8 @@ function Verifier(props: {
       </label>
       <button id="verify" type="button" onClick={run}>
         Verify in this browser
-      </button>
+      </button>{' '}
+      {/^\d{1,15}$/.test(index) ? <EntryLink index={index}>open entry {index}</EntryLink> : null}
       <ol className="steps">
         {steps.map((s, i) => (
           <li key={i} className={s.status} data-source={s.key?.source}>
@@ -186,7 +187,13 @@ export function LogPage(props: { readonly entry?: string | null }) {
         {(s) => (
           <>
             <p>
-              {s.log.origin}: {s.log.size} entries
+              {s.log.origin}: {s.log.size} entries (<a href="#/log/entries">browse them</a>
+              {s.log.size > 0 ? (
+                <>
+                  , the latest is <EntryLink index={s.log.size - 1} />
+                </>
+              ) : null}
+              )
             </p>
             <h2>Checkpoint and witnesses</h2>
             <pre id="checkpoint">{s.log.checkpoint}</pre>

@@ -16,7 +16,7 @@ import { findingsCsv } from '../findings-csv.js';
 import { findingsPath, pageOf, withFilter, PAGE_SIZE, type FilterKey } from '../findings-query.js';
 import { setQuery, useTitle } from '../route.js';
 import { useFetch } from '../use-fetch.js';
-import { FindingTable, Show } from './common.js';
+import { EntryLink, FindingTable, Show } from './common.js';
 import { FindingsChart } from './findings-chart.js';
 
 const TRIAGE_OPTIONS: readonly [string, string][] = [
@@ -353,7 +353,7 @@ function Vendors(props: { readonly vendors: readonly VendorSummary[] }) {
                   <span className="muted-text">none logged</span>
                 ) : (
                   <span className="clause-counts">
-                    entry {vendor.agreement}
+                    <EntryLink index={vendor.agreement} />
                     {vendor.clauses === undefined ? null : (
                       <>
                         {' · '}
@@ -362,6 +362,9 @@ function Vendors(props: { readonly vendors: readonly VendorSummary[] }) {
                         <span className={vendor.clauses.broken > 0 ? 'bad' : 'ok'}>
                           {vendor.clauses.broken} broken
                         </span>
+                        {(vendor.clauses.pending ?? 0) > 0 ? (
+                          <span className="muted-text">{`, ${String(vendor.clauses.pending ?? 0)} pending`}</span>
+                        ) : null}
                         {vendor.clauses.notChecked > 0 ? (
                           <span className="muted-text">{`, ${String(vendor.clauses.notChecked)} not checked`}</span>
                         ) : null}

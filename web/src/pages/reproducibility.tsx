@@ -1,4 +1,5 @@
 import type { Release, ReproducibilityStatus } from '../api.js';
+import { EntryLink } from './common.js';
 
 const STATUS_CLASS: Record<ReproducibilityStatus, string> = {
   reproduced: 'ok',
@@ -44,8 +45,8 @@ export function Attestations(props: { readonly releases: readonly Release[] }) {
           return (
             <li key={`${release.digest}-${String(a.statement)}`} data-attestation={a.verdict}>
               {a.attestedAt.slice(0, 10)}: <b>{a.evaluator}</b> attests {release.version}{' '}
-              <span className={a.verdict === 'equivalent' ? 'ok' : 'bad'}>{a.verdict}</span> (log
-              entry {a.statement}
+              <span className={a.verdict === 'equivalent' ? 'ok' : 'bad'}>{a.verdict}</span> (log{' '}
+              <EntryLink index={a.statement} />
               {a.diffReport === undefined
                 ? ', the same bytes'
                 : `, diff report ${a.diffReport.slice(0, 19)}…`}

@@ -1,13 +1,22 @@
-import type { CanaryEvent, ClauseStatus, Vendor } from '../api.js';
+import { findingPath, type CanaryEvent, type ClauseStatus, type Vendor } from '../api.js';
 import { useFetch } from '../use-fetch.js';
 import { useTitle } from '../route.js';
-import { Show } from './common.js';
+import { BlobLink, EntryLink, Show } from './common.js';
 import { Attestations, ReproducibilityCell } from './reproducibility.js';
 
 const STATUS_CLASS: Record<ClauseStatus, string> = {
   kept: 'ok',
   broken: 'bad',
   'not-checked': 'muted',
+  pending: 'muted',
+};
+
+/** How a status reads: "not checked" and "pending" in words, not as ids. */
+const STATUS_TEXT: Record<ClauseStatus, string> = {
+  kept: 'kept',
+  broken: 'broken',
+  'not-checked': 'not checked',
+  pending: 'pending',
 };
 
 const DAY_MS = 86_400_000;
@@ -66,8 +75,8 @@ export function VendorPage(props: { readonly id: string }) {
           ) : (
             <>
               <p>
-                {v.agreementDetail.title ?? v.agreementDetail.agreementId ?? 'Agreement'} (log entry{' '}
-                {v.agreementDetail.index}
+                {v.agreementDetail.title ?? v.agreementDetail.agreementId ?? 'Agreement'} (log{' '}
+                <EntryLink index={v.agreementDetail.index} />
                 {v.agreementDetail.validity === undefined
                   ? ''
                   : `, valid ${v.agreementDetail.validity.from} – ${v.agreementDetail.validity.until}`}
@@ -78,18 +87,33 @@ export function VendorPage(props: { readonly id: string }) {
                   <tr>
                     <th scope="col">Clause</th>
                     <th scope="col">Status</th>
-                    <th scope="col">Findings</th>
+                    <th scope="col">Findings or why</th>
                   </tr>
                 </thead>
                 <tbody>
                   {v.agreementDetail.clauses.map((c) => (
                     <tr key={c.id} data-clause={c.id}>
                       <td>{c.id}</td>
-                      <td className={STATUS_CLASS[c.status]} title={c.note}>
-                        {c.status}
+                      <td className={STATUS_CLASS[c.status]} data-status={c.status}>
+                        {STATUS_TEXT[c.status]}
                       </td>
-                      <td className="mono">
-                        {c.findings.length > 0 ? c.findings.join(', ') : (c.note ?? '')}
+                      <td>
+                        {c.findings.length > 0 ? (
+                          <span className="mono">
+                            {c.findings.map((id) => (
+                              <a key={id} className="finding-link item-link" href={findingPath(id)}>
+                                {id}
+                              </a>
+                            ))}
+                          </span>
+                        ) : (
+                          (c.note ?? '')
+                        )}
+                        {c.due === undefined ? null : (
+                          <div className="canary-due" data-due={c.due}>
+                            next canary due {c.due}
+                          </div>
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -105,7 +129,9 @@ export function VendorPage(props: { readonly id: string }) {
               <thead>
                 <tr>
                   <th scope="col">Version</th>
-                  <th scope="col">Digest</th>
+                  <th scope="col">Image</th>
+                  <th scope="col">SBOM</th>
+                  <th scope="col">MUD</th>
                   <th scope="col">Log entry</th>
                   <th scope="col">Released</th>
                   <th scope="col">Logged</th>
@@ -116,8 +142,22 @@ export function VendorPage(props: { readonly id: string }) {
                 {v.releaseList.map((r) => (
                   <tr key={r.digest} data-release={r.digest}>
                     <td>{r.version}</td>
-                    <td className="mono">{r.digest.slice(0, 19)}…</td>
-                    <td>{r.index}</td>
+                    <td className="mono" title={r.digest}>
+                      {r.digest.slice(0, 19)}…
+                    </td>
+                    <td>
+                      {r.sbom === undefined ? '' : <BlobLink digest={r.sbom.digest} what="SBOM" />}
+                    </td>
+                    <td>
+                      {r.mud === undefined ? (
+                        ''
+                      ) : (
+                        <BlobLink digest={r.mud.digest} what="MUD file" />
+                      )}
+                    </td>
+                    <td>
+                      <EntryLink index={r.index} />
+                    </td>
                     <td>{r.releasedAt.slice(0, 10)}</td>
                     <td>{r.loggedAt?.slice(0, 10) ?? 'not kept'}</td>
                     <ReproducibilityCell release={r} />
@@ -141,9 +181,27 @@ export function VendorPage(props: { readonly id: string }) {
                     className={`dot ${c.status}`}
                     data-canary={c.status}
                   >
-                    {c.status === 'fresh'
-                      ? `${c.at.slice(0, 10)}: canary (log entry ${String(c.statement ?? '?')})`
-                      : `${c.at.slice(0, 10)} – ${(c.until ?? '').slice(0, 10)}: lapsed (${c.finding ?? ''})`}
+                    {c.status === 'fresh' ? (
+                      <>
+                        {c.at.slice(0, 10)}: canary
+                        {c.statement === undefined ? null : (
+                          <>
+                            {' '}
+                            (log <EntryLink index={c.statement} />)
+                          </>
+                        )}
+                      </>
+                    ) : (
+                      <>
+                        {c.at.slice(0, 10)} – {(c.until ?? '').slice(0, 10)}: lapsed
+                        {c.finding === undefined ? null : (
+                          <>
+                            {' '}
+                            (<a href={findingPath(c.finding)}>{c.finding}</a>)
+                          </>
+                        )}
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -34,6 +34,19 @@ export interface Verdict {
   readonly text: string;
 }
 
+/**
+ * A verification with what it read: the entry's bytes once they were proved included in the
+ * checkpoint (never bytes the proof did not cover), that checkpoint and who signed the statement.
+ */
+export interface EntryVerification {
+  readonly verdict: Verdict;
+  /** Present only when the inclusion proof led to the checkpoint's root. */
+  readonly entry?: Uint8Array;
+  /** Present only when its log signature (and the witness quorum) verified. */
+  readonly checkpoint?: SignedCheckpoint;
+  readonly signers?: StatementSigners;
+}
+
 /** Verifies entry `index`; `report` sees each step as it is done. Never throws. */
 export async function verifyEntry(
   index: number,
@@ -41,16 +54,29 @@ export async function verifyEntry(
   reader: LogReader,
   report: (step: Step) => void,
 ): Promise<Verdict> {
+  return (await verifyEntryDetailed(index, trust, reader, report)).verdict;
+}
+
+/** As `verifyEntry`, with the entry, checkpoint and signers it verified. Never throws. */
+export async function verifyEntryDetailed(
+  index: number,
+  trust: Trust,
+  reader: LogReader,
+  report: (step: Step) => void,
+): Promise<EntryVerification> {
   const independent = trust.source === 'user';
   const failures: string[] = [];
   const step = (s: Step): void => {
     if (s.status === 'bad') failures.push(s.detail);
     report(s);
   };
-  const fail = (reason: string): Verdict => ({
-    verified: false,
-    independent,
-    text: `NOT VERIFIED: ${reason}${independent ? '' : ' (checked against the server’s own key: NOT INDEPENDENT)'}`,
+  const fail = (reason: string, read: Omit<EntryVerification, 'verdict'> = {}) => ({
+    ...read,
+    verdict: {
+      verified: false,
+      independent,
+      text: `NOT VERIFIED: ${reason}${independent ? '' : ' (checked against the server’s own key: NOT INDEPENDENT)'}`,
+    },
   });
   if (!Number.isSafeInteger(index) || index < 0) {
     return fail('the entry index is not a whole number from 0');
@@ -62,6 +88,7 @@ export async function verifyEntry(
       ? `verifying against ${trust.label}`
       : `NOT INDEPENDENT: verifying against ${trust.label}; the server under test vouches for itself`,
   });
+  let read: { entry?: Uint8Array; checkpoint?: SignedCheckpoint } = {};
   try {
     const proof = parseProof(await reader.proof(index));
     step({
@@ -80,24 +107,31 @@ export async function verifyEntry(
     });
     const witnessed = await checkCheckpoint(checkpoint, trust, step);
     if (witnessed === undefined) return fail(failures[0] ?? 'no log key');
+    // Kept only when nothing failed so far: a checkpoint short of its quorum is not shown as one.
+    if (failures.length === 0) read = { checkpoint };
 
-    const entry = await checkInclusion(index, proof.hashes, checkpoint, reader, step);
+    const included = await checkInclusion(index, proof.hashes, checkpoint, reader, step);
+    if (included.same && failures.length === 0) read = { checkpoint, entry: included.entry };
     const signers = await checkStatement(
-      entry,
+      included.entry,
       statementKeys(trust, witnessed.logKey),
       trust,
       step,
     );
-    if (failures.length > 0) return fail(failures[0] ?? '');
+    if (failures.length > 0) return fail(failures[0] ?? '', { ...read, signers });
     return {
-      verified: true,
-      independent,
-      text: successText(index, checkpoint, trust, witnessed, signers),
+      ...read,
+      signers,
+      verdict: {
+        verified: true,
+        independent,
+        text: successText(index, checkpoint, trust, witnessed, signers),
+      },
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     step({ what: 'Stopped', status: 'bad', detail: reason });
-    return fail(failures[0] ?? reason);
+    return fail(failures[0] ?? reason, read);
   }
 }
 
@@ -108,7 +142,7 @@ async function checkInclusion(
   checkpoint: SignedCheckpoint,
   reader: LogReader,
   step: (s: Step) => void,
-): Promise<Uint8Array> {
+): Promise<{ readonly entry: Uint8Array; readonly same: boolean }> {
   if (index >= checkpoint.size) {
     throw new Error(
       `entry ${String(index)} is not in the checkpoint of size ${String(checkpoint.size)}`,
@@ -136,7 +170,7 @@ async function checkInclusion(
           ? `${hex(root)} = the checkpoint's root`
           : `the inclusion proof fails: ${hex(root)} ≠ the checkpoint's root ${hex(checkpoint.root)}`,
   });
-  return entry;
+  return { entry, same };
 }
 
 function successText(
