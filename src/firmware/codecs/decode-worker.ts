@@ -40,13 +40,15 @@ port.on('message', (job: BlockJob) => {
     });
     return;
   }
-  // A buffer that owns all of its ArrayBuffer moves back for free; one that is a view into a
-  // larger or pooled allocation is copied, since transferring would take its neighbours along.
-  // A native library's external buffer (napi, on Node 24) cannot be detached: copied too.
+  // A buffer that has its ArrayBuffer (nearly) to itself moves back for free: zlib's output is
+  // a view of the one chunk it allocated for this block, a little larger than the block. A view
+  // into a much larger or pooled allocation is copied, since transferring would take its
+  // neighbours along; Node's pool is untransferable anyway, and so is a native library's
+  // external buffer (napi, on Node 24): both copied.
   const owned =
-    output.byteOffset === 0 &&
-    output.byteLength === output.buffer.byteLength &&
-    output.buffer instanceof ArrayBuffer;
+    output.buffer instanceof ArrayBuffer &&
+    output.buffer.byteLength > Buffer.poolSize &&
+    output.buffer.byteLength <= 2 * output.byteLength;
   if (owned)
     try {
       answer({ id: job.id, output }, [output.buffer as ArrayBuffer]);
