@@ -164,6 +164,16 @@ export class BlockDecodePool {
     }
   }
 
+  /**
+   * True when `take(id)` would not wait: the result is back (or the workers have stopped, so it
+   * would throw at once). Lets a caller do other work instead of waiting.
+   */
+  done(id: number): boolean {
+    if (this.#stalled || this.#results.has(id)) return true;
+    this.#drain();
+    return this.#results.has(id) || this.#laneOf.get(id)?.gone !== false;
+  }
+
   /** Forgets a job whose result is no longer wanted. */
   cancel(id: number): void {
     if (this.#results.delete(id)) return;
@@ -173,6 +183,14 @@ export class BlockDecodePool {
   /** Jobs handed out whose results have not been taken or cancelled. */
   get outstanding(): number {
     return this.#laneOf.size - this.#cancelled.size + this.#results.size;
+  }
+
+  /** Jobs handed to workers that have not answered yet (those the workers have still to do). */
+  get inFlight(): number {
+    this.#drain();
+    let jobs = 0;
+    for (const lane of this.#lanes) if (!lane.gone) jobs += lane.inFlight;
+    return jobs;
   }
 
   /** Blocks the workers have answered so far. */
