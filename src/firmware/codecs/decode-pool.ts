@@ -22,7 +22,7 @@ import { CodecError, CodecUnavailable } from './codec-error.js';
 import {
   SIGNAL_READY,
   SIGNAL_RESULTS,
-  type BlockJob,
+  type BlockBatch,
   type BlockResult,
   type DecodeWorkerData,
 } from './decode-protocol.js';
@@ -107,6 +107,19 @@ export class BlockDecodePool {
    * buffer of their own that is transferred. Undefined when no worker is ready: decode it here.
    */
   submit(codec: BlockCodec, block: Uint8Array, maxOutput: number): number | undefined {
+    return this.submitBatch(codec, [block], maxOutput)?.[0];
+  }
+
+  /**
+   * Hands blocks to the ready worker with the least work, in one message: their bytes are
+   * copied once into one buffer that is transferred. The job ids, in the blocks' order, or
+   * undefined when no worker is ready: decode them here.
+   */
+  submitBatch(
+    codec: BlockCodec,
+    blocks: readonly Uint8Array[],
+    maxOutput: number,
+  ): number[] | undefined {
     if (this.#stalled) return undefined;
     let best: Lane | undefined;
     for (const lane of this.#lanes)
@@ -116,14 +129,24 @@ export class BlockDecodePool {
       )
         best = lane;
     if (best === undefined) return undefined;
-    const id = this.#nextId;
-    this.#nextId += 1;
-    const input = new Uint8Array(block);
-    const job: BlockJob = { id, codec, input, maxOutput };
-    best.port.postMessage(job, [input.buffer]);
-    best.inFlight += 1;
-    this.#laneOf.set(id, best);
-    return id;
+    let total = 0;
+    for (const block of blocks) total += block.byteLength;
+    const input = new Uint8Array(total);
+    const ids: number[] = [];
+    const ends: number[] = [];
+    let at = 0;
+    for (const block of blocks) {
+      input.set(block, at);
+      at += block.byteLength;
+      ends.push(at);
+      ids.push(this.#nextId);
+      this.#laneOf.set(this.#nextId, best);
+      this.#nextId += 1;
+    }
+    const batch: BlockBatch = { codec, maxOutput, ids, input, ends };
+    best.port.postMessage(batch, [input.buffer]);
+    best.inFlight += blocks.length;
+    return ids;
   }
 
   /**

@@ -21,8 +21,11 @@ type FileInode = Extract<SquashfsInode, { kind: 'file' }>;
 
 /** Bit 24 of a block size: stored uncompressed, nothing to decode (squashfs_fs.h). */
 const UNCOMPRESSED_BLOCK = 1 << 24;
-/** Blocks per worker handed out ahead: enough that none waits while the scan catches up. */
-const BLOCKS_PER_WORKER = 4;
+/**
+ * Blocks per worker handed out ahead: enough that none waits while the scan catches up, few
+ * enough that blocks remain for the reading thread to decode while it waits.
+ */
+const BLOCKS_PER_WORKER = 6;
 /** Blocks planned ahead per worker in all: those not handed out are the reader's to take. */
 const PLANNED_PER_WORKER = 16;
 /** Decoded bytes held ahead of the scan, at most. */
@@ -162,27 +165,50 @@ export class SquashfsReadAhead implements BlockSource {
   }
 
   /**
-   * Hands out planned blocks while the workers have fewer than BLOCKS_PER_WORKER each still to
-   * do and the window has room.
+   * Hands out planned blocks once the workers are down to half of BLOCKS_PER_WORKER each, up to
+   * that many again, in one message per worker: a message costs the reading thread more than
+   * the copy of a block does, so blocks go out a few at a time.
    */
   #fill(): void {
     const blockSize = this.image.superblock.blockSize;
     const busy = this.#window(BLOCKS_PER_WORKER);
     const held = this.#window(PLANNED_PER_WORKER);
-    let inFlight = this.pool.inFlight;
-    while (inFlight < busy && this.#planned.size + this.#stolen.size < held) {
+    const inFlight = this.pool.inFlight;
+    if (inFlight > busy / 2) return;
+    const batch: PlannedBlock[] = [];
+    while (
+      inFlight + batch.length < busy &&
+      this.#planned.size + this.#stolen.size + batch.length < held
+    ) {
       const block = this.#queue.shift() ?? this.#plan();
-      if (block === undefined) return;
-      if (block.file < this.#reading || this.#planned.has(block.at) || this.#stolen.has(block.at))
+      if (block === undefined) break;
+      if (
+        block.file < this.#reading ||
+        this.#planned.has(block.at) ||
+        this.#stolen.has(block.at) ||
+        batch.some((b) => b.at === block.at)
+      )
         continue;
-      const id = this.pool.submit(this.codec, this.image.stored(block.at, block.length), blockSize);
-      if (id === undefined) {
-        this.#queue.unshift(block);
+      batch.push(block);
+    }
+    const lanes = Math.max(1, this.pool.ready);
+    const share = Math.ceil(batch.length / lanes);
+    for (let first = 0; first < batch.length; first += share) {
+      const part = batch.slice(first, first + share);
+      const ids = this.pool.submitBatch(
+        this.codec,
+        part.map((block) => this.image.stored(block.at, block.length)),
+        blockSize,
+      );
+      if (ids === undefined) {
+        this.#queue.unshift(...batch.slice(first));
         return;
       }
-      this.#planned.set(block.at, { id, file: block.file, length: block.length });
-      this.#ids.add(id);
-      inFlight += 1;
+      part.forEach((block, i) => {
+        const id = ids[i] as number;
+        this.#planned.set(block.at, { id, file: block.file, length: block.length });
+        this.#ids.add(id);
+      });
     }
   }
 
