@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_LIMITS, UnpackBudget } from '../../src/firmware/limits.js';
 import { sharedDecodePool } from '../../src/firmware/codecs/decode-pool.js';
+import { LZMA_DECODER, lzmaAvailable } from '../../src/firmware/codecs/lzma.js';
 import { ZSTD_DECODER } from '../../src/firmware/codecs/zstd.js';
 import { unpackBytes } from '../../src/firmware/unpack/unpack.js';
 
@@ -118,9 +119,10 @@ export async function benchSquashfs(work: string): Promise<void> {
   for (let waited = 0; pool !== undefined && pool.ready < threads && waited < 30_000; waited += 50)
     await new Promise((resolve) => setTimeout(resolve, 50));
   const processors = Math.max(1, threads);
+  lzmaAvailable(); // loads the xz binding, so that its name can be printed
   const shm = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/nospy-bench-sq-') : work;
   out.write(
-    `squashfs images of a ${(bytes / 1024 / 1024).toFixed(0)} MiB compressible tree (400 files), median of ${ROUNDS} rounds; Node ${process.version}; zstd decoder: ${ZSTD_DECODER}; cores ${availableParallelism()}; nospy decode threads ${threads} (+ the reading thread); unsquashfs -processors ${processors} extracting into ${shm === work ? work : '/dev/shm'}\n`,
+    `squashfs images of a ${(bytes / 1024 / 1024).toFixed(0)} MiB compressible tree (400 files), median of ${ROUNDS} rounds; Node ${process.version}; zstd decoder: ${ZSTD_DECODER}; xz decoder: ${LZMA_DECODER}; cores ${availableParallelism()}; nospy decode threads ${threads} (+ the reading thread); unsquashfs -processors ${processors} extracting into ${shm === work ? work : '/dev/shm'}\n`,
   );
   try {
     for (const compressor of COMPRESSORS) {
