@@ -89,7 +89,7 @@ function changedCopy(root: string, copy: string, files: readonly string[]): stri
 
 const work = mkdtempSync(join(tmpdir(), 'nospy-bench-fw-'));
 try {
-  benchSquashfs(work);
+  await benchSquashfs(work);
   // NOSPY_BENCH_FIRMWARE_ONLY=squashfs stops here (the tree scan below takes minutes).
   if (process.env.NOSPY_BENCH_FIRMWARE_ONLY === 'squashfs') {
     rmSync(work, { recursive: true, force: true });

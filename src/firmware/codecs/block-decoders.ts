@@ -19,10 +19,19 @@ import { decodeZstd } from './zstd.js';
 export type BlockCodec = 'gzip' | 'lzma' | 'lzo' | 'xz' | 'lz4' | 'zstd';
 export type BlockDecoder = (input: Buffer, maxOutput: number) => Buffer;
 
+/** The largest output buffer inflateZlib sets aside up front; larger outputs grow in chunks. */
+const MAX_CHUNK = 1024 * 1024;
+
 /** A zlib stream (RFC 1950), the form squashfs, JFFS2 and CramFS store "gzip" blocks in. */
 export function inflateZlib(input: Buffer, maxOutput: number): Buffer {
   try {
-    return inflateSync(input, { maxOutputLength: Math.max(1, maxOutput) });
+    // One output chunk a byte larger than the block: zlib's default of 16 KiB would cut a
+    // 128 KiB block into eight pieces and copy them together again (Buffer.concat), and a chunk
+    // of exactly the block size would be followed by a second, empty one.
+    return inflateSync(input, {
+      maxOutputLength: Math.max(1, maxOutput),
+      chunkSize: Math.max(64, Math.min(MAX_CHUNK, maxOutput + 1)),
+    });
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw new CodecError(

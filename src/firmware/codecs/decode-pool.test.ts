@@ -50,6 +50,28 @@ describe('a pool of two decoding threads', () => {
     expect(pool.take(wanted).equals(text(2))).toBe(true);
     expect(() => pool.take(unwanted)).toThrow(/never submitted, or was taken or cancelled/);
   });
+
+  it('says when a job is done without waiting for it, and counts the jobs still to do', async () => {
+    const bytes = text(3);
+    const id = pool.submit('gzip', deflateSync(bytes), bytes.length) as number;
+    expect(pool.inFlight).toBeLessThanOrEqual(1);
+    // Nothing here waits: the caller polls as a reader with other work would.
+    while (!pool.done(id)) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(pool.inFlight).toBe(0);
+    expect(pool.done(id)).toBe(true);
+    expect(pool.take(id).equals(bytes)).toBe(true);
+  });
+
+  it('hands a decoded block back in memory that holds little else, whether moved or copied', () => {
+    for (const size of [100, 5000, 100_000, 128 * 1024]) {
+      const bytes = Buffer.alloc(size, size % 251);
+      const id = pool.submit('gzip', deflateSync(bytes), 128 * 1024) as number;
+      const out = pool.take(id);
+      expect(out.equals(bytes)).toBe(true);
+      // A reader that keeps a small file must not keep a large allocation alive with it.
+      expect(out.buffer.byteLength).toBeLessThanOrEqual(Math.max(2 * size, Buffer.poolSize));
+    }
+  });
 });
 
 describe('a pool with no threads', () => {

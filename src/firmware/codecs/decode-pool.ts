@@ -22,7 +22,7 @@ import { CodecError, CodecUnavailable } from './codec-error.js';
 import {
   SIGNAL_READY,
   SIGNAL_RESULTS,
-  type BlockJob,
+  type BlockBatch,
   type BlockResult,
   type DecodeWorkerData,
 } from './decode-protocol.js';
@@ -107,6 +107,19 @@ export class BlockDecodePool {
    * buffer of their own that is transferred. Undefined when no worker is ready: decode it here.
    */
   submit(codec: BlockCodec, block: Uint8Array, maxOutput: number): number | undefined {
+    return this.submitBatch(codec, [block], maxOutput)?.[0];
+  }
+
+  /**
+   * Hands blocks to the ready worker with the least work, in one message: their bytes are
+   * copied once into one buffer that is transferred. The job ids, in the blocks' order, or
+   * undefined when no worker is ready: decode them here.
+   */
+  submitBatch(
+    codec: BlockCodec,
+    blocks: readonly Uint8Array[],
+    maxOutput: number,
+  ): number[] | undefined {
     if (this.#stalled) return undefined;
     let best: Lane | undefined;
     for (const lane of this.#lanes)
@@ -116,14 +129,24 @@ export class BlockDecodePool {
       )
         best = lane;
     if (best === undefined) return undefined;
-    const id = this.#nextId;
-    this.#nextId += 1;
-    const input = new Uint8Array(block);
-    const job: BlockJob = { id, codec, input, maxOutput };
-    best.port.postMessage(job, [input.buffer]);
-    best.inFlight += 1;
-    this.#laneOf.set(id, best);
-    return id;
+    let total = 0;
+    for (const block of blocks) total += block.byteLength;
+    const input = new Uint8Array(total);
+    const ids: number[] = [];
+    const ends: number[] = [];
+    let at = 0;
+    for (const block of blocks) {
+      input.set(block, at);
+      at += block.byteLength;
+      ends.push(at);
+      ids.push(this.#nextId);
+      this.#laneOf.set(this.#nextId, best);
+      this.#nextId += 1;
+    }
+    const batch: BlockBatch = { codec, maxOutput, ids, input, ends };
+    best.port.postMessage(batch, [input.buffer]);
+    best.inFlight += blocks.length;
+    return ids;
   }
 
   /**
@@ -164,6 +187,16 @@ export class BlockDecodePool {
     }
   }
 
+  /**
+   * True when `take(id)` would not wait: the result is back (or the workers have stopped, so it
+   * would throw at once). Lets a caller do other work instead of waiting.
+   */
+  done(id: number): boolean {
+    if (this.#stalled || this.#results.has(id)) return true;
+    this.#drain();
+    return this.#results.has(id) || this.#laneOf.get(id)?.gone !== false;
+  }
+
   /** Forgets a job whose result is no longer wanted. */
   cancel(id: number): void {
     if (this.#results.delete(id)) return;
@@ -173,6 +206,14 @@ export class BlockDecodePool {
   /** Jobs handed out whose results have not been taken or cancelled. */
   get outstanding(): number {
     return this.#laneOf.size - this.#cancelled.size + this.#results.size;
+  }
+
+  /** Jobs handed to workers that have not answered yet (those the workers have still to do). */
+  get inFlight(): number {
+    this.#drain();
+    let jobs = 0;
+    for (const lane of this.#lanes) if (!lane.gone) jobs += lane.inFlight;
+    return jobs;
   }
 
   /** Blocks the workers have answered so far. */

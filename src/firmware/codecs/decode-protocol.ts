@@ -18,15 +18,21 @@ export interface DecodeWorkerData {
   readonly slot: number;
 }
 
-/** One compressed block, its bytes handed over (transferred, not copied). */
-export interface BlockJob {
-  readonly id: number;
+/**
+ * Compressed blocks of one codec, handed over together in one message (one buffer, transferred,
+ * not copied): posting a message costs the reading thread more than copying a block does.
+ */
+export interface BlockBatch {
   readonly codec: BlockCodec;
-  readonly input: Uint8Array;
   readonly maxOutput: number;
+  readonly ids: readonly number[];
+  /** The blocks' bytes one after another. */
+  readonly input: Uint8Array;
+  /** Where each block ends in `input`. */
+  readonly ends: readonly number[];
 }
 
-/** The decoded block (transferred back), or why it did not decode. */
+/** The decoded block (transferred back), or why it did not decode: one message per block. */
 export type BlockResult =
   | { readonly id: number; readonly output: Uint8Array }
   | {

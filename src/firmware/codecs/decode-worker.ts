@@ -4,13 +4,13 @@
  * throws: a block that does not decode is answered with the decoder's message.
  */
 import { workerData } from 'node:worker_threads';
-import { blockDecoder } from './block-decoders.js';
+import { blockDecoder, type BlockCodec } from './block-decoders.js';
 import { CodecUnavailable } from './codec-error.js';
 import { lzmaAvailable } from './lzma.js';
 import {
   SIGNAL_READY,
   SIGNAL_RESULTS,
-  type BlockJob,
+  type BlockBatch,
   type BlockResult,
   type DecodeWorkerData,
 } from './decode-protocol.js';
@@ -25,37 +25,47 @@ function answer(result: BlockResult, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(counter, SIGNAL_RESULTS);
 }
 
-port.on('message', (job: BlockJob) => {
+/** Decodes one block and answers it, as soon as it is done (the reader may be waiting for it). */
+function decodeOne(codec: BlockCodec, id: number, input: Buffer, maxOutput: number): void {
   let output: Buffer;
   try {
-    output = blockDecoder(job.codec)(
-      Buffer.from(job.input.buffer, job.input.byteOffset, job.input.byteLength),
-      job.maxOutput,
-    );
+    output = blockDecoder(codec)(input, maxOutput);
   } catch (error) {
     answer({
-      id: job.id,
+      id,
       error: error instanceof Error ? error.message : String(error),
       unavailable: error instanceof CodecUnavailable,
     });
     return;
   }
-  // A buffer that owns all of its ArrayBuffer moves back for free; one that is a view into a
-  // larger or pooled allocation is copied, since transferring would take its neighbours along.
-  // A native library's external buffer (napi, on Node 24) cannot be detached: copied too.
+  // A buffer that has its ArrayBuffer (nearly) to itself moves back for free: zlib's output is
+  // a view of the one chunk it allocated for this block, a little larger than the block. A view
+  // into a much larger or a pooled allocation is copied, since transferring would take its
+  // neighbours along; so is a native library's external buffer (napi, on Node 24), which the
+  // runtime cannot detach.
   const owned =
-    output.byteOffset === 0 &&
-    output.byteLength === output.buffer.byteLength &&
-    output.buffer instanceof ArrayBuffer;
+    output.buffer instanceof ArrayBuffer &&
+    output.buffer.byteLength > Buffer.poolSize &&
+    output.buffer.byteLength <= 2 * output.byteLength;
   if (owned)
     try {
-      answer({ id: job.id, output }, [output.buffer as ArrayBuffer]);
+      answer({ id, output }, [output.buffer as ArrayBuffer]);
       return;
     } catch {
       // not detachable: fall through to a copy
     }
   const copy = new Uint8Array(output);
-  answer({ id: job.id, output: copy }, [copy.buffer]);
+  answer({ id, output: copy }, [copy.buffer]);
+}
+
+port.on('message', (batch: BlockBatch) => {
+  const input = Buffer.from(batch.input.buffer, batch.input.byteOffset, batch.input.byteLength);
+  let start = 0;
+  batch.ids.forEach((id, i) => {
+    const end = batch.ends[i] ?? start;
+    decodeOne(batch.codec, id, input.subarray(start, end), batch.maxOutput);
+    start = end;
+  });
 });
 
 // The xz/LZMA binding is loaded before the worker says it is ready, so that no block waits for

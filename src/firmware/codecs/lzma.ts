@@ -1,9 +1,12 @@
 /**
  * xz and LZMA ("alone", the 13-byte header format) through `@napi-rs/lzma`, a prebuilt Rust
- * binding shipped in the npm registry for every common platform (1.4.5: it installs on Node 20):
- * no xz binary, no compiler at install time. It has no output cap, so each stream's decoded size
- * is established before it is decoded (xz: from its LZMA2 chunk headers, xz-size.ts; LZMA: from
- * its header) and refused when it passes the caller's bound.
+ * binding shipped in the npm registry for every common platform: no xz binary, no compiler at
+ * install time. Two versions: 1.5.3 (lzma-rust2, as fast as liblzma) where npm installed it, an
+ * optional dependency under the alias `napi-rs-lzma-rust2` that declares Node ≥ 22.20, so npm on
+ * Node 20 leaves it out; else 1.4.5 (lzma-rs, about a quarter slower), which installs on every
+ * Node nospy supports. Neither has an output cap, so each stream's decoded size is established
+ * before it is decoded (xz: from its LZMA2 chunk headers, xz-size.ts; LZMA: from its header) and
+ * refused when it passes the caller's bound.
  *
  * The binding is loaded on first use, not at import: on a platform or Node version for which
  * npm installed no binary, nospy still runs and reports xz and LZMA data as not examined.
@@ -16,10 +19,23 @@ type LzmaBinding = typeof import('@napi-rs/lzma');
 
 let binding: LzmaBinding | CodecUnavailable | undefined;
 
+/** Which binding decodes xz and LZMA here (for the docs and the benchmark), once loaded. */
+export let LZMA_DECODER = 'none';
+
 function lzmaBinding(): LzmaBinding {
+  if (binding === undefined) {
+    const require = createRequire(import.meta.url);
+    try {
+      binding = require('napi-rs-lzma-rust2') as LzmaBinding;
+      LZMA_DECODER = '@napi-rs/lzma 1.5.3 (lzma-rust2)';
+    } catch {
+      // not installed (Node 20), or no binary for this platform: the older binding
+    }
+  }
   if (binding === undefined) {
     try {
       binding = createRequire(import.meta.url)('@napi-rs/lzma') as LzmaBinding;
+      LZMA_DECODER = '@napi-rs/lzma 1.4.5 (lzma-rs)';
     } catch (error) {
       binding = new CodecUnavailable(
         `the xz/LZMA decoder (@napi-rs/lzma) has no binary for this platform or Node version: ${(error as Error).message.split('\n')[0] ?? ''}`,

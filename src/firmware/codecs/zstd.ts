@@ -8,7 +8,13 @@ import * as zlib from 'node:zlib';
 import { ZSTDDecoder } from 'zstddec';
 import { CodecError } from './codec-error.js';
 
-type NativeZstd = (input: Uint8Array, options: { maxOutputLength: number }) => Buffer;
+type NativeZstd = (
+  input: Uint8Array,
+  options: { maxOutputLength: number; chunkSize: number },
+) => Buffer;
+
+/** The largest output chunk set aside up front (as for zlib, block-decoders.ts). */
+const MAX_CHUNK = 1024 * 1024;
 
 const native = (zlib as unknown as { zstdDecompressSync?: NativeZstd }).zstdDecompressSync;
 
@@ -29,7 +35,12 @@ export const ZSTD_DECODER = native === undefined ? 'zstddec (wasm)' : 'node:zlib
 export function decodeZstd(input: Uint8Array, maxOutput: number): Buffer {
   if (native !== undefined) {
     try {
-      return native(input, { maxOutputLength: maxOutput });
+      // One chunk a byte larger than the block, so that the output is never cut into pieces
+      // and copied together again.
+      return native(input, {
+        maxOutputLength: Math.max(1, maxOutput),
+        chunkSize: Math.max(64, Math.min(MAX_CHUNK, maxOutput + 1)),
+      });
     } catch (error) {
       throw new CodecError(`zstd frame does not decompress: ${(error as Error).message}`);
     }

@@ -92,6 +92,11 @@ export class CarveScanner {
 
   /** The lowest offset ≥ `from` where some container's header validates. */
   nextCandidate(from: number): { offset: number; type: CarveType } | undefined {
+    // A container right at `from` is the lowest candidate there can be (patterns are tried in
+    // the same order as below, so ties resolve alike). An image that is one file system from
+    // its first byte is then never searched for magics it would only jump over.
+    const here = containerAt(this.buf, from);
+    if (here !== undefined) return { offset: from, type: here };
     let best: { offset: number; type: CarveType } | undefined;
     for (const pattern of PATTERNS) {
       let known = this.next.get(pattern);

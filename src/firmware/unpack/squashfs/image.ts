@@ -133,6 +133,15 @@ export class SquashfsImage implements BlockSource {
       // The common case of a file in one compressed block: the freshly decoded block is the
       // file, not a copy of it.
       return this.dataBlock(at, first, file.fileSize, source).subarray(0, file.fileSize);
+    if (file.blockSizes.length === 0 && file.fragment !== NO_FRAGMENT) {
+      // A file that is only a tail (most files of an image are smaller than a block): a view
+      // of the decoded fragment block, not a copy. Files are handed out read-only.
+      const fragment = this.fragmentBlock(file.fragment, source);
+      const end = file.fragmentOffset + file.fileSize;
+      if (end > fragment.length)
+        throw new SquashfsCorrupt(`a file's tail lies past the end of fragment ${file.fragment}`);
+      return fragment.subarray(file.fragmentOffset, end);
+    }
     // Every byte is written below: blocks, zeros for sparse blocks, then the tail.
     const out = Buffer.allocUnsafe(file.fileSize);
     let written = 0;
