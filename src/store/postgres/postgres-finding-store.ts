@@ -11,45 +11,16 @@ import {
   seenInRun,
   type FindingHistory,
   type TriageDecision,
-  type TriageState,
 } from '../../check/finding-history.js';
 import type { FindingStorePort } from '../finding-store-port.js';
 import type { PostgresClient, PostgresPool, PostgresPoolOptions } from './pool.js';
 import { inTransaction, openMigratedPool, postgresCall } from './store-call.js';
+import { historyOf, triageByFinding, type HistoryRow, type TriageRow } from '../finding-rows.js';
 
 /** The key of the advisory lock a run is recorded under ('nospy' + 'f' as a 64-bit number). */
 const RECORD_RUN_LOCK = 0x6e6f73707966;
 
 const HISTORY_COLUMNS = 'id, first_seen, last_seen, first_run, last_run, resolved_at';
-
-interface HistoryRow {
-  id: string;
-  first_seen: string;
-  last_seen: string;
-  first_run: string;
-  last_run: string;
-  resolved_at: string | null;
-}
-
-interface TriageRow {
-  finding: string;
-  state: string;
-  decided_by: string;
-  at: string;
-  reason: string;
-  until: string | null;
-}
-
-function historyOf(row: HistoryRow): FindingHistory {
-  return {
-    id: row.id,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    firstRun: row.first_run,
-    lastRun: row.last_run,
-    ...(row.resolved_at === null ? {} : { resolvedAt: row.resolved_at }),
-  };
-}
 
 export class PostgresFindingStore implements FindingStorePort {
   readonly #pool: PostgresPool;
@@ -111,23 +82,9 @@ export class PostgresFindingStore implements FindingStorePort {
   triage(): Promise<Map<string, TriageDecision[]>> {
     return this.#run('read the triage decisions', async () => {
       const { rows } = await this.#pool.query<TriageRow>(
-        'SELECT finding, state, decided_by, at, reason, until FROM finding_triage ORDER BY seq',
+        'SELECT finding, state, decided_by AS "by", at, reason, until FROM finding_triage ORDER BY seq',
       );
-      const out = new Map<string, TriageDecision[]>();
-      for (const row of rows) {
-        const decision: TriageDecision = {
-          finding: row.finding,
-          state: row.state as TriageState,
-          by: row.decided_by,
-          at: row.at,
-          reason: row.reason,
-          ...(row.until === null ? {} : { until: row.until }),
-        };
-        const list = out.get(row.finding);
-        if (list === undefined) out.set(row.finding, [decision]);
-        else list.push(decision);
-      }
-      return out;
+      return triageByFinding(rows);
     });
   }
 

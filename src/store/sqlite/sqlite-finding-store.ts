@@ -5,10 +5,10 @@ import {
   seenInRun,
   type FindingHistory,
   type TriageDecision,
-  type TriageState,
 } from '../../check/finding-history.js';
 import type { FindingStorePort } from '../finding-store-port.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
+import { historyOf, triageByFinding, type HistoryRow, type TriageRow } from '../finding-rows.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS finding_history (
@@ -31,35 +31,6 @@ CREATE TABLE IF NOT EXISTS finding_triage (
 );
 CREATE INDEX IF NOT EXISTS finding_triage_by_finding ON finding_triage (finding, seq);
 `;
-
-interface HistoryRow {
-  id: string;
-  first_seen: string;
-  last_seen: string;
-  first_run: string;
-  last_run: string;
-  resolved_at: string | null;
-}
-
-interface TriageRow {
-  finding: string;
-  state: string;
-  by: string;
-  at: string;
-  reason: string;
-  until: string | null;
-}
-
-function historyOf(row: HistoryRow): FindingHistory {
-  return {
-    id: row.id,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    firstRun: row.first_run,
-    lastRun: row.last_run,
-    ...(row.resolved_at === null ? {} : { resolvedAt: row.resolved_at }),
-  };
-}
 
 /**
  * Finding history and triage in `<dataDir>/nospy.db`, beside the log's tables. A run is one
@@ -154,21 +125,7 @@ export class SqliteFindingStore implements FindingStorePort {
 
   triage(): Promise<Map<string, TriageDecision[]>> {
     return this.#run('read the triage decisions', () => {
-      const out = new Map<string, TriageDecision[]>();
-      for (const row of this.#triage.all()) {
-        const decision: TriageDecision = {
-          finding: row.finding,
-          state: row.state as TriageState,
-          by: row.by,
-          at: row.at,
-          reason: row.reason,
-          ...(row.until === null ? {} : { until: row.until }),
-        };
-        const list = out.get(row.finding);
-        if (list === undefined) out.set(row.finding, [decision]);
-        else list.push(decision);
-      }
-      return out;
+      return triageByFinding(this.#triage.all());
     });
   }
 
