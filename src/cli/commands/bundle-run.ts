@@ -212,17 +212,20 @@ export async function runBundle(
   );
 }
 
+/** The options of `nospy verify` (bundle.ts). */
+export interface VerifyOptions {
+  trust: string;
+  now?: string;
+  log?: string;
+  blobs?: string;
+  pack: string[];
+  flows: string[];
+}
+
 export async function runBundleVerify(
   ctx: CommandContext,
   file: string,
-  opts: {
-    trust: string;
-    now?: string;
-    log?: string;
-    blobs?: string;
-    pack: string[];
-    flows: string[];
-  },
+  opts: VerifyOptions,
 ): Promise<void> {
   const now = opts.now === undefined ? new Date() : parseNow(opts.now);
   const trust = loadTrustFile(resolve(ctx.cwd, opts.trust));

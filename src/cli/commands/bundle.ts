@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { EVIDENCE_FORMAT } from '../../statements/evidence-format.js';
 import type { CommandContext } from '../context.js';
+import type { VerifyOptions } from './bundle-run.js';
 
 /** `nospy bundle` (fetch an evidence bundle) and `nospy verify` (check one offline). */
 export function registerBundleCommands(program: Command, ctx: CommandContext): void {
@@ -61,21 +62,9 @@ export function registerBundleCommands(program: Command, ctx: CommandContext): v
       '<evidence>',
       'a finding file (nospy-finding/v1) or a finding object from nospy check --json, an evidence bundle (nospy-evidence/v1) or Sigstore bundle (nospy bundle --format sigstore), an absence evidence object, or log-inconsistency evidence',
     )
-    .action(
-      async (
-        file: string,
-        opts: {
-          trust: string;
-          now?: string;
-          log?: string;
-          blobs?: string;
-          pack: string[];
-          flows: string[];
-        },
-      ) => {
-        await (await import('./bundle-run.js')).runBundleVerify(ctx, file, opts);
-      },
-    );
+    .action(async (file: string, opts: VerifyOptions) => {
+      await (await import('./bundle-run.js')).runBundleVerify(ctx, file, opts);
+    });
 }
 
 /**
