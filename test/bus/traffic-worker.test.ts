@@ -284,7 +284,8 @@ describe('collectors and traffic workers on NATS JetStream', () => {
     await killedWorkerKeepsExactTotals('sqlite:traffic.db', (dir) =>
       Promise.resolve(new SqliteTrafficStore(join(dir, 'traffic.db'))),
     );
-  });
+    // Real processes and a restart: generous on a loaded machine, as the PostgreSQL case below.
+  }, 120_000);
 
   describe('with a PostgreSQL traffic store', () => {
     const havePostgres = requireTools('postgresql');
