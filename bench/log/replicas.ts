@@ -25,6 +25,7 @@ import { PostgresReplicaSignals } from '../../src/store/postgres/replica-signals
 import { PostgresSequencerLock } from '../../src/store/postgres/sequencer-lock.js';
 import { PostgresSubmissionQueue } from '../../src/store/postgres/submission-queue.js';
 import { entriesPath, tilePath, TILE_WIDTH } from '../../src/tlog/tiles.js';
+import { load } from '../http/load.js';
 
 const ADMIN_URL =
   process.env['NOSPY_BENCH_POSTGRES_URL'] ?? 'postgres://root@127.0.0.1:5432/postgres';
@@ -135,38 +136,31 @@ function httpAdder(urls: readonly string[], sockets: number) {
   };
 }
 
-/** Full tiles/s: READERS loops fetching random full level-0 tiles and bundles from `urls`. */
+/** Reader processes, each with READERS / READER_PROCESSES connections. */
+const READER_PROCESSES = 3;
+
+/**
+ * Full tiles/s read by READER_PROCESSES autocannon processes (the readers' work is not this
+ * process's, nor one process's: one client process saturates before a replica does). Through one
+ * replica every process reads from `urls[0]`; through three, each from its own replica, so both
+ * rows pay the same clients. Each process reads one full level-0 tile of the middle of the log
+ * and the other half its entry bundle, alternating by process.
+ */
 async function readTiles(urls: readonly string[], fullTiles: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: READERS });
-  let fetched = 0;
-  let next = 0;
-  const deadline = performance.now() + READ_MS;
-  const start = performance.now();
-  const get = (url: string) =>
-    new Promise<void>((resolve, reject) => {
-      const target = new URL(url);
-      request({ host: target.hostname, port: target.port, path: target.pathname, agent }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) resolve();
-          else reject(new Error(`GET ${url}: ${String(res.statusCode)}`));
-        });
-      })
-        .on('error', reject)
-        .end();
-    });
-  const reader = async () => {
-    while (performance.now() < deadline) {
-      const index = Math.floor(Math.random() * fullTiles);
-      const base = urls[next++ % urls.length] as string;
-      const path = next % 2 === 0 ? tilePath(0, index, TILE_WIDTH) : entriesPath(index, TILE_WIDTH);
-      await get(`${base}/${path}`);
-      fetched += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: READERS }, reader));
-  agent.destroy();
-  return fetched / ((performance.now() - start) / 1000);
+  const index = Math.floor(fullTiles / 2);
+  const loads = await Promise.all(
+    Array.from({ length: READER_PROCESSES }, (_, i) => {
+      const base = urls[i % urls.length] as string;
+      const path = i % 2 === 0 ? tilePath(0, index, TILE_WIDTH) : entriesPath(index, TILE_WIDTH);
+      return load(`${base}/${path}`, {
+        connections: Math.ceil(READERS / READER_PROCESSES),
+        seconds: READ_MS / 1000,
+      });
+    }),
+  );
+  const bad = loads.reduce((sum, l) => sum + l.bad, 0);
+  if (bad > 0) throw new Error(`tile reads: ${bad} answers were not 200`);
+  return loads.reduce((sum, l) => sum + l.rps, 0);
 }
 
 /**
@@ -282,8 +276,8 @@ export async function benchReplicas<R extends ReplicaBenchResult>(
     const throughThree = await readTiles(urls, fullTiles);
     const scale = throughThree / throughOne;
     process.stdout.write(
-      `${`full tiles through 1 replica (${READERS} readers, ${fullTiles} full tiles)`.padEnd(58)} ${Math.round(throughOne).toLocaleString('en-US').padStart(9)} tiles/s\n` +
-        `${`full tiles through 3 replicas (${READERS} readers)`.padEnd(58)} ${Math.round(throughThree).toLocaleString('en-US').padStart(9)} tiles/s\n` +
+      `${`full tiles through 1 replica (${READER_PROCESSES} reader processes × ${Math.ceil(READERS / READER_PROCESSES)})`.padEnd(58)} ${Math.round(throughOne).toLocaleString('en-US').padStart(9)} tiles/s\n` +
+        `${`full tiles through 3 replicas (the same readers)`.padEnd(58)} ${Math.round(throughThree).toLocaleString('en-US').padStart(9)} tiles/s\n` +
         `goal: three replicas ÷ one (tile reads) = ${scale.toFixed(2)} (goal ≥ ${GOAL_READ_SCALE}: ${scale >= GOAL_READ_SCALE ? 'met' : 'not met'}; one machine's cores shared by every replica, PostgreSQL and this driver)\n\n`,
     );
   } finally {
