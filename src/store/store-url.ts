@@ -55,6 +55,11 @@ function sqliteDir(url: string): string {
   return rest.startsWith('//') ? rest.slice(2) : rest;
 }
 
+/** A PostgreSQL store's URL (`postgres://…`, `postgresql://…`), as store.url takes it. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
 /** The URL with its password replaced, for logs and error messages. */
 export function redactStoreUrl(url: string): string {
   return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/, '$1***@');

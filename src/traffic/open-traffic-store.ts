@@ -4,6 +4,7 @@
  * the store; readers (the check, the API) require it to exist.
  */
 import { existsSync } from 'node:fs';
+import { isPostgresUrl, redactStoreUrl } from '../store/store-url.js';
 import { resolve } from 'node:path';
 import { TrafficError } from './errors.js';
 import { PostgresTrafficStore } from './postgres-traffic-store.js';
@@ -22,23 +23,18 @@ export function defaultTrafficStore(dataDir: string): string {
   return `sqlite:${resolve(dataDir, 'traffic.db')}`;
 }
 
-/** The store's location for messages: a PostgreSQL URL without its password. */
-export function trafficStoreName(url: string): string {
-  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
-}
-
 export async function openTrafficStore(
   url: string,
   options: OpenTrafficStoreOptions,
 ): Promise<TrafficStorePort> {
   // Migrated on open; a reader then meets a store no worker has applied anything to as empty,
   // which readTrafficVerdicts refuses like a missing file.
-  if (/^postgres(ql)?:\/\//i.test(url)) return PostgresTrafficStore.open(url);
+  if (isPostgresUrl(url)) return PostgresTrafficStore.open(url);
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url)) {
     throw new TrafficError(
       'TRAFFIC_STORE_UNSUPPORTED',
-      `${trafficStoreName(url)}: not a traffic store URL; use postgres://…, sqlite:<file> or a path`,
-      { where: trafficStoreName(url) },
+      `${redactStoreUrl(url)}: not a traffic store URL; use postgres://…, sqlite:<file> or a path`,
+      { where: redactStoreUrl(url) },
     );
   }
   const rest = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;

@@ -32,8 +32,9 @@ import { readRebuildDiffs } from './rebuilds.js';
 import { readFlowSources } from './flows.js';
 import { loadJudgedDevices } from './devices.js';
 import { readTrafficVerdicts, trafficSource } from './traffic.js';
-import { openTrafficStore, trafficStoreName } from '../../traffic/open-traffic-store.js';
+import { openTrafficStore } from '../../traffic/open-traffic-store.js';
 import { isLogUrl, readLogStatements, type LogHistory } from './log.js';
+import { redactStoreUrl } from '../../store/store-url.js';
 
 /** The stages `runCheck` reports progress on, in order. */
 export const CHECK_STAGES = [
@@ -160,7 +161,7 @@ export async function gatherEvidence(
       traffic.kind === 'store'
         ? await readTrafficVerdicts(
             await openTrafficStore(traffic.url, { base, create: false }),
-            trafficStoreName(traffic.url),
+            redactStoreUrl(traffic.url),
           )
         : undefined;
     if (devicesFile !== undefined && flowFiles.length > 0) {

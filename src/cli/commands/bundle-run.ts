@@ -22,7 +22,8 @@ import {
 } from '../../statements/absence-evidence.js';
 import { verifyAbsence, type AbsenceVerification } from '../../statements/absence.js';
 import { checkAbsenceInLog } from '../../statements/absence-log.js';
-import { openLogSource, isLogUrl, isPostgresUrl } from '../../log/verify/open-log-source.js';
+import { openLogSource, isLogUrl } from '../../log/verify/open-log-source.js';
+import { isPostgresUrl } from '../../store/store-url.js';
 import {
   isInconsistencyDocument,
   MAX_INCONSISTENCY_BYTES,

@@ -10,7 +10,8 @@ import {
 import { LogError } from '../../log/errors.js';
 import { monitorLog, type MonitorReport } from '../../log/monitor.js';
 import { defaultStatePath, readMonitorState, writeMonitorState } from '../../log/monitor-state.js';
-import { isLogUrl, isPostgresUrl } from '../../log/verify/open-log-source.js';
+import { isLogUrl } from '../../log/verify/open-log-source.js';
+import { isPostgresUrl } from '../../store/store-url.js';
 import { writeFileAtomically } from '../../statements/files.js';
 import { logTrustFromOptions } from '../log-trust-options.js';
 import { printResult, type CommandContext } from '../context.js';

@@ -1,15 +1,12 @@
 // The work of `nospy traffic`'s commands, loaded only when one of them runs (traffic.ts registers
 // them): help and the other commands do not pay for these imports. See src/cli/command-index.ts.
 import { dirname, resolve } from 'node:path';
-import {
-  defaultTrafficStore,
-  openTrafficStore,
-  trafficStoreName,
-} from '../../traffic/open-traffic-store.js';
+import { defaultTrafficStore, openTrafficStore } from '../../traffic/open-traffic-store.js';
 import { trafficPolicySource } from '../../traffic/traffic-policy-source.js';
 import { TrafficWorker } from '../../traffic/traffic-worker.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from '../context.js';
+import { redactStoreUrl } from '../../store/store-url.js';
 
 export interface WorkerOptions {
   bus?: string;
@@ -102,7 +99,7 @@ export async function runTrafficWorker(ctx: CommandContext, options: WorkerOptio
   ctx.logger.info(
     {
       bus,
-      store: trafficStoreName(storeUrl),
+      store: redactStoreUrl(storeUrl),
       stream: options.busStream,
       consumer: options.consumer,
       devices: policy.devices.length,

@@ -10,15 +10,11 @@ import { PostgresLogSource } from './postgres-log-source.js';
 import { isLogDataDirectory, SqliteLogSource } from './sqlite-log-source.js';
 import { isTilesDirectory, tilesDirSource } from './tiles-dir-source.js';
 import { urlLogSource } from './url-log-source.js';
+import { isPostgresUrl } from '../../store/store-url.js';
 
 /** True when `location` names a log by URL rather than by a directory. */
 export function isLogUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
-}
-
-/** A PostgreSQL store's URL (`postgres://…`, `postgresql://…`), as store.url takes it. */
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
 }
 
 /**
