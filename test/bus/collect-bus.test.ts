@@ -5,7 +5,6 @@
  * and drains when the bus comes up.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { formatFlowNdjson } from '../../src/flows/flow-file-format.js';
 import type { FlowRecord } from '../../src/flows/flow-record.js';
 import { natsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { requireTools, toolPath } from '../helpers/require-tools.js';
+import { children, killChildren, sendDatagrams } from './pipeline-support.js';
 
 const BIN = fileURLToPath(new URL('../../bin/nospy.js', import.meta.url));
 const RAW = join(import.meta.dirname, '../fixtures/flows/raw');
@@ -26,10 +26,7 @@ const NETFLOW = ['netflow9_test_cisco_asr9k_tpl260.dat', 'netflow9_test_cisco_as
 const IPFIX = ['ipfix_test_openbsd_pflow_tpl.dat', 'ipfix_test_openbsd_pflow_data.dat'];
 const read = (files: string[]) => files.map((f) => readFileSync(join(RAW, f)));
 
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(killChildren);
 
 interface Collector {
   readonly child: ChildProcessWithoutNullStreams;
@@ -78,18 +75,6 @@ function collect(cwd: string, args: string[]): Promise<Collector> {
       reject(new Error(`collect exited with ${code}: ${err}`));
     });
   });
-}
-
-async function send(port: number, datagrams: readonly Buffer[]): Promise<void> {
-  const socket = createSocket('udp4');
-  for (const datagram of datagrams)
-    await new Promise<void>((resolve, reject) => {
-      socket.send(datagram, port, '127.0.0.1', (error) => {
-        if (error) reject(error);
-        else resolve();
-      });
-    });
-  socket.close();
 }
 
 async function metrics(c: Collector): Promise<string> {
@@ -158,8 +143,8 @@ describe('nospy collect --bus', () => {
       '--bus-subject',
       `${run}.flows`,
     ]);
-    await send(c.ports.netflow as number, read(NETFLOW));
-    await send(c.ports.ipfix as number, read(IPFIX));
+    await sendDatagrams(c.ports.netflow as number, read(NETFLOW));
+    await sendDatagrams(c.ports.ipfix as number, read(IPFIX));
     await until('47 records on the bus', async () =>
       (await metrics(c)).includes('nospy_flow_bus_published_records_total 47'),
     );
@@ -188,8 +173,8 @@ describe('nospy collect --bus', () => {
       '--bus-subject',
       `${run}.b`,
     ]);
-    await send(c.ports.netflow as number, read(NETFLOW));
-    await send(c.ports.ipfix as number, read(IPFIX));
+    await sendDatagrams(c.ports.netflow as number, read(NETFLOW));
+    await sendDatagrams(c.ports.ipfix as number, read(IPFIX));
     await until('the batches buffered', async () => {
       const text = await metrics(c);
       return (
@@ -222,11 +207,11 @@ describe('nospy collect --bus', () => {
       '--bus-buffer',
       '0.002',
     ]);
-    await send(c.ports.netflow as number, read(NETFLOW));
+    await sendDatagrams(c.ports.netflow as number, read(NETFLOW));
     await until('the first batch buffered', async () =>
       (await metrics(c)).includes('nospy_flow_records_total 21'),
     );
-    await send(c.ports.ipfix as number, read(IPFIX));
+    await sendDatagrams(c.ports.ipfix as number, read(IPFIX));
     await until('the drop counted', async () =>
       (await metrics(c)).includes(
         'nospy_flow_bus_dropped_records_total{reason="bus-buffer-full"} 26',

@@ -5,12 +5,9 @@
  * store, and the stored aggregates resolve into exactly the findings the batch behaviour check
  * gives on the same records (read back from the collectors' NDJSON files).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,8 +23,14 @@ import type { TrafficReport, TrafficStorePort } from '../../src/traffic/traffic-
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { natsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { requireTools, toolPath } from '../helpers/require-tools.js';
+import {
+  killChildren,
+  listenerPort,
+  sendDatagrams,
+  startNospy,
+  stopped,
+} from './pipeline-support.js';
 
-const BIN = fileURLToPath(new URL('../../bin/nospy.js', import.meta.url));
 const RAW = join(import.meta.dirname, '../fixtures/flows/raw');
 const read = (files: string[]) => files.map((f) => readFileSync(join(RAW, f)));
 // 21 NetFlow v9 records (Cisco ASR 9000) and 26 IPFIX records (OpenBSD pflow), templates first.
@@ -37,54 +40,8 @@ const NETFLOW = read([
 ]);
 const IPFIX = read(['ipfix_test_openbsd_pflow_tpl.dat', 'ipfix_test_openbsd_pflow_data.dat']);
 
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(killChildren);
 
-function start(
-  cwd: string,
-  args: string[],
-  ready: string,
-): Promise<{ child: ChildProcessWithoutNullStreams; line: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH },
-    stdio: 'pipe',
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const line = err.split('\n').find((l) => l.includes(ready));
-      if (line !== undefined) resolve({ child, line });
-    });
-    child.on('exit', (code) => {
-      reject(new Error(`nospy ${args[0] ?? ''} exited with ${code}: ${err}`));
-    });
-  });
-}
-
-async function send(port: number, datagrams: readonly Buffer[]): Promise<void> {
-  const socket = createSocket('udp4');
-  for (const datagram of datagrams)
-    await new Promise<void>((resolve, reject) => {
-      socket.send(datagram, port, '127.0.0.1', (error) => {
-        if (error) reject(error);
-        else resolve();
-      });
-    });
-  socket.close();
-}
-
-async function stopped(child: ChildProcessWithoutNullStreams): Promise<number | null> {
-  const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  return exit;
-}
-
-/** Findings without their samples (which records are sampled depends on arrival order). */
 /** What a batch check and a store both say: the store's stream bookkeeping left out. */
 const sums = ({
   sampleOrigins: _o,
@@ -117,20 +74,18 @@ describe('collectors and traffic workers on NATS JetStream', () => {
     const run = `T${process.pid}_${Date.now().toString(36)}`;
     const bus = ['--bus', url, '--bus-stream', run, '--bus-subject', `${run}.flows`];
 
-    const c1 = await start(
+    const c1 = await startNospy(
       dir,
       ['collect', '--netflow', '0', '--host', '127.0.0.1', '--out', 'a.ndjson', ...bus],
       '"collector listening"',
     );
-    const c2 = await start(
+    const c2 = await startNospy(
       dir,
       ['collect', '--ipfix', '0', '--host', '127.0.0.1', '--out', 'b.ndjson', ...bus],
       '"collector listening"',
     );
-    const portOf = (line: string) =>
-      (JSON.parse(line) as { listeners: { port: number }[] }).listeners[0]?.port as number;
-    await send(portOf(c1.line), NETFLOW);
-    await send(portOf(c2.line), IPFIX);
+    await sendDatagrams(listenerPort(c1.line), NETFLOW);
+    await sendDatagrams(listenerPort(c2.line), IPFIX);
     expect(await stopped(c1.child)).toBe(0);
     expect(await stopped(c2.child)).toBe(0);
     const records: FlowRecord[] = [];
@@ -171,8 +126,8 @@ describe('collectors and traffic workers on NATS JetStream', () => {
       '--consumer',
       `${run}_workers`,
     ];
-    const w1 = await start(dir, worker, '"traffic worker started"');
-    const w2 = await start(dir, worker, '"traffic worker started"');
+    const w1 = await startNospy(dir, worker, '"traffic worker started"');
+    const w2 = await startNospy(dir, worker, '"traffic worker started"');
     const store = new SqliteTrafficStore(join(dir, 'traffic.db'));
     try {
       for (let i = 0; i < 400 && (await store.report()).records < 47; i += 1)
@@ -228,7 +183,7 @@ describe('collectors and traffic workers on NATS JetStream', () => {
         '2',
       ];
       await (await jetstreamManager(nc)).streams.add({ name: run, subjects: [`${run}.flows.>`] });
-      const w1 = await start(dir, worker, '"traffic worker started"');
+      const w1 = await startNospy(dir, worker, '"traffic worker started"');
       const js = jetstream(nc);
       for (let m = 0; m < 1500; m += 1) {
         const batch = Array.from({ length: 20 }, (_, i) => {
@@ -263,7 +218,7 @@ describe('collectors and traffic workers on NATS JetStream', () => {
         await new Promise((resolve) => w1.child.once('exit', resolve));
         const applied = (await store.report()).records;
         expect(applied).toBeLessThan(records.length);
-        const w2 = await start(dir, worker, '"traffic worker started"');
+        const w2 = await startNospy(dir, worker, '"traffic worker started"');
         for (let i = 0; i < 1200 && (await store.report()).records < records.length; i += 1)
           await new Promise((resolve) => setTimeout(resolve, 50));
         const report = await store.report();
