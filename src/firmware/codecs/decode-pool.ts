@@ -8,9 +8,7 @@
  * has loaded its decoders `submit` declines (the caller decodes in place), and a pool whose
  * workers stop answering declines from then on (`DecodePoolStalled`).
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import {
   MessageChannel,
   receiveMessageOnPort,
@@ -26,6 +24,7 @@ import {
   type BlockResult,
   type DecodeWorkerData,
 } from './decode-protocol.js';
+import { startWorkerModule } from '../../io/start-worker.js';
 
 /** A wait this long with no result from any worker means they have stopped (crashed, killed). */
 const STALL_MS = 60_000;
@@ -42,17 +41,10 @@ export class DecodePoolStalled extends Error {
  * benchmarks) it registers tsx first, since a worker does not inherit the parent's loader.
  */
 function startWorker(data: DecodeWorkerData): Worker {
-  const here = import.meta.url;
-  const options = { workerData: data, transferList: [data.port] };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./decode-worker.js', here), options);
-  const tsxApi = createRequire(here)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const source =
-    `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)};\n` +
-    `register();\n` +
-    `await import(${JSON.stringify(new URL('./decode-worker.ts', here).href)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), options);
+  return startWorkerModule(import.meta.url, 'decode-worker', {
+    workerData: data,
+    transferList: [data.port],
+  });
 }
 
 interface Lane {

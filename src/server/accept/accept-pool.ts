@@ -6,8 +6,6 @@
  * takes none pays nothing); one that fails is replaced at the next submission, and what it had
  * in flight is answered as an internal error. With `threads: 0` submissions are judged in place.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NospyError } from '../../errors/nospy-error.js';
 import { StatementError, type StatementErrorCode } from '../../statements/errors.js';
@@ -22,6 +20,7 @@ import {
   type RefusedSubmission,
 } from './accept-protocol.js';
 import { acceptSubmission } from './accept-submission.js';
+import { startWorkerModule } from '../../io/start-worker.js';
 
 interface Pending {
   readonly resolve: (accepted: AcceptedSubmission) => void;
@@ -39,19 +38,7 @@ interface Lane {
  * benchmarks) it registers tsx first, since a worker does not inherit the parent's loader.
  */
 function startWorker(data: AcceptWorkerData): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts'))
-    return new Worker(new URL('./accept-worker.js', here), { workerData: data });
-  const tsxApi = createRequire(here)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const source =
-    `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)};\n` +
-    `register();\n` +
-    `await import(${JSON.stringify(new URL('./accept-worker.ts', here).href)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
-    workerData: data,
-  });
+  return startWorkerModule(import.meta.url, 'accept-worker', { workerData: data });
 }
 
 export class StatementAcceptPool {
