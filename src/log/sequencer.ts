@@ -1,20 +1,13 @@
 import type { Logger } from 'pino';
 import { leafHash as computeLeafHash } from '../tlog/hash.js';
-import { signCheckpoint } from '../tlog/checkpoint.js';
 import type { NoteSigner } from '../tlog/note-key.js';
-import type {
-  IndexedLeaf,
-  LogStorePort,
-  StoredCheckpoint,
-  TileRow,
-} from '../store/log-store-port.js';
+import type { LogStorePort, StoredCheckpoint } from '../store/log-store-port.js';
 import { assignIndexes, type NewLeaves } from './batch-indexes.js';
 import { Acknowledgements, type Sequenced } from './acknowledgements.js';
 import { LogError } from './errors.js';
 import { StoreError } from '../store/errors.js';
-import { extendRightEdge } from './right-edge.js';
-import { TileBuilder } from './tile-builder.js';
-import { loadLogState } from './log-state.js';
+import { loadLogState, type LogState } from './log-state.js';
+import { SigningEdge, type SignedAppend } from './signing-edge.js';
 import type { WriteGate } from './store-audit/write-gate.js';
 import type { SequencerOptions, StoreFull } from './sequencer-options.js';
 import { groupBoundary, type Pending } from './pending-entries.js';
@@ -73,10 +66,7 @@ export class Sequencer {
   /** When the oldest queued entry was queued (performance.now()), for `maxBatchDelayMs`. */
   #queuedSince = 0;
   #acknowledgements = new Acknowledgements(0);
-  /** The size, right edge and open tiles of the tree including the batches in flight. */
-  #size = 0;
-  #frontier: Buffer[] = [];
-  #tiles = new TileBuilder();
+  readonly #edge: SigningEdge;
   #inFlight: InFlight[] = [];
   /** The latest durable checkpoint. */
   #checkpoint: StoredCheckpoint;
@@ -94,7 +84,9 @@ export class Sequencer {
    */
   #storeFull: StoreFull | undefined;
 
-  private constructor(options: SequencerOptions, checkpoint: StoredCheckpoint) {
+  private constructor(options: SequencerOptions, state: LogState) {
+    const checkpoint = state.checkpoint;
+    this.#edge = new SigningEdge(options.signer, state);
     this.#store = options.store;
     this.#signer = options.signer;
     this.origin = options.signer.name;
@@ -116,15 +108,12 @@ export class Sequencer {
    */
   static async open(options: SequencerOptions): Promise<Sequencer> {
     const state = await loadLogState(options.store, options.signer);
-    const sequencer = new Sequencer(options, state.checkpoint);
-    sequencer.#size = state.checkpoint.size;
+    const sequencer = new Sequencer(options, state);
     sequencer.#acknowledgements = new Acknowledgements(
       options.awaitCosigning !== true || state.checkpoint.cosignedNote !== undefined
         ? state.checkpoint.size
         : 0,
     );
-    sequencer.#frontier = state.frontier;
-    sequencer.#tiles = state.tiles;
     if (state.checkpoint.size === 0 && state.fresh) {
       // An empty log still publishes a signed checkpoint of size 0.
       await sequencer.#sequence([]);
@@ -374,32 +363,22 @@ export class Sequencer {
       this.#queue = batch.concat(this.#queue);
       return;
     }
-    const fromSize = this.#size;
+    const fromSize = this.#edge.size;
     let assigned: ReturnType<typeof assignIndexes>;
-    let prepared: {
-      tiles: TileRow[];
-      checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>;
-      signedAt: number;
-    };
+    let prepared: SignedAppend;
     try {
       assigned = assignIndexes(batch, known, inFlight, fromSize);
-      prepared = this.#append(assigned.fresh, fromSize);
+      prepared = this.#edge.append(assigned.fresh, fromSize);
     } catch (error) {
       this.#fail(batch, error);
       return;
     }
     const { fresh, leaves, indexes } = assigned;
     const record: InFlight = { fromSize, fresh, leaves, settled: Promise.resolve() };
-    const { checkpoint, tiles, signedAt } = prepared;
+    const { checkpoint } = prepared;
     let written: Promise<void>;
     try {
-      written = this.#store.integrate({
-        fromSize,
-        leaves: fresh,
-        tiles,
-        checkpoint,
-        signTimes: [{ size: checkpoint.size, at: signedAt }],
-      });
+      written = this.#store.integrate({ fromSize, leaves: fresh, ...prepared });
     } catch (error) {
       written = Promise.reject(toError(error));
     }
@@ -423,25 +402,6 @@ export class Sequencer {
       },
     );
     this.#inFlight.push(record);
-  }
-
-  /**
-   * Appends `fresh` to the in-memory tree and signs the checkpoint over it. The right edge
-   * moves now, before the batch is durable, so the next batch can be built on it; a failure
-   * reloads it from the store (#recover).
-   */
-  #append(
-    fresh: readonly IndexedLeaf[],
-    fromSize: number,
-  ): { tiles: TileRow[]; checkpoint: Omit<StoredCheckpoint, 'cosignedNote'>; signedAt: number } {
-    const { size, rootHash } = extendRightEdge(this.#frontier, this.#tiles, fromSize, fresh);
-    const signedAt = Date.now();
-    const note = signCheckpoint(
-      { origin: this.origin, size, rootHash, extensions: [] },
-      this.#signer,
-    );
-    this.#size = size;
-    return { tiles: this.#tiles.take(), checkpoint: { size, rootHash, note }, signedAt };
   }
 
   /** The batch `record` is durable with `checkpoint`, which now covers it. */
@@ -483,9 +443,7 @@ export class Sequencer {
     this.#batchFailure = undefined;
     try {
       const state = await loadLogState(this.#store, this.#signer);
-      this.#size = state.checkpoint.size;
-      this.#frontier = state.frontier;
-      this.#tiles = state.tiles;
+      this.#edge.reload(state);
       this.#checkpoint = state.checkpoint;
     } catch (reloadError) {
       this.#stop(reloadError);
